@@ -1,0 +1,1 @@
+// The Correlate stage; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// The Ingest stage; see docs/architecture.md.

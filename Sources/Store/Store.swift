@@ -1,0 +1,1 @@
+// The Store stage; see docs/architecture.md.

@@ -1,0 +1,32 @@
+/// A message about input or configuration, printed compiler-style: `file:line:col: error: what` + `hint:`.
+///
+/// Never carries the offending value itself: it may be the personal data tracejoin exists to remove.
+package struct Diagnostic: Error, Sendable, CustomStringConvertible {
+    package enum Severity: String, Sendable {
+        case error, warning, note
+    }
+
+    package var location: InputLocation
+    package var column: Int?
+    package var severity: Severity
+    package var message: String
+    package var hint: String?
+
+    package init(
+        location: InputLocation, column: Int? = nil, severity: Severity = .error, message: String, hint: String? = nil
+    ) {
+        self.location = location
+        self.column = column
+        self.severity = severity
+        self.message = message
+        self.hint = hint
+    }
+
+    package var description: String {
+        var text = "\(location)"
+        if let column { text += ":\(column)" }
+        text += ": \(severity.rawValue): \(message)"
+        if let hint { text += "\n  hint: \(hint)" }
+        return text
+    }
+}

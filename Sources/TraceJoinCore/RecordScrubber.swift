@@ -1,0 +1,18 @@
+/// The hook every record passes through before anything is stored.
+///
+/// The rules stage (issue #4) implements it from `Rules/pii`; until a rule set is configured the
+/// pipeline uses `PassThroughScrubber`. Batch, tail and the OTLP receiver all call it in the same
+/// place, in `Pipeline`, so no path can reach the store without it.
+package protocol RecordScrubber: Sendable {
+    /// The record with personal data removed; `nil` drops the whole record (a `drop-record` rule).
+    func scrub(_ record: Record) -> Record?
+    /// A stable digest of the rules in force, recorded with every ingest run.
+    var digest: String { get }
+}
+
+/// Changes nothing: what runs when no scrubbing rules are configured.
+package struct PassThroughScrubber: RecordScrubber {
+    package init() {}
+    package func scrub(_ record: Record) -> Record? { record }
+    package var digest: String { "none" }
+}
