@@ -4,13 +4,16 @@ package struct InputLocation: Hashable, Sendable, CustomStringConvertible {
     package var source: String
     /// 1-based line number of the record's first line; 0 when not line-oriented.
     package var line: Int
-    /// Byte offset of the record in the (decompressed) stream.
+    /// Byte offset of the record's line or document in the (decompressed) stream.
     package var byteOffset: Int64
+    /// Index of the record among those decoded from the same line or document (OTLP lines hold many).
+    package var ordinal: Int
 
-    package init(source: String, line: Int = 0, byteOffset: Int64 = 0) {
+    package init(source: String, line: Int = 0, byteOffset: Int64 = 0, ordinal: Int = 0) {
         self.source = source
         self.line = line
         self.byteOffset = byteOffset
+        self.ordinal = ordinal
     }
 
     package var description: String { line > 0 ? "\(source):\(line)" : "\(source)@\(byteOffset)" }
