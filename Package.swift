@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TraceJoinTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "PipelineTests", dependencies: ["Pipeline", "Store", "TraceJoinTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "CLITests", dependencies: ["TraceJoinTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "CLITests", dependencies: ["tracejoin", "TraceJoinTesting"], swiftSettings: strictSettings),
     ]
 )

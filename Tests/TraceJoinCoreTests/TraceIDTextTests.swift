@@ -40,3 +40,20 @@ import TraceJoinCore
         #expect(SpanID(hex: "2")?.hex == "0000000000000002")
     }
 }
+
+@Suite struct UnixTimeTests {
+    @Test("RFC 3339 output carries nanoseconds in UTC")
+    func rfc3339() {
+        #expect(UnixTime.rfc3339(0) == "1970-01-01T00:00:00.000000000Z")
+        #expect(UnixTime.rfc3339(1_795_428_000_123_456_789) == "2026-11-23T10:00:00.123456789Z")
+        #expect(UnixTime.rfc3339(-1) == "1969-12-31T23:59:59.999999999Z")
+    }
+
+    @Test("days and calendar dates convert both ways")
+    func civilRoundTrip() {
+        for days: Int64 in [-800_000, -1, 0, 59, 365, 11_016, 20_415, 2_932_896] {
+            let date = UnixTime.civil(fromDays: days)
+            #expect(UnixTime.days(year: date.year, month: date.month, day: date.day) == days)
+        }
+    }
+}

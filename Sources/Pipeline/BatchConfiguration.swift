@@ -1,0 +1,26 @@
+package import Normalize
+package import TraceJoinCore
+
+/// Settings of one `tracejoin batch` run.
+package struct BatchConfiguration: Sendable {
+    /// Files, folders (walked recursively) and globs; `.gz` files are decompressed as they are read.
+    package var inputs: [String]
+    /// - `databasePath` (default `tracejoin.db`): the SQLite file, created if missing.
+    package var databasePath: String = "tracejoin.db"
+    /// - `format` (default: found from content): forces one input format for every file.
+    package var format: InputFormat?
+    /// - `scrubber` (default: none): removes personal data from every record before it is stored.
+    package var scrubber: any RecordScrubber = PassThroughScrubber()
+    /// - `recordsPerTransaction` (default 16384): rows written per SQLite transaction.
+    package var recordsPerTransaction = 16384
+    /// - `queuedBatches` (default 4): batches decoded ahead of the writer; bounds memory.
+    package var queuedBatches = 4
+    /// - `rejectsPrintedPerFile` (default 5): reject messages printed per file before only counting.
+    package var rejectsPrintedPerFile = 5
+    /// - `showProgress`: draw the live progress line.
+    package var showProgress = false
+
+    package init(inputs: [String]) {
+        self.inputs = inputs
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Ingest
+import Normalize
+package import Store
+import TraceJoinCore
+
+/// Runs `tracejoin batch`: every input file through decode → scrub → store, then the trace summaries.
+///
+/// Files already ingested whole (same content fingerprint and size, whatever their name now) are
+/// skipped, so a nightly job over a folder that still holds last night's rotated files reads only
+/// what is new. A file that was cut short by a crash is read again; unique keys in the store make
+/// that idempotent.
+package struct BatchRunner {
+    package var configuration: BatchConfiguration
+
+    package init(configuration: BatchConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Runs the batch; throws a `Diagnostic` for a missing input or an unusable database.
+    package func run() throws -> BatchSummary {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let files = try InputDiscovery.expand(configuration.inputs)
+        let store = try IncidentStore(path: configuration.databasePath)
+        let runID = try store.beginRun(
+            command: "batch", inputs: configuration.inputs, rulesDigest: configuration.scrubber.digest)
+
+        var summary = BatchSummary()
+        summary.files = files.count
+        let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
+        let progress = ProgressReporter(totalBytes: totalBytes, enabled: configuration.showProgress)
+        let writer = WriterThread(store: store, capacity: configuration.queuedBatches)
+        writer.start()
+        let sink = RecordSink(
+            scrubber: configuration.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction)
+
+        var bytesBefore: Int64 = 0
+        for file in files {
+            if let error = writer.error { throw error }
+            let fingerprint = try FileFingerprint.compute(path: file.path)
+            if try store.completedSource(fingerprint: fingerprint, size: file.size) {
+                summary.filesSkipped += 1
+                bytesBefore += file.size
+                continue
+            }
+            let sourceID = try store.registerSource(path: file.path, fingerprint: fingerprint, size: file.size)
+            let countsBefore = sink.counts
+            var ingestor = FileIngestor(
+                path: file.path, sourceID: sourceID, formatOverride: configuration.format,
+                rejectsPrinted: configuration.rejectsPrintedPerFile, sink: sink
+            ) { [bytesBefore] bytesRead in
+                progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
+            }
+            let offset = try ingestor.run()
+            if let fileError = ingestor.fileError {
+                Console.warning(fileError)
+                summary.fileErrors.append(fileError)
+            }
+            let counts = sink.counts
+            sink.flush(progress: [
+                SourceProgress(
+                    sourceID: sourceID, checkpointOffset: offset, complete: ingestor.fileError == nil,
+                    records: counts.spans + counts.logs - countsBefore.spans - countsBefore.logs,
+                    rejects: counts.rejects - countsBefore.rejects)
+            ])
+            bytesBefore += file.size
+            summary.bytes += file.size
+        }
+        try writer.finish()
+        progress.finish()
+
+        try TraceFinalizer.finalizeDirtyTraces(in: store)
+
+        let counts = sink.counts
+        summary.spans = counts.spans
+        summary.logs = counts.logs
+        summary.rejects = counts.rejects
+        summary.droppedByRules = counts.droppedByRules
+        let storeCounts = try store.counts()
+        summary.traces = storeCounts.traces
+        summary.incidents = storeCounts.incidents
+        summary.unsampledTraces = storeCounts.unsampledTraces
+        summary.uncorrelatedLogs = storeCounts.uncorrelatedLogs
+        summary.elapsedSeconds = (clock.now - started).seconds
+        try store.finishRun(runID, statsJSON: summary.json)
+        return summary
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

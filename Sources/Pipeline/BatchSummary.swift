@@ -1,0 +1,49 @@
+import Foundation
+package import TraceJoinCore
+
+/// What a batch run did, printed at the end and stored with the run.
+package struct BatchSummary: Sendable {
+    package var files = 0
+    package var filesSkipped = 0
+    package var bytes: Int64 = 0
+    package var spans = 0
+    package var logs = 0
+    package var rejects = 0
+    package var droppedByRules = 0
+    package var traces = 0
+    package var incidents = 0
+    package var unsampledTraces = 0
+    package var uncorrelatedLogs = 0
+    package var elapsedSeconds = 0.0
+    /// Problems with whole files (unreadable, truncated gzip), already printed as they happened.
+    package var fileErrors: [Diagnostic] = []
+
+    package init() {}
+
+    package var events: Int { spans + logs }
+    package var eventsPerSecond: Double { elapsedSeconds > 0 ? Double(events) / elapsedSeconds : 0 }
+
+    /// The closing summary for people.
+    package var text: String {
+        let skipped = filesSkipped > 0 ? " (\(filesSkipped) already ingested, skipped)" : ""
+        return """
+            files      \(files)\(skipped), \(ByteCount.text(bytes))
+            spans      \(spans)
+            logs       \(logs) (\(uncorrelatedLogs) uncorrelated)
+            traces     \(traces) (\(incidents) incidents, \(unsampledTraces) unsampled)
+            rejects    \(rejects)\(rejects > 0 ? "  (see `tracejoin rejects`)" : "")
+            elapsed    \(String(format: "%.2f", elapsedSeconds)) s, \(String(format: "%.0f", eventsPerSecond)) events/s
+            """
+    }
+
+    /// The summary as JSON, stored in the `runs` table.
+    package var json: String {
+        var writer = JSONWriter()
+        writer.raw(
+            "{\"files\":\(files),\"filesSkipped\":\(filesSkipped),\"bytes\":\(bytes),\"spans\":\(spans),"
+                + "\"logs\":\(logs),\"rejects\":\(rejects),\"droppedByRules\":\(droppedByRules),\"traces\":\(traces),"
+                + "\"incidents\":\(incidents),\"unsampledTraces\":\(unsampledTraces),"
+                + "\"uncorrelatedLogs\":\(uncorrelatedLogs),\"elapsedSeconds\":\(elapsedSeconds)}")
+        return writer.text
+    }
+}

@@ -1,0 +1,110 @@
+package import TraceJoinCore
+
+/// The machine-readable forms of `show --format json` and `incidents --format json`.
+///
+/// Field names are a contract: tests outside the project rely on them (issue #3, "Output contract").
+package enum TimelineJSONFormatter {
+    /// One object for one trace.
+    package static func format(_ timeline: TraceTimeline) -> String {
+        var writer = JSONWriter()
+        writeSummaryFields(timeline.summary, to: &writer, full: true)
+        writer.raw(",\"entries\":[")
+        for (index, entry) in timeline.entries.enumerated() {
+            if index > 0 { writer.raw(",") }
+            write(entry, to: &writer)
+        }
+        writer.raw("]}")
+        return writer.text
+    }
+
+    /// An array of incident summaries.
+    package static func format(incidents: [TraceSummary]) -> String {
+        var writer = JSONWriter()
+        writer.raw("[")
+        for (index, summary) in incidents.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writeSummaryFields(summary, to: &writer, full: false)
+            writer.raw("}")
+        }
+        writer.raw("]")
+        return writer.text
+    }
+
+    /// Opens an object and writes the summary's fields, leaving the object open.
+    private static func writeSummaryFields(_ summary: TraceSummary, to writer: inout JSONWriter, full: Bool) {
+        writer.raw("{\"traceId\":")
+        writer.string(summary.traceID.hex)
+        writer.raw(",\"services\":[")
+        for (index, service) in summary.services.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.string(service)
+        }
+        writer.raw("],\"start\":")
+        writer.string(UnixTime.rfc3339(summary.start))
+        writer.raw(",\"end\":")
+        writer.string(UnixTime.rfc3339(summary.end))
+        if full {
+            writer.raw(",\"durationMs\":")
+            writer.raw(milliseconds(summary.durationNanos))
+        }
+        writer.raw(",\"status\":")
+        writer.string(summary.isError ? "error" : "ok")
+        if full {
+            writer.raw(",\"sampled\":")
+            writer.raw(summary.sampled ? "true" : "false")
+        }
+        writer.raw(",\"spanCount\":\(summary.spanCount),\"logCount\":\(summary.logCount),\"errorClass\":")
+        if let errorClass = summary.errorClass { writer.string(errorClass) } else { writer.raw("null") }
+        writer.raw(",\"rootCause\":")
+        if let rootCause = summary.rootCause {
+            writer.raw("{\"service\":")
+            writer.string(rootCause.service)
+            writer.raw(",\"spanId\":")
+            if let spanID = rootCause.spanID { writer.string(spanID.hex) } else { writer.raw("null") }
+            writer.raw(",\"name\":")
+            writer.string(rootCause.name)
+            writer.raw(",\"message\":")
+            writer.string(rootCause.message)
+            writer.raw("}")
+        } else {
+            writer.raw("null")
+        }
+    }
+
+    private static func write(_ entry: TimelineEntry, to writer: inout JSONWriter) {
+        writer.raw("{\"time\":")
+        writer.string(UnixTime.rfc3339(entry.time))
+        writer.raw(",\"kind\":")
+        writer.string(entry.kind.rawValue)
+        writer.raw(",\"service\":")
+        writer.string(entry.service)
+        writer.raw(",\"spanId\":")
+        if let spanID = entry.spanID { writer.string(spanID.hex) } else { writer.raw("null") }
+        writer.raw(",\"parentSpanId\":")
+        if let parent = entry.parentSpanID { writer.string(parent.hex) } else { writer.raw("null") }
+        writer.raw(",\"depth\":\(entry.depth),\"name\":")
+        writer.string(entry.name)
+        writer.raw(",\"durationMs\":")
+        writer.raw(entry.durationNanos.map(milliseconds) ?? "null")
+        writer.raw(",\"severity\":")
+        if let severity = entry.severity { writer.string(severity.name) } else { writer.raw("null") }
+        writer.raw(",\"message\":")
+        writer.string(entry.message)
+        writer.raw(",\"status\":")
+        writer.string(entry.status)
+        writer.raw(",\"attributes\":")
+        writer.write(entry.attributes)
+        writer.raw("}")
+    }
+
+    /// Milliseconds with up to 6 decimals, as a JSON number.
+    package static func milliseconds(_ nanos: Int64) -> String {
+        let whole = nanos / 1_000_000
+        let fraction = abs(nanos % 1_000_000)
+        if fraction == 0 { return String(whole) }
+        var digits = String(fraction)
+        digits = String(repeating: "0", count: 6 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return (nanos < 0 && whole == 0 ? "-" : "") + "\(whole).\(digits)"
+    }
+}

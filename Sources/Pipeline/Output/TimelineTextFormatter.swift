@@ -1,0 +1,116 @@
+package import TraceJoinCore
+
+/// The text forms of `show` and `incidents`: a waterfall for people, readable at 120 columns.
+///
+/// Spans are indented by depth with a bar showing where they sit in the trace; logs and events are
+/// interleaved under their spans. Colour is used only when `colour` is true (a TTY).
+package struct TimelineTextFormatter {
+    package var width: Int
+    package var colour: Bool
+
+    package init(width: Int = 120, colour: Bool = false) {
+        self.width = max(80, width)
+        self.colour = colour
+    }
+
+    package func format(_ timeline: TraceTimeline) -> String {
+        let summary = timeline.summary
+        var lines: [String] = []
+        let status = summary.isError ? paint("ERROR", .red) : paint("ok", .green)
+        lines.append(
+            "trace \(summary.traceID.hex)  \(status)  \(durationText(summary.durationNanos))  "
+                + "\(summary.spanCount) spans, \(summary.logCount) logs" + (summary.sampled ? "" : "  (unsampled: logs only)"))
+        lines.append("  \(UnixTime.rfc3339(summary.start)) → \(UnixTime.rfc3339(summary.end))")
+        lines.append("  services: \(summary.services.joined(separator: ", "))")
+        if let rootCause = summary.rootCause {
+            let classText = summary.errorClass.map { "\($0) — " } ?? ""
+            lines.append(
+                "  root cause: \(classText)\(rootCause.service) `\(rootCause.name)`"
+                    + (rootCause.message.isEmpty ? "" : ": \(oneLine(rootCause.message, limit: width - 40))"))
+        }
+        lines.append("")
+        let barWidth = 24
+        for entry in timeline.entries {
+            lines.append(line(for: entry, summary: summary, barWidth: barWidth))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func line(for entry: TimelineEntry, summary: TraceSummary, barWidth: Int) -> String {
+        let time = UnixTime.timeOfDay(entry.time)
+        let indent = String(repeating: "  ", count: min(entry.depth, 12))
+        let marker = entry.isError ? paint("✗", .red) : " "
+        switch entry.kind {
+        case .span:
+            let bar = self.bar(entry, summary: summary, width: barWidth)
+            let head = "\(indent)\(entry.service) \(entry.name)"
+            let duration = entry.durationNanos.map(durationText) ?? ""
+            let available = width - barWidth - 32
+            let statusText = entry.isError && !entry.message.isEmpty ? "  " + entry.message : ""
+            return "\(time) \(marker) \(bar) " + clip(head + "  " + duration + statusText, available)
+        case .event:
+            return "\(time) \(marker) \(String(repeating: " ", count: barWidth)) "
+                + clip("\(indent)• \(entry.name): \(oneLine(entry.message, limit: width))", width - barWidth - 32)
+        case .log:
+            let level = (entry.severity?.name ?? "log").uppercased()
+            let levelText = entry.isError ? paint(level, .red) : (entry.severity == .warn ? paint(level, .yellow) : level)
+            return "\(time) \(marker) \(String(repeating: " ", count: barWidth)) "
+                + clip("\(indent)\(levelText) [\(entry.service)] \(oneLine(entry.message, limit: width))", width - barWidth - 32)
+        }
+    }
+
+    /// A bar that shows where the span sits between the trace's start and end.
+    private func bar(_ entry: TimelineEntry, summary: TraceSummary, width: Int) -> String {
+        let total = max(summary.durationNanos, 1)
+        let offset = Int(Double(entry.time - summary.start) / Double(total) * Double(width))
+        let length = max(1, Int(Double(entry.durationNanos ?? 0) / Double(total) * Double(width)))
+        let start = min(max(offset, 0), width - 1)
+        let end = min(start + length, width)
+        var cells = Array(repeating: Character("·"), count: width)
+        for index in start..<end { cells[index] = "█" }
+        let text = String(cells)
+        return entry.isError ? paint(text, .red) : text
+    }
+
+    /// A list of incidents, one line each, newest first.
+    package func format(incidents: [TraceSummary]) -> String {
+        if incidents.isEmpty { return "no incidents match" }
+        return incidents.map { summary in
+            let rootCause = summary.rootCause.map { "\($0.service) `\($0.name)`: \(oneLine($0.message, limit: 60))" } ?? "-"
+            let classText = summary.errorClass ?? "-"
+            return clip(
+                "\(UnixTime.rfc3339(summary.start).prefix(23))  \(summary.traceID.hex)  \(classText)  "
+                    + "\(summary.services.joined(separator: ",")) | \(rootCause)", width)
+        }.joined(separator: "\n")
+    }
+
+    // MARK: - Helpers
+
+    private enum Colour: String {
+        case red = "31", green = "32", yellow = "33"
+    }
+
+    private func paint(_ text: String, _ colour: Colour) -> String {
+        self.colour ? "\u{1B}[\(colour.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    private func oneLine(_ text: String, limit: Int) -> String {
+        let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let more = text.contains("\n") ? " …" : ""
+        return clip(first, limit) + more
+    }
+
+    /// Cuts text to `limit` characters, ignoring colour codes when counting is not worth it.
+    private func clip(_ text: String, _ limit: Int) -> String {
+        guard limit > 1, text.count > limit else { return text }
+        return String(text.prefix(limit - 1)) + "…"
+    }
+
+    private func durationText(_ nanos: Int64) -> String {
+        switch nanos {
+        case ..<1_000_000: "\(nanos / 1000)µs"
+        case ..<10_000_000_000: "\(TimelineJSONFormatter.milliseconds(nanos / 1000 * 1000))ms"
+        default: "\(nanos / 1_000_000_000)s"
+        }
+    }
+}

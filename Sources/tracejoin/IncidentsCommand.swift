@@ -1,0 +1,46 @@
+import ArgumentParser
+import Pipeline
+import Store
+import TraceJoinCore
+
+struct IncidentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incidents",
+        abstract: "List failed requests (traces with an error span, error event or error log), newest first.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Only incidents that started at or after this time (RFC 3339, e.g. 2026-11-23T00:00Z).")
+    var since: UserTime?
+
+    @Option(help: "Only incidents that started before this time.")
+    var until: UserTime?
+
+    @Option(help: "Only incidents that involve this service.")
+    var service: String?
+
+    @Option(name: .customLong("class"), help: "Only incidents of this error class.")
+    var errorClass: String?
+
+    @Option(help: "At most this many incidents.")
+    var limit: Int = 100
+
+    @Option(help: "text or json (an array of incident summaries).")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let store = try openStore(database.db)
+        let filter = IncidentFilter(
+            since: since?.nanos, until: until?.nanos, service: service, errorClass: errorClass, limit: limit)
+        let incidents = try store.incidents(filter)
+        switch format {
+        case .json: print(TimelineJSONFormatter.format(incidents: incidents))
+        case .text:
+            print(TimelineTextFormatter(width: terminalWidth(), colour: standardOutputIsTerminal()).format(incidents: incidents))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Pipeline
+import Store
+import TraceJoinCore
+
+struct LogsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs",
+        abstract: "List log records that carry no trace context (uncorrelated), by service and time.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Only this service's logs.")
+    var service: String?
+
+    @Option(help: "Only logs at or after this time (RFC 3339).")
+    var since: UserTime?
+
+    @Option(help: "Only logs before this time.")
+    var until: UserTime?
+
+    @Option(help: "At most this many records.")
+    var limit: Int = 200
+
+    @Option(help: "text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let store = try openStore(database.db)
+        let logs = try store.uncorrelatedLogs(service: service, since: since?.nanos, until: until?.nanos, limit: limit)
+        switch format {
+        case .json:
+            var writer = JSONWriter()
+            writer.raw("[")
+            for (index, log) in logs.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.raw("{\"time\":")
+                if let time = log.time { writer.string(UnixTime.rfc3339(time)) } else { writer.raw("null") }
+                writer.raw(",\"service\":")
+                writer.string(log.service)
+                writer.raw(",\"severity\":")
+                writer.string(log.severity.name)
+                writer.raw(",\"message\":")
+                writer.string(log.message)
+                writer.raw(",\"source\":")
+                writer.string(log.origin.description)
+                writer.raw(",\"attributes\":")
+                writer.write(log.attributes)
+                writer.raw("}")
+            }
+            writer.raw("]")
+            print(writer.text)
+        case .text:
+            if logs.isEmpty { print("no uncorrelated logs match") }
+            for log in logs {
+                let time = log.time.map(UnixTime.rfc3339) ?? "-"
+                print("\(time) \(log.severity.name.uppercased()) [\(log.service)] \(log.message)")
+            }
+        }
+    }
+}
