@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TraceJoinTesting
+
+/// Runs the built binary as a user would, checking output and exit statuses the README documents.
+@Suite struct CommandLineTests {
+    @Test("help lists every subcommand")
+    func helpListsCommands() throws {
+        let result = try CommandRunner.run(["--help"])
+        #expect(result.status == 0)
+        for command in ["batch", "show", "incidents", "logs", "rejects"] {
+            #expect(result.standardOutput.contains(command), "help mentions \(command)")
+        }
+    }
+
+    @Test("a missing input is a clear error with exit status 1")
+    func missingInput() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let result = try CommandRunner.run(["batch", "--db", folder.file("x.db"), folder.file("nope.log")])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("nope.log"))
+    }
+
+    @Test("a malformed trace ID is bad usage, exit status 64")
+    func malformedTraceID() throws {
+        let result = try CommandRunner.run(["show", "not-a-trace"])
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("not a trace ID"))
+    }
+
+    @Test("show on a database without the trace exits 1 and says so")
+    func unknownTrace() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let log = folder.file("app.log")
+        try #"{"level":"info","msg":"hello","trace_id":"11111111111111111111111111111111"}"#
+            .write(toFile: log, atomically: true, encoding: .utf8)
+        let batch = try CommandRunner.run(["batch", "--quiet", "--db", folder.file("t.db"), log])
+        #expect(batch.status == 0)
+        let result = try CommandRunner.run(["show", "--db", folder.file("t.db"), "22222222222222222222222222222222"])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("no trace"))
+    }
+
+    @Test("--strict turns rejected records into exit status 65, and the reject names file and line")
+    func strictRejects() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let log = folder.file("svc.log")
+        try "{\"level\":\"info\",\"msg\":\"fine\"}\n{\"level\":\"info\",\"msg\":\n".write(
+            toFile: log, atomically: true, encoding: .utf8)
+        let relaxed = try CommandRunner.run(["batch", "--db", folder.file("a.db"), log])
+        #expect(relaxed.status == 0)
+        #expect(relaxed.standardError.contains("svc.log:2"))
+        let strict = try CommandRunner.run(["batch", "--strict", "--db", folder.file("b.db"), log])
+        #expect(strict.status == 65)
+        let rejects = try CommandRunner.run(["rejects", "--db", folder.file("a.db")])
+        #expect(rejects.standardOutput.contains("svc.log:2"))
+    }
+}
