@@ -10,23 +10,28 @@ package enum RootCauseFinder {
     /// Root-cause messages are cut to this many characters.
     package static let maxMessageCharacters = 500
 
-    /// The deepest error entry; among equally deep ones, the first in timeline order (earliest time).
-    package static func candidate(in ordered: [SourcedEntry]) -> SourcedEntry? {
-        var best: SourcedEntry?
-        for item in ordered where item.entry.isError {
-            if let current = best, item.entry.depth <= current.entry.depth { continue }
-            best = item
+    /// The index in `ordered` of the deepest error entry; among equally deep ones, the first in timeline
+    /// order (the earliest). Nil when nothing failed.
+    package static func candidateIndex(in ordered: [SourcedEntry]) -> Int? {
+        var best: Int?
+        for index in ordered.indices where ordered[index].entry.isError {
+            if let current = best, ordered[index].entry.depth <= ordered[current].entry.depth { continue }
+            best = index
         }
         return best
     }
 
     /// The root cause of a trace whose entries are `ordered` (timeline order), or nil when nothing failed.
+    package static func rootCause(in ordered: [SourcedEntry], tree: SpanTree, logs: [LogRecord]) -> RootCause? {
+        candidateIndex(in: ordered).map { rootCause(of: ordered[$0], tree: tree, logs: logs) }
+    }
+
+    /// The root cause that the error entry `candidate` stands for.
     ///
     /// An error event or log under a span names that span (its service, ID and name) with the event's or
     /// log's message; the span names the operation, the event or log says what went wrong in it. A log
     /// that joins no span names itself: its severity text, else the first words of its message.
-    package static func rootCause(in ordered: [SourcedEntry], tree: SpanTree, logs: [LogRecord]) -> RootCause? {
-        guard let candidate = candidate(in: ordered) else { return nil }
+    package static func rootCause(of candidate: SourcedEntry, tree: SpanTree, logs: [LogRecord]) -> RootCause {
         switch candidate.source {
         case .span(let index):
             let span = tree.spans[index]

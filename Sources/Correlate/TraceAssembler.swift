@@ -9,10 +9,20 @@ package enum TraceAssembler {
     ///
     /// `errorClass` is left nil; the classifier (issue #4) fills it from the root cause.
     package static func assemble(traceID: TraceID, spans: [SpanRecord], logs: [LogRecord]) -> TraceTimeline {
+        assembleWithSources(traceID: traceID, spans: spans, logs: logs).timeline
+    }
+
+    /// The same timeline, with the tree, the source of every entry and which entry is the root cause.
+    package static func assembleWithSources(
+        traceID: TraceID, spans: [SpanRecord], logs: [LogRecord]
+    ) -> AssembledTrace {
         let tree = SpanTree(spans: spans)
         let ordered = orderedEntries(tree: tree, logs: logs)
-        let summary = summary(traceID: traceID, tree: tree, logs: logs, ordered: ordered)
-        return TraceTimeline(summary: summary, entries: ordered.map(\.entry))
+        let rootCauseIndex = RootCauseFinder.candidateIndex(in: ordered)
+        var summary = summary(traceID: traceID, tree: tree, ordered: ordered)
+        summary.rootCause = rootCauseIndex.map { RootCauseFinder.rootCause(of: ordered[$0], tree: tree, logs: logs) }
+        return AssembledTrace(
+            tree: tree, logs: logs, ordered: ordered, summary: summary, rootCauseEntryIndex: rootCauseIndex)
     }
 
     /// The entries of a trace in timeline order, without their sources.
@@ -54,10 +64,9 @@ package enum TraceAssembler {
         return result
     }
 
-    /// The per-trace facts: services, time range, status, counts and root-cause candidate.
-    package static func summary(
-        traceID: TraceID, tree: SpanTree, logs: [LogRecord], ordered: [SourcedEntry]
-    ) -> TraceSummary {
+    /// The per-trace facts: services, time range, status and counts. `rootCause` is left nil here (see
+    /// `RootCauseFinder`), and `errorClass` for the classifier.
+    package static func summary(traceID: TraceID, tree: SpanTree, ordered: [SourcedEntry]) -> TraceSummary {
         var services: [String] = []
         var seen: Set<String> = []
         var logCount = 0
@@ -78,7 +87,6 @@ package enum TraceAssembler {
         let end = max(lastEntryTime, tree.spans.lazy.map(\.endTime).max() ?? lastEntryTime)
         return TraceSummary(
             traceID: traceID, services: services, start: start, end: end, isError: isError, sampled: tree.count > 0,
-            spanCount: tree.count, logCount: logCount, eventCount: eventCount, errorClass: nil,
-            rootCause: RootCauseFinder.rootCause(in: ordered, tree: tree, logs: logs))
+            spanCount: tree.count, logCount: logCount, eventCount: eventCount)
     }
 }

@@ -1,6 +1,7 @@
 import Correlate
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 @Suite struct RootCauseTests {
     typealias R = TestRecords
@@ -32,6 +33,19 @@ import TraceJoinCore
         #expect(cause.name == "SELECT users")
         #expect(cause.message == "ConnectionRefusedError: [Errno 111] Connection refused")
         #expect(timeline.summary.isError)
+    }
+
+    @Test("the assembled trace points at the entry the root cause was taken from")
+    func rootCauseEntry() throws {
+        let assembled = TraceAssembler.assembleWithSources(
+            traceID: Samples.traceA,
+            spans: [Self.gateway, Self.order, Self.user(events: [R.exception("TimeoutError", "timed out", at: 38)])],
+            logs: [])
+        let entry = try #require(assembled.rootCauseEntry)
+        #expect(entry.source == .event(span: 2, event: 0))
+        #expect(entry.entry.kind == .event)
+        #expect(assembled.timeline.entries[try #require(assembled.rootCauseEntryIndex)].depth == 3)
+        #expect(assembled.timeline.summary.rootCause?.message == "TimeoutError: timed out")
     }
 
     @Test("the deepest failing span without an exception takes the message of an error log under it")

@@ -110,6 +110,13 @@ import TraceJoinCore
         #expect(!timeline.summary.isError)
     }
 
+    @Test("an event without a time is placed at its span's start, not in 1970")
+    func untimedEvent() {
+        let timeline = R.assemble(spans: [R.span(id: 1, at: 40, events: [SpanEvent(time: 0, name: "annotation")])])
+        #expect(timeline.entries.map(\.time) == [R.t(40), R.t(40)])
+        #expect(timeline.summary.start == R.t(40))
+    }
+
     @Test("a log that joins a span sits under it and takes the span's service")
     func logJoinsSpan() throws {
         let timeline = R.assemble(
