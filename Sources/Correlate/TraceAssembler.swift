@@ -50,7 +50,8 @@ package enum TraceAssembler {
                     SourcedEntry(entry: entry, source: .event(span: index, event: eventIndex), sequence: result.count))
             }
         }
-        let traceStart = [result.lazy.map(\.entry.time).min(), logs.lazy.compactMap(\.time).min()]
+        let traceStart =
+            [result.lazy.map(\.entry.time).min(), logs.lazy.compactMap(\.time).min()]
             .compactMap { $0 }.min() ?? 0
         for (index, log) in logs.enumerated() {
             let spanIndex = log.spanID.flatMap { tree.resolve($0, service: log.service) }

@@ -57,9 +57,11 @@ import TraceJoinTesting
                 R.log("connect ECONNREFUSED 10.0.0.7:5432", at: 20, severity: .error, service: "user-service", span: 3),
             ])
         let cause = try #require(timeline.summary.rootCause)
-        #expect(cause == RootCause(
-            service: "user-service", spanID: SpanID(3), name: "SELECT users",
-            message: "connect ECONNREFUSED 10.0.0.7:5432"))
+        #expect(
+            cause
+                == RootCause(
+                    service: "user-service", spanID: SpanID(3), name: "SELECT users",
+                    message: "connect ECONNREFUSED 10.0.0.7:5432"))
     }
 
     @Test("the deepest failing span with nothing under it is described by its status message")
@@ -102,8 +104,10 @@ import TraceJoinTesting
             R.log("retrying", at: 1, service: "worker"),
             R.log("job 42 failed: disk full", at: 2, severity: .error, severityText: "ERROR", service: "worker"),
         ])
-        #expect(withText.summary.rootCause == RootCause(
-            service: "worker", spanID: nil, name: "ERROR", message: "job 42 failed: disk full"))
+        #expect(
+            withText.summary.rootCause
+                == RootCause(
+                    service: "worker", spanID: nil, name: "ERROR", message: "job 42 failed: disk full"))
         let withoutText = R.assemble(logs: [
             R.log("job 42 failed: disk full on /var/lib/worker, giving up", at: 2, severity: .fatal, service: "worker")
         ])
@@ -114,11 +118,14 @@ import TraceJoinTesting
     func errorEventUnderOKSpan() throws {
         let timeline = R.assemble(spans: [
             R.span(id: 1, service: "gateway", status: .ok),
-            R.span(id: 2, parent: 1, service: "inventory", name: "reserve", at: 3, status: .unset,
+            R.span(
+                id: 2, parent: 1, service: "inventory", name: "reserve", at: 3, status: .unset,
                 events: [R.exception("KeyError", "'sku-991'", at: 4)]),
         ])
-        #expect(timeline.summary.rootCause == RootCause(
-            service: "inventory", spanID: SpanID(2), name: "reserve", message: "KeyError: 'sku-991'"))
+        #expect(
+            timeline.summary.rootCause
+                == RootCause(
+                    service: "inventory", spanID: SpanID(2), name: "reserve", message: "KeyError: 'sku-991'"))
     }
 
     @Test("among errors equally deep, the earliest is where the failure began")
@@ -137,7 +144,9 @@ import TraceJoinTesting
     @Test("depth beats time: a later, deeper error wins over an earlier, shallower one")
     func deeperWins() {
         let timeline = R.assemble(
-            spans: [Self.gateway, Self.order, Self.user(statusMessage: "pool exhausted").with { $0.startTime = R.t(90) }],
+            spans: [
+                Self.gateway, Self.order, Self.user(statusMessage: "pool exhausted").with { $0.startTime = R.t(90) },
+            ],
             logs: [R.log("order validation failed", at: 6, severity: .error, service: "order-service", span: 2)])
         // The order-service log (depth 2) and the user-service span (depth 2) are equally deep: earliest wins.
         #expect(timeline.summary.rootCause?.service == "order-service")
@@ -152,9 +161,11 @@ import TraceJoinTesting
     func sharedServerHalfIsDeeper() {
         let timeline = R.assemble(spans: [
             R.span(id: 1, service: "order-service", name: "checkout"),
-            R.span(id: 2, parent: 1, service: "order-service", name: "get", at: 1, status: .error,
+            R.span(
+                id: 2, parent: 1, service: "order-service", name: "get", at: 1, status: .error,
                 statusMessage: "500"),
-            R.span(id: 2, parent: 1, service: "user-service", name: "get", at: 2, status: .error,
+            R.span(
+                id: 2, parent: 1, service: "user-service", name: "get", at: 2, status: .error,
                 statusMessage: "NullPointerException", shared: true),
         ])
         #expect(timeline.summary.rootCause?.service == "user-service")
@@ -174,8 +185,11 @@ import TraceJoinTesting
 
     @Test("a long Python traceback keeps its first line and the exception line, not the frames")
     func longTraceback() throws {
-        let frames = (1...40).map { "  File \"/app/users/repo_\($0).py\", line \($0), in fetch\n    return db.query(sql)" }
-        let text = (["user lookup failed", "Traceback (most recent call last):"] + frames
+        let frames = (1...40).map {
+            "  File \"/app/users/repo_\($0).py\", line \($0), in fetch\n    return db.query(sql)"
+        }
+        let text =
+            (["user lookup failed", "Traceback (most recent call last):"] + frames
             + ["ConnectionRefusedError: [Errno 111] Connection refused"]).joined(separator: "\n")
         let timeline = R.assemble(logs: [R.log(text, at: 1, severity: .error, service: "user-service")])
         let message = try #require(timeline.summary.rootCause?.message)
@@ -185,16 +199,20 @@ import TraceJoinTesting
     @Test("a long Java stack trace keeps its exception and cause lines")
     func longJavaTrace() throws {
         let frames = (1...40).map { "\tat com.shop.users.Repository.find(Repository.java:\($0))" }
-        let text = (["Failed to load user", "org.springframework.dao.DataAccessResourceFailureException: db down"]
-            + frames + ["Caused by: java.net.ConnectException: Connection refused"] + frames.prefix(3) + ["\t... 37 more"])
+        let text =
+            (["Failed to load user", "org.springframework.dao.DataAccessResourceFailureException: db down"]
+            + frames + ["Caused by: java.net.ConnectException: Connection refused"] + frames.prefix(3) + [
+                "\t... 37 more"
+            ])
             .joined(separator: "\n")
         let timeline = R.assemble(logs: [R.log(text, at: 1, severity: .error, service: "user-service")])
         let message = try #require(timeline.summary.rootCause?.message)
-        #expect(message == """
-            Failed to load user
-            org.springframework.dao.DataAccessResourceFailureException: db down
-            Caused by: java.net.ConnectException: Connection refused
-            """)
+        #expect(
+            message == """
+                Failed to load user
+                org.springframework.dao.DataAccessResourceFailureException: db down
+                Caused by: java.net.ConnectException: Connection refused
+                """)
     }
 
     @Test("a trace without errors has no root cause")

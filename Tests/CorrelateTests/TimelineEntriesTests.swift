@@ -37,7 +37,8 @@ import TraceJoinCore
     @Test("a span entry carries the span's status, duration and status message")
     func spanEntry() throws {
         let timeline = R.assemble(spans: [
-            R.span(id: 1, service: "payment-service", name: "charge", lasting: 250, status: .error,
+            R.span(
+                id: 1, service: "payment-service", name: "charge", lasting: 250, status: .error,
                 statusMessage: "card declined"),
             R.span(id: 2, parent: 1, status: .ok), R.span(id: 3, parent: 1, at: 1),
         ])
@@ -82,7 +83,9 @@ import TraceJoinCore
     @Test("an exception event sits one level under its span, with the exception message")
     func eventEntry() throws {
         let timeline = R.assemble(spans: [
-            R.span(id: 1), R.span(id: 2, parent: 1, service: "user-service", at: 1,
+            R.span(id: 1),
+            R.span(
+                id: 2, parent: 1, service: "user-service", at: 1,
                 events: [R.exception("ConnectionRefusedError", "[Errno 111] Connection refused", at: 4)]),
         ])
         let event = try #require(timeline.entries.first { $0.kind == .event })
@@ -99,10 +102,13 @@ import TraceJoinCore
     @Test("an event that is not an exception is named by itself and is no error")
     func plainEvent() throws {
         let timeline = R.assemble(spans: [
-            R.span(id: 1, events: [
-                SpanEvent(time: R.t(1), name: "cache miss"),
-                SpanEvent(time: R.t(2), name: "log", attributes: [Attribute("message", .string("retrying in 50ms"))]),
-            ])
+            R.span(
+                id: 1,
+                events: [
+                    SpanEvent(time: R.t(1), name: "cache miss"),
+                    SpanEvent(
+                        time: R.t(2), name: "log", attributes: [Attribute("message", .string("retrying in 50ms"))]),
+                ])
         ])
         let events = timeline.entries.filter { $0.kind == .event }
         #expect(events.map(\.message) == ["cache miss", "retrying in 50ms"])

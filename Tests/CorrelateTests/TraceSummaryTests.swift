@@ -11,7 +11,8 @@ import TraceJoinTesting
         spans: [
             R.span(id: 3, parent: 2, service: "user-service", name: "GET /users/:id", at: 20, lasting: 30),
             R.span(id: 1, service: "gateway", name: "GET /orders", at: 0, lasting: 100),
-            R.span(id: 2, parent: 1, service: "order-service", name: "GET /orders", at: 10, lasting: 60,
+            R.span(
+                id: 2, parent: 1, service: "order-service", name: "GET /orders", at: 10, lasting: 60,
                 events: [SpanEvent(time: R.t(12), name: "cache miss")]),
             R.span(id: 2, parent: 1, service: "order-service", name: "GET /orders", at: 10, lasting: 60),
         ],
