@@ -47,7 +47,7 @@ package enum RootCauseFinder {
         case .log(let logIndex, nil):
             let log = logs[logIndex]
             return RootCause(
-                service: candidate.entry.service, spanID: log.spanID, name: logName(log),
+                service: candidate.entry.service, spanID: candidate.entry.spanID, name: logName(log),
                 message: MessageSummary.cut(log.message, to: maxMessageCharacters))
         }
     }

@@ -42,13 +42,15 @@ extension TimelineEntry {
     /// The entry of a log record, placed at `time`, under the span it joins (if any).
     ///
     /// A log that joins a span takes that span's service: the resource `service.name` is the service's
-    /// identity, while the log's own idea of it (a logger name, a file name) stays on the record.
+    /// identity, while the log's own idea of it (a logger name, a file name) stays on the record. A zero
+    /// span ID (Python's OTel logging prints `span_id=0` outside a span) means no span.
     package init(log: LogRecord, time: Int64, joining span: SpanRecord?, spanDepth: Int?) {
         let isError = log.severity >= .error
         var attributes = log.attributes
         if log.time == nil { attributes.append(Attribute(CorrelateAttributeKey.timeInferred, .bool(true))) }
         self.init(
-            kind: .log, time: time, service: span?.service ?? log.service, spanID: log.spanID, parentSpanID: nil,
+            kind: .log, time: time, service: span?.service ?? log.service,
+            spanID: log.spanID.flatMap { $0.isZero ? nil : $0 }, parentSpanID: nil,
             depth: spanDepth.map { $0 + 1 } ?? 0, name: log.severityText.isEmpty ? log.severity.name : log.severityText,
             durationNanos: nil, severity: log.severity, message: log.message, status: isError ? "error" : "",
             isError: isError, attributes: attributes)

@@ -146,6 +146,18 @@ import TraceJoinCore
         #expect(logs[2].spanID == SpanID(77))
     }
 
+    @Test("a log with a zero span ID (logged outside a span) joins no span and carries no span ID")
+    func zeroSpanID() throws {
+        let timeline = R.assemble(
+            spans: [R.span(id: 1, service: "worker")],
+            logs: [R.log("outside any span", at: 1, severity: .error, service: "worker-proc", span: 0)])
+        let log = try #require(timeline.entries.first { $0.kind == .log })
+        #expect(log.spanID == nil)
+        #expect(log.depth == 0)
+        #expect(log.service == "worker-proc")
+        #expect(timeline.summary.rootCause?.spanID == nil)
+    }
+
     @Test("a log's level decides whether it is an error, and names it when it has no level text")
     func logSeverity() {
         let timeline = R.assemble(logs: [
