@@ -1,1 +1,0 @@
-// The Correlate stage; see docs/architecture.md.
