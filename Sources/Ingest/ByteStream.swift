@@ -97,6 +97,42 @@ package final class ByteStream {
         return count
     }
 
+    /// Skips the next `count` decompressed bytes, to resume where an earlier run stopped; returns how many were
+    /// skipped (fewer when the stream ends first). A plain file seeks; gzip has to inflate and discard.
+    package func skip(_ count: Int64) throws(ByteStreamError) -> Int64 {
+        guard count > 0 else { return 0 }
+        if compression == .none {
+            let buffered = Int64(inputEnd - inputStart)
+            if count <= buffered {
+                inputStart += Int(count)
+            } else {
+                inputStart = inputEnd
+                var info = stat()
+                let size = fstat(descriptor, &info) == 0 ? Int64(info.st_size) : fileOffset
+                let target = min(fileOffset + (count - buffered), max(size, fileOffset))
+                lseek(descriptor, off_t(target), SEEK_SET)
+                let skipped = buffered + (target - fileOffset)
+                fileOffset = target
+                compressedBytesConsumed += skipped
+                decompressedBytesDelivered += skipped
+                return skipped
+            }
+            compressedBytesConsumed += count
+            decompressedBytesDelivered += count
+            return count
+        }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+        defer { scratch.deallocate() }
+        var skipped: Int64 = 0
+        while skipped < count {
+            let want = Int(min(Int64(scratch.count), count - skipped))
+            let got = try read(into: UnsafeMutableRawBufferPointer(rebasing: scratch[0..<want]))
+            if got == 0 { break }
+            skipped += Int64(got)
+        }
+        return skipped
+    }
+
     // MARK: - Plain files
 
     private func copyInto(_ buffer: UnsafeMutableRawBufferPointer) throws(ByteStreamError) -> Int {

@@ -24,16 +24,23 @@ package final class LineReader {
         /// Size of each read from the decompressed stream (default 256 KiB).
         package var chunkBytes: Int
 
-        package init(maxLineBytes: Int = 1 << 20, chunkBytes: Int = 256 << 10) {
+        /// Whether a last line without a newline is delivered (default true). A tailer sets it false: the writer
+        /// may still be writing that line, and ``LineReader/nextPosition`` then stays at its start.
+        package var deliversUnterminatedLastLine: Bool
+
+        package init(maxLineBytes: Int = 1 << 20, chunkBytes: Int = 256 << 10, deliversUnterminatedLastLine: Bool = true) {
             self.maxLineBytes = max(1, maxLineBytes)
             self.chunkBytes = max(4, chunkBytes)
+            self.deliversUnterminatedLastLine = deliversUnterminatedLastLine
         }
     }
 
     package let path: String
     package let configuration: Configuration
-    /// Lines delivered so far (cut lines included).
+    /// Lines delivered so far by this reader (cut lines included).
     package private(set) var linesRead = 0
+    /// Where the first line not yet delivered starts: the checkpoint to resume from after ``forEachLine(_:)``.
+    package private(set) var nextPosition: LinePosition
     /// Lines delivered cut because they were longer than `maxLineBytes`.
     package private(set) var linesCut = 0
     private let stream: ByteStream
@@ -45,10 +52,28 @@ package final class LineReader {
     /// Decompressed bytes read so far.
     package var decompressedBytesRead: Int64 { stream.decompressedBytesDelivered }
 
-    package init(path: String, configuration: Configuration = Configuration()) throws(Diagnostic) {
+    /// Opens `path`, positioned at `position` (the start by default; a saved ``nextPosition`` to resume).
+    ///
+    /// A file shorter than the position (truncated or replaced since) is a diagnostic: the caller decides whether
+    /// to read it again from the start.
+    package init(
+        path: String, configuration: Configuration = Configuration(), startingAt position: LinePosition = .start
+    ) throws(Diagnostic) {
         self.path = path
         self.configuration = configuration
+        nextPosition = position
         stream = try ByteStream(path: path)
+        guard position.byteOffset > 0 else { return }
+        let skipped: Int64
+        do { skipped = try stream.skip(position.byteOffset) } catch {
+            throw error.diagnostic(path: path, linesBefore: nil, decompressedOffset: stream.decompressedBytesDelivered)
+        }
+        guard skipped == position.byteOffset else {
+            throw Diagnostic(
+                location: InputLocation(source: path, byteOffset: skipped),
+                message: "file is shorter than the position to resume from (\(position.byteOffset) bytes)",
+                hint: "it was truncated or replaced; read it again from the start")
+        }
     }
 
     /// Calls `body` for every line, in order. Call once per reader.
@@ -61,15 +86,17 @@ package final class LineReader {
         var capacity = configuration.chunkBytes
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
-        var base: Int64 = 0  // stream offset of buffer[0]
+        var base = nextPosition.byteOffset  // stream offset of buffer[0]
+        var number = nextPosition.lineNumber - 1
         var lineStart = 0
         var end = 0
         var skipping = false  // inside the rest of a line that was cut
 
         func deliver(from start: Int, count: Int, cut: Bool) throws {
             linesRead += 1
+            number += 1
             let line = Line(
-                bytes: UnsafeBufferPointer(start: buffer + start, count: count), number: linesRead,
+                bytes: UnsafeBufferPointer(start: buffer + start, count: count), number: number,
                 byteOffset: base + Int64(start), wasCut: cut)
             try body(line)
         }
@@ -99,8 +126,13 @@ package final class LineReader {
         }
 
         // A byte-order mark is only looked for at the very start, so gather three bytes first.
-        while end < 3, try fill() > 0 {}
-        if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { lineStart = 3 }
+        if base == 0 {
+            while end < 3, try fill() > 0 {}
+            if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+                lineStart = 3
+                nextPosition = LinePosition(byteOffset: 3, lineNumber: 1)
+            }
+        }
         var scanFrom = lineStart
 
         while true {
@@ -113,6 +145,7 @@ package final class LineReader {
                 }
                 lineStart = newline + 1
                 scanFrom = lineStart
+                nextPosition = LinePosition(byteOffset: base + Int64(lineStart), lineNumber: number + 1)
             }
             scanFrom = end
             if !skipping, end - lineStart >= maxLine + 2 {  // no newline yet and too long whatever follows
@@ -138,7 +171,11 @@ package final class LineReader {
                 capacity = grown
             }
             if try fill() == 0 {
+                guard configuration.deliversUnterminatedLastLine else { return }
                 if !skipping, end > lineStart { try deliverLine(upTo: end) }
+                if skipping || end > lineStart {  // the last line, cut or whole, is done
+                    nextPosition = LinePosition(byteOffset: base + Int64(end), lineNumber: number + 1)
+                }
                 return
             }
         }

@@ -114,3 +114,53 @@ import TraceJoinTesting
         #expect(error?.message.contains("cannot open file") == true)
     }
 }
+
+@Suite struct LineReaderResumeTests {
+    static let text = "\u{FEFF}one\r\ntwo\n\nfour\nfive"
+
+    @Test("resuming at a saved position gives the same lines, numbers and offsets as reading from the start",
+        arguments: [false, true])
+    func resume(compressed: Bool) throws {
+        let folder = TemporaryFolder()
+        let bytes = Array(Self.text.utf8)
+        let path = folder.write("r.log", compressed ? GzipEncoder.compress(bytes) : bytes)
+        let (all, _, _) = try readAllLines(path)
+        #expect(all.map(\.text) == ["one", "two", "", "four", "five"])
+
+        // Stop after line 2, as a tailer checkpointing after a batch would.
+        let first = try LineReader(path: path)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) { try first.forEachLine { if $0.number == 2 { throw Stop() } } }
+        let saved = first.nextPosition
+        #expect(saved == LinePosition(byteOffset: 3 + 5, lineNumber: 2))  // line 2 delivered, not yet done
+
+        var resumed: [ReadLine] = []
+        let second = try LineReader(path: path, startingAt: LinePosition(byteOffset: all[2].byteOffset, lineNumber: 3))
+        try second.forEachLine {
+            resumed.append(ReadLine(text: $0.text, bytes: Array($0.bytes), number: $0.number, byteOffset: $0.byteOffset, wasCut: $0.wasCut))
+        }
+        #expect(resumed == Array(all[2...]))
+        #expect(second.nextPosition == LinePosition(byteOffset: Int64(bytes.count), lineNumber: 6))
+    }
+
+    @Test("a tailer's reader leaves an unterminated last line for later")
+    func unterminatedLastLineKept() throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("t.log", "a\nbb\nhalf a li")
+        let reader = try LineReader(path: path, configuration: .init(deliversUnterminatedLastLine: false))
+        var texts: [String] = []
+        try reader.forEachLine { texts.append($0.text) }
+        #expect(texts == ["a", "bb"])
+        #expect(reader.nextPosition == LinePosition(byteOffset: 5, lineNumber: 3))
+    }
+
+    @Test("a file shorter than the resume position is a diagnostic")
+    func shorterThanPosition() throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("s.log", "a\n")
+        let error = #expect(throws: Diagnostic.self) {
+            try LineReader(path: path, startingAt: LinePosition(byteOffset: 100, lineNumber: 9))
+        }
+        #expect(error?.message.hasPrefix("file is shorter than the position to resume from") == true)
+    }
+}
