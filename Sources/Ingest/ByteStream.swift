@@ -65,9 +65,7 @@ package final class ByteStream {
             stream.initialize(to: z_stream())
             // 15 + 16: a 32 KiB window, gzip wrapper only (the magic was checked above).
             guard inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-                stream.deallocate()
-                close(descriptor)
-                input.deallocate()
+                stream.deallocate()  // the descriptor and buffer are released by deinit: self is fully initialized
                 throw Diagnostic(location: InputLocation(source: path), message: "cannot start gzip decoder")
             }
             zstream = stream

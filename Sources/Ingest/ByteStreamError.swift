@@ -28,8 +28,11 @@ package struct ByteStreamError: Error, Sendable {
     }
 
     /// A diagnostic naming the file and, when lines were read, how many survived.
-    /// - Parameter linesBefore: complete lines delivered before the failure, nil when not line-oriented.
-    package func diagnostic(path: String, linesBefore: Int?, decompressedOffset: Int64) -> Diagnostic {
+    /// - Parameters:
+    ///   - linesBefore: complete lines delivered before the failure, nil when not line-oriented.
+    ///   - line: the number of the line the data stopped in, for the location (`file.gz:4813:`); 0 if none.
+    ///   - decompressedOffset: where the decompressed data stopped.
+    package func diagnostic(path: String, linesBefore: Int?, line: Int = 0, decompressedOffset: Int64) -> Diagnostic {
         var message = reason
         if let linesBefore {
             message += "; \(NumberText.grouped(linesBefore)) \(linesBefore == 1 ? "line" : "lines") before it were read"
@@ -41,7 +44,8 @@ package struct ByteStreamError: Error, Sendable {
         case .io: hint = "check the disk or the network mount"
         }
         return Diagnostic(
-            location: InputLocation(source: path, byteOffset: decompressedOffset), message: message, hint: hint)
+            location: InputLocation(source: path, line: line, byteOffset: decompressedOffset), message: message,
+            hint: hint)
     }
 }
 

@@ -118,10 +118,12 @@ package final class LineReader {
                 return count
             } catch {
                 let linesBefore = linesRead
+                let stoppedIn = number + 1
                 if !skipping, end > lineStart {
                     try deliver(from: lineStart, count: min(end - lineStart, maxLine), cut: true)
                 }
-                throw error.diagnostic(path: path, linesBefore: linesBefore, decompressedOffset: base + Int64(end))
+                throw error.diagnostic(
+                    path: path, linesBefore: linesBefore, line: stoppedIn, decompressedOffset: base + Int64(end))
             }
         }
 

@@ -92,6 +92,7 @@ import TraceJoinTesting
         let diagnostic = try #require(error as? Diagnostic)
         #expect(lines.count == 5000)
         #expect(diagnostic.message == "gzip data truncated at byte \(whole.count - 8) (member 1); 5,000 lines before it were read")
+        #expect(diagnostic.description.hasPrefix(path + ":5001: error: gzip data truncated"))
     }
 
     @Test("bytes after the last member that are not gzip are ignored and counted")
