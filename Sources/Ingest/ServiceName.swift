@@ -22,7 +22,9 @@ package enum ServiceName {
         }
 
         let name = stem(file)
-        if !name.isEmpty, !isGeneric(name), !name.allSatisfy(\.isNumber), !isHexID(name) { return name }
+        if !name.isEmpty, !isGeneric(name), !name.allSatisfy(\.isNumber), !isHexID(name), !isDateLike(name) {
+            return name
+        }
         if let folder = folders.last, !isGeneric(folder), !folder.hasPrefix("."), !isHexID(folder),
             !folder.allSatisfy(\.isNumber)
         {
@@ -55,7 +57,7 @@ package enum ServiceName {
 
     private static let droppedExtensions: Set<String> = [
         "gz", "gzip", "bz2", "xz", "zst", "lz4", "log", "logs", "json", "jsonl", "ndjson", "txt", "out", "err",
-        "otlp", "trace", "traces", "spans",
+        "otlp", "trace", "traces", "spans", "stdout", "stderr", "access", "error", "info", "debug", "warn",
     ]
 
     /// The file name without rotation, compression, log-ish extensions and a trailing date or time.

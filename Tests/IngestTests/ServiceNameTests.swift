@@ -16,6 +16,9 @@ import Testing
         ("checkout.json.log", "checkout"),
         ("worker-2.log", "worker-2"),
         ("spans/order-service.otlp.jsonl", "order-service"),
+        ("api-gateway.access.log.3", "api-gateway"),
+        ("inventory.stderr.log", "inventory"),
+        ("/srv/billing/2026-11-23.log", "billing"),
     ])
     func fileNames(path: String, expected: String) {
         #expect(ServiceName.fromPath(path) == expected)
