@@ -1,10 +1,11 @@
+import CZlib
+package import TraceJoinCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import CZlib
-package import TraceJoinCore
 
 /// A file's bytes, decompressed if it is gzip, delivered in chunks with bounded memory.
 ///

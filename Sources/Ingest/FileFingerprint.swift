@@ -1,10 +1,10 @@
+package import TraceJoinCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-package import TraceJoinCore
 
 /// Identifies a file by its content, not its name: `sz<size>-<16 hex>`.
 ///

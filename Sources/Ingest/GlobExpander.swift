@@ -1,10 +1,10 @@
+package import TraceJoinCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-package import TraceJoinCore
 
 /// Expands a quoted glob: `*`, `?` and `[…]` within one path component (via `fnmatch`), `**` for any depth.
 ///

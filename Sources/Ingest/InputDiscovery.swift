@@ -1,10 +1,10 @@
+package import TraceJoinCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-package import TraceJoinCore
 
 /// Turns command-line arguments (files, folders, globs) into the list of files to read.
 ///
@@ -24,7 +24,8 @@ package enum InputDiscovery {
                 guard seen.insert(FileIdentity(device: status.device, inode: status.inode)).inserted else { continue }
                 guard FileSystem.canRead(path) else {
                     throw Diagnostic(
-                        location: InputLocation(source: path), message: "cannot read file: \(FileSystem.lastErrorText())",
+                        location: InputLocation(source: path),
+                        message: "cannot read file: \(FileSystem.lastErrorText())",
                         hint: "check its permissions, or leave it out")
                 }
                 files.append(InputFile(path: path, size: status.size))
@@ -67,7 +68,8 @@ package enum InputDiscovery {
     static func walk(_ directory: String) throws(Diagnostic) -> [String] {
         guard let names = FileSystem.entries(of: directory) else {
             throw Diagnostic(
-                location: InputLocation(source: directory), message: "cannot read folder: \(FileSystem.lastErrorText())",
+                location: InputLocation(source: directory),
+                message: "cannot read folder: \(FileSystem.lastErrorText())",
                 hint: "check its permissions, or leave it out")
         }
         var files: [String] = []

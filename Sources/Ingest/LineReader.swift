@@ -1,9 +1,10 @@
+package import TraceJoinCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-package import TraceJoinCore
 
 /// Splits a file's (decompressed) bytes into lines, without allocating per line.
 ///
@@ -28,7 +29,9 @@ package final class LineReader {
         /// may still be writing that line, and ``LineReader/nextPosition`` then stays at its start.
         package var deliversUnterminatedLastLine: Bool
 
-        package init(maxLineBytes: Int = 1 << 20, chunkBytes: Int = 256 << 10, deliversUnterminatedLastLine: Bool = true) {
+        package init(
+            maxLineBytes: Int = 1 << 20, chunkBytes: Int = 256 << 10, deliversUnterminatedLastLine: Bool = true
+        ) {
             self.maxLineBytes = max(1, maxLineBytes)
             self.chunkBytes = max(4, chunkBytes)
             self.deliversUnterminatedLastLine = deliversUnterminatedLastLine
@@ -113,7 +116,8 @@ package final class LineReader {
         /// Reads into `buffer[end...]`; on failure delivers the unfinished line, then throws the diagnostic.
         func fill() throws -> Int {
             do {
-                let count = try stream.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+                let count = try stream.read(
+                    into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
                 end += count
                 return count
             } catch {

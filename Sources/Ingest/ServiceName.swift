@@ -65,7 +65,9 @@ package enum ServiceName {
         var parts = file.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         while parts.count > 1, let last = parts.last {
             let lower = last.lowercased()
-            if droppedExtensions.contains(lower) || isDateLike(lower) || (!lower.isEmpty && lower.allSatisfy(\.isNumber)) {
+            if droppedExtensions.contains(lower) || isDateLike(lower)
+                || (!lower.isEmpty && lower.allSatisfy(\.isNumber))
+            {
                 parts.removeLast()
             } else if lower.hasPrefix("log-") || lower.hasPrefix("log_") {  // logrotate dateext: `app.log-20261123`
                 parts.removeLast()

@@ -1,11 +1,12 @@
+import Ingest
+import Testing
+import TraceJoinCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Ingest
-import Testing
-import TraceJoinCore
 
 @Suite struct FileFingerprintTests {
     static func content(size: Int, seed: UInt8) -> [UInt8] {

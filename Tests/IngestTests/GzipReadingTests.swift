@@ -59,7 +59,11 @@ import TraceJoinTesting
         // All of member 1, and whatever member 2 held before the cut, in order.
         let complete = lines.filter { !$0.wasCut }
         #expect(complete.count >= 100)
-        #expect(complete.map(\.text) == (1...complete.count).map { #"{"level":30,"msg":"request \#($0)","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}"# })
+        #expect(
+            complete.map(\.text)
+                == (1...complete.count).map {
+                    #"{"level":30,"msg":"request \#($0)","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}"#
+                })
         #expect(diagnostic.message.hasSuffix("; \(complete.count) lines before it were read"))
         #expect(lines.filter(\.wasCut).count <= 1)
         #expect(diagnostic.description.hasPrefix(path))
@@ -91,7 +95,9 @@ import TraceJoinTesting
         let (lines, error, _) = try readAllLines(path)
         let diagnostic = try #require(error as? Diagnostic)
         #expect(lines.count == 5000)
-        #expect(diagnostic.message == "gzip data truncated at byte \(whole.count - 8) (member 1); 5,000 lines before it were read")
+        #expect(
+            diagnostic.message
+                == "gzip data truncated at byte \(whole.count - 8) (member 1); 5,000 lines before it were read")
         #expect(diagnostic.description.hasPrefix(path + ":5001: error: gzip data truncated"))
     }
 
@@ -104,7 +110,9 @@ import TraceJoinTesting
         var buffer = [UInt8](repeating: 0, count: 64)
         var total = 0
         while true {
-            let count = try buffer.withUnsafeMutableBytes { bytes throws(ByteStreamError) in try stream.read(into: bytes) }
+            let count = try buffer.withUnsafeMutableBytes { bytes throws(ByteStreamError) in
+                try stream.read(into: bytes)
+            }
             if count == 0 { break }
             total += count
         }

@@ -1,11 +1,12 @@
+import Ingest
+import Testing
+import TraceJoinCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Ingest
-import Testing
-import TraceJoinCore
 
 @Suite struct InputDiscoveryTests {
     /// logs/ with services, a nested rotated backup, hidden entries and a span export.
@@ -33,15 +34,17 @@ import TraceJoinCore
         #expect(files.first { $0.path.hasSuffix("user-service.log") }?.size == 3)
     }
 
-    @Test("globs expand *, ? and [...] within a folder and ** across folders", arguments: [
-        ("logs/*.log", ["logs/order-service.log", "logs/user-service.log"]),
-        ("logs/?ser-service.log", ["logs/user-service.log"]),
-        ("logs/[ou]*-service.log", ["logs/order-service.log", "logs/user-service.log"]),
-        ("logs/**/*.gz", ["logs/archive/2026/11/payment-service.log.2.gz", "logs/archive/order-service.log.1.gz"]),
-        ("**/otlp.json", ["spans/otlp.json"]),
-        ("*/archive", ["logs/archive/2026/11/payment-service.log.2.gz", "logs/archive/order-service.log.1.gz"]),
-        ("logs/.h*", ["logs/.hidden.log"]),
-    ])
+    @Test(
+        "globs expand *, ? and [...] within a folder and ** across folders",
+        arguments: [
+            ("logs/*.log", ["logs/order-service.log", "logs/user-service.log"]),
+            ("logs/?ser-service.log", ["logs/user-service.log"]),
+            ("logs/[ou]*-service.log", ["logs/order-service.log", "logs/user-service.log"]),
+            ("logs/**/*.gz", ["logs/archive/2026/11/payment-service.log.2.gz", "logs/archive/order-service.log.1.gz"]),
+            ("**/otlp.json", ["spans/otlp.json"]),
+            ("*/archive", ["logs/archive/2026/11/payment-service.log.2.gz", "logs/archive/order-service.log.1.gz"]),
+            ("logs/.h*", ["logs/.hidden.log"]),
+        ])
     func globs(pattern: String, expected: [String]) throws {
         let folder = Self.makeTree()
         let files = try InputDiscovery.expand([folder.path + "/" + pattern])

@@ -118,7 +118,8 @@ import TraceJoinTesting
 @Suite struct LineReaderResumeTests {
     static let text = "\u{FEFF}one\r\ntwo\n\nfour\nfive"
 
-    @Test("resuming at a saved position gives the same lines, numbers and offsets as reading from the start",
+    @Test(
+        "resuming at a saved position gives the same lines, numbers and offsets as reading from the start",
         arguments: [false, true])
     func resume(compressed: Bool) throws {
         let folder = TemporaryFolder()
@@ -137,7 +138,10 @@ import TraceJoinTesting
         var resumed: [ReadLine] = []
         let second = try LineReader(path: path, startingAt: LinePosition(byteOffset: all[2].byteOffset, lineNumber: 3))
         try second.forEachLine {
-            resumed.append(ReadLine(text: $0.text, bytes: Array($0.bytes), number: $0.number, byteOffset: $0.byteOffset, wasCut: $0.wasCut))
+            resumed.append(
+                ReadLine(
+                    text: $0.text, bytes: Array($0.bytes), number: $0.number, byteOffset: $0.byteOffset,
+                    wasCut: $0.wasCut))
         }
         #expect(resumed == Array(all[2...]))
         #expect(second.nextPosition == LinePosition(byteOffset: Int64(bytes.count), lineNumber: 6))

@@ -1,9 +1,10 @@
+import Ingest
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Ingest
 
 /// A fresh folder under /tmp for one test, removed when the test ends.
 final class TemporaryFolder {
