@@ -1,1 +1,0 @@
-// The Ingest stage; see docs/architecture.md.
