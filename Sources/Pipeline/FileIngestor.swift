@@ -34,7 +34,7 @@ struct FileIngestor {
 
     /// Reads the file and returns the offset up to which it was read.
     mutating func run() throws -> Int64 {
-        let prefix = try InputFileReader.peek(path: path, count: 64 * 1024)
+        let prefix = try DocumentReader.peek(path: path, count: 64 * 1024)
         let format = formatOverride ?? InputFormat.sniff(prefix: prefix)
         switch format {
         case .otlpJSONLines: return try readDocumentPerLine()
@@ -47,30 +47,28 @@ struct FileIngestor {
         var decoder = LogLineDecoder(source: path, serviceFromPath: ServiceName.fromPath(path))
         let reader = try LineReader(path: path)
         var lines = 0
-        try reader.forEachLine { line in
+        readLines(of: reader) { line in
             decoder.feed(line.bytes, lineNumber: line.number, byteOffset: line.byteOffset) { self.accept($0) }
             lines += 1
-            if lines & 0x3FFF == 0 { onProgress(reader.compressedBytesRead) }
+            if lines & 0x3FFF == 0 { onProgress(reader.compressedBytesConsumed) }
         }
         decoder.finish { self.accept($0) }
-        noteTrailingError(of: reader)
         return reader.decompressedBytesRead
     }
 
     private mutating func readDocumentPerLine() throws -> Int64 {
         let reader = try LineReader(path: path)
-        try reader.forEachLine { line in
-            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        readLines(of: reader) { line in
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
             let origin = InputLocation(source: path, line: line.number, byteOffset: line.byteOffset)
             decode(line.bytes, origin: origin)
-            onProgress(reader.compressedBytesRead)
+            onProgress(reader.compressedBytesConsumed)
         }
-        noteTrailingError(of: reader)
         return reader.decompressedBytesRead
     }
 
     private mutating func readWholeDocument() throws -> Int64 {
-        let content = try InputFileReader.readAll(path: path)
+        let content = try DocumentReader.readWhole(path: path)
         content.withUnsafeBufferPointer { bytes in
             decode(bytes, origin: InputLocation(source: path, line: 1, byteOffset: 0))
         }
@@ -109,8 +107,15 @@ struct FileIngestor {
         sink.accept(record, sourceID: sourceID)
     }
 
-    private mutating func noteTrailingError(of reader: LineReader) {
-        if let error = reader.trailingError { fileError = error }
+    /// Reads every line; a read failure (a truncated gzip member) ends the file but keeps what came before.
+    private mutating func readLines(of reader: LineReader, _ body: (Line) -> Void) {
+        do {
+            try reader.forEachLine(body)
+        } catch let diagnostic as Diagnostic {
+            fileError = diagnostic
+        } catch {
+            fileError = Diagnostic(location: InputLocation(source: path), message: "read failed: \(error)")
+        }
         if rejectsInFile > rejectsPrinted {
             Console.note("\(path): \(rejectsInFile) records skipped in this file (first \(rejectsPrinted) shown)")
         }

@@ -16,7 +16,11 @@ package struct InputLocation: Hashable, Sendable, CustomStringConvertible {
         self.ordinal = ordinal
     }
 
-    package var description: String { line > 0 ? "\(source):\(line)" : "\(source)@\(byteOffset)" }
+    /// `file:line` when the line is known, `file@offset` for a byte offset, else just the source.
+    package var description: String {
+        if line > 0 { return "\(source):\(line)" }
+        return byteOffset > 0 ? "\(source)@\(byteOffset)" : source
+    }
 }
 
 /// OTLP span kinds; Jaeger and Zipkin kinds map onto them.
