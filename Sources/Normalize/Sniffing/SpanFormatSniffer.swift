@@ -1,0 +1,97 @@
+import TraceJoinCore
+
+/// Tells span exports from log files by their first bytes.
+///
+/// The rules, in order:
+/// 1. Nothing but whitespace (or a UTF-8 BOM), or a first byte other than `{` or `[`: log lines.
+/// 2. The first line is complete JSON: OTLP (`resourceSpans`, `resourceLogs`, `result`) → one
+///    document per line; a Jaeger or Zipkin document → that document; anything else (a JSON log
+///    record) → log lines.
+/// 3. The first line is longer than the prefix: its first member name decides (`{"resourceSpans"…`
+///    is a Collector line of many megabytes); otherwise a whole document.
+/// 4. The first line is not complete JSON (a pretty-printed document): a whole document, unless a
+///    later unindented line in the prefix is a complete JSON object, which makes it JSON lines
+///    with a broken first line (pretty-printed documents indent their inner lines).
+package enum SpanFormatSniffer {
+    /// How many bytes of an input the sniffer wants to see.
+    package static let prefixLimit = 64 * 1024
+
+    static func sniff(prefix: [UInt8], isWholeInput: Bool, override: InputFormat?) -> InputFormat {
+        switch override {
+        case .jaegerJSON?, .zipkinJSON?, .logLines?, .jsonDocument?:
+            return override!
+        case .otlpJSONLines?:
+            if case .jsonDocument = sniffContent(prefix, isWholeInput: isWholeInput) { return .jsonDocument(.otlp) }
+            return .otlpJSONLines
+        case nil:
+            return sniffContent(prefix, isWholeInput: isWholeInput)
+        }
+    }
+
+    private static func sniffContent(_ prefix: [UInt8], isWholeInput: Bool) -> InputFormat {
+        var start = 0
+        if prefix.count >= 3, prefix[0] == 0xEF, prefix[1] == 0xBB, prefix[2] == 0xBF { start = 3 }
+        while start < prefix.count, isSpace(prefix[start]) { start += 1 }
+        guard start < prefix.count else { return .logLines }
+        guard prefix[start] == UInt8(ascii: "{") || prefix[start] == UInt8(ascii: "[") else { return .logLines }
+
+        let newline = prefix[start...].firstIndex(of: UInt8(ascii: "\n"))
+        guard newline != nil || isWholeInput else {
+            // Rule 3: a first line longer than the prefix.
+            return firstMemberIsOTLP(prefix[start...]) ? .otlpJSONLines : .jsonDocument(nil)
+        }
+        let lineEnd = newline ?? prefix.count
+        if let document = try? JSONParser.parse(prefix[start..<lineEnd]) {
+            switch SpanDocumentKind.classify(document: document) {
+            case .otlp?: return .otlpJSONLines
+            case let kind?: return .jsonDocument(kind)
+            case nil: return .logLines
+            }
+        }
+        // Rule 4.
+        if let newline, let kind = laterJSONLineKind(prefix[(newline + 1)...], isWholeInput: isWholeInput) {
+            return kind
+        }
+        if isWholeInput, let document = try? JSONParser.parse(prefix[start...]) {
+            return .jsonDocument(SpanDocumentKind.classify(document: document))
+        }
+        return .jsonDocument(nil)
+    }
+
+    /// The format implied by the first unindented line after a broken first line that is a complete
+    /// JSON object, or nil when there is none (the input is then one multi-line document).
+    private static func laterJSONLineKind(_ rest: ArraySlice<UInt8>, isWholeInput: Bool) -> InputFormat? {
+        var lineStart = rest.startIndex
+        while lineStart < rest.endIndex {
+            let newline = rest[lineStart...].firstIndex(of: UInt8(ascii: "\n"))
+            guard let lineEnd = newline ?? (isWholeInput ? rest.endIndex : nil) else { return nil }
+            if rest[lineStart] == UInt8(ascii: "{"), let document = try? JSONParser.parse(rest[lineStart..<lineEnd]),
+                case .object = document
+            {
+                return SpanDocumentKind.classify(document: document) == .otlp ? .otlpJSONLines : .logLines
+            }
+            lineStart = lineEnd + 1
+        }
+        return nil
+    }
+
+    /// Whether the object starting at `bytes` opens with an OTLP member name.
+    private static func firstMemberIsOTLP(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "{") else { return false }
+        index += 1
+        while index < bytes.endIndex, isSpace(bytes[index]) { index += 1 }
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return false }
+        index += 1
+        guard let close = bytes[index...].firstIndex(of: UInt8(ascii: "\"")) else { return false }
+        switch String(decoding: bytes[index..<close], as: UTF8.self) {
+        case "resourceSpans", "resource_spans", "resourceLogs", "resource_logs", "result": return true
+        default: return false
+        }
+    }
+
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}
