@@ -9,9 +9,9 @@ import TraceJoinCore
 ///    record) → log lines.
 /// 3. The first line is longer than the prefix: its first member name decides (`{"resourceSpans"…`
 ///    is a Collector line of many megabytes); otherwise a whole document.
-/// 4. The first line is not complete JSON (a pretty-printed document): a whole document, unless a
-///    later unindented line in the prefix is a complete JSON object, which makes it JSON lines
-///    with a broken first line (pretty-printed documents indent their inner lines).
+/// 4. The first line is not complete JSON (a pretty-printed document): a whole document, unless
+///    most of the following lines are complete JSON objects, which makes it JSON lines with a
+///    broken first line.
 package enum SpanFormatSniffer {
     /// How many bytes of an input the sniffer wants to see.
     package static let prefixLimit = 64 * 1024
@@ -58,21 +58,34 @@ package enum SpanFormatSniffer {
         return .jsonDocument(nil)
     }
 
-    /// The format implied by the first unindented line after a broken first line that is a complete
-    /// JSON object, or nil when there is none (the input is then one multi-line document).
+    /// How many lines after a broken first line are looked at to tell JSON lines from a document.
+    static let linesToCompare = 16
+
+    /// JSON lines with a broken first line, or nil for one multi-line document.
+    ///
+    /// In JSON lines, most later lines are complete JSON objects; in a pretty-printed document
+    /// almost none are (its inner lines are indented and end in commas). The first complete line
+    /// then says whether the lines are OTLP documents or log records.
     private static func laterJSONLineKind(_ rest: ArraySlice<UInt8>, isWholeInput: Bool) -> InputFormat? {
         var lineStart = rest.startIndex
-        while lineStart < rest.endIndex {
+        var examined = 0
+        var complete = 0
+        var firstKind: InputFormat?
+        while lineStart < rest.endIndex, examined < linesToCompare {
             let newline = rest[lineStart...].firstIndex(of: UInt8(ascii: "\n"))
-            guard let lineEnd = newline ?? (isWholeInput ? rest.endIndex : nil) else { return nil }
-            if rest[lineStart] == UInt8(ascii: "{"), let document = try? JSONParser.parse(rest[lineStart..<lineEnd]),
-                case .object = document
-            {
-                return SpanDocumentKind.classify(document: document) == .otlp ? .otlpJSONLines : .logLines
+            guard let lineEnd = newline ?? (isWholeInput ? rest.endIndex : nil) else { break }
+            defer { lineStart = lineEnd + 1 }
+            let line = rest[lineStart..<lineEnd]
+            guard line.contains(where: { !isSpace($0) }) else { continue }
+            examined += 1
+            if line.first == UInt8(ascii: "{"), let document = try? JSONParser.parse(line), case .object = document {
+                complete += 1
+                if firstKind == nil {
+                    firstKind = SpanDocumentKind.classify(document: document) == .otlp ? .otlpJSONLines : .logLines
+                }
             }
-            lineStart = lineEnd + 1
         }
-        return nil
+        return complete * 2 > examined ? firstKind : nil
     }
 
     /// Whether the object starting at `bytes` opens with an OTLP member name.
