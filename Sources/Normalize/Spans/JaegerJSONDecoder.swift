@@ -142,12 +142,12 @@ package enum JaegerJSONDecoder {
         guard let spanID else {
             return SpanRejection.make("Jaeger span has no valid spanID", json: json, origin: origin)
         }
+        guard let duration else {
+            return SpanRejection.make("Jaeger span duration is not a number of microseconds", json: json, origin: origin)
+        }
         guard let start else {
             return SpanRejection.make(
                 "Jaeger span startTime is missing or not a number of microseconds", json: json, origin: origin)
-        }
-        guard let duration else {
-            return SpanRejection.make("Jaeger span duration is not a number of microseconds", json: json, origin: origin)
         }
 
         let (parent, links) = resolveReferences(references, traceID: traceID)
