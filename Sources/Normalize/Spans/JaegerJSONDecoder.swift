@@ -75,7 +75,7 @@ package enum JaegerJSONDecoder {
             case "processes":
                 guard case .object(let map) = member.value else { continue }
                 processes = map.members.map { process(id: $0.key, $0.value) }
-            case "traceID", "traceId": traceID = member.value.string.flatMap(SpanIdentifiers.traceID)
+            case "traceID", "traceId": traceID = member.value.string.flatMap(SpanIdentifiers.traceID(hex:))
             default: continue
             }
         }
@@ -121,8 +121,8 @@ package enum JaegerJSONDecoder {
         for member in object.members {
             switch member.key {
             case "traceID", "traceId": traceIDText = member.value.string
-            case "spanID", "spanId": spanID = member.value.string.flatMap(SpanIdentifiers.spanID)
-            case "parentSpanID", "parentSpanId": legacyParent = member.value.string.flatMap(SpanIdentifiers.spanID)
+            case "spanID", "spanId": spanID = member.value.string.flatMap(SpanIdentifiers.spanID(hex:))
+            case "parentSpanID", "parentSpanId": legacyParent = member.value.string.flatMap(SpanIdentifiers.spanID(hex:))
             case "operationName": name = member.value.text ?? ""
             case "references": references = member.value.array ?? []
             case "startTime": start = nanos(micros: member.value)
@@ -135,7 +135,7 @@ package enum JaegerJSONDecoder {
             default: continue
             }
         }
-        let traceID = traceIDText.map(SpanIdentifiers.traceID) ?? fallbackTraceID
+        let traceID = traceIDText.map(SpanIdentifiers.traceID(hex:)) ?? fallbackTraceID
         guard let traceID else {
             return SpanRejection.make("Jaeger span has no valid traceID", json: json, origin: origin)
         }
@@ -170,8 +170,8 @@ package enum JaegerJSONDecoder {
         var parsed: [SpanLink] = []
         parsed.reserveCapacity(references.count)
         for reference in references {
-            guard let refTraceID = (reference["traceID"] ?? reference["traceId"])?.string.flatMap(SpanIdentifiers.traceID),
-                let refSpanID = (reference["spanID"] ?? reference["spanId"])?.string.flatMap(SpanIdentifiers.spanID)
+            guard let refTraceID = (reference["traceID"] ?? reference["traceId"])?.string.flatMap(SpanIdentifiers.traceID(hex:)),
+                let refSpanID = (reference["spanID"] ?? reference["spanId"])?.string.flatMap(SpanIdentifiers.spanID(hex:))
             else { continue }
             let type = reference["refType"]?.string?.uppercased() ?? "CHILD_OF"
             let kind = type == "FOLLOWS_FROM" ? "follows_from" : "child_of"

@@ -52,8 +52,8 @@ extension OTLPJSONDecoder {
             case "severityText", "severity_text": severityText = member.value.text ?? ""
             case "body": message = OTLPValueReader.text(member.value)
             case "attributes": attributes = OTLPValueReader.attributes(member.value)
-            case "traceId", "trace_id": traceID = member.value.string.flatMap(SpanIdentifiers.traceID)
-            case "spanId", "span_id": spanID = member.value.string.flatMap(SpanIdentifiers.spanID)
+            case "traceId", "trace_id": traceID = member.value.string.flatMap(SpanIdentifiers.traceID(_:))
+            case "spanId", "span_id": spanID = member.value.string.flatMap(SpanIdentifiers.spanID(_:))
             case "flags": flags = member.value.int64
             case "eventName", "event_name": eventName = member.value.string
             default: continue

@@ -149,10 +149,10 @@ package enum OTLPJSONDecoder {
         var flags: UInt32 = 0
         for member in object.members {
             switch member.key {
-            case "traceId", "trace_id": traceID = member.value.string.flatMap(SpanIdentifiers.traceID)
-            case "spanId", "span_id": spanID = member.value.string.flatMap(SpanIdentifiers.spanID)
+            case "traceId", "trace_id": traceID = member.value.string.flatMap(SpanIdentifiers.traceID(_:))
+            case "spanId", "span_id": spanID = member.value.string.flatMap(SpanIdentifiers.spanID(_:))
             case "parentSpanId", "parent_span_id":
-                parentSpanID = member.value.string.flatMap(SpanIdentifiers.spanID)
+                parentSpanID = member.value.string.flatMap(SpanIdentifiers.spanID(_:))
             case "name": name = member.value.text ?? ""
             case "kind": kind = OTLPValueReader.spanKind(member.value)
             case "startTimeUnixNano", "start_time_unix_nano": start = OTLPValueReader.nanos(member.value)
@@ -226,8 +226,8 @@ package enum OTLPJSONDecoder {
             var attributes: [Attribute] = []
             for member in object.members {
                 switch member.key {
-                case "traceId", "trace_id": traceID = member.value.string.flatMap(SpanIdentifiers.traceID)
-                case "spanId", "span_id": spanID = member.value.string.flatMap(SpanIdentifiers.spanID)
+                case "traceId", "trace_id": traceID = member.value.string.flatMap(SpanIdentifiers.traceID(_:))
+                case "spanId", "span_id": spanID = member.value.string.flatMap(SpanIdentifiers.spanID(_:))
                 case "attributes": attributes = OTLPValueReader.attributes(member.value)
                 default: continue
                 }

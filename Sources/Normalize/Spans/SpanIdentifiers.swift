@@ -33,6 +33,19 @@ package enum SpanIdentifiers {
         return value == 0 ? nil : SpanID(value)
     }
 
+    /// A trace ID of 1 to 32 hex digits only (Jaeger and Zipkin, which never write base64: an
+    /// 11-digit Zipkin ID is also valid base64, so the general rule would misread it).
+    package static func traceID(hex text: String) -> TraceID? {
+        guard let id = hex128(text.utf8), !id.isZero else { return nil }
+        return id
+    }
+
+    /// A span ID of 1 to 16 hex digits only; see `traceID(hex:)`.
+    package static func spanID(hex text: String) -> SpanID? {
+        guard let value = hex64(text.utf8), value != 0 else { return nil }
+        return SpanID(value)
+    }
+
     /// Up to 16 hex digits, without copying the string.
     @inline(__always)
     static func hex64(_ utf8: String.UTF8View) -> UInt64? {

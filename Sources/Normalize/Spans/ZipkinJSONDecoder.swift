@@ -54,9 +54,9 @@ package enum ZipkinJSONDecoder {
         var remote: JSONValue?
         for member in object.members {
             switch member.key {
-            case "traceId": traceID = member.value.string.flatMap(SpanIdentifiers.traceID)
-            case "id": spanID = member.value.string.flatMap(SpanIdentifiers.spanID)
-            case "parentId": parentID = member.value.string.flatMap(SpanIdentifiers.spanID)
+            case "traceId": traceID = member.value.string.flatMap(SpanIdentifiers.traceID(hex:))
+            case "id": spanID = member.value.string.flatMap(SpanIdentifiers.spanID(hex:))
+            case "parentId": parentID = member.value.string.flatMap(SpanIdentifiers.spanID(hex:))
             case "name": name = member.value.text ?? ""
             case "kind": kind = member.value.string.map(OTLPValueReader.spanKind(named:)) ?? .unspecified
             case "timestamp":

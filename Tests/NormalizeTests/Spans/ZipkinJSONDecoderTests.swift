@@ -13,6 +13,14 @@ import TraceJoinTesting
         #expect(spans[3].traceID.hex == "463ac35c9f6413ad48485a3953bb6124")
     }
 
+    @Test("an 11-digit ID, which is also valid base64, is read as hex")
+    func elevenDigits() throws {
+        let document = try SpanFixtures.json(#"[{"traceId":"abcdef01234","id":"abcdef01234","timestamp":1}]"#)
+        let span = try #require(ZipkinJSONDecoder.decode(document, origin: Samples.origin).spans.first)
+        #expect(span.spanID.hex == "00000abcdef01234")
+        #expect(span.traceID.hex == "000000000000000000000abcdef01234")
+    }
+
     @Test("a shared client/server pair stays two spans, the server marked as the shared half")
     func sharedPair() throws {
         let spans = try SpanFixtures.records("zipkin/quirks.json").spans
