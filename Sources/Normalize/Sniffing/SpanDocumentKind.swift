@@ -2,7 +2,8 @@ package import TraceJoinCore
 
 /// Which span-export decoder a parsed JSON document needs.
 package enum SpanDocumentKind: String, Hashable, Sendable, CaseIterable {
-    /// `TracesData`/`LogsData`/`Export…ServiceRequest` (`resourceSpans`, `resourceLogs`), also inside `{"result": …}`.
+    /// `TracesData`/`LogsData`/`Export…ServiceRequest` (`resourceSpans`, `resourceLogs`),
+    /// also inside `{"result": …}`.
     case otlp
     /// `{"data": [traces]}`, one trace `{traceID, spans, processes}`, or an array of spans with `traceID` + `spanID`.
     case jaeger

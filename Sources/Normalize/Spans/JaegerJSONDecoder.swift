@@ -37,7 +37,8 @@ package enum JaegerJSONDecoder {
                     let codes = errors.compactMap { $0["code"]?.int64 }.map(String.init).joined(separator: ", ")
                     records.append(
                         SpanRejection.make(
-                            "Jaeger response reports \(errors.count) error(s)" + (codes.isEmpty ? "" : " (code \(codes))"),
+                            "Jaeger response reports \(errors.count) error(s)"
+                                + (codes.isEmpty ? "" : " (code \(codes))"),
                             json: .array(errors), origin: counter.take()))
                 }
             } else if object["spans"] != nil {
@@ -100,9 +101,10 @@ package enum JaegerJSONDecoder {
     }
 
     /// One span, or a reject naming the field that could not be read.
-    static func decodeSpan(_ json: JSONValue, processes: [Process], traceID fallbackTraceID: TraceID?,
-        origin: InputLocation) -> Record
-    {
+    static func decodeSpan(
+        _ json: JSONValue, processes: [Process], traceID fallbackTraceID: TraceID?,
+        origin: InputLocation
+    ) -> Record {
         guard case .object(let object) = json else {
             return SpanRejection.make("Jaeger span is not a JSON object", json: json, origin: origin)
         }
@@ -122,7 +124,8 @@ package enum JaegerJSONDecoder {
             switch member.key {
             case "traceID", "traceId": traceIDText = member.value.string
             case "spanID", "spanId": spanID = member.value.string.flatMap(SpanIdentifiers.spanID(hex:))
-            case "parentSpanID", "parentSpanId": legacyParent = member.value.string.flatMap(SpanIdentifiers.spanID(hex:))
+            case "parentSpanID", "parentSpanId":
+                legacyParent = member.value.string.flatMap(SpanIdentifiers.spanID(hex:))
             case "operationName": name = member.value.text ?? ""
             case "references": references = member.value.array ?? []
             case "startTime": start = nanos(micros: member.value)
@@ -143,7 +146,8 @@ package enum JaegerJSONDecoder {
             return SpanRejection.make("Jaeger span has no valid spanID", json: json, origin: origin)
         }
         guard let duration else {
-            return SpanRejection.make("Jaeger span duration is not a number of microseconds", json: json, origin: origin)
+            return SpanRejection.make(
+                "Jaeger span duration is not a number of microseconds", json: json, origin: origin)
         }
         guard let start else {
             return SpanRejection.make(
@@ -170,8 +174,11 @@ package enum JaegerJSONDecoder {
         var parsed: [SpanLink] = []
         parsed.reserveCapacity(references.count)
         for reference in references {
-            guard let refTraceID = (reference["traceID"] ?? reference["traceId"])?.string.flatMap(SpanIdentifiers.traceID(hex:)),
-                let refSpanID = (reference["spanID"] ?? reference["spanId"])?.string.flatMap(SpanIdentifiers.spanID(hex:))
+            guard
+                let refTraceID = (reference["traceID"] ?? reference["traceId"])?.string.flatMap(
+                    SpanIdentifiers.traceID(hex:)),
+                let refSpanID = (reference["spanID"] ?? reference["spanId"])?.string.flatMap(
+                    SpanIdentifiers.spanID(hex:))
             else { continue }
             let type = reference["refType"]?.string?.uppercased() ?? "CHILD_OF"
             let kind = type == "FOLLOWS_FROM" ? "follows_from" : "child_of"

@@ -71,7 +71,8 @@ extension OTLPJSONDecoder {
         return .log(
             LogRecord(
                 time: when, severity: severity, severityText: severityText, message: message,
-                service: context.service, trace: traceID.map(TraceReference.full), spanID: traceID == nil ? nil : spanID,
+                service: context.service, trace: traceID.map(TraceReference.full),
+                spanID: traceID == nil ? nil : spanID,
                 sampled: traceID == nil ? nil : flags.map { $0 & 1 != 0 }, attributes: attributes, origin: origin))
     }
 }

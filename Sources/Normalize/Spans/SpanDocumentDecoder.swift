@@ -37,9 +37,10 @@ package enum SpanDocumentDecoder {
     /// A whole-input JSON document (`jsonDocument`, `jaegerJSON`, `zipkinJSON`): rejects, never a
     /// crash, for an empty input, invalid JSON or a document that is no span export. `kind` nil
     /// classifies the content.
-    package static func decodeDocument(_ bytes: UnsafeBufferPointer<UInt8>, as kind: SpanDocumentKind?,
-        origin: InputLocation) -> [Record]
-    {
+    package static func decodeDocument(
+        _ bytes: UnsafeBufferPointer<UInt8>, as kind: SpanDocumentKind?,
+        origin: InputLocation
+    ) -> [Record] {
         guard let start = bytes.firstIndex(where: { !isSpaceOrBOM($0) }) else {
             return [SpanRejection.make("the document is empty: no spans to read", raw: [UInt8](), origin: origin)]
         }

@@ -82,14 +82,16 @@ package enum ZipkinJSONDecoder {
             return SpanRejection.make("Zipkin span has no valid id", json: json, origin: origin)
         }
         if sawTimestamp && start == nil {
-            return SpanRejection.make("Zipkin span timestamp is not a number of microseconds", json: json, origin: origin)
+            return SpanRejection.make(
+                "Zipkin span timestamp is not a number of microseconds", json: json, origin: origin)
         }
         // A span reported without a timestamp (a late half) is placed at its first annotation.
         guard let start = start ?? events.map(\.time).min() else {
             return SpanRejection.make("Zipkin span has no timestamp or annotations", json: json, origin: origin)
         }
         guard let duration else {
-            return SpanRejection.make("Zipkin span duration is not a number of microseconds", json: json, origin: origin)
+            return SpanRejection.make(
+                "Zipkin span duration is not a number of microseconds", json: json, origin: origin)
         }
         if service.isEmpty || service == "unknown" { service = "unknown_service" }
         if let remote { appendRemoteEndpoint(remote, to: &attributes) }

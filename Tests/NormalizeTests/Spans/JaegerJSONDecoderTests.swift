@@ -20,7 +20,7 @@ import TraceJoinTesting
 
     @Test("typed tags: int64 as a string, float64, binary as base64, and the error tag")
     func tags() throws {
-        let span = try #require(try SpanFixtures.records("jaeger/ui_01.json").spans[1])
+        let span = try #require(try SpanFixtures.records("jaeger/ui_01.json").spans.dropFirst().first)
         #expect(span.attributes[key: "peer.ipv4"] == .int(23456))
         #expect(span.attributes[key: "javascript_limit"] == .int(9_223_372_036_854_775_222))
         #expect(span.attributes[key: "temperature"] == .double(72.5))
@@ -42,10 +42,11 @@ import TraceJoinTesting
         let spans = try SpanFixtures.records("jaeger/ui_01.json").spans
         let span = try #require(spans.with(id: "0000000000000004"))
         #expect(span.parentSpanID == SpanID(2))
-        #expect(span.links == [
-            SpanLink(traceID: TraceID(high: 0, low: 0xff), spanID: SpanID(0xff), kind: "child_of"),
-            SpanLink(traceID: TraceID(high: 0, low: 1), spanID: SpanID(2), kind: "follows_from"),
-        ])
+        #expect(
+            span.links == [
+                SpanLink(traceID: TraceID(high: 0, low: 0xff), spanID: SpanID(0xff), kind: "child_of"),
+                SpanLink(traceID: TraceID(high: 0, low: 1), spanID: SpanID(2), kind: "follows_from"),
+            ])
         #expect(spans.with(id: "0000000000000005")?.parentSpanID == SpanID(4))
     }
 

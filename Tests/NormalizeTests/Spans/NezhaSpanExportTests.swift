@@ -78,7 +78,8 @@ import TraceJoinTesting
         // Parents resolve across formats: one root per trace, no orphan.
         let known = Set(spans.map { "\($0.traceID)/\($0.spanID)" })
         let roots = spans.filter { $0.parentSpanID == nil }
-        let orphans = spans.filter { span in span.parentSpanID.map { !known.contains("\(span.traceID)/\($0)") } ?? false }
+        let orphans = spans.filter { span in span.parentSpanID.map { !known.contains("\(span.traceID)/\($0)") } ?? false
+        }
         #expect(roots.count == truth.count)
         #expect(orphans.isEmpty)
     }

@@ -53,9 +53,10 @@ import TraceJoinTesting
     func collectorLines() throws {
         let records = try SpanFixtures.records("otlp-quirks/collector-lines.jsonl")
         let spans = records.spans
-        #expect(spans.map(\.spanID.hex) == [
-            "1111111111111111", "3333333333333333", "3333333333333333",
-        ])
+        #expect(
+            spans.map(\.spanID.hex) == [
+                "1111111111111111", "3333333333333333", "3333333333333333",
+            ])
         let reasons = records.rejects.map(\.reason)
         #expect(reasons == ["span has no valid trace ID", "span start time is missing or out of range"])
         let rejectLines = records.rejects.map(\.origin.line)
@@ -130,7 +131,10 @@ import TraceJoinTesting
     @Test(
         "a span whose IDs cannot be read is rejected, naming the field but not the value",
         arguments: [
-            (#""traceId":"00000000000000000000000000000000","spanId":"b7ad6b7169203331""#, "span has no valid trace ID"),
+            (
+                #""traceId":"00000000000000000000000000000000","spanId":"b7ad6b7169203331""#,
+                "span has no valid trace ID"
+            ),
             (#""traceId":"zz","spanId":"b7ad6b7169203331""#, "span has no valid trace ID"),
             (#""traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"""#, "span has no valid span ID"),
             (#""traceId":"0af7651916cd43dd8448eb211c80319c""#, "span has no valid span ID"),
@@ -138,7 +142,8 @@ import TraceJoinTesting
     func rejects(ids: String, reason: String) throws {
         let document = try SpanFixtures.json(
             #"{"resourceSpans":[{"scopeSpans":[{"spans":[{\#(ids),"startTimeUnixNano":"1"},"#
-                + #"{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00000000000000aa","startTimeUnixNano":"1"}]}]}]}"#
+                + #"{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00000000000000aa","#
+                + #""startTimeUnixNano":"1"}]}]}]}"#
         )
         let records = OTLPJSONDecoder.decode(document, origin: Samples.origin)
         #expect(records.rejects.map(\.reason) == [reason])

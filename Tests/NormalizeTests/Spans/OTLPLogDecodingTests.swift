@@ -20,7 +20,8 @@ import TraceJoinTesting
         #expect(log.attributes[key: "int.attribute"] == .int(10))
         #expect(log.attributes[key: "double.attribute"] == .double(637.704))
         #expect(log.attributes[key: "array.attribute"] == .array([.string("many"), .string("values")]))
-        #expect(log.attributes[key: "map.attribute"] == .keyValueList([Attribute("some.map.key", .string("some value"))]))
+        #expect(
+            log.attributes[key: "map.attribute"] == .keyValueList([Attribute("some.map.key", .string("some value"))]))
     }
 
     @Test("an event record's kvlist body becomes JSON text and its event name an attribute")

@@ -38,7 +38,8 @@ enum SpanFixtures {
             }
             return records
         case .jsonDocument, .jaegerJSON, .zipkinJSON:
-            return SpanDocumentDecoder.decodeDocument(bytes, as: format.documentKind, origin: InputLocation(source: source))
+            return SpanDocumentDecoder.decodeDocument(
+                bytes, as: format.documentKind, origin: InputLocation(source: source))
         case .logLines:
             return []
         }

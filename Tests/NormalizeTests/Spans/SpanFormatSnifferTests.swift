@@ -34,13 +34,17 @@ import TraceJoinTesting
 
     @Test("JSON log lines, logfmt and text are log lines, even when a log has traceId and spanId")
     func logs() {
-        #expect(sniff(#"{"level":30,"time":1,"msg":"hi","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}"# + "\n")
-            == .logLines)
-        #expect(sniff(#"{"traceID":"4bf92f3577b34da6a3ce929d0e0e4736","spanID":"00f067aa0ba902b7","msg":"x"}"#) == .logLines)
+        #expect(
+            sniff(#"{"level":30,"time":1,"msg":"hi","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}"# + "\n")
+                == .logLines)
+        #expect(
+            sniff(#"{"traceID":"4bf92f3577b34da6a3ce929d0e0e4736","spanID":"00f067aa0ba902b7","msg":"x"}"#) == .logLines
+        )
         #expect(sniff("level=info msg=hello\n") == .logLines)
         #expect(sniff("2026-11-23 10:00:00,123 INFO started\n") == .logLines)
-        #expect(sniff(#"{"log":"{\"msg\":\"hi\"}\n","stream":"stdout","time":"2026-11-23T10:00:00Z"}"# + "\n")
-            == .logLines)
+        #expect(
+            sniff(#"{"log":"{\"msg\":\"hi\"}\n","stream":"stdout","time":"2026-11-23T10:00:00Z"}"# + "\n")
+                == .logLines)
         #expect(sniff(#"{"result":"ok","msg":"a log whose field is named result"}"#) == .logLines)
         #expect(sniff("") == .logLines)
         #expect(sniff(" \n\n") == .logLines)
@@ -117,7 +121,8 @@ import TraceJoinTesting
         let origin = InputLocation(source: "x.json")
         #expect(SpanDocumentDecoder.decode(try SpanFixtures.json(#"{"msg":"hi"}"#), origin: origin) == nil)
         let records = try #require(
-            SpanDocumentDecoder.decode(try SpanFixtures.json(#"[{"traceId":"1","id":"2","timestamp":1}]"#), origin: origin))
+            SpanDocumentDecoder.decode(
+                try SpanFixtures.json(#"[{"traceId":"1","id":"2","timestamp":1}]"#), origin: origin))
         #expect(records.spans.map(\.spanID) == [SpanID(2)])
     }
 
@@ -128,12 +133,14 @@ import TraceJoinTesting
             Array(text.utf8).withUnsafeBufferPointer { SpanDocumentDecoder.decodeLine($0, origin: origin) }
         }
         #expect(decode("  \r").isEmpty)
-        #expect(decode("{\"resourceSpans\":[").rejects.map(\.reason) == [
-            "line is not valid JSON: invalid JSON at byte 18: unexpected end of input"
-        ])
-        #expect(decode("{\"msg\":\"secret@example.com\"}").rejects.map(\.reason) == [
-            "line is not an OTLP, Jaeger or Zipkin span document"
-        ])
+        #expect(
+            decode("{\"resourceSpans\":[").rejects.map(\.reason) == [
+                "line is not valid JSON: invalid JSON at byte 18: unexpected end of input"
+            ])
+        #expect(
+            decode("{\"msg\":\"secret@example.com\"}").rejects.map(\.reason) == [
+                "line is not an OTLP, Jaeger or Zipkin span document"
+            ])
         #expect(decode("{\"resourceSpans\":[]}\r").isEmpty)
     }
 }

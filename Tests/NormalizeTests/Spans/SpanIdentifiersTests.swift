@@ -34,13 +34,16 @@ import TraceJoinCore
 
     @Test(
         "empty, all-zero, too long and non-hex IDs are no IDs",
-        arguments: ["", "0", "00000000000000000000000000000000", "AAAAAAAAAAAAAAAAAAAAAA==", "xyz",
-            "4bf92f3577b34da6a3ce929d0e0e47360", "4bf92f35-77b3-4da6-a3ce-929d0e0e4736"])
+        arguments: [
+            "", "0", "00000000000000000000000000000000", "AAAAAAAAAAAAAAAAAAAAAA==", "xyz",
+            "4bf92f3577b34da6a3ce929d0e0e47360", "4bf92f35-77b3-4da6-a3ce-929d0e0e4736",
+        ])
     func invalidTraceIDs(text: String) {
         #expect(SpanIdentifiers.traceID(text) == nil)
     }
 
-    @Test("span IDs: empty, zero, 17 digits and a 16-byte base64 value are no span IDs",
+    @Test(
+        "span IDs: empty, zero, 17 digits and a 16-byte base64 value are no span IDs",
         arguments: ["", "0000000000000000", "AAAAAAAAAAA=", "00f067aa0ba902b71", "YUMtSIxXQHea1DTgS+G2zg=="])
     func invalidSpanIDs(text: String) {
         #expect(SpanIdentifiers.spanID(text) == nil)

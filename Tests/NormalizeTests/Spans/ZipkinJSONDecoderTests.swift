@@ -80,8 +80,9 @@ import TraceJoinTesting
             """)
         let records = ZipkinJSONDecoder.decode(document, origin: Samples.origin)
         #expect(records.spans.map(\.startTime) == [20_000])
-        #expect(records.rejects.map(\.reason) == [
-            "Zipkin span has no timestamp or annotations", "Zipkin span timestamp is not a number of microseconds",
-        ])
+        #expect(
+            records.rejects.map(\.reason) == [
+                "Zipkin span has no timestamp or annotations", "Zipkin span timestamp is not a number of microseconds",
+            ])
     }
 }
