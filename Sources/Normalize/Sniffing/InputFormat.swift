@@ -5,7 +5,8 @@
 package enum InputFormat: Hashable, Sendable {
     /// One span document per line, as the OpenTelemetry Collector file exporter writes OTLP JSON;
     /// a file holding one single-line document is the same case. Decode each line with
-    /// `SpanDocumentDecoder.decodeLine(_:origin:)`. Lines can be megabytes long.
+    /// `SpanDocumentDecoder.decodeLine(_:origin:)`, which also reads a Jaeger or Zipkin document
+    /// per line (concatenated query-API answers). Lines can be megabytes long.
     case otlpJSONLines
     /// One JSON document spread over the whole input: read it whole, then decode it with
     /// `SpanDocumentDecoder.decodeDocument(_:as:origin:)`. The kind is known when the sniffed

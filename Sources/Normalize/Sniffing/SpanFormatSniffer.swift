@@ -5,8 +5,8 @@ import TraceJoinCore
 /// The rules, in order:
 /// 1. Nothing but whitespace (or a UTF-8 BOM), or a first byte other than `{` or `[`: log lines.
 /// 2. The first line is complete JSON: OTLP (`resourceSpans`, `resourceLogs`, `result`) → one
-///    document per line; a Jaeger or Zipkin document → that document; anything else (a JSON log
-///    record) → log lines.
+///    document per line; a Jaeger or Zipkin document → that document, or one per line when more
+///    lines follow; anything else (a JSON log record) → log lines.
 /// 3. The first line is longer than the prefix: its first member name decides (`{"resourceSpans"…`
 ///    is a Collector line of many megabytes); otherwise a whole document.
 /// 4. The first line is not complete JSON (a pretty-printed document): a whole document, unless
@@ -44,7 +44,10 @@ package enum SpanFormatSniffer {
         if let document = try? JSONParser.parse(prefix[start..<lineEnd]) {
             switch SpanDocumentKind.classify(document: document) {
             case .otlp?: return .otlpJSONLines
-            case let kind?: return .jsonDocument(kind)
+            case let kind?:
+                // One Jaeger or Zipkin document per line (concatenated API answers) is read as lines.
+                let rest = prefix[min(lineEnd + 1, prefix.count)...]
+                return rest.contains(where: { !isSpace($0) }) ? .otlpJSONLines : .jsonDocument(kind)
             case nil: return .logLines
             }
         }

@@ -80,7 +80,6 @@ package enum JaegerJSONDecoder {
             default: continue
             }
         }
-        records.reserveCapacity(records.count + spans.count)
         for span in spans {
             records.append(decodeSpan(span, processes: processes, traceID: traceID, origin: counter.take()))
         }

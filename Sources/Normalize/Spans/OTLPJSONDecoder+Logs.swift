@@ -20,7 +20,6 @@ extension OTLPJSONDecoder {
                 guard let logRecords = scopeLogs["logRecords"] ?? scopeLogs["log_records"],
                     case .array(let elements) = logRecords
                 else { continue }
-                records.reserveCapacity(records.count + elements.count)
                 for element in elements {
                     records.append(decodeLogRecord(element, context: context, origin: counter.take()))
                 }

@@ -116,7 +116,6 @@ package enum OTLPJSONDecoder {
                     }
                 }
                 let scopeName = scopeText(scope)
-                records.reserveCapacity(records.count + spans.count)
                 for span in spans {
                     records.append(decodeSpan(span, context: context, scope: scopeName, origin: counter.take()))
                 }

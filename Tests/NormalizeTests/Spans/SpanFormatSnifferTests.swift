@@ -50,6 +50,16 @@ import TraceJoinTesting
         #expect(sniff(" \n\n") == .logLines)
     }
 
+    @Test("Jaeger or Zipkin documents one per line are read as lines; one alone as a document")
+    func documentsPerLine() throws {
+        let jaeger = #"{"data":[{"traceID":"1","spans":[{"traceID":"1","spanID":"2","startTime":1}],"processes":{}}]}"#
+        #expect(sniff(jaeger + "\n") == .jsonDocument(.jaeger))
+        #expect(sniff(jaeger + "\n" + jaeger + "\n") == .otlpJSONLines)
+        let records = SpanFixtures.decode(Array((jaeger + "\n" + jaeger).utf8), format: .otlpJSONLines, source: "j")
+        #expect(records.spans.count == 2)
+        #expect(records.origins.map(\.line) == [1, 2])
+    }
+
     @Test("a BOM and blank lines before an OTLP line are skipped")
     func bom() {
         #expect(sniff("\u{FEFF}\n  {\"resourceSpans\":[]}\n") == .otlpJSONLines)
