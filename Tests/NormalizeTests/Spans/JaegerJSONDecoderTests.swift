@@ -7,8 +7,8 @@ import TraceJoinTesting
     @Test("Jaeger's ui_01.json: 64-bit trace ID, duplicate span ID, processes, microseconds")
     func uiFixture() throws {
         let records = try SpanFixtures.records("jaeger/ui_01.json")
-        let spans = records.spans
-        #expect(records.rejects.isEmpty)
+        let spans = records.spanRecords
+        #expect(records.rejectedRecords.isEmpty)
         #expect(spans.count == 5)
         #expect(spans.allSatisfy { $0.traceID == TraceID(high: 0, low: 1) }, "a 64-bit ID is the lower half")
         #expect(spans.filter { $0.spanID == SpanID(2) }.count == 2, "both spans with the duplicate ID are kept")
@@ -20,7 +20,7 @@ import TraceJoinTesting
 
     @Test("typed tags: int64 as a string, float64, binary as base64, and the error tag")
     func tags() throws {
-        let span = try #require(try SpanFixtures.records("jaeger/ui_01.json").spans.dropFirst().first)
+        let span = try #require(try SpanFixtures.records("jaeger/ui_01.json").spanRecords.dropFirst().first)
         #expect(span.attributes[key: "peer.ipv4"] == .int(23456))
         #expect(span.attributes[key: "javascript_limit"] == .int(9_223_372_036_854_775_222))
         #expect(span.attributes[key: "temperature"] == .double(72.5))
@@ -31,7 +31,7 @@ import TraceJoinTesting
 
     @Test("span logs become events named by their event field")
     func logs() throws {
-        let span = try #require(try SpanFixtures.records("jaeger/ui_01.json").spans.first)
+        let span = try #require(try SpanFixtures.records("jaeger/ui_01.json").spanRecords.first)
         #expect(span.events.map(\.name) == ["some-event", "log"])
         #expect(span.events.first?.time == 1_485_467_191_639_875_000)
         #expect(span.events.last?.attributes == [Attribute("x", .string("y"))])
@@ -39,25 +39,25 @@ import TraceJoinTesting
 
     @Test("references: same-trace CHILD_OF is the parent; a cross-trace CHILD_OF and FOLLOWS_FROM are links")
     func references() throws {
-        let spans = try SpanFixtures.records("jaeger/ui_01.json").spans
-        let span = try #require(spans.with(id: "0000000000000004"))
+        let spans = try SpanFixtures.records("jaeger/ui_01.json").spanRecords
+        let span = try #require(spans.first(spanHex: "0000000000000004"))
         #expect(span.parentSpanID == SpanID(2))
         #expect(
             span.links == [
                 SpanLink(traceID: TraceID(high: 0, low: 0xff), spanID: SpanID(0xff), kind: "child_of"),
                 SpanLink(traceID: TraceID(high: 0, low: 1), spanID: SpanID(2), kind: "follows_from"),
             ])
-        #expect(spans.with(id: "0000000000000005")?.parentSpanID == SpanID(4))
+        #expect(spans.first(spanHex: "0000000000000005")?.parentSpanID == SpanID(4))
     }
 
     @Test("bare spans with inline process: string \"true\" error, error event, FOLLOWS_FROM parent, old parentSpanID")
     func bareSpans() throws {
         let records = try SpanFixtures.records("jaeger/bare-spans-quirks.json")
-        let spans = records.spans
+        let spans = records.spanRecords
         #expect(spans.count == 3)
-        #expect(records.rejects.map(\.reason) == ["Jaeger span has no valid traceID"])
+        #expect(records.rejectedRecords.map(\.reason) == ["Jaeger span has no valid traceID"])
 
-        let charge = try #require(spans.with(id: "a000000000000001"))
+        let charge = try #require(spans.first(spanHex: "a000000000000001"))
         #expect(charge.traceID.hex == "4bf92f3577b34da6a3ce929d0e0e4736", "upper-case 128-bit IDs are read")
         #expect(charge.service == "payment-go")
         #expect(charge.resource == [Attribute("hostname", .string("pay-1"))])
@@ -68,20 +68,20 @@ import TraceJoinTesting
         #expect(charge.events.map(\.isError) == [true, false], "an event=error span log is an error event")
         #expect(charge.flags == 1)
 
-        let publish = try #require(spans.with(id: "a000000000000002"))
+        let publish = try #require(spans.first(spanHex: "a000000000000002"))
         #expect(publish.parentSpanID == charge.spanID, "FOLLOWS_FROM is the parent when there is no CHILD_OF")
         #expect(publish.links.isEmpty)
         #expect(publish.kind == .producer)
         #expect(publish.status == .error, "otel.status_code=ERROR")
 
-        let legacy = try #require(spans.with(id: "a000000000000003"))
+        let legacy = try #require(spans.first(spanHex: "a000000000000003"))
         #expect(legacy.parentSpanID == charge.spanID)
         #expect(legacy.service == "unknown_service")
     }
 
     @Test("Jaeger's anonymizer sample with inline process and error tag \"true\" decodes")
     func anonymizerSuccess() throws {
-        let spans = try SpanFixtures.records("jaeger/malformed/trace_success.json").spans
+        let spans = try SpanFixtures.records("jaeger/malformed/trace_success.json").spanRecords
         #expect(spans.count == 2)
         #expect(spans.map(\.kind) == [.server, .client])
         #expect(spans.map(\.status) == [.unset, .error])
@@ -103,14 +103,14 @@ import TraceJoinTesting
     func malformed(file: String, reason: String) throws {
         let path = FixturePaths.fixture("formats/spans/jaeger/malformed/" + file)
         let records = try SpanFixtures.records(atPath: path, override: .jaegerJSON)
-        #expect(records.rejects.map(\.reason) == [reason])
-        #expect(records.rejects.allSatisfy { $0.origin.source == path })
-        #expect(records.spans.isEmpty)
+        #expect(records.rejectedRecords.map(\.reason) == [reason])
+        #expect(records.rejectedRecords.allSatisfy { $0.origin.source == path })
+        #expect(records.spanRecords.isEmpty)
     }
 
     @Test("the query API's not-found answer is one reject with its code")
     func apiError() throws {
         let records = try SpanFixtures.records("jaeger/api-error.json")
-        #expect(records.rejects.map(\.reason) == ["Jaeger response reports 1 error(s) (code 404)"])
+        #expect(records.rejectedRecords.map(\.reason) == ["Jaeger response reports 1 error(s) (code 404)"])
     }
 }

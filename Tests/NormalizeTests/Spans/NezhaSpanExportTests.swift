@@ -55,15 +55,15 @@ import TraceJoinTesting
     func folder(name: String, allowed: [InputFormat], spanCount: Int) throws {
         let (formats, records) = try Self.decode(folder: name)
         #expect(formats.isSubset(of: Set(allowed)))
-        #expect(records.rejects.isEmpty)
-        #expect(records.spans.count == spanCount)
+        #expect(records.rejectedRecords.isEmpty)
+        #expect(records.spanRecords.count == spanCount)
     }
 
     @Test("the three formats together give each trace exactly the spans and services of truth.json")
     func matchesTruth() throws {
         let truth = try Self.truth()
         var spans: [SpanRecord] = []
-        for folder in ["otlp", "jaeger", "zipkin"] { spans += try Self.decode(folder: folder).records.spans }
+        for folder in ["otlp", "jaeger", "zipkin"] { spans += try Self.decode(folder: folder).records.spanRecords }
 
         #expect(spans.count == 4_890)
         #expect(truth.values.map(\.spanCount).reduce(0, +) == 4_890)

@@ -6,7 +6,7 @@ import TraceJoinTesting
 @Suite struct OTLPJSONDecoderTests {
     @Test("the proto repo's example: upper-case hex IDs, an orphan parent kept, service and scope")
     func protoExample() throws {
-        let spans = try SpanFixtures.records("otlp/trace.json").spans
+        let spans = try SpanFixtures.records("otlp/trace.json").spanRecords
         let span = try #require(spans.first)
         #expect(spans.count == 1)
         #expect(span.traceID.hex == "5b8efff798038103d269b633813fc60c")
@@ -24,7 +24,7 @@ import TraceJoinTesting
 
     @Test("base64 IDs with enum names, as generic protobuf converters write them")
     func base64AndEnumNames() throws {
-        let span = try #require(try SpanFixtures.records("otlp-quirks/base64-ids-enum-names.json").spans.first)
+        let span = try #require(try SpanFixtures.records("otlp-quirks/base64-ids-enum-names.json").spanRecords.first)
         #expect(span.traceID.hex == "61432d488c5740779ad434e04be1b6ce")
         #expect(span.spanID.hex == "5b8efff798038104")
         #expect(span.parentSpanID?.hex == "5b8efff798038103")
@@ -38,7 +38,7 @@ import TraceJoinTesting
 
     @Test("snake_case field names, int64 as numbers, an empty status object and flags")
     func snakeCase() throws {
-        let span = try #require(try SpanFixtures.records("otlp-quirks/snake-case.jsonl").spans.first)
+        let span = try #require(try SpanFixtures.records("otlp-quirks/snake-case.jsonl").spanRecords.first)
         #expect(span.traceID.hex == "4bf92f3577b34da6a3ce929d0e0e4736")
         #expect(span.parentSpanID == nil, "an empty parent ID means a root span")
         #expect(span.service == "order-service")
@@ -52,17 +52,17 @@ import TraceJoinTesting
     @Test("Collector lines: bad spans rejected with a reason, the rest kept, duplicates both decoded")
     func collectorLines() throws {
         let records = try SpanFixtures.records("otlp-quirks/collector-lines.jsonl")
-        let spans = records.spans
+        let spans = records.spanRecords
         #expect(
             spans.map(\.spanID.hex) == [
                 "1111111111111111", "3333333333333333", "3333333333333333",
             ])
-        let reasons = records.rejects.map(\.reason)
+        let reasons = records.rejectedRecords.map(\.reason)
         #expect(reasons == ["span has no valid trace ID", "span start time is missing or out of range"])
-        let rejectLines = records.rejects.map(\.origin.line)
+        let rejectLines = records.rejectedRecords.map(\.origin.line)
         #expect(rejectLines == [1, 2])
 
-        let root = try #require(spans.with(id: "1111111111111111"))
+        let root = try #require(spans.first(spanHex: "1111111111111111"))
         #expect(root.parentSpanID?.hex == "9999999999999999", "an orphan keeps its parent ID")
         #expect(root.status == .error)
         #expect(root.flags == 768)
@@ -77,15 +77,15 @@ import TraceJoinTesting
     @Test("every record's origin carries its index within the document")
     func ordinals() throws {
         let records = try SpanFixtures.records("otlp-quirks/collector-lines.jsonl")
-        let firstLine = records.origins.filter { $0.line == 1 }.map(\.ordinal)
-        let secondLine = records.origins.filter { $0.line == 2 }.map(\.ordinal)
+        let firstLine = records.recordOrigins.filter { $0.line == 1 }.map(\.ordinal)
+        let secondLine = records.recordOrigins.filter { $0.line == 2 }.map(\.ordinal)
         #expect(firstLine == [0, 1, 2])
         #expect(secondLine == [0, 1])
     }
 
     @Test("Jaeger v2 api/v3 wraps OTLP in a result object")
     func jaegerV3Result() throws {
-        let span = try #require(try SpanFixtures.records("otlp-quirks/jaeger-v3-result.json").spans.first)
+        let span = try #require(try SpanFixtures.records("otlp-quirks/jaeger-v3-result.json").spanRecords.first)
         #expect(span.service == "user-service")
         #expect(span.kind == .client)
         #expect(span.parentSpanID?.hex == "1111111111111111")
@@ -93,7 +93,7 @@ import TraceJoinTesting
 
     @Test("every AnyValue kind becomes the matching attribute value")
     func everyAnyValue() throws {
-        let span = try #require(try SpanFixtures.records("otlp-quirks/every-anyvalue.json").spans.first)
+        let span = try #require(try SpanFixtures.records("otlp-quirks/every-anyvalue.json").spanRecords.first)
         let attributes = span.attributes
         #expect(attributes[key: "s"] == .string("text"))
         #expect(attributes[key: "b"] == .bool(true))
@@ -123,7 +123,7 @@ import TraceJoinTesting
             {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c",
             "spanId":"b7ad6b7169203331","startTimeUnixNano":"1","kind":\(kind),"status":{"code":\(code)}}]}]}]}
             """)
-        let span = try #require(OTLPJSONDecoder.decode(document, origin: Samples.origin).spans.first)
+        let span = try #require(OTLPJSONDecoder.decode(document, origin: Samples.origin).spanRecords.first)
         #expect(span.kind == expectedKind)
         #expect(span.status == expectedStatus)
     }
@@ -146,15 +146,16 @@ import TraceJoinTesting
                 + #""startTimeUnixNano":"1"}]}]}]}"#
         )
         let records = OTLPJSONDecoder.decode(document, origin: Samples.origin)
-        #expect(records.rejects.map(\.reason) == [reason])
-        #expect(records.spans.map(\.spanID) == [SpanID(0xaa)], "the other span of the document is kept")
-        #expect(records.rejects.first?.raw.contains("startTimeUnixNano") == true, "the raw span is kept for review")
+        #expect(records.rejectedRecords.map(\.reason) == [reason])
+        #expect(records.spanRecords.map(\.spanID) == [SpanID(0xaa)], "the other span of the document is kept")
+        #expect(
+            records.rejectedRecords.first?.raw.contains("startTimeUnixNano") == true, "the raw span is kept for review")
     }
 
     @Test("a document that is not OTLP is one reject")
     func notOTLP() throws {
         let records = OTLPJSONDecoder.decode(try SpanFixtures.json(#"{"msg":"hello"}"#), origin: Samples.origin)
-        #expect(records.rejects.map(\.reason) == ["not an OTLP document: no resourceSpans or resourceLogs"])
+        #expect(records.rejectedRecords.map(\.reason) == ["not an OTLP document: no resourceSpans or resourceLogs"])
         #expect(OTLPJSONDecoder.decode(try SpanFixtures.json("{}"), origin: Samples.origin).isEmpty)
     }
 }

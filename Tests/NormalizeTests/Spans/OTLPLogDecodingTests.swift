@@ -7,7 +7,7 @@ import TraceJoinTesting
     @Test("the proto repo's log example joins its span and keeps every attribute kind")
     func protoLogExample() throws {
         let records = try SpanFixtures.records("otlp/logs.json")
-        let log = try #require(records.logs.first)
+        let log = try #require(records.logRecords.first)
         #expect(records.count == 1)
         #expect(log.time == 1_544_712_660_300_000_000)
         #expect(log.severity == .info)
@@ -26,7 +26,7 @@ import TraceJoinTesting
 
     @Test("an event record's kvlist body becomes JSON text and its event name an attribute")
     func eventBody() throws {
-        let log = try #require(try SpanFixtures.records("otlp/events.json").logs.first)
+        let log = try #require(try SpanFixtures.records("otlp/events.json").logRecords.first)
         #expect(log.message.hasPrefix(#"{"type":0,"url":"#))
         #expect(log.attributes[key: "event.name"] == .string("browser.page_view"))
         #expect(log.trace == nil)
@@ -34,7 +34,7 @@ import TraceJoinTesting
 
     @Test("time 0 falls back to the observed time; severity names, flags and snake_case are read")
     func quirks() throws {
-        let logs = try SpanFixtures.records("otlp-quirks/logs-quirks.jsonl").logs
+        let logs = try SpanFixtures.records("otlp-quirks/logs-quirks.jsonl").logRecords
         #expect(logs.count == 2)
         let first = try #require(logs.first)
         #expect(first.time == 1_764_064_800_500_000_000)
@@ -64,7 +64,7 @@ import TraceJoinTesting
     func severities(number: String, expected: LogSeverity) throws {
         let document = try SpanFixtures.json(
             #"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":"5","severityNumber":\#(number)}]}]}]}"#)
-        let log = try #require(OTLPJSONDecoder.decode(document, origin: Samples.origin).logs.first)
+        let log = try #require(OTLPJSONDecoder.decode(document, origin: Samples.origin).logRecords.first)
         #expect(log.severity == expected)
         #expect(log.service == "unknown_service")
     }

@@ -50,19 +50,19 @@ enum SpanFixtures {
 }
 
 extension [Record] {
-    var spans: [SpanRecord] {
+    var spanRecords: [SpanRecord] {
         compactMap { if case .span(let span) = $0 { span } else { nil } }
     }
 
-    var logs: [LogRecord] {
+    var logRecords: [LogRecord] {
         compactMap { if case .log(let log) = $0 { log } else { nil } }
     }
 
-    var rejects: [RejectedRecord] {
+    var rejectedRecords: [RejectedRecord] {
         compactMap { if case .reject(let reject) = $0 { reject } else { nil } }
     }
 
-    var origins: [InputLocation] {
+    var recordOrigins: [InputLocation] {
         map {
             switch $0 {
             case .span(let span): span.origin
@@ -75,7 +75,7 @@ extension [Record] {
 
 extension [SpanRecord] {
     /// The span with this hex ID (the first, if exported twice).
-    func with(id hex: String) -> SpanRecord? {
+    func first(spanHex hex: String) -> SpanRecord? {
         first { $0.spanID == SpanID(hex: hex) }
     }
 }

@@ -56,8 +56,8 @@ import TraceJoinTesting
         #expect(sniff(jaeger + "\n") == .jsonDocument(.jaeger))
         #expect(sniff(jaeger + "\n" + jaeger + "\n") == .otlpJSONLines)
         let records = SpanFixtures.decode(Array((jaeger + "\n" + jaeger).utf8), format: .otlpJSONLines, source: "j")
-        #expect(records.spans.count == 2)
-        #expect(records.origins.map(\.line) == [1, 2])
+        #expect(records.spanRecords.count == 2)
+        #expect(records.recordOrigins.map(\.line) == [1, 2])
     }
 
     @Test("a BOM and blank lines before an OTLP line are skipped")
@@ -133,7 +133,7 @@ import TraceJoinTesting
         let records = try #require(
             SpanDocumentDecoder.decode(
                 try SpanFixtures.json(#"[{"traceId":"1","id":"2","timestamp":1}]"#), origin: origin))
-        #expect(records.spans.map(\.spanID) == [SpanID(2)])
+        #expect(records.spanRecords.map(\.spanID) == [SpanID(2)])
     }
 
     @Test("a line that is not JSON or not a span document is a reject; a blank line is nothing")
@@ -144,11 +144,11 @@ import TraceJoinTesting
         }
         #expect(decode("  \r").isEmpty)
         #expect(
-            decode("{\"resourceSpans\":[").rejects.map(\.reason) == [
+            decode("{\"resourceSpans\":[").rejectedRecords.map(\.reason) == [
                 "line is not valid JSON: invalid JSON at byte 18: unexpected end of input"
             ])
         #expect(
-            decode("{\"msg\":\"secret@example.com\"}").rejects.map(\.reason) == [
+            decode("{\"msg\":\"secret@example.com\"}").rejectedRecords.map(\.reason) == [
                 "line is not an OTLP, Jaeger or Zipkin span document"
             ])
         #expect(decode("{\"resourceSpans\":[]}\r").isEmpty)
