@@ -108,6 +108,32 @@ import TraceJoinTesting
         #expect(records.spanRecords.isEmpty)
     }
 
+    @Test("sniffed without --format, the broken Jaeger files still end in a reject, not a crash")
+    func malformedSniffed() throws {
+        let directory = FixturePaths.fixture("formats/spans/jaeger/malformed/")
+        let scanError = try SpanFixtures.records(atPath: directory + "trace_scan_error.json")
+        #expect(scanError.rejectedRecords.map(\.reason) == [
+            "document is not valid JSON: invalid JSON at byte 79: unexpected character"
+        ])
+        let invalid = try SpanFixtures.records(atPath: directory + "trace_invalid_json.json")
+        #expect(invalid.rejectedRecords.map(\.reason) == ["Jaeger span duration is not a number of microseconds"])
+    }
+
+    @Test("a span without its own traceID takes its trace's; a trace-level traceID never overrides a bad one")
+    func traceLevelID() throws {
+        let document = try SpanFixtures.json(
+            """
+            {"data":[{"traceID":"00000000000000aa","processes":{"p1":{"serviceName":"svc"}},"spans":[
+            {"spanID":"0000000000000001","startTime":1,"processID":"p1"},
+            {"traceID":"oops","spanID":"0000000000000002","startTime":1,"processID":"p1"}]}]}
+            """)
+        let records = JaegerJSONDecoder.decode(document, origin: Samples.origin)
+        #expect(records.spanRecords.map(\.traceID) == [TraceID(high: 0, low: 0xaa)])
+        #expect(records.spanRecords.map(\.service) == ["svc"])
+        #expect(records.rejectedRecords.map(\.reason) == ["Jaeger span has no valid traceID"])
+        #expect(records.recordOrigins.map(\.ordinal) == [0, 1])
+    }
+
     @Test("the query API's not-found answer is one reject with its code")
     func apiError() throws {
         let records = try SpanFixtures.records("jaeger/api-error.json")
