@@ -7,8 +7,9 @@ import TraceJoinCore
 /// 2. The first line is complete JSON: OTLP (`resourceSpans`, `resourceLogs`, `result`) → one
 ///    document per line; a Jaeger or Zipkin document → that document, or one per line when more
 ///    lines follow; anything else (a JSON log record) → log lines.
-/// 3. The first line is longer than the prefix: its first member name decides (`{"resourceSpans"…`
-///    is a Collector line of many megabytes); otherwise a whole document.
+/// 3. The first line is longer than the prefix: how it opens decides (`{"resourceSpans"…` is a
+///    Collector line of many megabytes, `{"data"…` or `[` a Jaeger or Zipkin document, any other
+///    object a log line).
 /// 4. The first line is not complete JSON (a pretty-printed document): a whole document, unless
 ///    most of the following lines are complete JSON objects, which makes it JSON lines with a
 ///    broken first line.
@@ -38,7 +39,7 @@ package enum SpanFormatSniffer {
         let newline = prefix[start...].firstIndex(of: UInt8(ascii: "\n"))
         guard newline != nil || isWholeInput else {
             // Rule 3: a first line longer than the prefix.
-            return firstMemberIsOTLP(prefix[start...]) ? .otlpJSONLines : .jsonDocument(nil)
+            return longFirstLineFormat(prefix[start...])
         }
         let lineEnd = newline ?? prefix.count
         if let document = try? JSONParser.parse(prefix[start..<lineEnd]) {
@@ -91,18 +92,21 @@ package enum SpanFormatSniffer {
         return complete * 2 > examined ? firstKind : nil
     }
 
-    /// Whether the object starting at `bytes` opens with an OTLP member name.
-    private static func firstMemberIsOTLP(_ bytes: ArraySlice<UInt8>) -> Bool {
+    /// The format of an input whose first line does not end within the prefix, from how it opens:
+    /// an array is a Jaeger or Zipkin document, an object opening with an OTLP member is a
+    /// Collector line, one opening with a Jaeger member a Jaeger document, anything else a log line.
+    private static func longFirstLineFormat(_ bytes: ArraySlice<UInt8>) -> InputFormat {
         var index = bytes.startIndex
-        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "{") else { return false }
+        guard bytes[index] == UInt8(ascii: "{") else { return .jsonDocument(nil) }
         index += 1
         while index < bytes.endIndex, isSpace(bytes[index]) { index += 1 }
-        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return false }
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return .logLines }
         index += 1
-        guard let close = bytes[index...].firstIndex(of: UInt8(ascii: "\"")) else { return false }
+        guard let close = bytes[index...].firstIndex(of: UInt8(ascii: "\"")) else { return .logLines }
         switch String(decoding: bytes[index..<close], as: UTF8.self) {
-        case "resourceSpans", "resource_spans", "resourceLogs", "resource_logs", "result": return true
-        default: return false
+        case "resourceSpans", "resource_spans", "resourceLogs", "resource_logs", "result": return .otlpJSONLines
+        case "data", "traceID", "spans", "processes": return .jsonDocument(nil)
+        default: return .logLines
         }
     }
 

@@ -112,9 +112,10 @@ import TraceJoinTesting
     func malformedSniffed() throws {
         let directory = FixturePaths.fixture("formats/spans/jaeger/malformed/")
         let scanError = try SpanFixtures.records(atPath: directory + "trace_scan_error.json")
-        #expect(scanError.rejectedRecords.map(\.reason) == [
-            "document is not valid JSON: invalid JSON at byte 79: unexpected character"
-        ])
+        #expect(
+            scanError.rejectedRecords.map(\.reason) == [
+                "document is not valid JSON: invalid JSON at byte 79: unexpected character"
+            ])
         let invalid = try SpanFixtures.records(atPath: directory + "trace_invalid_json.json")
         #expect(invalid.rejectedRecords.map(\.reason) == ["Jaeger span duration is not a number of microseconds"])
     }

@@ -71,6 +71,8 @@ import TraceJoinTesting
         #expect(sniff(#"{ "resource_logs":[{"#, whole: false) == .otlpJSONLines)
         #expect(sniff(#"{"data":[{"traceID":"#, whole: false) == .jsonDocument(nil))
         #expect(sniff(#"[{"traceId":"1","id":"2""#, whole: false) == .jsonDocument(nil))
+        #expect(sniff(#"{"traceID":"1","spans":[{"#, whole: false) == .jsonDocument(nil))
+        #expect(sniff(#"{"level":"error","stack":"at a.b(c.java:1)"#, whole: false) == .logLines)
     }
 
     @Test("a pretty-printed document cut by the prefix is a whole document to classify later")
