@@ -46,7 +46,7 @@ package struct BatchRunner {
             }
             let sourceID = try store.registerSource(path: file.path, fingerprint: fingerprint, size: file.size)
             let countsBefore = sink.counts
-            var ingestor = FileIngestor(
+            let ingestor = FileIngestor(
                 path: file.path, sourceID: sourceID, formatOverride: configuration.format,
                 rejectsPrinted: configuration.rejectsPrintedPerFile, sink: sink
             ) { [bytesBefore] bytesRead in

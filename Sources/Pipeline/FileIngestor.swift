@@ -8,7 +8,7 @@ import TraceJoinCore
 ///
 /// Span exports are either one JSON document per line (OTLP file exporters) or one whole document
 /// (Jaeger, Zipkin, pretty-printed OTLP); everything else is read as log lines.
-struct FileIngestor {
+final class FileIngestor {
     let path: String
     let sourceID: Int64
     let formatOverride: InputFormat?
@@ -33,17 +33,17 @@ struct FileIngestor {
     }
 
     /// Reads the file and returns the offset up to which it was read.
-    mutating func run() throws -> Int64 {
-        let prefix = try DocumentReader.peek(path: path, count: 64 * 1024)
-        let format = formatOverride ?? InputFormat.sniff(prefix: prefix)
-        switch format {
-        case .otlpJSONLines: return try readDocumentPerLine()
-        case .jsonDocument: return try readWholeDocument()
-        case .logLines: return try readLogLines()
-        }
+    func run() throws -> Int64 {
+        let prefix = try DocumentReader.peek(path: path, count: SpanFormatSniffer.prefixLimit)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
+        let format = InputFormat.sniff(
+            prefix: prefix, isWholeInput: size.map { $0 <= Int64(prefix.count) } ?? false, override: formatOverride)
+        if format.readsWholeInput { return try readWholeDocument(as: format.documentKind) }
+        if format == .otlpJSONLines { return try readDocumentPerLine() }
+        return try readLogLines()
     }
 
-    private mutating func readLogLines() throws -> Int64 {
+    private func readLogLines() throws -> Int64 {
         var decoder = LogLineDecoder(source: path, serviceFromPath: ServiceName.fromPath(path))
         let reader = try LineReader(path: path)
         var lines = 0
@@ -56,48 +56,29 @@ struct FileIngestor {
         return reader.decompressedBytesRead
     }
 
-    private mutating func readDocumentPerLine() throws -> Int64 {
-        let reader = try LineReader(path: path)
+    /// One JSON document per line (OTLP file exporters); such lines can be many megabytes long.
+    private func readDocumentPerLine() throws -> Int64 {
+        var configuration = LineReader.Configuration()
+        configuration.maxLineBytes = 256 << 20
+        let reader = try LineReader(path: path, configuration: configuration)
         readLines(of: reader) { line in
-            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
             let origin = InputLocation(source: path, line: line.number, byteOffset: line.byteOffset)
-            decode(line.bytes, origin: origin)
+            for record in SpanDocumentDecoder.decodeLine(line.bytes, origin: origin) { accept(record) }
             onProgress(reader.compressedBytesConsumed)
         }
         return reader.decompressedBytesRead
     }
 
-    private mutating func readWholeDocument() throws -> Int64 {
+    /// One document for the whole file (Jaeger and Zipkin exports, pretty-printed OTLP).
+    private func readWholeDocument(as kind: SpanDocumentKind?) throws -> Int64 {
         let content = try DocumentReader.readWhole(path: path)
-        content.withUnsafeBufferPointer { bytes in
-            decode(bytes, origin: InputLocation(source: path, line: 1, byteOffset: 0))
-        }
+        let origin = InputLocation(source: path, line: 1, byteOffset: 0)
+        for record in SpanDocumentDecoder.decodeDocument(content, as: kind, origin: origin) { accept(record) }
         onProgress(Int64(content.count))
         return Int64(content.count)
     }
 
-    /// Parses and decodes one JSON document; a document that is not a span export is rejected.
-    private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, origin: InputLocation) {
-        let document: JSONValue
-        do {
-            document = try JSONParser.parse(bytes)
-        } catch {
-            reject(origin: origin, reason: error.description, raw: bytes)
-            return
-        }
-        guard let records = SpanDocumentDecoder.decode(document, origin: origin) else {
-            reject(origin: origin, reason: "JSON is not an OTLP, Jaeger or Zipkin span export", raw: bytes)
-            return
-        }
-        for record in records { accept(record) }
-    }
-
-    private mutating func reject(origin: InputLocation, reason: String, raw: UnsafeBufferPointer<UInt8>) {
-        let cut = UnsafeBufferPointer(rebasing: raw.prefix(4096))
-        accept(.reject(RejectedRecord(origin: origin, reason: reason, raw: String(decoding: cut, as: UTF8.self))))
-    }
-
-    private mutating func accept(_ record: Record) {
+    private func accept(_ record: Record) {
         if case .reject(let rejected) = record {
             rejectsInFile += 1
             if rejectsInFile <= rejectsPrinted {
@@ -108,7 +89,7 @@ struct FileIngestor {
     }
 
     /// Reads every line; a read failure (a truncated gzip member) ends the file but keeps what came before.
-    private mutating func readLines(of reader: LineReader, _ body: (Line) -> Void) {
+    private func readLines(of reader: LineReader, _ body: (Line) -> Void) {
         do {
             try reader.forEachLine(body)
         } catch let diagnostic as Diagnostic {
