@@ -1,0 +1,1 @@
+// The Rules stage; see docs/rules.md.
