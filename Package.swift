@@ -24,10 +24,11 @@ let package = Package(
         // MARK: - Stages, in the order data flows through them
         .target(name: "TraceJoinCore", swiftSettings: strictSettings),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", providers: [.apt(["libpcre2-dev"])]),
         .target(name: "Ingest", dependencies: ["TraceJoinCore", "CZlib"], swiftSettings: strictSettings),
         .target(name: "Normalize", dependencies: ["TraceJoinCore"], swiftSettings: strictSettings),
         .target(
-            name: "Rules", dependencies: ["TraceJoinCore", .product(name: "Yams", package: "Yams")],
+            name: "Rules", dependencies: ["TraceJoinCore", "CPCRE2", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings),
         .target(name: "Correlate", dependencies: ["TraceJoinCore"], swiftSettings: strictSettings),
         .target(

@@ -1,1 +1,0 @@
-// The Rules stage; see docs/rules.md.

@@ -1,0 +1,43 @@
+import Foundation
+import Rules
+import Testing
+import TraceJoinCore
+import TraceJoinTesting
+
+@Suite struct RuleSetTests {
+    @Test("a user folder's rule with the same id overrides the shipped one")
+    func overrideByID() throws {
+        let user = RuleSource(
+            path: "my-rules/email.yaml", text: "- id: pii.email\n  match: {pattern: '\\w+@\\w+\\.com'}\n  action: {redact: '[mail]'}\n")
+        let rules = try RuleSet(layers: [RuleSource.builtIn, [user]])
+        let scrubber = try Scrubber(ruleSet: rules, hashKey: nil)
+        let record = scrubber.scrub(.log(LogRecord(time: nil, message: "hi bob@example.com", origin: Samples.origin)))
+        guard case .log(let log) = record else { Issue.record("dropped"); return }
+        #expect(log.message == "hi [mail]")
+    }
+
+    @Test("a folder loads every .yaml and .yml file below it, sorted by path")
+    func folder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/b", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rule = { (id: String) in "- id: \(id)\n  match: {pattern: 'x'}\n  action: drop-field\n" }
+        try rule("two").write(toFile: folder + "/b/two.yml", atomically: true, encoding: .utf8)
+        try rule("one").write(toFile: folder + "/a.yaml", atomically: true, encoding: .utf8)
+        try "not a rule".write(toFile: folder + "/notes.txt", atomically: true, encoding: .utf8)
+        let sources = try RuleSource.files(in: folder)
+        #expect(sources.map(\.path) == [folder + "/a.yaml", folder + "/b/two.yml"])
+        #expect(RuleLoader.load(sources).rules.map(\.id) == ["one", "two"])
+    }
+
+    @Test("a bad rule set throws every diagnostic and loads nothing")
+    func badSetThrows() {
+        let bad = RuleSource(path: "bad.yaml", text: "- id: x\n  match: {pattern: '('}\n  action: {redact: y}\n- id: z\n")
+        #expect(throws: RuleSetError.self) { try RuleSet(layers: [[bad]]) }
+        do {
+            _ = try RuleSet(layers: [[bad]])
+        } catch {
+            #expect(error.diagnostics.count == 3)
+        }
+    }
+}
