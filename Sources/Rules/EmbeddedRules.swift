@@ -73,8 +73,9 @@ package enum EmbeddedRules {
               description: Payment card numbers (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro)
               priority: 40
               match:
-                pattern: '(?<![\w.+-])(?:\d{13,16}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})??|\d{4}([ -])\d{6}\2\d{4,5})(?![\w-]|[.,]\d)'
+                pattern: '(?<![\w.+-])(?:\d{13,16}|\d{4}(?: \d{4}){3}(?: \d{3})??|\d{4}(?:-\d{4}){3}(?:-\d{3})??|\d{4} \d{6} \d{4,5}|\d{4}-\d{6}-\d{4,5})(?![\w-]|[.,]\d)'
                 validator: card
+                min-digits: 13
               action: {mask: {keep: 4}}
               examples:
                 - {in: 'card 4111 1111 1111 1111 failed', out: 'card **** **** **** 1111 failed'}
@@ -230,13 +231,14 @@ package enum EmbeddedRules {
               description: IPv6 addresses, truncated to /48
               priority: 20
               match:
-                pattern: '(?<![\w:.-])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3})(?![\w:.-])'
+                pattern: '(?<![\w:.-])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){6}\d{1,3}(?:\.\d{1,3}){3}|(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?(?::\d{1,3}(?:\.\d{1,3}){3})?)(?![\w:.-])'
                 prefilter: ':'
                 validator: ipv6
               action: truncate-ip
               examples:
                 - {in: 'from 2001:db8:85a3:8d3:1319:8a2e:370:7348 ok', out: 'from 2001:db8:85a3:: ok'}
                 - {in: 'from 2001:db8:1::7 ok', out: 'from 2001:db8:1:: ok'}
+                - {in: 'mapped ::ffff:192.0.2.1 and fe80::1', out: 'mapped 0:0:0:: and fe80:0:0::'}
                 - {keep: 'at 10:00:00 and 10:00:00:123'}
                 - {keep: 'mac 00:1a:2b:3c:4d:5e'}
                 - {keep: 'std::vector and a::b'}
@@ -255,6 +257,7 @@ package enum EmbeddedRules {
               match:
                 pattern: '(?<![\w+/.-])(?:\+[1-9]\d{7,14}|\+[1-9]\d{0,2}(?:[ .-]\(?\d{1,4}\)?){2,5}|\(\d{3}\) ?\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|0(?:\d-\d{4}|\d{2}-\d{3,4}|\d{3}-\d{3,4}|\d{4}-\d{2,4})-\d{4}|0\d{2,4} \d{3,4} \d{4})(?![\w-]|[.:]\d)'
                 validator: e164
+                min-digits: 8
               action: {redact: '<phone>'}
               examples:
                 - {in: 'sms to +14155550132 queued', out: 'sms to <phone> queued'}
@@ -282,6 +285,7 @@ package enum EmbeddedRules {
               match:
                 pattern: '(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])'
                 prefilter: '-'
+                min-digits: 9
               action: {redact: '<ssn>'}
               examples:
                 - {in: 'ssn 123-45-6789 on file', out: 'ssn <ssn> on file'}

@@ -51,6 +51,10 @@ extension NodeReader {
             if match.prefilter.contains(where: \.isEmpty) { error(at: node, "`prefilter` strings must not be empty") }
         }
         if let node = fields["fields"]?.value { match.fields = strings(node, key: "fields") ?? [] }
+        if let node = fields["min-digits"]?.value, let value = int(node, key: "min-digits") {
+            if value < 1 { error(at: node, "`min-digits` must be at least 1") }
+            match.minDigits = value
+        }
         if let node = fields["validator"]?.value, let name = string(node, key: "validator") {
             if let validator = Validator(rawValue: name) {
                 match.validator = validator
@@ -63,8 +67,8 @@ extension NodeReader {
         if fields["pattern"] == nil && fields["keys"] == nil && !misspelt {
             error(at: node, "`match` needs a `pattern` or `keys`")
         }
-        if fields["pattern"] == nil, fields["validator"] != nil || fields["prefilter"] != nil {
-            error(at: node, "`validator` and `prefilter` need a `pattern`")
+        if fields["pattern"] == nil, fields["validator"] != nil || fields["prefilter"] != nil || fields["min-digits"] != nil {
+            error(at: node, "`validator`, `prefilter` and `min-digits` need a `pattern`")
         }
         return match
     }

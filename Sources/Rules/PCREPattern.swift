@@ -15,6 +15,7 @@ package final class PCREPattern: @unchecked Sendable {
     }
 
     package let source: String
+    package let isCaseInsensitive: Bool
     private let code: OpaquePointer
     /// The number of the group named `value`, which actions replace instead of the whole match; 0 when none.
     package let valueGroup: Int
@@ -38,6 +39,7 @@ package final class PCREPattern: @unchecked Sendable {
         // JIT failing (e.g. an unsupported platform) is not an error: the interpreter still works.
         _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
         self.source = source
+        self.isCaseInsensitive = caseInsensitive
         self.code = compiled
         let named = "value".withCString { name in
             name.withMemoryRebound(to: UInt8.self, capacity: 6) { pcre2_substring_number_from_name_8(compiled, $0) }
@@ -48,11 +50,9 @@ package final class PCREPattern: @unchecked Sendable {
     deinit { pcre2_code_free_8(code) }
 
     /// Every non-overlapping match in `bytes`, as byte ranges of the whole match and of the value group.
-    package func matches(in bytes: UnsafeBufferPointer<UInt8>) -> [PatternMatch] {
-        guard let base = bytes.baseAddress, let data = pcre2_match_data_create_from_pattern_8(code, nil) else {
-            return []
-        }
-        defer { pcre2_match_data_free_8(data) }
+    package func matches(in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch = MatchScratch()) -> [PatternMatch] {
+        guard let base = bytes.baseAddress else { return [] }
+        let data = scratch.data
         var results: [PatternMatch] = []
         var start = 0
         while start <= bytes.count {
@@ -61,7 +61,7 @@ package final class PCREPattern: @unchecked Sendable {
             let ovector = pcre2_get_ovector_pointer_8(data)!
             let whole = Int(ovector[0])..<Int(ovector[1])
             var value = whole
-            if valueGroup > 0, Int(rc) > valueGroup, ovector[2 * valueGroup] != PCRE2_UNSET {
+            if valueGroup > 0, valueGroup < MatchScratch.pairs, ovector[2 * valueGroup] != PCRE2_UNSET {
                 value = Int(ovector[2 * valueGroup])..<Int(ovector[2 * valueGroup + 1])
             }
             results.append(PatternMatch(whole: whole, value: value))
@@ -76,11 +76,28 @@ package final class PCREPattern: @unchecked Sendable {
         return results
     }
 
+    /// Whether the pattern matches anywhere in `bytes` (stops at the first match).
+    package func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch = MatchScratch()) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        return pcre2_match_8(code, base, bytes.count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.data, nil) >= 0
+    }
+
     /// Whether the pattern matches anywhere in `text`.
     package func matches(_ text: String) -> Bool {
         var copy = text
         return copy.withUTF8 { !matches(in: $0).isEmpty }
     }
+}
+
+/// PCRE2 match data reused across the rules run over one record, so matching allocates nothing.
+/// Not thread-safe: one per call, never shared.
+package final class MatchScratch {
+    /// Capture pairs kept; a `value` group numbered higher than this is ignored (the whole match is replaced).
+    static let pairs = 32
+    let data: OpaquePointer
+
+    package init() { data = pcre2_match_data_create_8(UInt32(Self.pairs), nil)! }
+    deinit { pcre2_match_data_free_8(data) }
 }
 
 /// One match: byte ranges of the whole match and of the part an action replaces.

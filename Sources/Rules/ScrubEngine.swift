@@ -17,8 +17,6 @@ package struct ScrubEngine: Sendable {
     private let patternRules: [Rule]
     private let keyRules: [Rule]
     private let hashKey: [UInt8]
-
-    /// - Parameter hashKey: the HMAC key for `hash` actions; required when any rule hashes.
     package init(rules: [Rule], hashKey: [UInt8]) {
         let ordered = rules.sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
         self.rules = ordered
@@ -33,12 +31,15 @@ package struct ScrubEngine: Sendable {
     package func scrubText(_ text: String, field: String, hits: inout [String: Int]) -> Outcome {
         var current = text
         var changed = false
+        let scratch = MatchScratch()
+        var digitRun: Int?  // computed once per version of the text, for every `min-digits` rule
         for rule in patternRules where rule.applies(to: field) {
-            switch apply(rule, to: current, hits: &hits) {
+            switch apply(rule, to: current, hits: &hits, scratch: scratch, digitRun: &digitRun) {
             case .keep: continue
             case .replace(let new):
                 current = new
                 changed = true
+                digitRun = nil
             case .dropField: return .dropField
             case .dropRecord: return .dropRecord
             }
@@ -48,15 +49,25 @@ package struct ScrubEngine: Sendable {
 
     /// One rule over `text`: its pattern, then validator, then action on each match.
     package func apply(_ rule: Rule, to text: String, hits: inout [String: Int]) -> Outcome {
+        var digitRun: Int?
+        return apply(rule, to: text, hits: &hits, scratch: MatchScratch(), digitRun: &digitRun)
+    }
+
+    func apply(
+        _ rule: Rule, to text: String, hits: inout [String: Int], scratch: MatchScratch, digitRun: inout Int?
+    ) -> Outcome {
         guard let pattern = rule.match.pattern, text.utf8.count > 0 else { return .keep }
-        if !rule.match.prefilter.isEmpty,
-            !rule.match.prefilter.contains(where: { text.utf8.containsIgnoringASCIICase($0.utf8) })
-        {
-            return .keep
-        }
         var copy = text
         return copy.withUTF8 { bytes -> Outcome in
-            let matches = pattern.matches(in: bytes)
+            if let minDigits = rule.match.minDigits {
+                let longest = digitRun ?? DigitRun.longest(in: bytes)
+                digitRun = longest
+                if longest < minDigits { return .keep }
+            }
+            if let scanner = rule.match.prefilterScanner, !scanner.firstMatch(in: bytes, scratch: scratch) {
+                return .keep
+            }
+            let matches = pattern.matches(in: bytes, scratch: scratch)
             if matches.isEmpty { return .keep }
             var output: [UInt8] = []
             var last = 0
@@ -191,27 +202,3 @@ package enum RecordField {
     package static let raw = "raw"
     static let all: Set<String> = [message, name, status, raw]
 }
-
-extension String.UTF8View {
-    /// Whether `needle` occurs, comparing ASCII letters without case.
-    func containsIgnoringASCIICase(_ needle: String.UTF8View) -> Bool {
-        let needle = Array(needle).map(lowerASCII)
-        guard let first = needle.first else { return true }
-        let haystack = Array(self)
-        if haystack.count < needle.count { return false }
-        var index = 0
-        let end = haystack.count - needle.count
-        while index <= end {
-            if lowerASCII(haystack[index]) == first {
-                var offset = 1
-                while offset < needle.count, lowerASCII(haystack[index + offset]) == needle[offset] { offset += 1 }
-                if offset == needle.count { return true }
-            }
-            index += 1
-        }
-        return false
-    }
-}
-
-@inline(__always)
-private func lowerASCII(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }

@@ -80,3 +80,14 @@ import Testing
         #expect(IPTruncation.truncate(truncated) == truncated)
     }
 }
+
+@Suite struct DigitRunTests {
+    @Test("digit runs bridge up to two separators and break on anything else", arguments: [
+        ("(415) 555-0132", 10), ("4111 1111 1111 1111", 16), ("16:49:15.665", 5), ("no digits", 0),
+        ("2026-11-23T10:00:00Z", 8), ("a1b2c3", 1),
+    ])
+    func longest(_ text: String, _ expected: Int) {
+        var copy = text
+        #expect(copy.withUTF8 { DigitRun.longest(in: $0) } == expected)
+    }
+}
