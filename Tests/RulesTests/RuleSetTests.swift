@@ -41,3 +41,25 @@ import TraceJoinTesting
         }
     }
 }
+
+@Suite struct ScrubberLoadingTests {
+    @Test("rules check on Rules/ is clean, and on the bad fixtures reports one error per file")
+    func check() {
+        #expect(RuleCheck.diagnostics(forFolder: FixturePaths.repositoryRoot + "/Rules").isEmpty)
+        let bad = RuleCheck.diagnostics(forFolder: FixturePaths.fixture("rules/bad"))
+        #expect(bad.count == 7)
+        #expect(bad.allSatisfy { $0.severity == .error })
+    }
+
+    @Test("the default scrubber loads the built-in packs plus user folders, and a missing folder is an error")
+    func load() throws {
+        let scrubber = try Scrubber.load()
+        #expect(scrubber.digest == (try RuleSet(layers: [RuleSource.builtIn])).digest)
+        #expect(throws: RuleSetError.self) { try Scrubber.load(ruleFolders: ["/nonexistent/rules"]) }
+        #expect(throws: RuleSetError.self) { try Scrubber.load(ruleFolders: [FixturePaths.fixture("rules/bad")]) }
+        let none = try Scrubber.load(includeBuiltIn: false)
+        guard case .log(let log) = none.scrub(.log(LogRecord(time: nil, message: "a@example.com", origin: Samples.origin)))
+        else { Issue.record("dropped"); return }
+        #expect(log.message == "a@example.com")
+    }
+}
