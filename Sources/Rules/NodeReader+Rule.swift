@@ -61,7 +61,7 @@ extension NodeReader {
             } else {
                 let names = Validator.allCases.map(\.rawValue)
                 let hint = Levenshtein.nearest(to: name, in: names).map { "did you mean `\($0)`?" }
-                error(at: node, "unknown validator", hint: hint ?? "known validators: \(names.joined(separator: ", "))")
+                error(at: node, "unknown validator `\(name)`", hint: hint ?? "known validators: \(names.joined(separator: ", "))")
             }
         }
         if fields["pattern"] == nil && fields["keys"] == nil && !misspelt {
@@ -78,7 +78,7 @@ extension NodeReader {
         let names = RuleAction.names
         func unknown(_ name: String, at node: Node) {
             let hint = Levenshtein.nearest(to: name, in: names).map { "did you mean `\($0)`?" }
-            error(at: node, "unknown action", hint: hint ?? "known actions: \(names.joined(separator: ", "))")
+            error(at: node, "unknown action `\(name)`", hint: hint ?? "known actions: \(names.joined(separator: ", "))")
         }
         switch node {
         case .scalar(let scalar):
