@@ -1,7 +1,8 @@
 /// Edit distance, for "did you mean" hints on unknown keys.
 package enum Levenshtein {
     package static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8), b = Array(b.utf8)
+        let a = Array(a.utf8)
+        let b = Array(b.utf8)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

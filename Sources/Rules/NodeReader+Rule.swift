@@ -61,13 +61,17 @@ extension NodeReader {
             } else {
                 let names = Validator.allCases.map(\.rawValue)
                 let hint = Levenshtein.nearest(to: name, in: names).map { "did you mean `\($0)`?" }
-                error(at: node, "unknown validator `\(name)`", hint: hint ?? "known validators: \(names.joined(separator: ", "))")
+                error(
+                    at: node, "unknown validator `\(name)`",
+                    hint: hint ?? "known validators: \(names.joined(separator: ", "))")
             }
         }
         if fields["pattern"] == nil && fields["keys"] == nil && !misspelt {
             error(at: node, "`match` needs a `pattern` or `keys`")
         }
-        if fields["pattern"] == nil, fields["validator"] != nil || fields["prefilter"] != nil || fields["min-digits"] != nil {
+        if fields["pattern"] == nil,
+            fields["validator"] != nil || fields["prefilter"] != nil || fields["min-digits"] != nil
+        {
             error(at: node, "`validator`, `prefilter` and `min-digits` need a `pattern`")
         }
         return match

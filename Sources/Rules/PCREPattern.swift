@@ -50,7 +50,8 @@ package final class PCREPattern: @unchecked Sendable {
     deinit { pcre2_code_free_8(code) }
 
     /// Every non-overlapping match in `bytes`, as byte ranges of the whole match and of the value group.
-    package func matches(in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch = MatchScratch()) -> [PatternMatch] {
+    package func matches(in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch = MatchScratch()) -> [PatternMatch]
+    {
         guard let base = bytes.baseAddress else { return [] }
         let data = scratch.data
         var results: [PatternMatch] = []

@@ -98,7 +98,8 @@ struct NodeReader {
                 continue
             }
             if !known.contains(name) {
-                let hint = Levenshtein.nearest(to: name, in: known).map { "did you mean `\($0)`?" }
+                let hint =
+                    Levenshtein.nearest(to: name, in: known).map { "did you mean `\($0)`?" }
                     ?? "known keys: \(known.joined(separator: ", "))"
                 error(at: key, "unknown key `\(name)` in \(what)", hint: hint)
                 continue
@@ -155,7 +156,8 @@ struct NodeReader {
             return try PCREPattern(text, caseInsensitive: caseInsensitive)
         } catch {
             self.error(
-                at: node, "`\(key)` does not compile: \(error.message) (at character \(error.offset + 1) of the pattern)",
+                at: node,
+                "`\(key)` does not compile: \(error.message) (at character \(error.offset + 1) of the pattern)",
                 hint: error.message.contains("parenthesis") ? "escape a literal parenthesis as \\(" : nil)
             return nil
         }

@@ -24,7 +24,8 @@ package struct RuleSource: Sendable, Equatable {
         }
         var relatives: [String] = []
         if let enumerator = manager.enumerator(atPath: folder) {
-            for case let relative as String in enumerator where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
+            for case let relative as String in enumerator
+            where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
                 relatives.append(relative)
             }
         }

@@ -24,9 +24,12 @@ package enum RuleTester {
                 let expected = example.output ?? example.input
                 let got = run(alone, example)
                 if got != expected {
-                    let what = example.output == nil ? "must stay unchanged but rule `\(rule.id)` changed it"
-                        : got == example.input ? "rule `\(rule.id)` did not match it"
-                        : "rule `\(rule.id)` gave a different result"
+                    let what =
+                        example.output == nil
+                        ? "must stay unchanged but rule `\(rule.id)` changed it"
+                        : got == example.input
+                            ? "rule `\(rule.id)` did not match it"
+                            : "rule `\(rule.id)` gave a different result"
                     report.failures.append(
                         example.location.diagnostic(
                             "example \(index + 1) fails: \(what)",

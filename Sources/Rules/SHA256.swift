@@ -42,12 +42,16 @@ package struct SHA256 {
             buffer.removeAll(keepingCapacity: true)
         }
         buffer.append(contentsOf: [UInt8](repeating: 0, count: 56 - buffer.count))
-        for shift in stride(from: 56, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         compress()
         var digest: [UInt8] = []
         digest.reserveCapacity(32)
         for word in state {
-            digest.append(contentsOf: [UInt8(word >> 24), UInt8(word >> 16 & 0xFF), UInt8(word >> 8 & 0xFF), UInt8(word & 0xFF)])
+            digest.append(contentsOf: [
+                UInt8(word >> 24), UInt8(word >> 16 & 0xFF), UInt8(word >> 8 & 0xFF), UInt8(word & 0xFF),
+            ])
         }
         return digest
     }
@@ -55,7 +59,8 @@ package struct SHA256 {
     private mutating func compress() {
         var w = [UInt32](repeating: 0, count: 64)
         for i in 0..<16 {
-            w[i] = UInt32(buffer[4 * i]) << 24 | UInt32(buffer[4 * i + 1]) << 16 | UInt32(buffer[4 * i + 2]) << 8
+            w[i] =
+                UInt32(buffer[4 * i]) << 24 | UInt32(buffer[4 * i + 1]) << 16 | UInt32(buffer[4 * i + 2]) << 8
                 | UInt32(buffer[4 * i + 3])
         }
         for i in 16..<64 {

@@ -14,7 +14,9 @@ extension Scrubber {
             throw RuleSetError(diagnostics: [diagnostic])
         } catch {
             throw RuleSetError(diagnostics: [
-                Diagnostic(location: InputLocation(source: ruleFolders.joined(separator: ", ")), message: "rules cannot be read")
+                Diagnostic(
+                    location: InputLocation(source: ruleFolders.joined(separator: ", ")),
+                    message: "rules cannot be read")
             ])
         }
         let ruleSet = try RuleSet(layers: layers)
@@ -25,7 +27,9 @@ extension Scrubber {
             throw RuleSetError(diagnostics: [diagnostic])
         } catch {
             throw RuleSetError(diagnostics: [
-                Diagnostic(location: InputLocation(source: hashKeyFile ?? HashKey.environmentVariable), message: "hash key cannot be read")
+                Diagnostic(
+                    location: InputLocation(source: hashKeyFile ?? HashKey.environmentVariable),
+                    message: "hash key cannot be read")
             ])
         }
     }

@@ -1,5 +1,5 @@
-package import TraceJoinCore
 import Foundation
+package import TraceJoinCore
 
 /// Removes personal data from every record before it is stored: the pipeline's `RecordScrubber`.
 ///

@@ -85,7 +85,10 @@ package enum Validators {
     private static func brandAccepts(_ digits: [UInt8]) -> Bool {
         let n = digits.count
         guard n >= 13, n <= 19 else { return false }
-        let p1 = prefix(digits, 1), p2 = prefix(digits, 2), p3 = prefix(digits, 3), p4 = prefix(digits, 4)
+        let p1 = prefix(digits, 1)
+        let p2 = prefix(digits, 2)
+        let p3 = prefix(digits, 3)
+        let p4 = prefix(digits, 4)
         let p6 = prefix(digits, 6)
         if p1 == 4 { return n == 13 || n == 16 || n == 19 }  // Visa
         if (51...55).contains(p2) || (2221...2720).contains(p4) { return n == 16 }  // Mastercard

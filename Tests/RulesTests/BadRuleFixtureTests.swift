@@ -13,13 +13,24 @@ import TraceJoinTesting
     }
 
     static let cases: [Case] = [
-        Case(fault: "unclosed-group", position: "5:14", message: "`pattern` does not compile: missing closing parenthesis"),
-        Case(fault: "unknown-key", position: "4:5", message: "unknown key `patern` in `match`", hint: "did you mean `pattern`?"),
+        Case(
+            fault: "unclosed-group", position: "5:14",
+            message: "`pattern` does not compile: missing closing parenthesis"),
+        Case(
+            fault: "unknown-key", position: "4:5", message: "unknown key `patern` in `match`",
+            hint: "did you mean `pattern`?"),
         Case(fault: "wrong-type", position: "3:13", message: "`priority` must be an integer"),
-        Case(fault: "duplicate-id", position: "6:3", message: "duplicate rule id `bad.twice`", hint: "first defined at"),
-        Case(fault: "unknown-validator", position: "5:16", message: "unknown validator `luhnn`", hint: "did you mean `luhn`?"),
-        Case(fault: "unknown-action", position: "4:12", message: "unknown action `obliterate`", hint: "known actions: redact"),
-        Case(fault: "failing-example", position: "7:12", message: "example 2 fails: rule `bad.failing-example` did not match it"),
+        Case(
+            fault: "duplicate-id", position: "6:3", message: "duplicate rule id `bad.twice`", hint: "first defined at"),
+        Case(
+            fault: "unknown-validator", position: "5:16", message: "unknown validator `luhnn`",
+            hint: "did you mean `luhn`?"),
+        Case(
+            fault: "unknown-action", position: "4:12", message: "unknown action `obliterate`",
+            hint: "known actions: redact"),
+        Case(
+            fault: "failing-example", position: "7:12",
+            message: "example 2 fails: rule `bad.failing-example` did not match it"),
     ]
 
     /// Loads a fixture and tests its examples, as `rules check` does.

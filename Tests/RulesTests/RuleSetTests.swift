@@ -8,11 +8,15 @@ import TraceJoinTesting
     @Test("a user folder's rule with the same id overrides the shipped one")
     func overrideByID() throws {
         let user = RuleSource(
-            path: "my-rules/email.yaml", text: "- id: pii.email\n  match: {pattern: '\\w+@\\w+\\.com'}\n  action: {redact: '[mail]'}\n")
+            path: "my-rules/email.yaml",
+            text: "- id: pii.email\n  match: {pattern: '\\w+@\\w+\\.com'}\n  action: {redact: '[mail]'}\n")
         let rules = try RuleSet(layers: [RuleSource.builtIn, [user]])
         let scrubber = try Scrubber(ruleSet: rules, hashKey: nil)
         let record = scrubber.scrub(.log(LogRecord(time: nil, message: "hi bob@example.com", origin: Samples.origin)))
-        guard case .log(let log) = record else { Issue.record("dropped"); return }
+        guard case .log(let log) = record else {
+            Issue.record("dropped")
+            return
+        }
         #expect(log.message == "hi [mail]")
     }
 
@@ -32,7 +36,8 @@ import TraceJoinTesting
 
     @Test("a bad rule set throws every diagnostic and loads nothing")
     func badSetThrows() {
-        let bad = RuleSource(path: "bad.yaml", text: "- id: x\n  match: {pattern: '('}\n  action: {redact: y}\n- id: z\n")
+        let bad = RuleSource(
+            path: "bad.yaml", text: "- id: x\n  match: {pattern: '('}\n  action: {redact: y}\n- id: z\n")
         #expect(throws: RuleSetError.self) { try RuleSet(layers: [[bad]]) }
         do {
             _ = try RuleSet(layers: [[bad]])
@@ -58,8 +63,13 @@ import TraceJoinTesting
         #expect(throws: RuleSetError.self) { try Scrubber.load(ruleFolders: ["/nonexistent/rules"]) }
         #expect(throws: RuleSetError.self) { try Scrubber.load(ruleFolders: [FixturePaths.fixture("rules/bad")]) }
         let none = try Scrubber.load(includeBuiltIn: false)
-        guard case .log(let log) = none.scrub(.log(LogRecord(time: nil, message: "a@example.com", origin: Samples.origin)))
-        else { Issue.record("dropped"); return }
+        guard
+            case .log(let log) = none.scrub(
+                .log(LogRecord(time: nil, message: "a@example.com", origin: Samples.origin)))
+        else {
+            Issue.record("dropped")
+            return
+        }
         #expect(log.message == "a@example.com")
     }
 }

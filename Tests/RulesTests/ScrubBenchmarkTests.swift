@@ -38,7 +38,8 @@ struct ScrubBenchmarkTests {
         let elapsed = clock.measure { hits = body() }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = Double(bytes) / seconds / 1e6
-        print("bench \(label): \(String(format: "%.1f", rate)) MB/s (\(hits) hits, \(String(format: "%.3f", seconds)) s)")
+        print(
+            "bench \(label): \(String(format: "%.1f", rate)) MB/s (\(hits) hits, \(String(format: "%.3f", seconds)) s)")
         return rate
     }
 

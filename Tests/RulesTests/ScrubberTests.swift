@@ -38,13 +38,19 @@ import TraceJoinTesting
     @Test("a key rule replaces the whole value of secret keys, nested ones too, whatever the value")
     func nestedKeys() throws {
         let request = AttributeValue.keyValueList([
-            Attribute("headers", .keyValueList([Attribute("Cookie", .string("sid=abc")), Attribute("accept", .string("*/*"))])),
+            Attribute(
+                "headers",
+                .keyValueList([Attribute("Cookie", .string("sid=abc")), Attribute("accept", .string("*/*"))])),
             Attribute("body", .keyValueList([Attribute("user", .string("bob")), Attribute("password", .int(1234))])),
         ])
         let result = try Self.scrubbed(Self.log("request", attributes: [Attribute("req", request)]))
         let expected = AttributeValue.keyValueList([
-            Attribute("headers", .keyValueList([Attribute("Cookie", .string("<redacted>")), Attribute("accept", .string("*/*"))])),
-            Attribute("body", .keyValueList([Attribute("user", .string("bob")), Attribute("password", .string("<redacted>"))])),
+            Attribute(
+                "headers",
+                .keyValueList([Attribute("Cookie", .string("<redacted>")), Attribute("accept", .string("*/*"))])),
+            Attribute(
+                "body",
+                .keyValueList([Attribute("user", .string("bob")), Attribute("password", .string("<redacted>"))])),
         ])
         #expect(result.attributes == [Attribute("req", expected)])
     }
@@ -105,22 +111,26 @@ import TraceJoinTesting
         #expect(result.raw == "{bad json email=<email>")
     }
 
-    @Test("IDs, UUIDs, timestamps, durations, versions and order numbers survive", arguments: [
-        "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7",
-        "order 4111111111111112 shipped at 1748503543012",
-        "dd.trace_id=12345678901234567890 dd.span_id=1234567890123456",
-        "request 123e4567-e89b-12d3-a456-426614174000 took 12.5ms",
-        "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-        "2026-11-23T10:00:00.123456789Z GET /orders/42 200 in 35ms",
-        "started v1.22.3 (build 10.0.19041.1) on port 8080",
-    ])
+    @Test(
+        "IDs, UUIDs, timestamps, durations, versions and order numbers survive",
+        arguments: [
+            "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7",
+            "order 4111111111111112 shipped at 1748503543012",
+            "dd.trace_id=12345678901234567890 dd.span_id=1234567890123456",
+            "request 123e4567-e89b-12d3-a456-426614174000 took 12.5ms",
+            "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "2026-11-23T10:00:00.123456789Z GET /orders/42 200 in 35ms",
+            "started v1.22.3 (build 10.0.19041.1) on port 8080",
+        ])
     func idsSurvive(_ message: String) throws {
         #expect(try Self.scrubbed(Self.log(message)).message == message)
     }
 
     @Test("trace context attributes are never scrubbed, even when all digits")
     func protectedKeys() throws {
-        let attributes = [Attribute("dd.trace_id", .string("4111111111111111")), Attribute("otelSpanID", .string("4111111111111111"))]
+        let attributes = [
+            Attribute("dd.trace_id", .string("4111111111111111")), Attribute("otelSpanID", .string("4111111111111111")),
+        ]
         #expect(try Self.scrubbed(Self.log("x", attributes: attributes)).attributes == attributes)
     }
 
@@ -138,7 +148,9 @@ import TraceJoinTesting
     func hash() throws {
         let source = RuleSource(
             path: "user/hash.yaml",
-            text: "- id: user.email-hash\n  priority: 60\n  match: {pattern: '[a-z]+@example\\.com', prefilter: '@'}\n  action: {hash: {label: email, length: 12}}\n")
+            text:
+                "- id: user.email-hash\n  priority: 60\n  match: {pattern: '[a-z]+@example\\.com', prefilter: '@'}\n  action: {hash: {label: email, length: 12}}\n"
+        )
         let rules = try RuleSet(layers: [RuleSource.builtIn, [source]])
         #expect(throws: Diagnostic.self) { try Scrubber(ruleSet: rules, hashKey: nil) }
         let scrubber = try Scrubber(ruleSet: rules, hashKey: Array("0123456789abcdef".utf8))
@@ -166,7 +178,8 @@ import TraceJoinTesting
         let scrubber = try Scrubber(ruleSet: RuleSet(layers: [[source]]), hashKey: nil)
         #expect(scrubber.scrub(.log(Self.log("GET /healthz 200"))) == nil)
         let kept = try Self.scrubbed(
-            Self.log("GET /orders", attributes: [Attribute("user_agent.original", .string("curl")), Attribute("a", .int(1))]),
+            Self.log(
+                "GET /orders", attributes: [Attribute("user_agent.original", .string("curl")), Attribute("a", .int(1))]),
             with: scrubber)
         #expect(kept.attributes == [Attribute("a", .int(1))])
     }
