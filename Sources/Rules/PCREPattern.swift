@@ -49,8 +49,11 @@ package final class PCREPattern: @unchecked Sendable {
 
     deinit { pcre2_code_free_8(code) }
 
-    /// Every non-overlapping match in `bytes`, as byte ranges of the whole match and of the value group.
-    package func matches(in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch = MatchScratch()) -> [PatternMatch]
+    /// Every non-overlapping match in `bytes`, as byte ranges of the whole match and of the value group;
+    /// nil when PCRE2 gave up (its match or depth limit on pathological input), so the caller can
+    /// treat the text as unscanned rather than clean.
+    package func matches(in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch = MatchScratch())
+        -> [PatternMatch]?
     {
         guard let base = bytes.baseAddress else { return [] }
         let data = scratch.data
@@ -58,7 +61,8 @@ package final class PCREPattern: @unchecked Sendable {
         var start = 0
         while start <= bytes.count {
             let rc = pcre2_match_8(code, base, bytes.count, start, UInt32(PCRE2_NO_UTF_CHECK), data, nil)
-            if rc < 0 { break }
+            if rc == PCRE2_ERROR_NOMATCH { break }
+            if rc < 0 { return nil }
             let ovector = pcre2_get_ovector_pointer_8(data)!
             let whole = Int(ovector[0])..<Int(ovector[1])
             var value = whole
@@ -86,7 +90,7 @@ package final class PCREPattern: @unchecked Sendable {
     /// Whether the pattern matches anywhere in `text`.
     package func matches(_ text: String) -> Bool {
         var copy = text
-        return copy.withUTF8 { !matches(in: $0).isEmpty }
+        return copy.withUTF8 { matches(in: $0)?.isEmpty == false }
     }
 }
 

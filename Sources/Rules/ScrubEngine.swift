@@ -14,6 +14,8 @@ package struct ScrubEngine: Sendable {
     }
 
     package let rules: [Rule]
+    /// What replaces a whole value that a pattern could not finish scanning.
+    package static let unscannedText = "<unscanned>"
     private let patternRules: [Rule]
     private let keyRules: [Rule]
     private let hashKey: [UInt8]
@@ -67,7 +69,11 @@ package struct ScrubEngine: Sendable {
             if let scanner = rule.match.prefilterScanner, !scanner.firstMatch(in: bytes, scratch: scratch) {
                 return .keep
             }
-            let matches = pattern.matches(in: bytes, scratch: scratch)
+            guard let matches = pattern.matches(in: bytes, scratch: scratch) else {
+                // PCRE2 hit its limits: the text may hold what the rule looks for, so none of it is kept.
+                hits[rule.id, default: 0] += 1
+                return .replace(Self.unscannedText)
+            }
             if matches.isEmpty { return .keep }
             var output: [UInt8] = []
             var last = 0

@@ -89,7 +89,7 @@ struct ScrubBenchmarkTests {
                     var copy = message
                     count += copy.withUTF8 { bytes in
                         if let scanner, !scanner.firstMatch(in: bytes, scratch: scratch) { return 0 }
-                        return pattern.matches(in: bytes, scratch: scratch).count
+                        return pattern.matches(in: bytes, scratch: scratch)?.count ?? 0
                     }
                 }
                 return count
@@ -115,7 +115,7 @@ struct ScrubBenchmarkTests {
                 var count = 0
                 for message in messages {
                     var copy = message
-                    count += copy.withUTF8 { pcre.matches(in: $0).count }
+                    count += copy.withUTF8 { pcre.matches(in: $0)?.count ?? 0 }
                 }
                 return count
             }

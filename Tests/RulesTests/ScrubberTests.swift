@@ -192,3 +192,30 @@ import TraceJoinTesting
         #expect(explanation.result == "card **** **** **** 1111 failed for <email>")
     }
 }
+
+@Suite struct HostileInputTests {
+    @Test(
+        "long lines of one repeated shape scrub in well under a second (no runaway backtracking)",
+        arguments: ["a", "1", "1-", "a.", ":", "1 ", "a@", "x=", "eyJ", "AKIA", "1111 ", "0-", "a:", "f:", "token=", "?a=&"])
+    func noRunawayBacktracking(_ unit: String) throws {
+        let text = String(repeating: unit, count: 65_536 / unit.count)
+        let engine = ScrubberTests.scrubber.engine
+        var hits: [String: Int] = [:]
+        let elapsed = ContinuousClock().measure { _ = engine.scrubText(text, field: "message", hits: &hits) }
+        #expect(elapsed < .seconds(1))
+    }
+}
+
+@Suite struct UnscannedTests {
+    @Test("a value a pattern cannot finish scanning is replaced whole, not kept")
+    func matchLimit() throws {
+        // Nested quantifiers with no required literal: exponential backtracking on a run of a's.
+        let source = RuleSource(
+            path: "user/slow.yaml", text: "- id: user.slow\n  match: {pattern: '^(\\w+\\s?)+$'}\n  action: {redact: x}\n")
+        let engine = ScrubEngine(rules: try RuleSet(layers: [[source]]).rules, hashKey: [])
+        var hits: [String: Int] = [:]
+        let outcome = engine.scrubText(String(repeating: "a", count: 40) + "!", field: "message", hits: &hits)
+        #expect(outcome == .replace(ScrubEngine.unscannedText))
+        #expect(hits["user.slow"] == 1)
+    }
+}
