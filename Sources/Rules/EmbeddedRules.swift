@@ -140,7 +140,7 @@ package enum EmbeddedRules {
               description: Values of password=, secret:, token=, api_key= pairs in text and JSON
               priority: 75
               match:
-                pattern: '(?<![\w-])[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey)["'']?\s*[=:]\s*["'']?(?<value>[^\s"''&;,}]+)'
+                pattern: '(?<![\w-])[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey)["'']?\s*[=:]\s*["'']?(?!<[\w:-]+>(?:[\s"''&;,}]|$))(?<value>[^\s"''&;,}]+)'
                 ignore-case: true
                 prefilter: ['pass', 'pwd', 'secret', 'token', 'key']
               action: {redact: '<redacted>'}
@@ -149,13 +149,15 @@ package enum EmbeddedRules {
                 - {in: '{"db_password":"hunter2","user":"app"}', out: '{"db_password":"<redacted>","user":"app"}'}
                 - {in: 'Server=db;Pwd=hunter2;Database=x', out: 'Server=db;Pwd=<redacted>;Database=x'}
                 - {in: 'client_secret: abc123', out: 'client_secret: <redacted>'}
+                - {in: 'password=<b>hunter2', out: 'password=<redacted>'}
                 - {keep: 'max_tokens=100 token_count=5'}
+                - {keep: 'USER TOKEN: <jwt> (another rule''s placeholder stays)'}
 
             - id: pii.query-parameter
               description: Query parameters that carry secrets or personal data (?token=…&email=…)
               priority: 70
               match:
-                pattern: '(?i)[?&;](?:[\w.-]*?(?:token|key|secret|password|passwd|pwd|sig|signature|session|code|email|mail|phone|ssn))=(?<value>[^&\s#"'']+)'
+                pattern: '(?i)[?&;](?:[\w.-]*?(?:token|key|secret|password|passwd|pwd|sig|signature|session|code|email|mail|phone|ssn))=(?!<[\w:-]+>(?:[&\s#"'']|$))(?<value>[^&\s#"'']+)'
                 prefilter: '='
               action: {redact: '<redacted>'}
               examples:
