@@ -73,3 +73,42 @@ import TraceJoinTesting
         #expect(log.message == "a@example.com")
     }
 }
+
+@Suite struct HashKeyTests {
+    @Test("the key comes from TRACEJOIN_HASH_KEY, else from the key file, else there is none")
+    func sources() throws {
+        #expect(try HashKey.load(environment: ["TRACEJOIN_HASH_KEY": "k"]) == Array("k".utf8))
+        #expect(try HashKey.load(environment: [:]) == nil)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "0123456789abcdef0123\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try HashKey.load(environment: ["TRACEJOIN_HASH_KEY_FILE": path]) == Array("0123456789abcdef0123".utf8))
+        try "short\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: Diagnostic.self) { try HashKey.load(environment: [:], file: path) }
+    }
+}
+
+@Suite struct FieldsTests {
+    @Test("a rule limited by fields applies only there: url.full but not the message or other attributes")
+    func fields() throws {
+        let source = RuleSource(
+            path: "user/fields.yaml",
+            text:
+                "- id: user.id-in-url\n  match: {pattern: 'user/\\d+', fields: [url.full]}\n  action: {redact: 'user/<id>'}\n"
+        )
+        let scrubber = try Scrubber(ruleSet: RuleSet(layers: [[source]]), hashKey: nil)
+        let log = LogRecord(
+            time: nil, message: "GET user/42",
+            attributes: [
+                Attribute("url.full", .string("https://x/user/42")), Attribute("url.path", .string("user/42")),
+            ],
+            origin: Samples.origin)
+        guard case .log(let result) = scrubber.scrub(.log(log)) else {
+            Issue.record("dropped")
+            return
+        }
+        #expect(result.message == "GET user/42")
+        #expect(result.attributes[key: "url.full"] == .string("https://x/user/<id>"))
+        #expect(result.attributes[key: "url.path"] == .string("user/42"))
+    }
+}

@@ -196,7 +196,9 @@ import TraceJoinTesting
 @Suite struct HostileInputTests {
     @Test(
         "long lines of one repeated shape scrub in well under a second (no runaway backtracking)",
-        arguments: ["a", "1", "1-", "a.", ":", "1 ", "a@", "x=", "eyJ", "AKIA", "1111 ", "0-", "a:", "f:", "token=", "?a=&"])
+        arguments: [
+            "a", "1", "1-", "a.", ":", "1 ", "a@", "x=", "eyJ", "AKIA", "1111 ", "0-", "a:", "f:", "token=", "?a=&",
+        ])
     func noRunawayBacktracking(_ unit: String) throws {
         let text = String(repeating: unit, count: 65_536 / unit.count)
         let engine = ScrubberTests.scrubber.engine
@@ -211,7 +213,8 @@ import TraceJoinTesting
     func matchLimit() throws {
         // Nested quantifiers with no required literal: exponential backtracking on a run of a's.
         let source = RuleSource(
-            path: "user/slow.yaml", text: "- id: user.slow\n  match: {pattern: '^(\\w+\\s?)+$'}\n  action: {redact: x}\n")
+            path: "user/slow.yaml",
+            text: "- id: user.slow\n  match: {pattern: '^(\\w+\\s?)+$'}\n  action: {redact: x}\n")
         let engine = ScrubEngine(rules: try RuleSet(layers: [[source]]).rules, hashKey: [])
         var hits: [String: Int] = [:]
         let outcome = engine.scrubText(String(repeating: "a", count: 40) + "!", field: "message", hits: &hits)
