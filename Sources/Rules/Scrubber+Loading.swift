@@ -1,0 +1,55 @@
+package import TraceJoinCore
+
+extension Scrubber {
+    /// The scrubber `batch`, `tail` and `serve` use: the built-in packs (unless `includeBuiltIn` is false,
+    /// `--no-default-rules`), then each `--rules` folder, later ids overriding earlier ones; the hash key from
+    /// the environment or `hashKeyFile`. Any problem throws every diagnostic (the CLI exits 78).
+    package static func load(
+        ruleFolders: [String] = [], includeBuiltIn: Bool = true, hashKeyFile: String? = nil
+    ) throws(RuleSetError) -> Scrubber {
+        var layers: [[RuleSource]] = includeBuiltIn ? [RuleSource.builtIn] : []
+        do {
+            for folder in ruleFolders { layers.append(try RuleSource.files(in: folder)) }
+        } catch let diagnostic as Diagnostic {
+            throw RuleSetError(diagnostics: [diagnostic])
+        } catch {
+            throw RuleSetError(diagnostics: [
+                Diagnostic(
+                    location: InputLocation(source: ruleFolders.joined(separator: ", ")),
+                    message: "rules cannot be read")
+            ])
+        }
+        let ruleSet = try RuleSet(layers: layers)
+        do {
+            let key = try HashKey.load(file: hashKeyFile)
+            return try Scrubber(ruleSet: ruleSet, hashKey: key)
+        } catch let diagnostic as Diagnostic {
+            throw RuleSetError(diagnostics: [diagnostic])
+        } catch {
+            throw RuleSetError(diagnostics: [
+                Diagnostic(
+                    location: InputLocation(source: hashKeyFile ?? HashKey.environmentVariable),
+                    message: "hash key cannot be read")
+            ])
+        }
+    }
+}
+
+/// What `tracejoin rules check DIR` reports.
+package enum RuleCheck {
+    /// Load problems, then failing examples, of the files under `folder` (a file also works), in file order.
+    package static func diagnostics(forFolder folder: String) -> [Diagnostic] {
+        do {
+            return diagnostics(for: try RuleSource.files(in: folder))
+        } catch let diagnostic as Diagnostic {
+            return [diagnostic]
+        } catch {
+            return [Diagnostic(location: InputLocation(source: folder), message: "rules cannot be read")]
+        }
+    }
+
+    package static func diagnostics(for sources: [RuleSource]) -> [Diagnostic] {
+        let loaded = RuleLoader.load(sources)
+        return loaded.diagnostics + RuleTester.test(loaded.rules).failures
+    }
+}
