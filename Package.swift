@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "tracejoin",
             dependencies: [
-                "TraceJoinCore", "Pipeline", "Store",
+                "TraceJoinCore", "Pipeline", "Store", "Rules", "Normalize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),

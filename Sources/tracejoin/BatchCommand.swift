@@ -23,6 +23,8 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Force one input format for every file: \(InputFormat.overrideNames.joined(separator: ", ")).")
     var format: String?
 
+    @OptionGroup var rules: RuleOptions
+
     @Flag(help: "Exit with status 65 when any record was rejected.")
     var strict = false
 
@@ -44,6 +46,7 @@ struct BatchCommand: ParsableCommand {
         configuration.databasePath = database.db
         configuration.format = format.flatMap(InputFormat.init(overrideName:))
         configuration.showProgress = !quiet && ProgressReporter.standardErrorIsTerminal
+        configuration.scrubber = try rules.loadScrubber()
         let summary: BatchSummary
         do {
             summary = try BatchRunner(configuration: configuration).run()

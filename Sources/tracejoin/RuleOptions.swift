@@ -1,0 +1,29 @@
+import ArgumentParser
+import Pipeline
+import Rules
+
+/// The options that choose the rule files in force, shared by every command that ingests.
+struct RuleOptions: ParsableArguments {
+    @Option(
+        name: .customLong("rules"),
+        help: "A folder of rule files (YAML) that adds to or overrides (by id) the shipped packs. Repeatable.")
+    var ruleFolders: [String] = []
+
+    @Flag(help: "Do not apply the shipped rule packs (Rules/ built into the binary).")
+    var noDefaultRules = false
+
+    @Option(help: "A file holding the HMAC key for `hash` actions (else TRACEJOIN_HASH_KEY).")
+    var hashKeyFile: String?
+
+    /// Loads the rule set; a bad set prints its diagnostics and exits 78, changing nothing.
+    func loadScrubber() throws -> Scrubber {
+        do {
+            return try Scrubber.load(
+                ruleFolders: ruleFolders, includeBuiltIn: !noDefaultRules, hashKeyFile: hashKeyFile)
+        } catch {
+            for diagnostic in error.diagnostics { Console.error(diagnostic) }
+            Console.note("error: the rule set has \(error.diagnostics.count) problem(s); nothing was changed")
+            throw ExitStatus.configurationError
+        }
+    }
+}
