@@ -50,6 +50,9 @@ def user_get(n, tr, t, cli, uid, fail, req_id):
     r, v = n.rng, n.values
     t += ms(r, 0.4, 1.2)
     srv = n.span(tr, USER, "GET /users/:id", SERVER, cli, t, http_server("GET", "/users/:id", "/users/%d" % uid, None), HTTP)
+    if r.random() < (0.5 if n.small else 0.2):
+        # Captured request headers (OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST): a string array.
+        srv.attrs.append(("http.request.header.authorization", ["Bearer " + v.jwt(email=v.email(plant=False))]))
     n.log(tr, USER, t + 90_000, "info", "GET /users/%d" % uid, srv, {"request_id": req_id})
     t += ms(r, 0.1, 0.4)
     if fail in ("connection", "resource_exhausted"):
@@ -284,6 +287,10 @@ def order_create(n, tr, t, cli, fail, email, items, total):
         tr.fail("conflict", ORDER, "pg.query:INSERT shop")
         return t, 409
     n.end(ins, t)
+    if r.random() < (1.0 if n.small else 0.03):
+        # A debug line that dumps the payment payload: the classic leak.
+        n.log(tr, ORDER, t + 10_000, "debug", "payment payload prepared", srv,
+              {"payment": {"method": "card", "card": {"number": v.card(style=1), "exp": "09/28", "holder": v.email()}}})
     n.log(tr, ORDER, t + 30_000, "info", "order %s created" % order_no, srv, {"order_number": order_no, "items": items,
                                                                               "total_cents": total})
     t += 200_000
@@ -386,6 +393,7 @@ def payment_charge(n, tr, t, pcli, fail, order_no, total):
     t += ms(r, 40, 250)
     n.end(psp, t, 0, "", 200)
     n.log(tr, PAY, t + 30_000, "info", "charge authorized", srv, {"merchant_ref": order_no, "psp_charge_id": "ch_%024x" % r.getrandbits(96),
+                                                                   "authorized_at_ms": int(v.epoch_ms(t)),
                                                                    "duration": "%.1fms" % ((t - t0) / 1e6)}, caller="payments/handler.go:104")
     t += 100_000
     ins = n.span(tr, PAY, "INSERT payments", CLIENT, srv, t, [("db.system", "postgresql"), ("db.name", "payments"),
@@ -578,5 +586,8 @@ def settlement(n, tr, t, fail=None):
     n.end(upd, t)
     if r.random() < 0.5 or n.small:
         n.log(tr, PAY, t + 10_000, "info", "payout to %s settled" % v.iban(grouped=True), root, caller="settle/run.go:88")
+    if r.random() < 0.2 or n.small:
+        # A 13-digit Luhn-valid number with no card issuer prefix: an invoice number, not a card.
+        n.log(tr, PAY, t + 20_000, "info", "invoice %s issued" % v.keep("1748503543012"), root, caller="settle/invoice.go:31")
     n.log(tr, PAY, t + 30_000, "info", "settlement run finished", root, {"settled": payouts}, caller="settle/run.go:95")
     n.end(root, t + 100_000)
