@@ -61,7 +61,7 @@ def user_get(n, tr, t, cli, uid, fail, req_id):
             stack = node_stack("Error: " + msg, ["TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)"])
             err = {"code": "ECONNREFUSED", "errno": -111, "syscall": "connect", "address": "10.0.3.12", "port": 5432}
         else:
-            msg, etype = "sorry, too many clients already", "error"
+            msg, etype = "remaining connection slots are reserved for non-replication superuser connections", "error"
             stack = node_stack("error: " + msg, ["Parser.parseErrorMessage (/app/node_modules/pg-protocol/dist/parser.js:283:98)",
                                                   "Parser.handlePacket (/app/node_modules/pg-protocol/dist/parser.js:122:29)"])
             err = {"code": "53300", "severity": "FATAL", "routine": "InitProcessStartupPacket"}
