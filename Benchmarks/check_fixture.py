@@ -136,6 +136,22 @@ def read(root):
     return rd
 
 
+def unwrap(text):
+    """The application text inside Docker or CRI wrapper lines, pieces joined; '' for other files."""
+    out = []
+    for line in lines_of(text):
+        if line.startswith('{"log":'):
+            try:
+                out.append(json.loads(line)["log"])
+            except ValueError:
+                out.append("\n")
+        else:
+            m = CRI.match(line)
+            if m:
+                out.append(m.group(4) + ("\n" if m.group(3) == "F" else ""))
+    return "".join(out)
+
+
 def main(night, expected):
     truth = json.load(open(os.path.join(expected, "night.json")))
     rd = read(night)
@@ -160,7 +176,8 @@ def main(night, expected):
         check(tid + " logs", rd.logs.get(tid, 0), t["logCount"])
         check(tid + " sampled", tid in rd.spans, t["sampled"])
 
-    corpus = "\n".join(read_text(os.path.join(d, f)) for d, _, fs in os.walk(night) for f in fs)
+    files = [read_text(os.path.join(d, f)) for d, _, fs in os.walk(night) for f in fs]
+    corpus = "\n".join(files + [unwrap(text) for text in files])
     planted = lines_of(open(os.path.join(expected, "planted-pii.txt")).read())
     survivors = lines_of(open(os.path.join(expected, "must-survive.txt")).read())
     unescaped = corpus.replace('\\"', '"')

@@ -148,6 +148,21 @@ def run_big(n, target, sample_ratio):
     n.close()
 
 
+def unwrap_container_log(text):
+    """The application's text inside Docker json-file or CRI lines (partial pieces joined); '' for other files."""
+    out = []
+    for line in text.split("\n"):
+        if line.startswith('{"log":'):
+            try:
+                out.append(json.loads(line)["log"])
+            except ValueError:
+                out.append("\n")
+        elif line[:4].isdigit() and (" stdout P " in line[:45] or " stdout F " in line[:45]):
+            stamp, stream, tag, rest = line.split(" ", 3)
+            out.append(rest + ("\n" if tag == "F" else ""))
+    return "".join(out)
+
+
 def write_truth(n, out, truth_dir, seed):
     os.makedirs(truth_dir, exist_ok=True)
     st = n.stats
@@ -180,6 +195,7 @@ def write_truth(n, out, truth_dir, seed):
         opener = gzip.open if rel.endswith(".gz") else open
         with opener(os.path.join(out, rel), "rb") as f:
             text.append(f.read().decode("utf-8"))
+            text.append(unwrap_container_log(text[-1]))  # a value split over two wrapper lines is still planted
     text = "\n".join(text)
     text += text.replace('\\"', '"')
     with open(os.path.join(truth_dir, "planted-pii.txt"), "w") as f:
