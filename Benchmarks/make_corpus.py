@@ -25,6 +25,7 @@ import calendar
 import gzip
 import json
 import os
+import shutil
 import sys
 import time
 
@@ -206,7 +207,7 @@ def write_truth(n, out, truth_dir, seed):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", required=True, help="output directory (created; existing files are overwritten)")
+    ap.add_argument("--out", required=True, help="output directory (created; its logs/, spans/ and k8s/ are replaced)")
     ap.add_argument("--size", default="1GB", help="decompressed bytes of logs + spans to write (default 1GB)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--small", action="store_true", help="write the bundled fixture (a fixed plan, ~50 traces)")
@@ -217,6 +218,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     began = time.time()
+    for sub in ("logs", "spans", "k8s"):  # what an earlier run wrote here; nothing else is touched
+        shutil.rmtree(os.path.join(args.out, sub), ignore_errors=True)
     n = Night(args.out, args.seed, args.small, NIGHT_START)
     if args.small:
         run_small(n)

@@ -31,7 +31,11 @@ fi
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     echo "run.sh: swift build -c release" >&2
-    swift build -c release --product tracejoin 2>&1 | grep -E "error|warning: unre|Compiling tracejoin|Build complete" >&2 || true
+    if ! swift build -c release --product tracejoin >"$BENCH/build.log" 2>&1; then
+        tail -30 "$BENCH/build.log" >&2
+        echo "run.sh: release build failed (full log: $BENCH/build.log)" >&2
+        exit 1
+    fi
 fi
 
 if [[ ! -f "$STATS" ]]; then
