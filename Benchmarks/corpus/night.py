@@ -271,6 +271,9 @@ class Night:
             deepest = max(e[0] for e in errors)
             first = min((e for e in errors if e[0] == deepest), key=lambda e: e[1])
             root = (first[2], first[3])
+            if len({(e[2], e[3]) for e in errors if e[0] == deepest}) > 1:
+                # Keep the truth independent of how a reader breaks ties (span start or end, log time).
+                raise AssertionError("trace %s: several different deepest errors" % tr.trace_id)
         if (status == "error") != (tr.error_class is not None) or (root != tr.root):
             raise AssertionError("trace %s (%s): computed %s %s, meant %s %s" % (
                 tr.trace_id, tr.flow, status, root, tr.error_class, tr.root))
