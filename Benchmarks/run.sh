@@ -4,7 +4,7 @@
 #   bash Benchmarks/run.sh [SIZE]            # SIZE of logs + spans, decompressed; default 1GB
 #
 # Environment:
-#   SEED=1              corpus seed (the corpus is cached per size and seed in .build-bench/)
+#   SEED=1              corpus seed (the corpus is cached per size, seed and generator in .build-bench/)
 #   SKIP_BUILD=1        do not run `swift build -c release` (use the binary already built)
 #   TRACEJOIN=path      binary to run (default .build/release/tracejoin)
 #   EXTRA_ARGS="..."    more arguments for `batch`, e.g. "--no-default-rules" to measure rules off
@@ -16,7 +16,9 @@ SEED="${SEED:-1}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BENCH="$ROOT/.build-bench"
-CORPUS="$BENCH/corpus-$SIZE-seed$SEED"
+# The cache key includes a digest of the generator, so a changed generator makes a new corpus.
+GEN="$(cat "$ROOT"/Benchmarks/make_corpus.py "$ROOT"/Benchmarks/corpus/*.py | sha256sum | cut -c1-10)"
+CORPUS="$BENCH/corpus-$SIZE-seed$SEED-$GEN"
 STATS="$CORPUS.stats.json"
 BIN="${TRACEJOIN:-$ROOT/.build/release/tracejoin}"
 mkdir -p "$BENCH"
@@ -40,7 +42,7 @@ fi
 
 if [[ ! -f "$STATS" ]]; then
     echo "run.sh: generating a $SIZE corpus (seed $SEED) in $CORPUS" >&2
-    rm -rf "$CORPUS" "$CORPUS.partial"
+    rm -rf "$CORPUS" "$CORPUS.partial" "$BENCH/corpus-$SIZE-seed$SEED-"*  # older generators' corpora of this size
     python3 "$ROOT/Benchmarks/make_corpus.py" --out "$CORPUS.partial" --size "$SIZE" --seed "$SEED" --stats "$STATS.partial" >&2
     mv "$CORPUS.partial" "$CORPUS"
     mv "$STATS.partial" "$STATS"
