@@ -521,13 +521,16 @@ def inventory_sync(n, tr, t, fail=None):
                                                        ("net.peer.port", "443")])
     if fail == "timeout":
         t += 10_000_000_000
-        msg = "HTTPSConnectionPool(host='warehouse.partner.example', port=443): Read timed out. (read timeout=10)"
-        n.end(get, t, 2, "ReadTimeout: " + msg)
+        # requests prints the path and query of the URL in the exception: the token ends up in the traceback.
+        msg = ("HTTPSConnectionPool(host='warehouse.partner.example', port=443): Max retries exceeded with url: %s "
+               "(Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x7f3a2c1d5e50>, "
+               "'Connection to warehouse.partner.example timed out. (connect timeout=10)'))" % url[url.index("/api"):])
+        n.end(get, t, 2, "ConnectTimeout: connection to warehouse.partner.example timed out (connect timeout=10)")
         tb = py_traceback([("/app/inventory/sync.py", 44, "fetch_stock", "resp = session.get(url, timeout=10)"),
-                           ("/usr/local/lib/python3.12/site-packages/requests/adapters.py", 713, "send", "raise ReadTimeout(e, request=request)")],
-                          "requests.exceptions.ReadTimeout: " + msg)
+                           ("/usr/local/lib/python3.12/site-packages/requests/adapters.py", 688, "send", "raise ConnectTimeout(e, request=request)")],
+                          "requests.exceptions.ConnectTimeout: " + msg)
         n.log(tr, WORKER, t + 50_000, "error", "inventory sync failed", root, cont=tb, caller="sync.py:52", logger="inventory.sync")
-        n.end(root, t + 200_000, 2, "ReadTimeout")
+        n.end(root, t + 200_000, 2, "ConnectTimeout")
         tr.fail("timeout", WORKER, "GET")
         return
     t += ms(r, 80, 400)
