@@ -115,7 +115,7 @@ def run_big(n, target, sample_ratio):
     background.startup(n, NIGHT_START + 2 * MINUTE)
     t = NIGHT_START + 5 * MINUTE
     end = NIGHT_START + 6 * HOUR
-    step = 50_000_000  # revised as the output grows
+    step = int((end - t) / max(1.0, target / 4300))  # ~4.3 KB per trace; revised as the output grows
     count = 0
     next_malformed = t + 20 * MINUTE
     next_otlp_fault = t + 90 * MINUTE
@@ -142,6 +142,7 @@ def run_big(n, target, sample_ratio):
         count += 1
         if count % 400 == 0:
             n.flush(t - 20 * 1_000_000_000)
+        if count % 400 == 0 or (count < 400 and count % 25 == 0):
             per_trace = n.produced / count
             remaining = max(1.0, (target - n.produced) / per_trace)
             step = max(1000, int((end - t) / remaining)) if t < end else 1000
