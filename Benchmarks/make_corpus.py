@@ -77,6 +77,7 @@ def parse_size(text):
 
 def start_trace(n, flow, fail, sampled, t):
     tr = n.new_trace(t, flow, sampled=sampled, datadog=(flow == "checkout"), legacy64=(flow == "settlement"))
+    tr.variant = fail
     return tr
 
 
@@ -165,6 +166,15 @@ def unwrap_container_log(text):
     return "".join(out)
 
 
+def same_problem(traces):
+    """Incidents made by the same failure variant: `incidents --group` must fold each list into one problem."""
+    groups = {}
+    for e in traces:
+        if e["status"] == "error":
+            groups.setdefault(e["scenario"], []).append(e["traceId"])
+    return [ids for ids in groups.values() if len(ids) > 1]
+
+
 def write_truth(n, out, truth_dir, seed):
     os.makedirs(truth_dir, exist_ok=True)
     st = n.stats
@@ -183,6 +193,7 @@ def write_truth(n, out, truth_dir, seed):
             "uncorrelatedLogRecords": st.uncorrelated,
             "rejects": len(st.rejects),
         },
+        "sameProblem": same_problem(traces),
         "files": n.file_table(),
         "rejects": st.rejects,
         "traces": traces,

@@ -30,10 +30,12 @@ class Log:
 class Trace:
     """One request or job: its spans and logs, and what the generator meant it to be (the ground truth)."""
 
-    __slots__ = ("hi", "lo", "sampled", "spans", "logs", "flow", "error_class", "root", "pod", "showcase", "long_line")
+    __slots__ = ("hi", "lo", "sampled", "spans", "logs", "flow", "variant", "error_class", "root", "pod", "showcase",
+                 "long_line")
 
     def __init__(self, hi, lo, sampled, flow):
         self.hi, self.lo, self.sampled, self.flow = hi, lo, sampled, flow
+        self.variant = None       # the failure variant the flow was asked for (None: success)
         self.spans = []
         self.logs = []
         self.error_class = None

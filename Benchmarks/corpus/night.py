@@ -281,6 +281,7 @@ class Night:
         entry = {
             "traceId": tr.trace_id,
             "flow": tr.flow,
+            "scenario": "%s/%s" % (tr.flow, tr.variant or "ok"),
             "services": services,
             "spanCount": len(spans),
             "logCount": len(tr.logs),
