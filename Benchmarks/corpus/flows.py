@@ -354,6 +354,8 @@ def payment_charge(n, tr, t, pcli, fail, order_no, total):
     t0 = t
     srv = n.span(tr, PAY, "POST /v1/payments", SERVER, pcli, t, [("http.request.method", "POST"), ("url.path", "/v1/payments"),
                                                                  ("server.port", 8443)])
+    if r.random() < (1.0 if n.small else 0.2):
+        srv.attrs.append(("enduser.id", v.email()))
     n.log(tr, PAY, t + 100_000, "info", "charge requested", srv,
           {"merchant_ref": order_no, "amount_cents": total, "currency": "EUR", "card_last4": "%04d" % r.randrange(10000)},
           caller="payments/handler.go:61")
