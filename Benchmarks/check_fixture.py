@@ -152,6 +152,25 @@ def unwrap(text):
     return "".join(out)
 
 
+def check_readme(text, traces, problems):
+    """Fixtures/README.md's incident table and showcase must name traces as night.json describes them."""
+    for tid in set(re.findall(r"\b[0-9a-f]{32}\b", text)):
+        if tid not in traces:
+            problems.append("README names trace %s, which is not in night.json" % tid)
+    for m in re.finditer(r"^\| `([0-9a-f]{32})` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|", text, re.M):
+        tid, _, cls, root = (g.strip() for g in m.groups())
+        t = traces.get(tid)
+        if t is None or not t["rootCause"]:
+            continue
+        rc = t["rootCause"]
+        want = "%s / `%s`" % (rc["service"], rc["spanName"]) if rc["spanName"] else "%s / (no span)" % rc["service"]
+        if cls != t["errorClass"] or root != want:
+            problems.append("README row %s says %s, %s; night.json says %s, %s" % (tid, cls, root, t["errorClass"], want))
+    showcase = [tid for tid, t in traces.items() if t.get("showcase")]
+    if showcase and "show  --db night.db " + showcase[0] not in text:
+        problems.append("README does not show the showcase trace " + showcase[0])
+
+
 def main(night, expected):
     truth = json.load(open(os.path.join(expected, "night.json")))
     rd = read(night)
@@ -190,6 +209,10 @@ def main(night, expected):
     for value in survivors:
         if value not in corpus:
             problems.append("must-survive value missing from the files: " + value)
+
+    readme = os.path.join(os.path.dirname(os.path.abspath(night)), "README.md")
+    if os.path.exists(readme):
+        check_readme(open(readme).read(), traces, problems)
 
     for p in problems:
         print("check_fixture: " + p)
