@@ -5,10 +5,9 @@ which class of failure it meant and where it began (`Trace.fail`); `Night` check
 logs it built say the same (deepest, earliest error).
 """
 
-from .model import CLIENT, CONSUMER, INTERNAL, PRODUCER, SERVER
+from .model import CLIENT, CONSUMER, INTERNAL, PRODUCER, SERVER, Log
 from .night import CHECKOUT, NOTIFY, ORDER, PAY, USER, WORKER
 from .render import DOCKER_SPLIT, logback
-from .model import Log
 
 HTTP, PG, AMQP = "@opentelemetry/instrumentation-http", "@opentelemetry/instrumentation-pg", "@opentelemetry/instrumentation-amqplib"
 DD, TOMCAT, ANNOT = "ddtrace", "io.opentelemetry.tomcat-10.0", "io.opentelemetry.opentelemetry-instrumentation-annotations-1.16"

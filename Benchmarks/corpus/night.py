@@ -1,10 +1,9 @@
 """The engine: services and their files, trace construction, rendering into sinks, ground truth."""
 
-import os
 import random
 
 from . import render
-from .model import CLIENT, INTERNAL, PRODUCER, SERVER, Log, Span, Trace
+from .model import Log, Span, Trace
 from .sinks import DocumentFiles, LogFile, OTLPFile, Stats
 from .values import Values
 

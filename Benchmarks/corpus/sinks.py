@@ -8,6 +8,8 @@ import bisect
 import gzip
 import os
 
+from .render import otlp_line
+
 
 class Stats:
     def __init__(self):
@@ -180,7 +182,6 @@ class OTLPFile:
             self.emit()
 
     def emit(self):
-        from .render import otlp_line
         if not self.count:
             return
         line = otlp_line([(res, [(name, ver, spans) for name, (ver, spans) in scopes.items()])
