@@ -96,12 +96,15 @@ def run_small(n):
     step = (350 * MINUTE) // len(plan)
     showcase_done = False
     long_lines = {0: False, 1: False}
+    dual_done = False
     for i, (flow, fail, sampled) in enumerate(plan):
         t = NIGHT_START + 5 * MINUTE + i * step + r.randrange(step // 2)
         tr = start_trace(n, flow, fail, sampled, t)
         tr.pod = i % 2
         if flow == "checkout" and fail is None and not long_lines[tr.pod]:
             tr.long_line = long_lines[tr.pod] = True
+        elif flow == "checkout" and fail is None and not dual_done:
+            tr.dual_export = dual_done = True
         if flow == "lookup" and fail == "connection" and not showcase_done:
             tr.showcase = showcase_done = True
         FLOWS[flow](n, tr, t, fail)

@@ -123,12 +123,15 @@ def order_lookup(n, tr, t, fail=None):
     req_id = v.uuid()
     t0 = t
     srv = n.span(tr, ORDER, "GET /orders/:id", SERVER, None, t, http_server("GET", "/orders/:id", "/orders/" + order_no, ip), HTTP)
+    headers = {"host": "order-service.shop.svc.cluster.local:8080", "user-agent": APP_AGENTS[r.randrange(len(APP_AGENTS))],
+               "accept": "application/json", "accept-encoding": "gzip, deflate, br", "x-forwarded-for": ip, "x-request-id": req_id}
+    if r.random() < 0.5:
+        # The mobile app started the trace: the server span's parent is the app's span, never exported here (an orphan).
+        srv.pid, srv.remote_parent = n.new_id(), True
+        headers["traceparent"] = "00-%s-%016x-%s" % (tr.trace_id, srv.pid, "01" if tr.sampled else "00")
     n.log(tr, ORDER, t + 250_000, "info", "incoming request", srv,
-          {"req": {"id": req_id, "method": "GET", "url": "/orders/" + order_no, "headers": {
-              "host": "order-service.shop.svc.cluster.local:8080", "user-agent": APP_AGENTS[r.randrange(len(APP_AGENTS))],
-              "accept": "application/json", "accept-encoding": "gzip, deflate, br", "x-forwarded-for": ip,
-              "x-request-id": req_id, "traceparent": "00-%s-%016x-%s" % (tr.trace_id, srv.sid, "01" if tr.sampled else "00")},
-              "remoteAddress": ("::ffff:" + ip) if "." in ip else ip, "remotePort": r.randrange(30000, 60000)}})
+          {"req": {"id": req_id, "method": "GET", "url": "/orders/" + order_no, "headers": headers,
+                   "remoteAddress": ("::ffff:" + ip) if "." in ip else ip, "remotePort": r.randrange(30000, 60000)}})
     t += ms(r, 0.3, 0.9)
     db = n.span(tr, ORDER, "pg.query:SELECT shop", CLIENT, srv, t,
                 pg_attrs("orders", "SELECT id, user_id, status, total_cents FROM orders WHERE order_number = $1"), PG)

@@ -31,7 +31,7 @@ class Trace:
     """One request or job: its spans and logs, and what the generator meant it to be (the ground truth)."""
 
     __slots__ = ("hi", "lo", "sampled", "spans", "logs", "flow", "variant", "error_class", "root", "pod", "showcase",
-                 "long_line")
+                 "long_line", "dual_export")
 
     def __init__(self, hi, lo, sampled, flow):
         self.hi, self.lo, self.sampled, self.flow = hi, lo, sampled, flow
@@ -43,6 +43,7 @@ class Trace:
         self.pod = 0              # which notification-service pod served it (0 Docker, 1 CRI)
         self.showcase = False
         self.long_line = False
+        self.dual_export = False  # payment-service spans also sent through the Collector (OTLP) beside Jaeger
 
     @property
     def trace_id(self):

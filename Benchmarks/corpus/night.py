@@ -26,12 +26,17 @@ RESOURCES = {
     CHECKOUT: [("service.name", CHECKOUT), ("service.version", "2.3.1"), ("deployment.environment", "prod"),
                ("telemetry.sdk.language", "python"), ("telemetry.sdk.name", "datadog"),
                ("telemetry.sdk.version", "2.14.2"), ("host.name", "checkout-api-84c6d5b7f-t5n2v")],
+    PAY: [("service.name", PAY), ("service.version", "v1.22.7"), ("deployment.environment", "prod"),
+          ("telemetry.sdk.language", "go"), ("telemetry.sdk.name", "opentelemetry"), ("telemetry.sdk.version", "1.28.0"),
+          ("host.name", "payment-service-6b9c8d7f5-kx7jw")],
     NOTIFY: [("service.name", NOTIFY), ("service.version", "1.8.0"), ("deployment.environment", "prod"),
              ("telemetry.sdk.language", "java"), ("telemetry.sdk.name", "opentelemetry"),
              ("telemetry.sdk.version", "1.42.1"), ("telemetry.distro.name", "opentelemetry-java-instrumentation"),
              ("k8s.namespace.name", "shop"), ("k8s.container.name", NOTIFY)],
 }
+BRIDGE = "go.opentelemetry.io/otel/bridge/opentracing"
 SCOPE_VERSIONS = {
+    BRIDGE: "1.28.0",
     "@opentelemetry/instrumentation-http": "0.52.1", "@opentelemetry/instrumentation-pg": "0.43.0",
     "@opentelemetry/instrumentation-amqplib": "0.40.0", "@opentelemetry/instrumentation-express": "0.41.0",
     "ddtrace": "2.14.2", "io.opentelemetry.tomcat-10.0": "2.8.0-alpha", "io.opentelemetry.spring-webmvc-6.0": "2.8.0-alpha",
@@ -204,6 +209,10 @@ class Night:
                 text = render.jaeger_trace(pay, JAEGER_PROCESS)
                 self.produced += len(text) + 1
                 self.jaeger.add(text, len(pay))
+                if tr.dual_export:
+                    # Mid-migration from jaeger-client to OpenTelemetry: the same spans in two formats.
+                    for s in pay:
+                        self.otlp.add(PAY, RESOURCES[PAY], BRIDGE, SCOPE_VERSIONS[BRIDGE], render.otlp_span(s))
             if worker:
                 self.zipkin.add(",".join(worker), len(worker))
             self.stats.spans += len(tr.spans)
