@@ -205,7 +205,7 @@ def checkout(n, tr, t, fail=None):
     ip = v.ipv6() if r.random() < 0.4 else v.ipv4()
     session = v.bearer()
     srv = n.span(tr, CHECKOUT, "POST /api/checkout", SERVER, None, t,
-                 [("http.method", "POST"), ("http.url", "https://shop.example/api/checkout?session=%s&email=%s" % (session, email)),
+                 [("http.method", "POST"), ("http.url", "https://shop.example/api/checkout?access_token=%s&email=%s" % (session, email)),
                   ("http.client_ip", ip), ("http.useragent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)"),
                   ("_dd.p.tid", "%016x" % tr.hi)], DD)
     items = r.randrange(1, 5)
