@@ -92,7 +92,6 @@ def run_small(n):
                             pod=minute // 30 % 2)
     for minute, service, pod in SMALL_MALFORMED:
         background.malformed(n, NIGHT_START + minute * MINUTE + 1_234_000_000, service, pod)
-    n.otlp.truncate_next = True   # the first Collector line: cut mid-write, then written again in full
     step = (350 * MINUTE) // len(plan)
     showcase_done = False
     long_lines = {0: False, 1: False}
@@ -109,6 +108,8 @@ def run_small(n):
             tr.showcase = showcase_done = True
         FLOWS[flow](n, tr, t, fail)
         n.finish(tr)
+        if i == len(plan) // 3:
+            n.otlp.truncate_next = True   # the Collector dies mid-write; after restart the batch comes again in full
         if i == len(plan) // 2:
             n.otlp.duplicate_next = True  # an exporter retry: the same line twice
     n.close()
