@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Benchmark `tracejoin batch` on a generated night: events/s, MB/s and peak RSS, beside a plain cat.
+#
+#   bash Benchmarks/run.sh [SIZE]            # SIZE of logs + spans, decompressed; default 1GB
+#
+# Environment:
+#   SEED=1              corpus seed (the corpus is cached per size, seed and generator in .build-bench/)
+#   SKIP_BUILD=1        do not run `swift build -c release` (use the binary already built)
+#   TRACEJOIN=path      binary to run (default .build/release/tracejoin)
+#   EXTRA_ARGS="..."    more arguments for `batch`, e.g. "--no-default-rules" to measure rules off
+#   KEEP_DB=1           keep the database (its path is printed) instead of deleting it
+set -euo pipefail
+
+SIZE="${1:-1GB}"
+SEED="${SEED:-1}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BENCH="$ROOT/.build-bench"
+# The cache key includes a digest of the generator, so a changed generator makes a new corpus.
+GEN="$(cat "$ROOT"/Benchmarks/make_corpus.py "$ROOT"/Benchmarks/corpus/*.py | sha256sum | cut -c1-10)"
+CORPUS="$BENCH/corpus-$SIZE-seed$SEED-$GEN"
+STATS="$CORPUS.stats.json"
+BIN="${TRACEJOIN:-$ROOT/.build/release/tracejoin}"
+mkdir -p "$BENCH"
+
+# GNU time reports the peak RSS; Debian-based images often lack it.
+if [[ ! -x /usr/bin/time ]]; then
+    echo "run.sh: installing GNU time (/usr/bin/time)" >&2
+    SUDO=""
+    [[ "$(id -u)" != 0 ]] && SUDO="sudo"
+    $SUDO apt-get install -y time >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y time >/dev/null; }
+fi
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+    echo "run.sh: swift build -c release" >&2
+    if ! swift build -c release --product tracejoin >"$BENCH/build.log" 2>&1; then
+        tail -30 "$BENCH/build.log" >&2
+        echo "run.sh: release build failed (full log: $BENCH/build.log)" >&2
+        exit 1
+    fi
+fi
+
+if [[ ! -f "$STATS" ]]; then
+    echo "run.sh: generating a $SIZE corpus (seed $SEED) in $CORPUS" >&2
+    rm -rf "$CORPUS" "$CORPUS.partial" "$BENCH/corpus-$SIZE-seed$SEED-"*  # older generators' corpora of this size
+    python3 "$ROOT/Benchmarks/make_corpus.py" --out "$CORPUS.partial" --size "$SIZE" --seed "$SEED" --stats "$STATS.partial" >&2
+    mv "$CORPUS.partial" "$CORPUS"
+    mv "$STATS.partial" "$STATS"
+fi
+
+# Warm the page cache once, so cat and tracejoin both read from memory, then time a plain read.
+find "$CORPUS" -type f -exec cat {} + >/dev/null
+cat_start=$(date +%s.%N)
+find "$CORPUS" -type f ! -name '*.gz' -exec cat {} + >/dev/null
+find "$CORPUS" -type f -name '*.gz' -exec zcat {} + >/dev/null
+cat_end=$(date +%s.%N)
+
+if [[ ! -x "$BIN" ]]; then
+    echo "run.sh: $BIN not found; build it with 'swift build -c release' or set TRACEJOIN" >&2
+    python3 - "$STATS" "$cat_start" "$cat_end" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); secs = float(sys.argv[3]) - float(sys.argv[2])
+print("corpus: %d files, %.1f MiB on disk, %.1f MiB decompressed, %d records (%d logs + %d spans)" % (
+    s["files"], s["bytes"] / 2**20, s["decompressedBytes"] / 2**20, s["records"], s["logRecords"], s["spans"]))
+print("cat/zcat: %.2f s, %.0f MiB/s decompressed" % (secs, s["decompressedBytes"] / 2**20 / secs))
+PY
+    exit 1
+fi
+
+TMP="$(mktemp -d "$BENCH/run.XXXXXX")"
+DB="$TMP/bench.db"
+[[ -z "${KEEP_DB:-}" ]] && trap 'rm -rf "$TMP"' EXIT
+run_start=$(date +%s.%N)
+# shellcheck disable=SC2086
+if ! /usr/bin/time -v "$BIN" batch --quiet --db "$DB" ${EXTRA_ARGS:-} "$CORPUS" 2>"$TMP/time.txt"; then
+    echo "run.sh: tracejoin batch failed:" >&2
+    cat "$TMP/time.txt" >&2
+    exit 1
+fi
+run_end=$(date +%s.%N)
+
+python3 - "$STATS" "$cat_start" "$cat_end" "$TMP/time.txt" "$DB" "${EXTRA_ARGS:-}" "$run_start" "$run_end" <<'PY'
+import json, os, re, sys
+stats = json.load(open(sys.argv[1]))
+cat_secs = float(sys.argv[3]) - float(sys.argv[2])
+report = open(sys.argv[4]).read()
+elapsed = float(sys.argv[8]) - float(sys.argv[7])
+
+def field(label):
+    m = re.search(re.escape(label) + r".*?:\s*(\S+)\s*$", report, re.M)
+    return m.group(1) if m else None
+
+rss_mib = int(field("Maximum resident set size")) / 1024
+records = stats["records"]
+mib = 2 ** 20
+db = sys.argv[5]
+db_size = sum(os.path.getsize(db + sfx) for sfx in ("", "-wal") if os.path.exists(db + sfx))
+print("corpus:      %d files, %.1f MiB on disk, %.1f MiB decompressed" % (stats["files"], stats["bytes"] / mib,
+                                                                         stats["decompressedBytes"] / mib))
+print("records:     %d (%d log records + %d spans), %d traces" % (records, stats["logRecords"], stats["spans"], stats["traces"]))
+if sys.argv[6]:
+    print("batch args:  %s" % sys.argv[6])
+print("elapsed:     %.2f s   (user %s s, system %s s)" % (elapsed, field("User time (seconds)"), field("System time (seconds)")))
+print("events/s:    %.0f" % (records / elapsed))
+print("MiB/s:       %.1f on disk, %.1f decompressed" % (stats["bytes"] / mib / elapsed, stats["decompressedBytes"] / mib / elapsed))
+print("peak RSS:    %.1f MiB" % rss_mib)
+print("database:    %.1f MiB" % (db_size / mib))
+print("cat/zcat:    %.2f s, %.0f MiB/s decompressed (tracejoin takes %.1fx as long)" % (
+    cat_secs, stats["decompressedBytes"] / mib / cat_secs, elapsed / cat_secs))
+PY
+
+[[ -n "${KEEP_DB:-}" ]] && echo "database kept: $DB"
+exit 0
