@@ -1,0 +1,309 @@
+import GRDB
+import TraceJoinCore
+
+/// Writes records to the store, one batch per transaction, from one thread.
+///
+/// Trace IDs become `trace_key`s through a bounded cache (`traceKeyCacheSize` entries), so a
+/// known trace costs no query. Spans, logs and rejects are `INSERT OR IGNORE` on their natural
+/// keys, which makes re-running a batch idempotent; span events are inserted only with a span row
+/// that was new. Every trace a batch changed is marked dirty once, for the summary pass.
+package final class IngestWriter {
+    /// Most trace IDs remembered at once (about 50 bytes each).
+    package static let traceKeyCacheSize = 100_000
+
+    private let store: IncidentStore
+    /// Full trace IDs → `trace_key`.
+    private var fullKeys = GenerationCache<TraceID, Int64>(capacity: traceKeyCacheSize)
+    /// Lower 64 bits → the trace a Datadog-only reference joins (a full trace when one is known).
+    private var lowerKeys = GenerationCache<UInt64, Int64>(capacity: traceKeyCacheSize)
+    /// Resource attribute JSON → `resource_id`; resources repeat on every span of a process.
+    private var resourceIDs = GenerationCache<[UInt8], Int64>(capacity: 4_096)
+    private var mergeEpoch: Int
+
+    init(store: IncidentStore) {
+        self.store = store
+        mergeEpoch = store.state.mergeEpoch
+    }
+
+    /// Writes records in ONE transaction, together with the source progress they cover.
+    ///
+    /// Either all of it commits or none of it does, so a checkpoint never runs ahead of its rows.
+    /// Progress for an unknown `sourceID` is an error and rolls the whole batch back.
+    package func write(_ records: [SourcedRecord], progress: [SourceProgress]) throws -> WriteStats {
+        let epoch = store.state.mergeEpoch
+        if epoch != mergeEpoch {
+            // Provisional traces were merged away: cached keys may name deleted rows.
+            fullKeys.removeAll()
+            lowerKeys.removeAll()
+            mergeEpoch = epoch
+        }
+        do {
+            return try store.pool.write { db in
+                var batch = try Batch(db)
+                var stats = WriteStats()
+                var touched = Set<Int64>()
+                let now = IncidentStore.now()
+                for sourced in records {
+                    switch sourced.record {
+                    case .span(let span):
+                        let key = try fullTraceKey(span.traceID, batch: &batch, stats: &stats, now: now)
+                        if try insert(span, traceKey: key, sourceID: sourced.sourceID, batch: &batch, stats: &stats) {
+                            touched.insert(key)
+                        }
+                    case .log(let log):
+                        let key: Int64? =
+                            switch log.trace {
+                            case .full(let id)?: try fullTraceKey(id, batch: &batch, stats: &stats, now: now)
+                            case .lower64(let low)?: try lowerTraceKey(low, batch: &batch, stats: &stats, now: now)
+                            case nil: nil
+                            }
+                        if try insert(log, traceKey: key, sourceID: sourced.sourceID, batch: batch) {
+                            stats.logsInserted += 1
+                            if let key { touched.insert(key) }
+                        } else {
+                            stats.logsDuplicate += 1
+                        }
+                    case .reject(let reject):
+                        stats.rejectsInserted += try insert(reject, sourceID: sourced.sourceID, batch: batch)
+                    }
+                }
+                for key in touched {
+                    batch.touchTrace.bind(1, now)
+                    batch.touchTrace.bind(2, key)
+                    try batch.touchTrace.run()
+                }
+                stats.tracesTouched = touched.count
+                for item in progress {
+                    try save(item, batch: batch, now: now)
+                }
+                return stats
+            }
+        } catch {
+            // Keys handed out inside the rolled-back transaction may be reused for other traces.
+            fullKeys.removeAll()
+            lowerKeys.removeAll()
+            resourceIDs.removeAll()
+            throw error
+        }
+    }
+
+    // MARK: - Trace keys
+
+    private func fullTraceKey(_ id: TraceID, batch: inout Batch, stats: inout WriteStats, now: Int64) throws -> Int64 {
+        if let key = fullKeys.value(for: id) { return key }
+        let key: Int64
+        batch.findFull.bind(1, Int64(bitPattern: id.low))
+        batch.findFull.bind(2, Int64(bitPattern: id.high))
+        if let found = try batch.findFull.firstInt64() {
+            key = found
+        } else {
+            key = try createTrace(high: id.high, low: id.low, lower64Only: false, batch: batch, now: now)
+            stats.tracesCreated += 1
+        }
+        fullKeys.insert(key, for: id)
+        lowerKeys.insert(key, for: id.low)
+        return key
+    }
+
+    /// A Datadog-style reference: the full trace with these lower bits if one is stored, else a
+    /// provisional trace (`lower64_only = 1`) that `mergeLower64Traces` folds in later.
+    private func lowerTraceKey(_ low: UInt64, batch: inout Batch, stats: inout WriteStats, now: Int64) throws -> Int64 {
+        if let key = lowerKeys.value(for: low) { return key }
+        let key: Int64
+        batch.findLower.bind(1, Int64(bitPattern: low))
+        if let found = try batch.findLower.firstInt64() {
+            key = found
+        } else {
+            key = try createTrace(high: 0, low: low, lower64Only: true, batch: batch, now: now)
+            stats.tracesCreated += 1
+        }
+        lowerKeys.insert(key, for: low)
+        return key
+    }
+
+    private func createTrace(high: UInt64, low: UInt64, lower64Only: Bool, batch: Batch, now: Int64) throws -> Int64 {
+        let statement = batch.insertTrace
+        statement.bind(1, Int64(bitPattern: high))
+        statement.bind(2, Int64(bitPattern: low))
+        statement.bind(3, lower64Only)
+        statement.bind(4, now)
+        try statement.run()
+        return statement.lastInsertedRowID
+    }
+
+    // MARK: - Rows
+
+    /// Inserts a span (and its events when the span is new); true when it was new.
+    private func insert(
+        _ span: SpanRecord, traceKey: Int64, sourceID: Int64, batch: inout Batch, stats: inout WriteStats
+    ) throws -> Bool {
+        let resourceID = try resourceID(for: span.resource, batch: batch)
+        let statement = batch.insertSpan
+        let spanID = Int64(bitPattern: span.spanID.value)
+        statement.bind(1, traceKey)
+        statement.bind(2, spanID)
+        statement.bind(3, span.isSharedServerHalf)
+        statement.bind(4, span.parentSpanID.map { Int64(bitPattern: $0.value) })
+        statement.bind(5, span.service)
+        statement.bind(6, span.name)
+        statement.bind(7, span.kind.rawValue)
+        statement.bind(8, span.startTime)
+        statement.bind(9, span.endTime)
+        statement.bind(10, span.status.rawValue)
+        statement.bind(11, nonEmpty: span.statusMessage)
+        statement.bind(12, AttributeJSON.encode(span.attributes))
+        statement.bind(13, resourceID)
+        statement.bind(14, nonEmpty: span.scope)
+        statement.bind(15, AttributeJSON.encode(span.links))
+        statement.bind(16, Int64(span.flags))
+        statement.bind(17, sourceID)
+        statement.bind(18, span.origin.line)
+        statement.bind(19, span.origin.byteOffset)
+        statement.bind(20, span.origin.ordinal)
+        guard try statement.run() > 0 else {
+            stats.spansDuplicate += 1
+            return false
+        }
+        stats.spansInserted += 1
+        for event in span.events {
+            let insertEvent = batch.insertEvent
+            insertEvent.bind(1, traceKey)
+            insertEvent.bind(2, spanID)
+            insertEvent.bind(3, span.isSharedServerHalf)
+            insertEvent.bind(4, event.time)
+            insertEvent.bind(5, event.name)
+            insertEvent.bind(6, AttributeJSON.encode(event.attributes))
+            try insertEvent.run()
+            stats.eventsInserted += 1
+        }
+        return true
+    }
+
+    private func resourceID(for resource: [Attribute], batch: Batch) throws -> Int64? {
+        guard let json = AttributeJSON.encode(resource) else { return nil }
+        if let id = resourceIDs.value(for: json) { return id }
+        batch.insertResource.bind(1, json)
+        try batch.insertResource.run()
+        batch.findResource.bind(1, json)
+        guard let id = try batch.findResource.firstInt64() else { return nil }
+        resourceIDs.insert(id, for: json)
+        return id
+    }
+
+    /// True when the log was new.
+    private func insert(_ log: LogRecord, traceKey: Int64?, sourceID: Int64, batch: Batch) throws -> Bool {
+        let statement = batch.insertLog
+        statement.bind(1, traceKey)
+        statement.bind(2, log.spanID.map { Int64(bitPattern: $0.value) })
+        statement.bind(3, log.time)
+        statement.bind(4, log.severity.rawValue)
+        statement.bind(5, log.severityText)
+        statement.bind(6, log.message)
+        statement.bind(7, log.service)
+        statement.bind(8, log.serviceFromFileName)
+        statement.bind(9, log.sampled.map { $0 ? 1 : 0 })
+        statement.bind(10, AttributeJSON.encode(log.attributes))
+        statement.bind(11, sourceID)
+        statement.bind(12, log.origin.line)
+        statement.bind(13, log.origin.byteOffset)
+        statement.bind(14, log.origin.ordinal)
+        return try statement.run() > 0
+    }
+
+    private func insert(_ reject: RejectedRecord, sourceID: Int64, batch: Batch) throws -> Int {
+        let statement = batch.insertReject
+        statement.bind(1, sourceID)
+        statement.bind(2, reject.origin.line)
+        statement.bind(3, reject.origin.byteOffset)
+        statement.bind(4, reject.origin.ordinal)
+        statement.bind(5, reject.reason)
+        statement.bind(6, reject.raw)
+        return try statement.run()
+    }
+
+    private func save(_ progress: SourceProgress, batch: Batch, now: Int64) throws {
+        let statement = batch.saveProgress
+        statement.bind(1, progress.checkpointOffset)
+        statement.bind(2, progress.complete ? "complete" : "partial")
+        statement.bind(3, progress.records)
+        statement.bind(4, progress.rejects)
+        statement.bind(5, progress.complete ? now : nil)
+        statement.bind(6, progress.sourceID)
+        guard try statement.run() == 1 else {
+            throw StoreError(
+                path: store.path, message: "progress for source \(progress.sourceID), which is not registered",
+                hint: "call registerSource before writing its records")
+        }
+    }
+}
+
+/// The writer's statements, prepared once per batch and reused for every row.
+private struct Batch {
+    let findFull: RawStatement
+    let findLower: RawStatement
+    let insertTrace: RawStatement
+    let touchTrace: RawStatement
+    let insertSpan: RawStatement
+    let insertEvent: RawStatement
+    let insertResource: RawStatement
+    let findResource: RawStatement
+    let insertLog: RawStatement
+    let insertReject: RawStatement
+    let saveProgress: RawStatement
+
+    init(_ db: Database) throws {
+        findFull = try RawStatement(
+            db, sql: "SELECT trace_key FROM traces WHERE trace_lo = ? AND trace_hi = ? AND lower64_only = 0")
+        findLower = try RawStatement(
+            db, sql: "SELECT trace_key FROM traces WHERE trace_lo = ? ORDER BY lower64_only, trace_key LIMIT 1")
+        insertTrace = try RawStatement(
+            db,
+            sql: """
+                INSERT INTO traces(trace_hi, trace_lo, lower64_only, dirty, revision, first_seen_ns, updated_ns)
+                VALUES (?1, ?2, ?3, 1, 0, ?4, ?4)
+                """)
+        touchTrace = try RawStatement(
+            db, sql: "UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ?1 WHERE trace_key = ?2")
+        insertSpan = try RawStatement(
+            db,
+            sql: """
+                INSERT OR IGNORE INTO spans(trace_key, span_id, shared, parent_span_id, service, name, kind,
+                    start_ns, end_ns, status, status_message, attributes, resource_id, scope, links, flags,
+                    source_id, line, byte_offset, ordinal)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        insertEvent = try RawStatement(
+            db,
+            sql: "INSERT INTO span_events(trace_key, span_id, shared, time_ns, name, attributes) VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        insertResource = try RawStatement(db, sql: "INSERT OR IGNORE INTO resources(attributes) VALUES (?)")
+        findResource = try RawStatement(db, sql: "SELECT resource_id FROM resources WHERE attributes = ?")
+        insertLog = try RawStatement(
+            db,
+            sql: """
+                INSERT OR IGNORE INTO logs(trace_key, span_id, time_ns, severity, severity_text, message, service,
+                    service_from_file, sampled, attributes, source_id, line, byte_offset, ordinal)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        insertReject = try RawStatement(
+            db,
+            sql: """
+                INSERT OR IGNORE INTO rejects(source_id, line, byte_offset, ordinal, reason, raw)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+        saveProgress = try RawStatement(
+            db,
+            sql: """
+                UPDATE sources SET checkpoint_offset = ?1, state = ?2, records = records + ?3,
+                    rejects = rejects + ?4, completed_ns = coalesce(?5, completed_ns)
+                WHERE source_id = ?6
+                """)
+    }
+}
+
+extension IncidentStore {
+    /// The writer for this database; use one at a time, from one thread.
+    package func makeWriter() -> IngestWriter {
+        IngestWriter(store: self)
+    }
+}
