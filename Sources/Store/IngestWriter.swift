@@ -18,6 +18,11 @@ package final class IngestWriter {
     private var lowerKeys = GenerationCache<UInt64, Int64>(capacity: traceKeyCacheSize)
     /// Resource attribute JSON → `resource_id`; resources repeat on every span of a process.
     private var resourceIDs = GenerationCache<[UInt8], Int64>(capacity: 4_096)
+    /// The last resource seen: spans of one export share one resource array, and comparing an array
+    /// with itself is a pointer check.
+    private var lastResource: (attributes: [Attribute], id: Int64?)?
+    /// The last trace resolved, since consecutive records often belong to the same trace.
+    private var lastTrace: (id: TraceID, key: Int64)?
     private var mergeEpoch: Int
 
     init(store: IncidentStore) {
@@ -33,33 +38,39 @@ package final class IngestWriter {
         let epoch = store.state.mergeEpoch
         if epoch != mergeEpoch {
             // Provisional traces were merged away: cached keys may name deleted rows.
-            fullKeys.removeAll()
-            lowerKeys.removeAll()
+            forgetTraceKeys()
             mergeEpoch = epoch
         }
         do {
             return try store.pool.write { db in
-                var batch = try Batch(db)
+                let batch = try Batch(db)
                 var stats = WriteStats()
                 var touched = Set<Int64>()
+                var lastTouched: Int64 = -1
                 let now = IncidentStore.now()
                 for sourced in records {
                     switch sourced.record {
                     case .span(let span):
-                        let key = try fullTraceKey(span.traceID, batch: &batch, stats: &stats, now: now)
-                        if try insert(span, traceKey: key, sourceID: sourced.sourceID, batch: &batch, stats: &stats) {
+                        let key = try fullTraceKey(span.traceID, batch: batch, stats: &stats, now: now)
+                        if try insert(span, traceKey: key, sourceID: sourced.sourceID, batch: batch, stats: &stats),
+                            key != lastTouched
+                        {
                             touched.insert(key)
+                            lastTouched = key
                         }
                     case .log(let log):
                         let key: Int64? =
                             switch log.trace {
-                            case .full(let id)?: try fullTraceKey(id, batch: &batch, stats: &stats, now: now)
-                            case .lower64(let low)?: try lowerTraceKey(low, batch: &batch, stats: &stats, now: now)
+                            case .full(let id)?: try fullTraceKey(id, batch: batch, stats: &stats, now: now)
+                            case .lower64(let low)?: try lowerTraceKey(low, batch: batch, stats: &stats, now: now)
                             case nil: nil
                             }
                         if try insert(log, traceKey: key, sourceID: sourced.sourceID, batch: batch) {
                             stats.logsInserted += 1
-                            if let key { touched.insert(key) }
+                            if let key, key != lastTouched {
+                                touched.insert(key)
+                                lastTouched = key
+                            }
                         } else {
                             stats.logsDuplicate += 1
                         }
@@ -80,17 +91,27 @@ package final class IngestWriter {
             }
         } catch {
             // Keys handed out inside the rolled-back transaction may be reused for other traces.
-            fullKeys.removeAll()
-            lowerKeys.removeAll()
+            forgetTraceKeys()
             resourceIDs.removeAll()
+            lastResource = nil
             throw error
         }
     }
 
     // MARK: - Trace keys
 
-    private func fullTraceKey(_ id: TraceID, batch: inout Batch, stats: inout WriteStats, now: Int64) throws -> Int64 {
-        if let key = fullKeys.value(for: id) { return key }
+    private func forgetTraceKeys() {
+        fullKeys.removeAll()
+        lowerKeys.removeAll()
+        lastTrace = nil
+    }
+
+    private func fullTraceKey(_ id: TraceID, batch: Batch, stats: inout WriteStats, now: Int64) throws -> Int64 {
+        if let last = lastTrace, last.id == id { return last.key }
+        if let key = fullKeys.value(for: id) {
+            lastTrace = (id, key)
+            return key
+        }
         let key: Int64
         batch.findFull.bind(1, Int64(bitPattern: id.low))
         batch.findFull.bind(2, Int64(bitPattern: id.high))
@@ -102,12 +123,13 @@ package final class IngestWriter {
         }
         fullKeys.insert(key, for: id)
         lowerKeys.insert(key, for: id.low)
+        lastTrace = (id, key)
         return key
     }
 
     /// A Datadog-style reference: the full trace with these lower bits if one is stored, else a
     /// provisional trace (`lower64_only = 1`) that `mergeLower64Traces` folds in later.
-    private func lowerTraceKey(_ low: UInt64, batch: inout Batch, stats: inout WriteStats, now: Int64) throws -> Int64 {
+    private func lowerTraceKey(_ low: UInt64, batch: Batch, stats: inout WriteStats, now: Int64) throws -> Int64 {
         if let key = lowerKeys.value(for: low) { return key }
         let key: Int64
         batch.findLower.bind(1, Int64(bitPattern: low))
@@ -135,7 +157,7 @@ package final class IngestWriter {
 
     /// Inserts a span (and its events when the span is new); true when it was new.
     private func insert(
-        _ span: SpanRecord, traceKey: Int64, sourceID: Int64, batch: inout Batch, stats: inout WriteStats
+        _ span: SpanRecord, traceKey: Int64, sourceID: Int64, batch: Batch, stats: inout WriteStats
     ) throws -> Bool {
         let resourceID = try resourceID(for: span.resource, batch: batch)
         let statement = batch.insertSpan
@@ -180,13 +202,17 @@ package final class IngestWriter {
     }
 
     private func resourceID(for resource: [Attribute], batch: Batch) throws -> Int64? {
+        if let last = lastResource, last.attributes == resource { return last.id }
         guard let json = AttributeJSON.encode(resource) else { return nil }
-        if let id = resourceIDs.value(for: json) { return id }
-        batch.insertResource.bind(1, json)
-        try batch.insertResource.run()
-        batch.findResource.bind(1, json)
-        guard let id = try batch.findResource.firstInt64() else { return nil }
-        resourceIDs.insert(id, for: json)
+        var id = resourceIDs.value(for: json)
+        if id == nil {
+            batch.insertResource.bind(1, json)
+            try batch.insertResource.run()
+            batch.findResource.bind(1, json)
+            id = try batch.findResource.firstInt64()
+            if let id { resourceIDs.insert(id, for: json) }
+        }
+        lastResource = (resource, id)
         return id
     }
 
@@ -238,7 +264,7 @@ package final class IngestWriter {
 }
 
 /// The writer's statements, prepared once per batch and reused for every row.
-private struct Batch {
+private final class Batch {
     let findFull: RawStatement
     let findLower: RawStatement
     let insertTrace: RawStatement
