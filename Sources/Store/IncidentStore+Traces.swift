@@ -38,9 +38,10 @@ extension IncidentStore {
                     sql: "UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ? WHERE trace_key = ?",
                     arguments: [now, full])
             }
+            // Inside the transaction, so no writer can start a batch between the commit and the bump.
+            if !done.isEmpty { state.advanceMergeEpoch() }
             return done.count
         }
-        if merged > 0 { state.advanceMergeEpoch() }
         return merged
     }
 

@@ -35,14 +35,15 @@ package final class IngestWriter {
     /// Either all of it commits or none of it does, so a checkpoint never runs ahead of its rows.
     /// Progress for an unknown `sourceID` is an error and rolls the whole batch back.
     package func write(_ records: [SourcedRecord], progress: [SourceProgress]) throws -> WriteStats {
-        let epoch = store.state.mergeEpoch
-        if epoch != mergeEpoch {
-            // Provisional traces were merged away: cached keys may name deleted rows.
-            forgetTraceKeys()
-            mergeEpoch = epoch
-        }
         do {
             return try store.pool.write { db in
+                // Read under the write lock: a merge bumps the epoch inside its own write transaction.
+                let epoch = store.state.mergeEpoch
+                if epoch != mergeEpoch {
+                    // Provisional traces were merged away: cached keys may name deleted rows.
+                    forgetTraceKeys()
+                    mergeEpoch = epoch
+                }
                 let batch = try Batch(db)
                 var stats = WriteStats()
                 var touched = Set<Int64>()
