@@ -10,57 +10,63 @@ import TraceJoinCore
 enum AttributeJSON {
     /// The attributes as JSON bytes; nil for none, which the store keeps as NULL.
     static func encode(_ attributes: [Attribute]) -> [UInt8]? {
-        if attributes.isEmpty { return nil }
-        var writer = JSONWriter()
-        write(attributes, to: &writer)
-        return writer.bytes
+        var buffer = JSONBuffer()
+        return encode(attributes, into: &buffer) ? buffer.bytes : nil
     }
 
-    static func write(_ attributes: [Attribute], to writer: inout JSONWriter) {
-        writer.raw("{")
+    /// Writes the attributes into a reused buffer (cleared first); false for none.
+    static func encode(_ attributes: [Attribute], into buffer: inout JSONBuffer) -> Bool {
+        buffer.bytes.removeAll(keepingCapacity: true)
+        if attributes.isEmpty { return false }
+        write(attributes, to: &buffer)
+        return true
+    }
+
+    static func write(_ attributes: [Attribute], to buffer: inout JSONBuffer) {
+        buffer.byte(UInt8(ascii: "{"))
         for (index, attribute) in attributes.enumerated() {
-            if index > 0 { writer.raw(",") }
-            writer.string(attribute.key)
-            writer.raw(":")
-            write(attribute.value, to: &writer)
+            if index > 0 { buffer.byte(UInt8(ascii: ",")) }
+            buffer.string(attribute.key)
+            buffer.byte(UInt8(ascii: ":"))
+            write(attribute.value, to: &buffer)
         }
-        writer.raw("}")
+        buffer.byte(UInt8(ascii: "}"))
     }
 
     private static let tags: Set<String> = ["$bytes", "$double", "$kvlist"]
 
-    static func write(_ value: AttributeValue, to writer: inout JSONWriter) {
+    static func write(_ value: AttributeValue, to buffer: inout JSONBuffer) {
         switch value {
-        case .string(let string): writer.string(string)
-        case .bool(let bool): writer.raw(bool ? "true" : "false")
-        case .int(let int): writer.raw(String(int))
+        case .string(let string): buffer.string(string)
+        case .bool(let bool): buffer.raw(bool ? "true" : "false")
+        case .int(let int): buffer.raw(String(int))
         case .double(let double):
             if double.isFinite {
-                writer.raw(String(double))  // "3.0", "1e+300": never read back as an integer
+                buffer.raw(String(double))  // "3.0", "1e+300": never read back as an integer
             } else {
-                writer.raw("{\"$double\":")
-                writer.string(double.isNaN ? "nan" : (double > 0 ? "inf" : "-inf"))
-                writer.raw("}")
+                buffer.raw("{\"$double\":")
+                buffer.string(double.isNaN ? "nan" : (double > 0 ? "inf" : "-inf"))
+                buffer.byte(UInt8(ascii: "}"))
             }
         case .bytes(let bytes):
-            writer.raw("{\"$bytes\":")
-            writer.string(Base64.encode(bytes))
-            writer.raw("}")
-        case .null: writer.raw("null")
+            buffer.raw("{\"$bytes\":")
+            buffer.string(Base64.encode(bytes))
+            buffer.byte(UInt8(ascii: "}"))
+        case .null: buffer.raw("null")
         case .array(let values):
-            writer.raw("[")
+            buffer.byte(UInt8(ascii: "["))
             for (index, element) in values.enumerated() {
-                if index > 0 { writer.raw(",") }
-                write(element, to: &writer)
+                if index > 0 { buffer.byte(UInt8(ascii: ",")) }
+                write(element, to: &buffer)
             }
-            writer.raw("]")
+            buffer.byte(UInt8(ascii: "]"))
         case .keyValueList(let attributes):
             if attributes.count == 1, tags.contains(attributes[0].key) {
-                writer.raw("{\"$kvlist\":")
-                write(attributes, to: &writer)
-                writer.raw("}")
+                buffer.raw("{\"$kvlist\":")
+                write(attributes, to: &buffer)
+                buffer.byte(UInt8(ascii: "}"))
             } else {
-                write(attributes, to: &writer)
+                write(attributes, to: &buffer)
             }
         }
     }
@@ -103,23 +109,29 @@ enum AttributeJSON {
 
     /// Span links as a JSON array of `{traceId, spanId, kind, attributes}`; nil for none.
     static func encode(_ links: [SpanLink]) -> [UInt8]? {
-        if links.isEmpty { return nil }
-        var writer = JSONWriter()
-        writer.raw("[")
+        var buffer = JSONBuffer()
+        return encode(links, into: &buffer) ? buffer.bytes : nil
+    }
+
+    /// Writes the links into a reused buffer (cleared first); false for none.
+    static func encode(_ links: [SpanLink], into buffer: inout JSONBuffer) -> Bool {
+        buffer.bytes.removeAll(keepingCapacity: true)
+        if links.isEmpty { return false }
+        buffer.byte(UInt8(ascii: "["))
         for (index, link) in links.enumerated() {
-            if index > 0 { writer.raw(",") }
-            writer.raw("{\"traceId\":")
-            writer.string(link.traceID.hex)
-            writer.raw(",\"spanId\":")
-            writer.string(link.spanID.hex)
-            writer.raw(",\"kind\":")
-            writer.string(link.kind)
-            writer.raw(",\"attributes\":")
-            write(link.attributes, to: &writer)
-            writer.raw("}")
+            if index > 0 { buffer.byte(UInt8(ascii: ",")) }
+            buffer.raw("{\"traceId\":")
+            buffer.string(link.traceID.hex)
+            buffer.raw(",\"spanId\":")
+            buffer.string(link.spanID.hex)
+            buffer.raw(",\"kind\":")
+            buffer.string(link.kind)
+            buffer.raw(",\"attributes\":")
+            write(link.attributes, to: &buffer)
+            buffer.byte(UInt8(ascii: "}"))
         }
-        writer.raw("]")
-        return writer.bytes
+        buffer.byte(UInt8(ascii: "]"))
+        return true
     }
 
     static func decodeLinks(_ text: String?) -> [SpanLink] {

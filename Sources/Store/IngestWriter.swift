@@ -24,6 +24,9 @@ package final class IngestWriter {
     /// The last trace resolved, since consecutive records often belong to the same trace.
     private var lastTrace: (id: TraceID, key: Int64)?
     private var mergeEpoch: Int
+    private let arena = BindArena()
+    /// Reused for every attribute column, so encoding allocates nothing once warm.
+    private var json = JSONBuffer()
 
     init(store: IncidentStore) {
         self.store = store
@@ -44,7 +47,7 @@ package final class IngestWriter {
                     forgetTraceKeys()
                     mergeEpoch = epoch
                 }
-                let batch = try Batch(db)
+                let batch = try Batch(db, arena: arena)
                 var stats = WriteStats()
                 var touched = Set<Int64>()
                 var lastTouched: Int64 = -1
@@ -174,10 +177,10 @@ package final class IngestWriter {
         statement.bind(9, span.endTime)
         statement.bind(10, span.status.rawValue)
         statement.bind(11, nonEmpty: span.statusMessage)
-        statement.bind(12, AttributeJSON.encode(span.attributes))
+        statement.bind(12, AttributeJSON.encode(span.attributes, into: &json) ? json.bytes : nil)
         statement.bind(13, resourceID)
         statement.bind(14, nonEmpty: span.scope)
-        statement.bind(15, AttributeJSON.encode(span.links))
+        statement.bind(15, AttributeJSON.encode(span.links, into: &json) ? json.bytes : nil)
         statement.bind(16, Int64(span.flags))
         statement.bind(17, sourceID)
         statement.bind(18, span.origin.line)
@@ -195,7 +198,7 @@ package final class IngestWriter {
             insertEvent.bind(3, span.isSharedServerHalf)
             insertEvent.bind(4, event.time)
             insertEvent.bind(5, event.name)
-            insertEvent.bind(6, AttributeJSON.encode(event.attributes))
+            insertEvent.bind(6, AttributeJSON.encode(event.attributes, into: &json) ? json.bytes : nil)
             try insertEvent.run()
             stats.eventsInserted += 1
         }
@@ -204,14 +207,15 @@ package final class IngestWriter {
 
     private func resourceID(for resource: [Attribute], batch: Batch) throws -> Int64? {
         if let last = lastResource, last.attributes == resource { return last.id }
-        guard let json = AttributeJSON.encode(resource) else { return nil }
-        var id = resourceIDs.value(for: json)
+        guard AttributeJSON.encode(resource, into: &json) else { return nil }
+        let encoded = json.bytes
+        var id = resourceIDs.value(for: encoded)
         if id == nil {
-            batch.insertResource.bind(1, json)
+            batch.insertResource.bind(1, encoded)
             try batch.insertResource.run()
-            batch.findResource.bind(1, json)
+            batch.findResource.bind(1, encoded)
             id = try batch.findResource.firstInt64()
-            if let id { resourceIDs.insert(id, for: json) }
+            if let id { resourceIDs.insert(id, for: encoded) }
         }
         lastResource = (resource, id)
         return id
@@ -229,7 +233,7 @@ package final class IngestWriter {
         statement.bind(7, log.service)
         statement.bind(8, log.serviceFromFileName)
         statement.bind(9, log.sampled.map { $0 ? 1 : 0 })
-        statement.bind(10, AttributeJSON.encode(log.attributes))
+        statement.bind(10, AttributeJSON.encode(log.attributes, into: &json) ? json.bytes : nil)
         statement.bind(11, sourceID)
         statement.bind(12, log.origin.line)
         statement.bind(13, log.origin.byteOffset)
@@ -265,6 +269,9 @@ package final class IngestWriter {
 }
 
 /// The writer's statements, prepared once per batch and reused for every row.
+///
+/// Bind a statement's parameters right before running it: running any statement resets the
+/// shared `BindArena` that holds bound text.
 private final class Batch {
     let findFull: RawStatement
     let findLower: RawStatement
@@ -278,21 +285,24 @@ private final class Batch {
     let insertReject: RawStatement
     let saveProgress: RawStatement
 
-    init(_ db: Database) throws {
+    init(_ db: Database, arena: BindArena) throws {
         findFull = try RawStatement(
-            db, sql: "SELECT trace_key FROM traces WHERE trace_lo = ? AND trace_hi = ? AND lower64_only = 0")
+            db, arena: arena,
+            sql: "SELECT trace_key FROM traces WHERE trace_lo = ? AND trace_hi = ? AND lower64_only = 0")
         findLower = try RawStatement(
-            db, sql: "SELECT trace_key FROM traces WHERE trace_lo = ? ORDER BY lower64_only, trace_key LIMIT 1")
+            db, arena: arena,
+            sql: "SELECT trace_key FROM traces WHERE trace_lo = ? ORDER BY lower64_only, trace_key LIMIT 1")
         insertTrace = try RawStatement(
-            db,
+            db, arena: arena,
             sql: """
                 INSERT INTO traces(trace_hi, trace_lo, lower64_only, dirty, revision, first_seen_ns, updated_ns)
                 VALUES (?1, ?2, ?3, 1, 0, ?4, ?4)
                 """)
         touchTrace = try RawStatement(
-            db, sql: "UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ?1 WHERE trace_key = ?2")
+            db, arena: arena,
+            sql: "UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ?1 WHERE trace_key = ?2")
         insertSpan = try RawStatement(
-            db,
+            db, arena: arena,
             sql: """
                 INSERT OR IGNORE INTO spans(trace_key, span_id, shared, parent_span_id, service, name, kind,
                     start_ns, end_ns, status, status_message, attributes, resource_id, scope, links, flags,
@@ -300,26 +310,30 @@ private final class Batch {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         insertEvent = try RawStatement(
-            db,
-            sql: "INSERT INTO span_events(trace_key, span_id, shared, time_ns, name, attributes) VALUES (?, ?, ?, ?, ?, ?)"
-        )
-        insertResource = try RawStatement(db, sql: "INSERT OR IGNORE INTO resources(attributes) VALUES (?)")
-        findResource = try RawStatement(db, sql: "SELECT resource_id FROM resources WHERE attributes = ?")
+            db, arena: arena,
+            sql: """
+                INSERT INTO span_events(trace_key, span_id, shared, time_ns, name, attributes)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+        insertResource = try RawStatement(
+            db, arena: arena, sql: "INSERT OR IGNORE INTO resources(attributes) VALUES (?)")
+        findResource = try RawStatement(
+            db, arena: arena, sql: "SELECT resource_id FROM resources WHERE attributes = ?")
         insertLog = try RawStatement(
-            db,
+            db, arena: arena,
             sql: """
                 INSERT OR IGNORE INTO logs(trace_key, span_id, time_ns, severity, severity_text, message, service,
                     service_from_file, sampled, attributes, source_id, line, byte_offset, ordinal)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         insertReject = try RawStatement(
-            db,
+            db, arena: arena,
             sql: """
                 INSERT OR IGNORE INTO rejects(source_id, line, byte_offset, ordinal, reason, raw)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """)
         saveProgress = try RawStatement(
-            db,
+            db, arena: arena,
             sql: """
                 UPDATE sources SET checkpoint_offset = ?1, state = ?2, records = records + ?3,
                     rejects = rejects + ?4, completed_ns = coalesce(?5, completed_ns)

@@ -7,19 +7,24 @@ import GRDBSQLite
 /// from Swift values skips that per row. The statement comes from GRDB (`makeStatement`), which
 /// owns and finalizes it; this type only binds, steps and resets. Errors carry SQLite's message
 /// and the SQL, never the bound values.
+///
+/// Text is copied into a `BindArena` and bound without a copy by SQLite (`SQLITE_STATIC`), so
+/// every parameter must be bound again before each `run()`, which resets the arena.
 struct RawStatement {
     private let statement: Statement
     private let handle: OpaquePointer
     private let connection: OpaquePointer
+    private let arena: BindArena
 
-    init(_ db: Database, sql: String) throws {
+    init(_ db: Database, arena: BindArena, sql: String) throws {
         statement = try db.makeStatement(sql: sql)
         handle = statement.sqliteStatement
         connection = db.sqliteConnection!
+        self.arena = arena
     }
 
-    /// SQLite copies the bytes before the bind call returns.
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// SQLite uses the bytes in place; the arena keeps them until the statement has run.
+    private static let staticBytes: sqlite3_destructor_type? = nil
 
     @inline(__always)
     func bind(_ index: Int32, _ value: Int64) {
@@ -45,10 +50,9 @@ struct RawStatement {
     func bind(_ index: Int32, _ value: String) {
         var value = value
         _ = value.withUTF8 { buffer in
-            // A non-null pointer even for "", so the column holds '' and not NULL.
-            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            return sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                Int32(buffer.count), Self.transient)
+            // The arena's pointer is never null, so "" is stored as '' and not NULL.
+            sqlite3_bind_text(handle, index, arena.copy(UnsafeRawBufferPointer(buffer)), Int32(buffer.count),
+                Self.staticBytes)
         }
     }
 
@@ -65,17 +69,18 @@ struct RawStatement {
             sqlite3_bind_null(handle, index)
             return
         }
-        _ = bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            return sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                Int32(buffer.count), Self.transient)
+        _ = bytes.withUnsafeBytes { buffer in
+            sqlite3_bind_text(handle, index, arena.copy(buffer), Int32(buffer.count), Self.staticBytes)
         }
     }
 
     /// Runs the statement to completion and returns how many rows it changed.
     @discardableResult
     func run() throws -> Int {
-        defer { sqlite3_reset(handle) }
+        defer {
+            sqlite3_reset(handle)
+            arena.reset()
+        }
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return Int(sqlite3_changes(connection)) }
@@ -85,7 +90,10 @@ struct RawStatement {
 
     /// Runs a query and returns the first column of its first row as an integer, if there is one.
     func firstInt64() throws -> Int64? {
-        defer { sqlite3_reset(handle) }
+        defer {
+            sqlite3_reset(handle)
+            arena.reset()
+        }
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return sqlite3_column_int64(handle, 0) }
         if code == SQLITE_DONE { return nil }

@@ -115,3 +115,26 @@ import TraceJoinCore
         #expect(stored.statusMessage == "" && stored.scope == "" && stored.parentSpanID == nil)
     }
 }
+
+@Suite struct LargeAndEmptyTextTests {
+    @Test("messages of every size, from empty to larger than the bind arena, are stored intact")
+    func textSizes() throws {
+        let temporary = try TemporaryStore()
+        let source = try temporary.source()
+        let sizes = [0, 1, 65_535, 65_536, 200_000]
+        let messages = sizes.map { size in String(repeating: "é", count: size / 2) + String(repeating: "x", count: size % 2) }
+        var logs: [Record] = []
+        for (index, message) in messages.enumerated() {
+            var log = StoreSamples.log(message, offset: Int64(index) * 10, service: "svc-\(index)")
+            log.severityText = ""
+            log.attributes = [Attribute("big", .string(message))]
+            logs.append(.log(log))
+        }
+        try temporary.write(logs, source: source)
+        let stored = try temporary.store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 10)
+        #expect(stored.map(\.message) == messages)
+        #expect(stored.map(\.service) == sizes.indices.map { "svc-\($0)" })
+        #expect(stored.allSatisfy { $0.severityText == "" })
+        #expect(stored.map { $0.attributes[key: "big"] } == messages.map { .string($0) })
+    }
+}
