@@ -68,8 +68,14 @@ package final class IncidentStore: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = ON")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             if !db.configuration.readonly {
+                // Only takes effect on a new file (before WAL is set up). 16 KiB pages made
+                // batched appends ~25% faster than 4 KiB in sqlite3-shell measurements here.
+                try db.execute(sql: "PRAGMA page_size = 16384")
                 // A bigger page cache keeps the tail of every index in memory while a batch appends.
                 try db.execute(sql: "PRAGMA cache_size = -32768")
+                // Checkpoint every 2,000 pages (32 MiB) instead of 1,000, and cut the WAL back after.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 2000")
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             }
         }
         return configuration

@@ -39,6 +39,7 @@ import TraceJoinTesting
         #expect(try temporary.store.pragma("journal_mode") == "wal")
         #expect(try temporary.store.pragma("secure_delete") == "1")
         #expect(try temporary.store.pragma("synchronous") == "1")
+        #expect(try temporary.store.pragma("page_size") == "16384")
     }
 
     @Test("reopening a database keeps its rows and migrates nothing twice")
