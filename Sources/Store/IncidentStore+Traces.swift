@@ -16,13 +16,15 @@ extension IncidentStore {
                 db,
                 sql: """
                     SELECT p.trace_key AS provisional, min(f.trace_key) AS full
-                    FROM traces f JOIN traces p ON p.trace_lo = f.trace_lo AND p.lower64_only = 1
-                    WHERE f.dirty = 1 AND f.lower64_only = 0
+                    FROM traces d CROSS JOIN traces p CROSS JOIN traces f
+                    WHERE d.dirty = 1 AND d.lower64_only = 0
+                        AND p.trace_lo = d.trace_lo AND p.trace_hi = 0 AND p.lower64_only = 1
+                        AND f.trace_lo = p.trace_lo AND f.lower64_only = 0
                     GROUP BY p.trace_key
                     UNION
                     SELECT p.trace_key, min(f.trace_key)
-                    FROM traces p JOIN traces f ON f.trace_lo = p.trace_lo AND f.lower64_only = 0
-                    WHERE p.dirty = 1 AND p.lower64_only = 1
+                    FROM traces p CROSS JOIN traces f
+                    WHERE p.dirty = 1 AND p.lower64_only = 1 AND f.trace_lo = p.trace_lo AND f.lower64_only = 0
                     GROUP BY p.trace_key
                     """)
             var done = Set<Int64>()
