@@ -3,7 +3,9 @@ import GRDB
 /// Schema and row inspection, for tests and `docs/schema.md` checks.
 extension IncidentStore {
     /// The tables tracejoin creates.
-    package static let tableNames = ["traces", "resources", "spans", "span_events", "logs", "sources", "rejects", "runs"]
+    package static let tableNames = [
+        "traces", "resources", "spans", "span_events", "logs", "sources", "rejects", "runs",
+    ]
 
     /// Names of the tables and indexes present in the file.
     package func schemaObjects() throws -> [String] {

@@ -109,7 +109,8 @@ extension IncidentStore {
                         scope: row[13] ?? "", events: events[EventOwner(spanID: spanID, shared: shared)] ?? [],
                         links: AttributeJSON.decodeLinks(row[14]), flags: UInt32(truncatingIfNeeded: row[15] as Int64),
                         isSharedServerHalf: shared,
-                        origin: try paths.location(db, sourceID: row[16], line: row[17], byteOffset: row[18],
+                        origin: try paths.location(
+                            db, sourceID: row[16], line: row[17], byteOffset: row[18],
                             ordinal: row[19])))
             }
 
@@ -183,7 +184,8 @@ extension IncidentStore {
         var events: [EventOwner: [SpanEvent]] = [:]
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT span_id, shared, time_ns, name, attributes FROM span_events WHERE trace_key = ? ORDER BY rowid",
+            sql:
+                "SELECT span_id, shared, time_ns, name, attributes FROM span_events WHERE trace_key = ? ORDER BY rowid",
             arguments: [traceKey])
         while let row = try rows.next() {
             let owner = EventOwner(spanID: SpanID(UInt64(bitPattern: row[0] as Int64)), shared: row[1])
@@ -211,7 +213,8 @@ struct SourcePaths {
         if let known = paths[sourceID] {
             path = known
         } else {
-            path = try String.fetchOne(db, sql: "SELECT path FROM sources WHERE source_id = ?", arguments: [sourceID])
+            path =
+                try String.fetchOne(db, sql: "SELECT path FROM sources WHERE source_id = ?", arguments: [sourceID])
                 ?? "source \(sourceID)"
             paths[sourceID] = path
         }

@@ -85,10 +85,12 @@ package final class IncidentStore: Sendable {
     static func describe(_ error: DatabaseError, path: String) -> StoreError {
         switch error.resultCode {
         case .SQLITE_NOTADB:
-            StoreError(path: path, message: "not a tracejoin database (not an SQLite file)",
+            StoreError(
+                path: path, message: "not a tracejoin database (not an SQLite file)",
                 hint: "pass --db with a new file name or a database tracejoin created")
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR:
-            StoreError(path: path, message: "cannot open the database for writing: \(error.message ?? "\(error.resultCode)")",
+            StoreError(
+                path: path, message: "cannot open the database for writing: \(error.message ?? "\(error.resultCode)")",
                 hint: "check that the directory exists and is writable")
         case .SQLITE_CORRUPT:
             StoreError(path: path, message: "the database file is damaged")

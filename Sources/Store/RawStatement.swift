@@ -51,7 +51,8 @@ struct RawStatement {
         var value = value
         _ = value.withUTF8 { buffer in
             // The arena's pointer is never null, so "" is stored as '' and not NULL.
-            sqlite3_bind_text(handle, index, arena.copy(UnsafeRawBufferPointer(buffer)), Int32(buffer.count),
+            sqlite3_bind_text(
+                handle, index, arena.copy(UnsafeRawBufferPointer(buffer)), Int32(buffer.count),
                 Self.staticBytes)
         }
     }

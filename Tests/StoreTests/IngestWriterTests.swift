@@ -9,11 +9,16 @@ import TraceJoinCore
             .span(
                 StoreSamples.span(
                     id: 2, parent: 1, status: .error,
-                    events: [SpanEvent(time: 1_200, name: "exception", attributes: [Attribute("exception.type", .string("E"))])],
+                    events: [
+                        SpanEvent(
+                            time: 1_200, name: "exception", attributes: [Attribute("exception.type", .string("E"))])
+                    ],
                     offset: 100)),
             .log(StoreSamples.log("charging card", trace: .full(StoreSamples.traceB), offset: 0, source: source)),
             .log(StoreSamples.log("no trace here", offset: 100, source: source)),
-            .reject(RejectedRecord(origin: InputLocation(source: source, line: 3, byteOffset: 200), reason: "bad", raw: "{")),
+            .reject(
+                RejectedRecord(origin: InputLocation(source: source, line: 3, byteOffset: 200), reason: "bad", raw: "{")
+            ),
         ]
     }
 
@@ -103,7 +108,8 @@ import TraceJoinCore
         let temporary = try TemporaryStore()
         let source = try temporary.source()
         let other = TraceID(high: 1, low: 2)
-        try temporary.write([.span(StoreSamples.span(id: 1)), .span(StoreSamples.span(trace: other, id: 1))], source: source)
+        try temporary.write(
+            [.span(StoreSamples.span(id: 1)), .span(StoreSamples.span(trace: other, id: 1))], source: source)
         let dirty = try temporary.store.dirtyTraceKeys(limit: 10)
         #expect(dirty.count == 2)
         let first = try temporary.store.records(traceKey: dirty[0])
@@ -141,8 +147,12 @@ import TraceJoinCore
         let key = try #require(temporary.store.dirtyTraceKeys(limit: 1).first)
         let read = try temporary.store.records(traceKey: key)
         try temporary.store.saveSummaries([
-            (key, TraceSummary(traceID: read.traceID, services: [], start: 0, end: 0, isError: true, sampled: true,
-                spanCount: 2, logCount: 1, eventCount: 1))
+            (
+                key,
+                TraceSummary(
+                    traceID: read.traceID, services: [], start: 0, end: 0, isError: true, sampled: true,
+                    spanCount: 2, logCount: 1, eventCount: 1)
+            )
         ])
         try temporary.write(night(), source: source)
         #expect(try temporary.store.dirtyTraceKeys(limit: 1).isEmpty)

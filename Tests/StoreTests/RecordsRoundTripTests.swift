@@ -43,8 +43,11 @@ import TraceJoinCore
                 SpanEvent(time: 1_700_000_000_200_000_000, name: "exception", attributes: Self.everyKind),
                 SpanEvent(time: 1_700_000_000_100_000_000, name: "retry"),
             ],
-            links: [SpanLink(traceID: TraceID(high: 0, low: 5), spanID: SpanID(6), kind: "FOLLOWS_FROM",
-                attributes: [Attribute("why", .string("batch"))])],
+            links: [
+                SpanLink(
+                    traceID: TraceID(high: 0, low: 5), spanID: SpanID(6), kind: "FOLLOWS_FROM",
+                    attributes: [Attribute("why", .string("batch"))])
+            ],
             flags: 768,
             origin: InputLocation(source: "spans.json", line: 3, byteOffset: 4_096, ordinal: 2))
         let log = LogRecord(
@@ -74,7 +77,9 @@ import TraceJoinCore
         #expect(stored.links == span.links)
         #expect(stored.flags == span.flags)
         #expect(stored.isSharedServerHalf == false)
-        #expect(stored.origin == InputLocation(source: temporary.directory + "/spans.json", line: 3, byteOffset: 4_096, ordinal: 2))
+        #expect(
+            stored.origin
+                == InputLocation(source: temporary.directory + "/spans.json", line: 3, byteOffset: 4_096, ordinal: 2))
 
         let storedLog = try #require(records.logs.first)
         #expect(storedLog.time == log.time)
@@ -95,7 +100,8 @@ import TraceJoinCore
         var log = StoreSamples.log("nan", offset: 0)
         log.attributes = [Attribute("ratio", .double(.nan))]
         try temporary.write([.log(log)], source: source)
-        let stored = try #require(temporary.store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 1).first)
+        let stored = try #require(
+            temporary.store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 1).first)
         guard case .double(let value) = stored.attributes.first?.value else {
             Issue.record("expected a double")
             return
@@ -122,7 +128,9 @@ import TraceJoinCore
         let temporary = try TemporaryStore()
         let source = try temporary.source()
         let sizes = [0, 1, 65_535, 65_536, 200_000]
-        let messages = sizes.map { size in String(repeating: "é", count: size / 2) + String(repeating: "x", count: size % 2) }
+        let messages = sizes.map { size in
+            String(repeating: "é", count: size / 2) + String(repeating: "x", count: size % 2)
+        }
         var logs: [Record] = []
         for (index, message) in messages.enumerated() {
             var log = StoreSamples.log(message, offset: Int64(index) * 10, service: "svc-\(index)")

@@ -36,22 +36,33 @@ import TraceJoinCore
             let correlated = isSpan || generator.next() % 10 != 0
             if correlated { traces.insert(trace) }
             if isSpan {
-                records.append(SourcedRecord(sourceID: source, record: .span(SpanRecord(
-                    traceID: trace, spanID: SpanID(generator.next()), parentSpanID: SpanID(generator.next()),
-                    service: "checkout", name: "GET /api/cart", kind: .server, startTime: time,
-                    endTime: time + 5_000_000, status: .unset,
-                    attributes: [
-                        Attribute("http.request.method", .string("GET")), Attribute("url.path", .string("/api/cart")),
-                        Attribute("http.response.status_code", .int(200)),
-                    ],
-                    resource: resource, scope: "io.opentelemetry.http", origin: origin))))
+                records.append(
+                    SourcedRecord(
+                        sourceID: source,
+                        record: .span(
+                            SpanRecord(
+                                traceID: trace, spanID: SpanID(generator.next()),
+                                parentSpanID: SpanID(generator.next()),
+                                service: "checkout", name: "GET /api/cart", kind: .server, startTime: time,
+                                endTime: time + 5_000_000, status: .unset,
+                                attributes: [
+                                    Attribute("http.request.method", .string("GET")),
+                                    Attribute("url.path", .string("/api/cart")),
+                                    Attribute("http.response.status_code", .int(200)),
+                                ],
+                                resource: resource, scope: "io.opentelemetry.http", origin: origin))))
             } else {
-                records.append(SourcedRecord(sourceID: source, record: .log(LogRecord(
-                    time: time, severity: .info, severityText: "info",
-                    message: "cart loaded for customer in 12 ms with 3 items", service: "checkout",
-                    trace: correlated ? .full(trace) : nil, spanID: correlated ? SpanID(generator.next()) : nil,
-                    attributes: [Attribute("logger", .string("cart")), Attribute("pid", .int(4242))],
-                    origin: origin))))
+                records.append(
+                    SourcedRecord(
+                        sourceID: source,
+                        record: .log(
+                            LogRecord(
+                                time: time, severity: .info, severityText: "info",
+                                message: "cart loaded for customer in 12 ms with 3 items", service: "checkout",
+                                trace: correlated ? .full(trace) : nil,
+                                spanID: correlated ? SpanID(generator.next()) : nil,
+                                attributes: [Attribute("logger", .string("cart")), Attribute("pid", .int(4242))],
+                                origin: origin))))
             }
         }
         let writer = temporary.store.makeWriter()
