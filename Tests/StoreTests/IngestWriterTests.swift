@@ -164,3 +164,22 @@ import TraceJoinCore
         return counts
     }
 }
+
+@Suite struct ConcurrentReaderTests {
+    @Test("a query opened on the same file sees each batch as soon as it is committed")
+    func readerSeesCommittedBatches() throws {
+        let temporary = try TemporaryStore()
+        let source = try temporary.source()
+        let reader = try IncidentStore.openExisting(path: temporary.path)
+        let writer = temporary.store.makeWriter()
+        for batch in 0..<3 {
+            let log = StoreSamples.log("batch \(batch)", trace: .full(StoreSamples.traceB), offset: Int64(batch) * 100)
+            _ = try writer.write(
+                [SourcedRecord(sourceID: source, record: .log(log))],
+                progress: [SourceProgress(sourceID: source, checkpointOffset: Int64(batch + 1) * 100, complete: false)])
+            let key = try #require(reader.traceKeys(for: .full(StoreSamples.traceB)).first)
+            #expect(try reader.records(traceKey: key).logs.count == batch + 1)
+            #expect(try reader.checkpoint(sourceID: source) == Int64(batch + 1) * 100)
+        }
+    }
+}
