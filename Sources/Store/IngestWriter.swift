@@ -65,9 +65,12 @@ package final class IngestWriter {
                     case .log(let log):
                         let key: Int64? =
                             switch log.trace {
-                            case .full(let id)?: try fullTraceKey(id, batch: batch, stats: &stats, now: now)
-                            case .lower64(let low)?: try lowerTraceKey(low, batch: batch, stats: &stats, now: now)
-                            case nil: nil
+                            // All-zero IDs are what producers print outside a span: no trace context.
+                            case .full(let id)? where !id.isZero:
+                                try fullTraceKey(id, batch: batch, stats: &stats, now: now)
+                            case .lower64(let low)? where low != 0:
+                                try lowerTraceKey(low, batch: batch, stats: &stats, now: now)
+                            default: nil
                             }
                         if try insert(log, traceKey: key, sourceID: sourced.sourceID, batch: batch) {
                             stats.logsInserted += 1

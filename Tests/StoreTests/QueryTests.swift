@@ -17,14 +17,20 @@ import TraceJoinCore
                     StoreSamples.log(
                         "traced", trace: .full(StoreSamples.traceB), offset: 400, service: "api", time: 250)),
                 .log(StoreSamples.log("no time", offset: 500, service: "api", time: nil)),
+                .log(StoreSamples.log("zero id", trace: .full(TraceID(high: 0, low: 0)), offset: 600, service: "zero")),
+                .log(StoreSamples.log("zero dd", trace: .lower64(0), offset: 700, service: "zero")),
             ], source: source)
+        #expect(try temporary.store.counts().traces == 1)
+        #expect(
+            try temporary.store.uncorrelatedLogs(service: "zero", since: nil, until: nil, limit: 10).map(\.message)
+                == ["zero id", "zero dd"])
         let store = temporary.store
         #expect(try store.uncorrelatedLogs(service: "api", since: 150, until: 300, limit: 10).map(\.message) == ["a2"])
         #expect(try store.uncorrelatedLogs(service: "api", since: nil, until: nil, limit: 10).count == 4)
         #expect(
             try store.uncorrelatedLogs(service: nil, since: 100, until: nil, limit: 2).map(\.message) == ["a1", "w1"])
         #expect(try store.uncorrelatedLogs(service: "worker", since: nil, until: nil, limit: 10).first?.trace == nil)
-        #expect(try store.counts().uncorrelatedLogs == 5)
+        #expect(try store.counts().uncorrelatedLogs == 7)
     }
 
     @Test("incidents lists error traces newest first and filters by time, service, class and limit")
