@@ -4,9 +4,9 @@
 /// lookaside allocator and counts memory under a global mutex, so that costs more than the insert
 /// itself. Instead the writer copies each value here (a `memcpy`, no allocation once warm) and
 /// binds it `SQLITE_STATIC`; `reset()` after the row's step makes the space reusable.
-/// Memory held: one 64 KiB chunk, plus any chunk a value larger than that needed until `reset()`.
+/// Memory held: one 256 KiB chunk (a multi-row insert binds 32 rows at once), plus any chunk a value larger than that needed until `reset()`.
 final class BindArena {
-    private static let chunkSize = 1 << 16
+    private static let chunkSize = 1 << 18
     private let chunk: UnsafeMutableRawPointer
     private var used = 0
     private var oversized: [UnsafeMutableRawPointer] = []

@@ -27,6 +27,12 @@ package final class IngestWriter {
     private let arena = BindArena()
     /// Reused for every attribute column, so encoding allocates nothing once warm.
     private var json = JSONBuffer()
+    /// Logs waiting for a multi-row insert, with their resolved trace keys.
+    private var pendingLogs: [(log: LogRecord, key: Int64?, sourceID: Int64)] = []
+    /// Logs per multi-row insert: one statement per group saves SQLite's per-statement work
+    /// (opening four cursors, starting and halting the program) for all but one row.
+    static let logsPerInsert = 32
+    static let logColumns = 14
 
     init(store: IncidentStore) {
         self.store = store
@@ -72,19 +78,15 @@ package final class IngestWriter {
                                 try lowerTraceKey(low, batch: batch, stats: &stats, now: now)
                             default: nil
                             }
-                        if try insert(log, traceKey: key, sourceID: sourced.sourceID, batch: batch) {
-                            stats.logsInserted += 1
-                            if let key, key != lastTouched {
-                                touched.insert(key)
-                                lastTouched = key
-                            }
-                        } else {
-                            stats.logsDuplicate += 1
+                        pendingLogs.append((log, key, sourced.sourceID))
+                        if pendingLogs.count == Self.logsPerInsert {
+                            try flushLogs(batch: batch, stats: &stats, touched: &touched)
                         }
                     case .reject(let reject):
                         stats.rejectsInserted += try insert(reject, sourceID: sourced.sourceID, batch: batch)
                     }
                 }
+                try flushLogs(batch: batch, stats: &stats, touched: &touched)
                 for key in touched {
                     batch.touchTrace.bind(1, now)
                     batch.touchTrace.bind(2, key)
@@ -101,6 +103,7 @@ package final class IngestWriter {
             forgetTraceKeys()
             resourceIDs.removeAll()
             lastResource = nil
+            pendingLogs.removeAll()
             throw error
         }
     }
@@ -224,24 +227,56 @@ package final class IngestWriter {
         return id
     }
 
-    /// True when the log was new.
-    private func insert(_ log: LogRecord, traceKey: Int64?, sourceID: Int64, batch: Batch) throws -> Bool {
-        let statement = batch.insertLog
-        statement.bind(1, traceKey)
-        statement.bind(2, log.spanID.map { Int64(bitPattern: $0.value) })
-        statement.bind(3, log.time)
-        statement.bind(4, log.severity.rawValue)
-        statement.bind(5, log.severityText)
-        statement.bind(6, log.message)
-        statement.bind(7, log.service)
-        statement.bind(8, log.serviceFromFileName)
-        statement.bind(9, log.sampled.map { $0 ? 1 : 0 })
-        statement.bind(10, AttributeJSON.encode(log.attributes, into: &json) ? json.bytes : nil)
-        statement.bind(11, sourceID)
-        statement.bind(12, log.origin.line)
-        statement.bind(13, log.origin.byteOffset)
-        statement.bind(14, log.origin.ordinal)
-        return try statement.run() > 0
+    /// Inserts the pending logs: a full group with one multi-row statement, a partial one row by row.
+    ///
+    /// A multi-row `INSERT OR IGNORE` reports only how many rows were new, so when some of a group
+    /// were duplicates every trace in the group is marked dirty (a spare summary, never a missed one).
+    private func flushLogs(batch: Batch, stats: inout WriteStats, touched: inout Set<Int64>) throws {
+        if pendingLogs.isEmpty { return }
+        defer { pendingLogs.removeAll(keepingCapacity: true) }
+        if pendingLogs.count == Self.logsPerInsert {
+            for (index, pending) in pendingLogs.enumerated() {
+                bind(
+                    pending.log, traceKey: pending.key, sourceID: pending.sourceID, to: batch.insertLogs,
+                    from: Int32(index * Self.logColumns))
+            }
+            let inserted = try batch.insertLogs.run()
+            stats.logsInserted += inserted
+            stats.logsDuplicate += pendingLogs.count - inserted
+            if inserted > 0 {
+                for pending in pendingLogs { if let key = pending.key { touched.insert(key) } }
+            }
+            return
+        }
+        for pending in pendingLogs {
+            bind(pending.log, traceKey: pending.key, sourceID: pending.sourceID, to: batch.insertLog, from: 0)
+            if try batch.insertLog.run() > 0 {
+                stats.logsInserted += 1
+                if let key = pending.key { touched.insert(key) }
+            } else {
+                stats.logsDuplicate += 1
+            }
+        }
+    }
+
+    /// Binds one log's columns at parameters `offset + 1 … offset + logColumns`.
+    private func bind(
+        _ log: LogRecord, traceKey: Int64?, sourceID: Int64, to statement: RawStatement, from offset: Int32
+    ) {
+        statement.bind(offset + 1, traceKey)
+        statement.bind(offset + 2, log.spanID.map { Int64(bitPattern: $0.value) })
+        statement.bind(offset + 3, log.time)
+        statement.bind(offset + 4, log.severity.rawValue)
+        statement.bind(offset + 5, log.severityText)
+        statement.bind(offset + 6, log.message)
+        statement.bind(offset + 7, log.service)
+        statement.bind(offset + 8, log.serviceFromFileName)
+        statement.bind(offset + 9, log.sampled.map { $0 ? 1 : 0 })
+        statement.bind(offset + 10, AttributeJSON.encode(log.attributes, into: &json) ? json.bytes : nil)
+        statement.bind(offset + 11, sourceID)
+        statement.bind(offset + 12, log.origin.line)
+        statement.bind(offset + 13, log.origin.byteOffset)
+        statement.bind(offset + 14, log.origin.ordinal)
     }
 
     private func insert(_ reject: RejectedRecord, sourceID: Int64, batch: Batch) throws -> Int {
@@ -285,6 +320,7 @@ private final class Batch {
     let insertResource: RawStatement
     let findResource: RawStatement
     let insertLog: RawStatement
+    let insertLogs: RawStatement
     let insertReject: RawStatement
     let saveProgress: RawStatement
 
@@ -322,13 +358,8 @@ private final class Batch {
             db, arena: arena, sql: "INSERT OR IGNORE INTO resources(attributes) VALUES (?)")
         findResource = try RawStatement(
             db, arena: arena, sql: "SELECT resource_id FROM resources WHERE attributes = ?")
-        insertLog = try RawStatement(
-            db, arena: arena,
-            sql: """
-                INSERT OR IGNORE INTO logs(trace_key, span_id, time_ns, severity, severity_text, message, service,
-                    service_from_file, sampled, attributes, source_id, line, byte_offset, ordinal)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        insertLog = try RawStatement(db, arena: arena, sql: Self.insertLogs(rows: 1))
+        insertLogs = try RawStatement(db, arena: arena, sql: Self.insertLogs(rows: IngestWriter.logsPerInsert))
         insertReject = try RawStatement(
             db, arena: arena,
             sql: """
@@ -342,6 +373,17 @@ private final class Batch {
                     rejects = rejects + ?4, completed_ns = coalesce(?5, completed_ns)
                 WHERE source_id = ?6
                 """)
+    }
+}
+
+extension Batch {
+    static func insertLogs(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: IngestWriter.logColumns).joined(separator: ", ") + ")"
+        return """
+            INSERT OR IGNORE INTO logs(trace_key, span_id, time_ns, severity, severity_text, message, service,
+                service_from_file, sampled, attributes, source_id, line, byte_offset, ordinal)
+            VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
+            """
     }
 }
 

@@ -183,3 +183,42 @@ import TraceJoinCore
         }
     }
 }
+
+@Suite struct LogGroupTests {
+    private func logs(_ range: Range<Int>, trace: TraceID) -> [Record] {
+        range.map { index in
+            var log = StoreSamples.log(
+                String(repeating: "m", count: index * 300), trace: .full(trace), offset: Int64(index) * 1_000)
+            log.attributes = [Attribute("n", .int(Int64(index)))]
+            return .log(log)
+        }
+    }
+
+    @Test("many logs, some already stored, are each stored once and counted right")
+    func partialDuplicateGroups() throws {
+        let temporary = try TemporaryStore()
+        let source = try temporary.source()
+        let first = try temporary.write(logs(0..<50, trace: StoreSamples.traceB), source: source)
+        #expect(first.logsInserted == 50)
+        let key = try #require(temporary.store.dirtyTraceKeys(limit: 1).first)
+        let read = try temporary.store.records(traceKey: key)
+        try temporary.store.saveSummaries([
+            (
+                key,
+                TraceSummary(
+                    traceID: read.traceID, services: [], start: 0, end: 0, isError: false, sampled: false,
+                    spanCount: 0, logCount: 50, eventCount: 0)
+            )
+        ])
+
+        let second = try temporary.write(logs(0..<100, trace: StoreSamples.traceB), source: source)
+        #expect(second.logsInserted == 50 && second.logsDuplicate == 50)
+        #expect(try temporary.store.dirtyTraceKeys(limit: 1) == [key])
+        let stored = try temporary.store.records(traceKey: key).logs
+        #expect(stored.map { $0.attributes[key: "n"] } == (0..<100).map { .int(Int64($0)) })
+        #expect(stored.map(\.message.count) == (0..<100).map { $0 * 300 })
+
+        let third = try temporary.write(logs(0..<100, trace: StoreSamples.traceB), source: source)
+        #expect(third.logsInserted == 0 && third.logsDuplicate == 100)
+    }
+}
