@@ -222,3 +222,38 @@ import TraceJoinCore
         #expect(third.logsInserted == 0 && third.logsDuplicate == 100)
     }
 }
+
+@Suite struct SpanGroupTests {
+    private func spans(_ ids: [UInt64]) -> [Record] {
+        ids.map { id in
+            .span(
+                StoreSamples.span(
+                    id: id, start: Int64(id) * 10,
+                    events: [SpanEvent(time: Int64(id) * 10 + 1, name: "e\(id)")], offset: Int64(id) * 100))
+        }
+    }
+
+    @Test("spans written in groups, some already stored or repeated, get their events exactly once")
+    func partialDuplicateGroups() throws {
+        let temporary = try TemporaryStore()
+        let source = try temporary.source()
+        let first = try temporary.write(spans(Array(0..<10)), source: source)
+        #expect(first.spansInserted == 10 && first.eventsInserted == 10)
+
+        // 0..<40 again, with span 20 repeated inside the same group of 16 as new and old spans.
+        var ids = Array(0..<40).map(UInt64.init)
+        ids.insert(20, at: 18)
+        let second = try temporary.write(spans(ids), source: source)
+        #expect(second.spansInserted == 30 && second.spansDuplicate == 11)
+        #expect(second.eventsInserted == 30)
+
+        let third = try temporary.write(spans(ids), source: source)
+        #expect(third.spansInserted == 0 && third.eventsInserted == 0)
+
+        let key = try #require(temporary.store.traceKeys(for: .full(StoreSamples.traceB)).first)
+        let stored = try temporary.store.records(traceKey: key).spans
+        #expect(stored.map(\.spanID.value) == Array(0..<40))
+        #expect(stored.allSatisfy { $0.events.map(\.name) == ["e\($0.spanID.value)"] })
+        #expect(try temporary.store.counts().spanEvents == 40)
+    }
+}
