@@ -80,6 +80,8 @@ struct RawStatement {
     func run() throws -> Int {
         defer {
             sqlite3_reset(handle)
+            // No statement keeps a pointer into the arena once it has run.
+            sqlite3_clear_bindings(handle)
             arena.reset()
         }
         while true {
@@ -93,6 +95,8 @@ struct RawStatement {
     func firstInt64() throws -> Int64? {
         defer {
             sqlite3_reset(handle)
+            // No statement keeps a pointer into the arena once it has run.
+            sqlite3_clear_bindings(handle)
             arena.reset()
         }
         let code = sqlite3_step(handle)
