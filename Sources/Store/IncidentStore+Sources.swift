@@ -1,0 +1,88 @@
+import GRDB
+import TraceJoinCore
+
+/// Sources (input files and their checkpoints) and runs.
+extension IncidentStore {
+    /// True when a file with this content fingerprint and size was already read to the end.
+    ///
+    /// Matched by fingerprint, not path, since rotation renames files between nightly runs.
+    package func completedSource(fingerprint: String, size: Int64) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM sources WHERE fingerprint = ? AND size = ? AND state = 'complete' LIMIT 1",
+                arguments: [fingerprint, size]) ?? false
+        }
+    }
+
+    /// The `source_id` to tag this file's records with.
+    ///
+    /// A source with the same fingerprint and a size no larger than this one is the same file,
+    /// renamed or grown: its row is reused (path and size updated, back to `partial` if it grew),
+    /// so its checkpoint and its records' `(source_id, byte_offset)` keys still apply. Anything
+    /// else gets a new row.
+    package func registerSource(path: String, fingerprint: String, size: Int64) throws -> Int64 {
+        try pool.write { db in
+            let now = Self.now()
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT source_id, size FROM sources WHERE fingerprint = ? AND size <= ?
+                    ORDER BY size DESC, source_id DESC LIMIT 1
+                    """,
+                arguments: [fingerprint, size])
+            {
+                let sourceID: Int64 = row["source_id"]
+                let oldSize: Int64 = row["size"]
+                try db.execute(
+                    sql: """
+                        UPDATE sources SET path = ?, size = ?,
+                            state = CASE WHEN ? THEN 'partial' ELSE state END,
+                            completed_ns = CASE WHEN ? THEN NULL ELSE completed_ns END
+                        WHERE source_id = ?
+                        """,
+                    arguments: [path, size, oldSize != size, oldSize != size, sourceID])
+                return sourceID
+            }
+            try db.execute(
+                sql: "INSERT INTO sources(path, fingerprint, size, first_seen_ns) VALUES (?, ?, ?, ?)",
+                arguments: [path, fingerprint, size, now])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The offset up to which a source's records are stored (0 for a new source).
+    package func checkpoint(sourceID: Int64) throws -> Int64 {
+        try pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT checkpoint_offset FROM sources WHERE source_id = ?", arguments: [sourceID]) ?? 0
+        }
+    }
+
+    /// Records the start of a `batch`, `tail` or `serve` run.
+    package func beginRun(command: String, inputs: [String], rulesDigest: String) throws -> Int64 {
+        var writer = JSONWriter()
+        writer.raw("[")
+        for (index, input) in inputs.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.string(input)
+        }
+        writer.raw("]")
+        let inputsJSON = writer.text
+        return try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO runs(started_ns, command, inputs, rules_digest) VALUES (?, ?, ?, ?)",
+                arguments: [Self.now(), command, inputsJSON, rulesDigest])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records the end of a run with its summary statistics (a JSON object the caller builds).
+    package func finishRun(_ runID: Int64, statsJSON: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE runs SET finished_ns = ?, stats = ? WHERE run_id = ?",
+                arguments: [Self.now(), statsJSON, runID])
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import GRDB
+package import TraceJoinCore
+
+/// The summary pass: merge Datadog-only traces, read dirty traces back, save their summaries.
+extension IncidentStore {
+    /// Folds provisional traces (logs that carried only the lower 64 bits of a trace ID) into the full
+    /// trace with the same lower bits, once one exists. Returns how many were merged.
+    ///
+    /// Only pairs where one side is dirty are looked at, so call this after ingest and before
+    /// `saveSummaries` clears the dirty flags. When several full traces share the lower bits, the
+    /// first one stored wins.
+    @discardableResult
+    package func mergeLower64Traces() throws -> Int {
+        let merged = try pool.write { db -> Int in
+            let pairs = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.trace_key AS provisional, min(f.trace_key) AS full
+                    FROM traces d CROSS JOIN traces p CROSS JOIN traces f
+                    WHERE d.dirty = 1 AND d.lower64_only = 0
+                        AND p.trace_lo = d.trace_lo AND p.trace_hi = 0 AND p.lower64_only = 1
+                        AND f.trace_lo = p.trace_lo AND f.lower64_only = 0
+                    GROUP BY p.trace_key
+                    UNION
+                    SELECT p.trace_key, min(f.trace_key)
+                    FROM traces p CROSS JOIN traces f
+                    WHERE p.dirty = 1 AND p.lower64_only = 1 AND f.trace_lo = p.trace_lo AND f.lower64_only = 0
+                    GROUP BY p.trace_key
+                    """)
+            var done = Set<Int64>()
+            let now = Self.now()
+            for pair in pairs {
+                let provisional: Int64 = pair[0]
+                let full: Int64 = pair[1]
+                guard done.insert(provisional).inserted else { continue }
+                try db.execute(
+                    sql: "UPDATE logs SET trace_key = ? WHERE trace_key = ?", arguments: [full, provisional])
+                try db.execute(sql: "DELETE FROM traces WHERE trace_key = ?", arguments: [provisional])
+                try db.execute(
+                    sql: "UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ? WHERE trace_key = ?",
+                    arguments: [now, full])
+            }
+            // Inside the transaction, so no writer can start a batch between the commit and the bump.
+            if !done.isEmpty { state.advanceMergeEpoch() }
+            return done.count
+        }
+        return merged
+    }
+
+    /// Traces whose rows changed since their summary was saved, oldest first.
+    package func dirtyTraceKeys(limit: Int) throws -> [Int64] {
+        try pool.read { db in
+            try Int64.fetchAll(
+                db, sql: "SELECT trace_key FROM traces WHERE dirty = 1 ORDER BY trace_key LIMIT ?", arguments: [limit])
+        }
+    }
+
+    /// Everything stored for one trace: spans with their events and links, and its logs.
+    ///
+    /// Read in one snapshot. Origins are rebuilt from `sources.path`. A provisional (Datadog-only)
+    /// trace has an ID whose upper half is zero and its logs reference `.lower64`.
+    package func records(traceKey: Int64) throws -> (traceID: TraceID, spans: [SpanRecord], logs: [LogRecord]) {
+        try pool.read { db in
+            guard
+                let trace = try Row.fetchOne(
+                    db, sql: "SELECT trace_hi, trace_lo, lower64_only, revision FROM traces WHERE trace_key = ?",
+                    arguments: [traceKey])
+            else {
+                throw StoreError(path: path, message: "no trace with key \(traceKey)")
+            }
+            let traceID = TraceID(
+                high: UInt64(bitPattern: trace[0] as Int64), low: UInt64(bitPattern: trace[1] as Int64))
+            let lower64Only: Bool = trace[2]
+            state.rememberRevision(trace[3], of: traceKey)
+
+            var paths = SourcePaths()
+            let events = try Self.events(db, traceKey: traceKey)
+            var resources: [Int64: [Attribute]] = [:]
+            var spans: [SpanRecord] = []
+            let spanRows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT s.span_id, s.shared, s.parent_span_id, s.service, s.name, s.kind, s.start_ns, s.end_ns,
+                        s.status, s.status_message, s.attributes, s.resource_id, r.attributes, s.scope, s.links,
+                        s.flags, s.source_id, s.line, s.byte_offset, s.ordinal
+                    FROM spans s LEFT JOIN resources r ON r.resource_id = s.resource_id
+                    WHERE s.trace_key = ? ORDER BY s.start_ns, s.span_id, s.shared
+                    """,
+                arguments: [traceKey])
+            while let row = try spanRows.next() {
+                let spanID = SpanID(UInt64(bitPattern: row[0] as Int64))
+                let shared: Bool = row[1]
+                var resource: [Attribute] = []
+                if let resourceID = row[11] as Int64? {
+                    if let cached = resources[resourceID] {
+                        resource = cached
+                    } else {
+                        resource = AttributeJSON.decode(row[12])
+                        resources[resourceID] = resource
+                    }
+                }
+                spans.append(
+                    SpanRecord(
+                        traceID: traceID, spanID: spanID,
+                        parentSpanID: (row[2] as Int64?).map { SpanID(UInt64(bitPattern: $0)) },
+                        service: row[3], name: row[4], kind: SpanKind(rawValue: row[5]) ?? .unspecified,
+                        startTime: row[6], endTime: row[7], status: SpanStatus(rawValue: row[8]) ?? .unset,
+                        statusMessage: row[9] ?? "", attributes: AttributeJSON.decode(row[10]), resource: resource,
+                        scope: row[13] ?? "", events: events[EventOwner(spanID: spanID, shared: shared)] ?? [],
+                        links: AttributeJSON.decodeLinks(row[14]), flags: UInt32(truncatingIfNeeded: row[15] as Int64),
+                        isSharedServerHalf: shared,
+                        origin: try paths.location(
+                            db, sourceID: row[16], line: row[17], byteOffset: row[18],
+                            ordinal: row[19])))
+            }
+
+            let reference: TraceReference = lower64Only ? .lower64(traceID.low) : .full(traceID)
+            var logs: [LogRecord] = []
+            let logRows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT \(Self.logColumns) FROM logs WHERE trace_key = ?
+                    ORDER BY time_ns, source_id, byte_offset, ordinal
+                    """,
+                arguments: [traceKey])
+            while let row = try logRows.next() {
+                logs.append(try Self.log(row, trace: reference, db: db, paths: &paths))
+            }
+            return (traceID, spans, logs)
+        }
+    }
+
+    /// Saves summaries and clears `dirty`, in one transaction.
+    ///
+    /// A trace that gained rows after `records(traceKey:)` read it stays dirty, so the next pass
+    /// sees the late data.
+    package func saveSummaries(_ summaries: [(traceKey: Int64, summary: TraceSummary)]) throws {
+        let revisions = summaries.map { state.takeRevision(of: $0.traceKey) }
+        try pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE traces SET start_ns = ?2, end_ns = ?3, status = ?4, sampled = ?5, span_count = ?6,
+                        log_count = ?7, event_count = ?8, services = ?9, error_class = ?10, root_service = ?11,
+                        root_span_id = ?12, root_name = ?13, root_message = ?14,
+                        dirty = CASE WHEN ?1 IS NULL OR revision = ?1 THEN 0 ELSE 1 END
+                    WHERE trace_key = ?15
+                    """)
+            for ((traceKey, summary), revision) in zip(summaries, revisions) {
+                var services = JSONWriter()
+                services.raw("[")
+                for (index, service) in summary.services.enumerated() {
+                    if index > 0 { services.raw(",") }
+                    services.string(service)
+                }
+                services.raw("]")
+                let root = summary.rootCause
+                try statement.execute(arguments: [
+                    revision, summary.start, summary.end, summary.isError ? "error" : "ok", summary.sampled,
+                    summary.spanCount, summary.logCount, summary.eventCount, services.text, summary.errorClass,
+                    root?.service, root?.spanID.map { Int64(bitPattern: $0.value) }, root?.name, root?.message,
+                    traceKey,
+                ])
+            }
+        }
+    }
+
+    // MARK: - Reading helpers
+
+    static let logColumns = """
+        span_id, time_ns, severity, severity_text, message, service, service_from_file, sampled, attributes,
+        source_id, line, byte_offset, ordinal
+        """
+
+    static func log(_ row: Row, trace: TraceReference?, db: Database, paths: inout SourcePaths) throws -> LogRecord {
+        LogRecord(
+            time: row[1], severity: LogSeverity(rawValue: row[2]) ?? .unspecified, severityText: row[3],
+            message: row[4], service: row[5], serviceFromFileName: row[6], trace: trace,
+            spanID: (row[0] as Int64?).map { SpanID(UInt64(bitPattern: $0)) }, sampled: row[7],
+            attributes: AttributeJSON.decode(row[8]),
+            origin: try paths.location(db, sourceID: row[9], line: row[10], byteOffset: row[11], ordinal: row[12]))
+    }
+
+    private static func events(_ db: Database, traceKey: Int64) throws -> [EventOwner: [SpanEvent]] {
+        var events: [EventOwner: [SpanEvent]] = [:]
+        let rows = try Row.fetchCursor(
+            db,
+            sql:
+                "SELECT span_id, shared, time_ns, name, attributes FROM span_events WHERE trace_key = ? ORDER BY rowid",
+            arguments: [traceKey])
+        while let row = try rows.next() {
+            let owner = EventOwner(spanID: SpanID(UInt64(bitPattern: row[0] as Int64)), shared: row[1])
+            events[owner, default: []].append(
+                SpanEvent(time: row[2], name: row[3], attributes: AttributeJSON.decode(row[4])))
+        }
+        return events
+    }
+}
+
+/// A span as its events name it: the ID and which half of a shared pair.
+private struct EventOwner: Hashable {
+    var spanID: SpanID
+    var shared: Bool
+}
+
+/// `source_id` → path, looked up once per source while reading.
+struct SourcePaths {
+    private var paths: [Int64: String] = [:]
+
+    mutating func location(_ db: Database, sourceID: Int64, line: Int, byteOffset: Int64, ordinal: Int) throws
+        -> InputLocation
+    {
+        let path: String
+        if let known = paths[sourceID] {
+            path = known
+        } else {
+            path =
+                try String.fetchOne(db, sql: "SELECT path FROM sources WHERE source_id = ?", arguments: [sourceID])
+                ?? "source \(sourceID)"
+            paths[sourceID] = path
+        }
+        return InputLocation(source: path, line: line, byteOffset: byteOffset, ordinal: ordinal)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// The SQLite database of one tracejoin installation: spans, events, logs, per-trace summaries,
+/// ingested sources, rejects and runs.
+///
+/// One `DatabasePool` per file (WAL: readers never wait for the writer, so `show` works while `tail`
+/// writes). Writes go through one `IngestWriter` at a time, a batch per transaction. Every
+/// connection runs with `secure_delete=ON`, so data removed by scrubbing or merging is overwritten
+/// rather than left in free pages. See `docs/schema.md` for the tables.
+package final class IncidentStore: Sendable {
+    package let path: String
+    let pool: DatabasePool
+    let state = StoreState()
+
+    /// Opens the database at `path`, creating and migrating it if needed.
+    ///
+    /// Fails with a `StoreError` naming the file when it is not a tracejoin database, was written by
+    /// a newer tracejoin, or cannot be opened for writing.
+    package init(path: String) throws {
+        self.path = path
+        do {
+            pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        }
+        try migrate()
+    }
+
+    /// Opens a database that must already exist, for queries.
+    package static func openExisting(path: String) throws -> IncidentStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(
+                path: path, message: "no database at \(path): run `tracejoin batch` first",
+                hint: "pass --db with the file `batch` wrote")
+        }
+        return try IncidentStore(path: path)
+    }
+
+    private func migrate() throws {
+        do {
+            try pool.write { db in
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if applicationID != StoreSchema.applicationID, applicationID != 0 || tableCount > 0 {
+                    throw StoreError(
+                        path: path, message: "not a tracejoin database",
+                        hint: "pass --db with a new file name or a database tracejoin created")
+                }
+            }
+            let migrator = StoreSchema.migrator
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw StoreError(
+                    path: path, message: "the database was written by a newer tracejoin", hint: "upgrade tracejoin")
+            }
+            try migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        }
+    }
+
+    private static func configuration(readonly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.readonly = readonly
+        configuration.foreignKeysEnabled = false
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !db.configuration.readonly {
+                // Only takes effect on a new file (before WAL is set up). 16 KiB pages made
+                // batched appends ~25% faster than 4 KiB in sqlite3-shell measurements here.
+                try db.execute(sql: "PRAGMA page_size = 16384")
+                // A bigger page cache keeps the tail of every index in memory while a batch appends.
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+                // Checkpoint every 2,000 pages (32 MiB) instead of 1,000, and cut the WAL back after.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 2000")
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            }
+        }
+        return configuration
+    }
+
+    /// A user-facing error for an SQLite failure at open time; SQLite messages name no stored values.
+    static func describe(_ error: DatabaseError, path: String) -> StoreError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB:
+            StoreError(
+                path: path, message: "not a tracejoin database (not an SQLite file)",
+                hint: "pass --db with a new file name or a database tracejoin created")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR:
+            StoreError(
+                path: path, message: "cannot open the database for writing: \(error.message ?? "\(error.resultCode)")",
+                hint: "check that the directory exists and is writable")
+        case .SQLITE_CORRUPT:
+            StoreError(path: path, message: "the database file is damaged")
+        default:
+            StoreError(path: path, message: "database error: \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    /// Nanoseconds since the Unix epoch, for bookkeeping columns.
+    static func now() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+    }
+}
+
+/// The little mutable state an `IncidentStore` shares between callers, behind a lock.
+///
+/// - `mergeEpoch` counts `mergeLower64Traces` calls that deleted provisional traces, so a live
+///   `IngestWriter` knows its trace key cache may point at deleted rows.
+/// - `readRevisions` remembers which revision of a trace `records(traceKey:)` read, so
+///   `saveSummaries` clears `dirty` only if no rows arrived since (live tailing).
+final class StoreState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var epoch = 0
+    private var revisions: [Int64: Int64] = [:]
+    private let revisionLimit = 200_000
+
+    var mergeEpoch: Int { lock.withLock { epoch } }
+
+    func advanceMergeEpoch() { lock.withLock { epoch += 1 } }
+
+    func rememberRevision(_ revision: Int64, of traceKey: Int64) {
+        lock.withLock {
+            if revisions.count >= revisionLimit { revisions.removeAll() }
+            revisions[traceKey] = revision
+        }
+    }
+
+    func takeRevision(of traceKey: Int64) -> Int64? {
+        lock.withLock { revisions.removeValue(forKey: traceKey) }
+    }
+}

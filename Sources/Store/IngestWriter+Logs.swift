@@ -1,0 +1,60 @@
+import TraceJoinCore
+
+/// Log rows, inserted in groups.
+extension IngestWriter {
+    /// Inserts the pending logs: a full group with one multi-row statement, a partial one row by row.
+    ///
+    /// A multi-row `INSERT OR IGNORE` reports only how many rows were new, so when some of a group
+    /// were duplicates every trace in the group is marked dirty (a spare summary, never a missed one).
+    func flushLogs(_ statements: IngestStatements, stats: inout WriteStats, touched: inout Set<Int64>) throws {
+        if pendingLogs.isEmpty { return }
+        defer { pendingLogs.removeAll(keepingCapacity: true) }
+        if pendingLogs.count == IngestStatements.logsPerInsert {
+            for (index, pending) in pendingLogs.enumerated() {
+                bind(pending, to: statements.insertLogs, from: Int32(index * IngestStatements.logColumns))
+            }
+            let inserted = try statements.insertLogs.run()
+            stats.logsInserted += inserted
+            stats.logsDuplicate += pendingLogs.count - inserted
+            if inserted > 0 {
+                for pending in pendingLogs { if let key = pending.traceKey { touched.insert(key) } }
+            }
+            return
+        }
+        for pending in pendingLogs {
+            bind(pending, to: statements.insertLog, from: 0)
+            if try statements.insertLog.run() > 0 {
+                stats.logsInserted += 1
+                if let key = pending.traceKey { touched.insert(key) }
+            } else {
+                stats.logsDuplicate += 1
+            }
+        }
+    }
+
+    /// Binds one log's columns at parameters `offset + 1 … offset + logColumns`.
+    private func bind(_ pending: PendingLog, to statement: RawStatement, from offset: Int32) {
+        let log = pending.log
+        statement.bind(offset + 1, pending.traceKey)
+        statement.bind(offset + 2, log.spanID.map { Int64(bitPattern: $0.value) })
+        statement.bind(offset + 3, log.time)
+        statement.bind(offset + 4, log.severity.rawValue)
+        statement.bind(offset + 5, log.severityText)
+        statement.bind(offset + 6, log.message)
+        statement.bind(offset + 7, log.service)
+        statement.bind(offset + 8, log.serviceFromFileName)
+        statement.bind(offset + 9, log.sampled.map { $0 ? 1 : 0 })
+        statement.bind(offset + 10, AttributeJSON.encode(log.attributes, into: &json) ? json.bytes : nil)
+        statement.bind(offset + 11, pending.sourceID)
+        statement.bind(offset + 12, log.origin.line)
+        statement.bind(offset + 13, log.origin.byteOffset)
+        statement.bind(offset + 14, log.origin.ordinal)
+    }
+}
+
+/// A log waiting for its group's insert, with its trace key resolved.
+struct PendingLog {
+    var log: LogRecord
+    var traceKey: Int64?
+    var sourceID: Int64
+}

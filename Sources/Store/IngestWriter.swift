@@ -1,0 +1,204 @@
+import GRDB
+import TraceJoinCore
+
+/// Writes records to the store, one batch per transaction, from one thread.
+///
+/// Trace IDs become `trace_key`s through a bounded cache (`traceKeyCacheSize` entries), so a
+/// known trace costs no query. Spans, logs and rejects are `INSERT OR IGNORE` on their natural
+/// keys, which makes re-running a batch idempotent; span events are inserted only with a span row
+/// that was new. Spans and logs go in multi-row inserts of 16 and 32. Every trace a batch changed
+/// is marked dirty once, for the summary pass.
+package final class IngestWriter {
+    /// Most trace IDs remembered at once (about 50 bytes each).
+    package static let traceKeyCacheSize = 100_000
+
+    let store: IncidentStore
+    /// Full trace IDs → `trace_key`.
+    var fullKeys = GenerationCache<TraceID, Int64>(capacity: traceKeyCacheSize)
+    /// Lower 64 bits → the trace a Datadog-only reference joins (a full trace when one is known).
+    var lowerKeys = GenerationCache<UInt64, Int64>(capacity: traceKeyCacheSize)
+    /// The last trace resolved, since consecutive records often belong to the same trace.
+    var lastTrace: (id: TraceID, key: Int64)?
+    /// Resource attribute JSON → `resource_id`; resources repeat on every span of a process.
+    var resourceIDs = GenerationCache<[UInt8], Int64>(capacity: 4_096)
+    /// The last resource seen: spans of one export share one resource array, and comparing an array
+    /// with itself is a pointer check.
+    var lastResource: (attributes: [Attribute], id: Int64?)?
+    var mergeEpoch: Int
+    let arena = BindArena()
+    /// Reused for every attribute column, so encoding allocates nothing once warm.
+    var json = JSONBuffer()
+    var pendingSpans: [PendingSpan] = []
+    var pendingLogs: [PendingLog] = []
+
+    init(store: IncidentStore) {
+        self.store = store
+        mergeEpoch = store.state.mergeEpoch
+    }
+
+    /// Writes records in ONE transaction, together with the source progress they cover.
+    ///
+    /// Either all of it commits or none of it does, so a checkpoint never runs ahead of its rows.
+    /// Progress for an unknown `sourceID` is an error and rolls the whole batch back.
+    package func write(_ records: [SourcedRecord], progress: [SourceProgress]) throws -> WriteStats {
+        do {
+            return try store.pool.write { db in
+                // Read under the write lock: a merge bumps the epoch inside its own write transaction.
+                let epoch = store.state.mergeEpoch
+                if epoch != mergeEpoch {
+                    // Provisional traces were merged away: cached keys may name deleted rows.
+                    forgetTraceKeys()
+                    mergeEpoch = epoch
+                }
+                let statements = try IngestStatements(db, arena: arena)
+                var stats = WriteStats()
+                var touched = Set<Int64>()
+                let now = IncidentStore.now()
+                for sourced in records {
+                    switch sourced.record {
+                    case .span(let span):
+                        let key = try fullTraceKey(span.traceID, statements, stats: &stats, now: now)
+                        let resourceID = try resourceID(for: span.resource, statements)
+                        pendingSpans.append(
+                            PendingSpan(span: span, traceKey: key, resourceID: resourceID, sourceID: sourced.sourceID))
+                        if pendingSpans.count == IngestStatements.spansPerInsert {
+                            try flushSpans(statements, stats: &stats, touched: &touched)
+                        }
+                    case .log(let log):
+                        let key: Int64? =
+                            switch log.trace {
+                            // All-zero IDs are what producers print outside a span: no trace context.
+                            case .full(let id)? where !id.isZero:
+                                try fullTraceKey(id, statements, stats: &stats, now: now)
+                            case .lower64(let low)? where low != 0:
+                                try lowerTraceKey(low, statements, stats: &stats, now: now)
+                            default: nil
+                            }
+                        pendingLogs.append(PendingLog(log: log, traceKey: key, sourceID: sourced.sourceID))
+                        if pendingLogs.count == IngestStatements.logsPerInsert {
+                            try flushLogs(statements, stats: &stats, touched: &touched)
+                        }
+                    case .reject(let reject):
+                        stats.rejectsInserted += try insert(reject, sourceID: sourced.sourceID, statements)
+                    }
+                }
+                try flushSpans(statements, stats: &stats, touched: &touched)
+                try flushLogs(statements, stats: &stats, touched: &touched)
+                for key in touched {
+                    statements.touchTrace.bind(1, now)
+                    statements.touchTrace.bind(2, key)
+                    try statements.touchTrace.run()
+                }
+                stats.tracesTouched = touched.count
+                for item in progress {
+                    try save(item, statements, now: now)
+                }
+                return stats
+            }
+        } catch {
+            // Keys handed out inside the rolled-back transaction may be reused for other traces.
+            forgetTraceKeys()
+            resourceIDs.removeAll()
+            lastResource = nil
+            pendingSpans.removeAll()
+            pendingLogs.removeAll()
+            throw error
+        }
+    }
+
+    // MARK: - Trace keys
+
+    private func forgetTraceKeys() {
+        fullKeys.removeAll()
+        lowerKeys.removeAll()
+        lastTrace = nil
+    }
+
+    private func fullTraceKey(_ id: TraceID, _ statements: IngestStatements, stats: inout WriteStats, now: Int64)
+        throws -> Int64
+    {
+        if let last = lastTrace, last.id == id { return last.key }
+        if let key = fullKeys.value(for: id) {
+            lastTrace = (id, key)
+            return key
+        }
+        let key: Int64
+        statements.findFull.bind(1, Int64(bitPattern: id.low))
+        statements.findFull.bind(2, Int64(bitPattern: id.high))
+        if let found = try statements.findFull.firstInt64() {
+            key = found
+        } else {
+            key = try createTrace(high: id.high, low: id.low, lower64Only: false, statements, now: now)
+            stats.tracesCreated += 1
+        }
+        fullKeys.insert(key, for: id)
+        lowerKeys.insert(key, for: id.low)
+        lastTrace = (id, key)
+        return key
+    }
+
+    /// A Datadog-style reference: the full trace with these lower bits if one is stored, else a
+    /// provisional trace (`lower64_only = 1`) that `mergeLower64Traces` folds in later.
+    private func lowerTraceKey(_ low: UInt64, _ statements: IngestStatements, stats: inout WriteStats, now: Int64)
+        throws -> Int64
+    {
+        if let key = lowerKeys.value(for: low) { return key }
+        let key: Int64
+        statements.findLower.bind(1, Int64(bitPattern: low))
+        if let found = try statements.findLower.firstInt64() {
+            key = found
+        } else {
+            key = try createTrace(high: 0, low: low, lower64Only: true, statements, now: now)
+            stats.tracesCreated += 1
+        }
+        lowerKeys.insert(key, for: low)
+        return key
+    }
+
+    private func createTrace(
+        high: UInt64, low: UInt64, lower64Only: Bool, _ statements: IngestStatements, now: Int64
+    ) throws -> Int64 {
+        let statement = statements.insertTrace
+        statement.bind(1, Int64(bitPattern: high))
+        statement.bind(2, Int64(bitPattern: low))
+        statement.bind(3, lower64Only)
+        statement.bind(4, now)
+        try statement.run()
+        return statement.lastInsertedRowID
+    }
+
+    // MARK: - Rejects and progress
+
+    private func insert(_ reject: RejectedRecord, sourceID: Int64, _ statements: IngestStatements) throws -> Int {
+        let statement = statements.insertReject
+        statement.bind(1, sourceID)
+        statement.bind(2, reject.origin.line)
+        statement.bind(3, reject.origin.byteOffset)
+        statement.bind(4, reject.origin.ordinal)
+        statement.bind(5, reject.reason)
+        statement.bind(6, reject.raw)
+        return try statement.run()
+    }
+
+    private func save(_ progress: SourceProgress, _ statements: IngestStatements, now: Int64) throws {
+        let statement = statements.saveProgress
+        statement.bind(1, progress.checkpointOffset)
+        statement.bind(2, progress.complete ? "complete" : "partial")
+        statement.bind(3, progress.records)
+        statement.bind(4, progress.rejects)
+        statement.bind(5, progress.complete ? now : nil)
+        statement.bind(6, progress.sourceID)
+        guard try statement.run() == 1 else {
+            throw StoreError(
+                path: store.path, message: "progress for source \(progress.sourceID), which is not registered",
+                hint: "call registerSource before writing its records")
+        }
+    }
+}
+
+extension IncidentStore {
+    /// The writer for this database; use one at a time, from one thread.
+    package func makeWriter() -> IngestWriter {
+        IngestWriter(store: self)
+    }
+}

@@ -1,1 +1,0 @@
-// The Store stage; see docs/architecture.md.
