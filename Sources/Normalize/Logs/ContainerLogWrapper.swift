@@ -1,0 +1,77 @@
+import TraceJoinCore
+
+/// The container runtime's envelope around an application's log line.
+///
+/// - Docker json-file: `{"log":"…\n","stream":"stdout","time":"2026-11-23T10:00:00.123456789Z"}`.
+///   Lines longer than 16 KiB are split into pieces whose `log` lacks the final `\n`.
+///   — source: moby `daemon/logger/jsonfilelog`, `daemon/logger/copier.go` (bufSize 16 KiB)
+/// - CRI (containerd, CRI-O): `2026-11-23T10:00:00.123456789Z stdout F text`, `P` for a partial piece.
+///   — source: kubernetes `pkg/kubelet/kuberuntime/logs/logs.go` (parseCRILog)
+struct ContainerLogWrapper {
+    /// 0 for unwrapped lines, 1 stdout, 2 stderr: continuation and partial joins stay within one.
+    var streamSlot: Int
+    var streamName: String
+    var time: Int64?
+    var isPartial: Bool
+
+    static let slotCount = 3
+
+    static func slot(ofStream name: String) -> Int {
+        switch name {
+        case "stdout": 1
+        case "stderr": 2
+        default: 0
+        }
+    }
+
+    /// A Docker json-file envelope: an object with string `log`, `stream` and `time`.
+    /// Returns the wrapper and the `log` text without its final line break.
+    static func docker(_ object: JSONObject, year: Int) -> (ContainerLogWrapper, String)? {
+        guard object.members.count >= 3, case .string(let log)? = object["log"],
+            case .string(let stream)? = object["stream"], case .string(let timeText)? = object["time"]
+        else { return nil }
+        var text = log
+        let isPartial = !text.hasSuffix("\n")
+        if !isPartial {
+            text.removeLast()  // "\n"; a preceding "\r" is trimmed with the line's other trailing bytes
+        }
+        var time: Int64?
+        if case .instant(let nanos)? = LogTimestampParser.parseValue(timeText, year: year) { time = nanos }
+        let wrapper = ContainerLogWrapper(
+            streamSlot: slot(ofStream: stream), streamName: stream, time: time, isPartial: isPartial)
+        return (wrapper, text)
+    }
+
+    /// A CRI line: `<RFC 3339 time> <stream> <P|F>[:more tags] <text>`; the wrapper and where the text starts.
+    static func cri(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, year: Int)
+        -> (ContainerLogWrapper, Int)?
+    {
+        guard end - start >= 30, LogBytes.isDigit(bytes[start]),
+            let (parsed, afterTime) = LogTimestampParser.parsePrefix(bytes, from: start, to: end, year: year),
+            case .instant(let nanos) = parsed, afterTime < end, bytes[afterTime] == UInt8(ascii: " ")
+        else { return nil }
+        let streamStart = afterTime + 1
+        let streamName: String
+        if LogBytes.hasPrefix(bytes, at: streamStart, to: end, "stdout ") {
+            streamName = "stdout"
+        } else if LogBytes.hasPrefix(bytes, at: streamStart, to: end, "stderr ") {
+            streamName = "stderr"
+        } else {
+            return nil
+        }
+        let tagStart = streamStart + 7
+        guard tagStart < end else { return nil }
+        let tag = bytes[tagStart]
+        guard tag == UInt8(ascii: "F") || tag == UInt8(ascii: "P") else { return nil }
+        var index = tagStart + 1
+        while index < end, bytes[index] != UInt8(ascii: " ") {
+            guard bytes[index] == UInt8(ascii: ":") || LogBytes.isWordByte(bytes[index]) else { return nil }
+            index += 1
+        }
+        let textStart = index < end ? index + 1 : end
+        let wrapper = ContainerLogWrapper(
+            streamSlot: slot(ofStream: streamName), streamName: streamName, time: nanos,
+            isPartial: tag == UInt8(ascii: "P"))
+        return (wrapper, textStart)
+    }
+}

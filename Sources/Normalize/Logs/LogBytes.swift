@@ -1,0 +1,126 @@
+#if canImport(Darwin)
+    import Darwin
+#elseif canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+import TraceJoinCore
+
+/// Byte-level helpers the log decoders share: character classes, substring search, text slices.
+///
+/// Everything here works on `UnsafeBufferPointer<UInt8>` and index ranges so that a line is
+/// scanned without creating a `String` until a field is known to be kept.
+enum LogBytes {
+    typealias Buffer = UnsafeBufferPointer<UInt8>
+
+    @inline(__always)
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+
+    @inline(__always)
+    static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
+
+    /// Letters, digits and `_`: the bytes an identifier or a key is made of.
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool { isLetter(byte) || isDigit(byte) || byte == 0x5F }
+
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 { isLetter(byte) ? byte | 0x20 : byte }
+
+    /// The first index at or after `from` that is not a space or tab.
+    @inline(__always)
+    static func skipSpaces(_ bytes: Buffer, from: Int, to end: Int) -> Int {
+        var index = from
+        while index < end, isSpace(bytes[index]) { index += 1 }
+        return index
+    }
+
+    /// Two-digit decimal at `index`, or nil.
+    @inline(__always)
+    static func twoDigits(_ bytes: Buffer, _ index: Int, _ end: Int) -> Int? {
+        guard index + 1 < end, isDigit(bytes[index]), isDigit(bytes[index + 1]) else { return nil }
+        return Int(bytes[index] &- 0x30) * 10 + Int(bytes[index + 1] &- 0x30)
+    }
+
+    /// The start of the first occurrence of `needle` in `bytes[from..<to]`: memchr (SIMD-fast in libc)
+    /// for the first byte, then a byte comparison of the rest.
+    static func find(_ needle: [UInt8], in bytes: Buffer, from: Int, to end: Int) -> Int? {
+        let count = needle.count
+        guard count > 0, from < end, end - from >= count, let base = bytes.baseAddress else { return nil }
+        return needle.withUnsafeBufferPointer { needleBuffer -> Int? in
+            let head = Int32(needleBuffer[0])
+            var index = from
+            let lastStart = end - count
+            while index <= lastStart {
+                guard let found = memchr(base + index, head, lastStart - index + 1) else { return nil }
+                let position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                if count == 1 || memcmp(base + position + 1, needleBuffer.baseAddress! + 1, count - 1) == 0 {
+                    return position
+                }
+                index = position + 1
+            }
+            return nil
+        }
+    }
+
+    /// True when `bytes[at...]` starts with `prefix` (exact bytes).
+    @inline(__always)
+    static func hasPrefix(_ bytes: Buffer, at index: Int, to end: Int, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard end - index >= count else { return false }
+        return prefix.withUTF8Buffer { expected in
+            for offset in 0..<count where bytes[index + offset] != expected[offset] { return false }
+            return true
+        }
+    }
+
+    /// A `String` from a byte range; invalid UTF-8 becomes U+FFFD.
+    @inline(__always)
+    static func string(_ bytes: Buffer, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// The end of `range` with trailing spaces, tabs, CR and LF removed.
+    @inline(__always)
+    static func trimmedEnd(_ bytes: Buffer, from start: Int, to end: Int) -> Int {
+        var last = end
+        while last > start {
+            let byte = bytes[last - 1]
+            guard byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A else { break }
+            last -= 1
+        }
+        return last
+    }
+
+    /// `count` cut back to the start of a UTF-8 sequence, so a cut never splits a character.
+    static func utf8Boundary(_ bytes: Buffer, start: Int, limit: Int) -> Int {
+        var cut = limit
+        while cut > start, cut < bytes.count, bytes[cut] & 0xC0 == 0x80 { cut -= 1 }
+        return cut
+    }
+
+    /// 1 to 16 hex digits at `bytes[start..<start+count]` as a number, without allocating.
+    static func hex64(_ bytes: Buffer, _ start: Int, _ count: Int) -> UInt64? {
+        guard count > 0, count <= 16, start + count <= bytes.count else { return nil }
+        var value: UInt64 = 0
+        for index in start..<start + count {
+            guard let nibble = HexDigits.value(of: bytes[index]) else { return nil }
+            value = value << 4 | UInt64(nibble)
+        }
+        return value
+    }
+
+    /// 1 to 32 hex digits as a trace ID, left-padded, without allocating.
+    static func hex128(_ bytes: Buffer, _ start: Int, _ count: Int) -> TraceID? {
+        guard count > 0, count <= 32 else { return nil }
+        let split = max(0, count - 16)
+        guard let low = hex64(bytes, start + split, count - split) else { return nil }
+        let high = split > 0 ? hex64(bytes, start, split) : 0
+        guard let high else { return nil }
+        return TraceID(high: high, low: low)
+    }
+}

@@ -1,0 +1,225 @@
+package import TraceJoinCore
+
+/// Turns the lines of one log file or stream into log records: one decoder per input, stateful.
+///
+/// Per line: container wrappers (Docker json-file, CRI) are unwrapped and their partial pieces
+/// joined; the inner line is read as JSON, logfmt or plain text; continuation lines (stack traces,
+/// tracebacks, Go panics: see `ContinuationRule`) are appended to the pending record of the same
+/// stream. A record is therefore emitted when the next record of its stream starts, or at `finish`.
+/// Empty lines are skipped; a line that starts with `{` but is not valid JSON is rejected.
+package struct LogLineDecoder {
+    private let source: String
+    private let serviceFromPath: String?
+    private let configuration: LogDecoderConfiguration
+    private let scanner: TraceContextScanner
+    private var pending: [PendingLogRecord?] = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
+    private var partials: [PartialContainerLine?] = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
+
+    package init(source: String, serviceFromPath: String?, configuration: LogDecoderConfiguration = .init()) {
+        self.source = source
+        self.serviceFromPath = serviceFromPath
+        self.configuration = configuration
+        self.scanner = TraceContextScanner(patterns: configuration.traceContextPatterns)
+    }
+
+    /// Feeds one line (without its newline). May emit zero or more records now (a record is emitted
+    /// when the next record starts, since continuation lines may follow).
+    package mutating func feed(
+        _ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, byteOffset: Int64, emit: (Record) -> Void
+    ) {
+        var start = 0
+        if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF { start = 3 }  // UTF-8 BOM
+        let end = LogBytes.trimmedEnd(line, from: start, to: line.count)  // CRLF residue, trailing spaces
+        let first = LogBytes.skipSpaces(line, from: start, to: end)
+        guard first < end else { return }
+        let location = InputLocation(source: source, line: lineNumber, byteOffset: byteOffset)
+
+        if line[first] == UInt8(ascii: "{") {
+            let object: JSONObject
+            do {
+                guard case .object(let parsed) = try JSONParser.parse(UnsafeBufferPointer(rebasing: line[first..<end]))
+                else { return }
+                object = parsed
+            } catch {
+                reject(line, first, end, reason: error.description, slot: 0, location: location, emit: emit)
+                return
+            }
+            if let (wrapper, text) = ContainerLogWrapper.docker(object, year: configuration.yearForYearlessTimes) {
+                unwrapped(text: text, wrapper: wrapper, location: location, emit: emit)
+            } else {
+                startRecord(jsonMembers: object.members, wrapper: nil, location: location, emit: emit)
+            }
+            return
+        }
+        if let (wrapper, textStart) = ContainerLogWrapper.cri(
+            line, from: first, to: end, year: configuration.yearForYearlessTimes)
+        {
+            // The CRI text is the rest of the raw line (its own trailing spaces were trimmed with the line's).
+            unwrapped(bytes: line, from: textStart, to: end, wrapper: wrapper, location: location, emit: emit)
+            return
+        }
+        inner(line, from: start, to: end, wrapper: nil, location: location, emit: emit)
+    }
+
+    /// End of input: emits the pending records (and any unfinished partial container line).
+    package mutating func finish(emit: (Record) -> Void) {
+        for slot in partials.indices {
+            guard let partial = partials[slot] else { continue }
+            partials[slot] = nil
+            var wrapper = partial.wrapper
+            wrapper.isPartial = false
+            partial.bytes.withUnsafeBufferPointer { buffer in
+                inner(buffer, from: 0, to: buffer.count, wrapper: wrapper, location: partial.location, emit: emit)
+            }
+        }
+        let remaining = pending.compactMap { $0 }.sorted { $0.origin.line < $1.origin.line }
+        pending = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
+        for record in remaining { emit(.log(record.makeRecord(configuration: configuration))) }
+    }
+
+    // MARK: - Container pieces
+
+    private mutating func unwrapped(
+        text: String, wrapper: ContainerLogWrapper, location: InputLocation, emit: (Record) -> Void
+    ) {
+        var text = text
+        text.withUTF8 { bytes in
+            unwrapped(bytes: bytes, from: 0, to: bytes.count, wrapper: wrapper, location: location, emit: emit)
+        }
+    }
+
+    /// Joins partial pieces per stream, then reads the whole inner line.
+    private mutating func unwrapped(
+        bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, wrapper: ContainerLogWrapper,
+        location: InputLocation, emit: (Record) -> Void
+    ) {
+        let slot = wrapper.streamSlot
+        if wrapper.isPartial || partials[slot] != nil {
+            var partial = partials[slot] ?? PartialContainerLine(wrapper: wrapper, location: location)
+            partials[slot] = nil
+            partial.append(bytes, start, end, limit: configuration.maxRecordBytes)
+            guard !wrapper.isPartial else {
+                partials[slot] = partial
+                return
+            }
+            var joinedWrapper = partial.wrapper
+            joinedWrapper.isPartial = false
+            let truncated = partial.truncated
+            partial.bytes.withUnsafeBufferPointer { buffer in
+                let trimmed = LogBytes.trimmedEnd(buffer, from: 0, to: buffer.count)
+                inner(buffer, from: 0, to: trimmed, wrapper: joinedWrapper, location: partial.location, emit: emit)
+            }
+            if truncated { pending[slot]?.truncated = true }
+            return
+        }
+        let trimmed = LogBytes.trimmedEnd(bytes, from: start, to: end)
+        inner(bytes, from: start, to: trimmed, wrapper: wrapper, location: location, emit: emit)
+    }
+
+    // MARK: - Inner lines
+
+    /// Reads one application line (already unwrapped) as continuation, JSON, logfmt or plain text.
+    private mutating func inner(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, wrapper: ContainerLogWrapper?,
+        location: InputLocation, emit: (Record) -> Void
+    ) {
+        let first = LogBytes.skipSpaces(bytes, from: start, to: end)
+        guard first < end else { return }
+        let slot = wrapper?.streamSlot ?? 0
+        let hasPending = pending[slot] != nil
+        if hasPending, first > start {
+            appendContinuation(bytes, start, end, slot: slot)
+            return
+        }
+        if bytes[first] == UInt8(ascii: "{") {
+            do {
+                if case .object(let object) = try JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[first..<end])) {
+                    startRecord(jsonMembers: object.members, wrapper: wrapper, location: location, emit: emit)
+                    return
+                }
+            } catch {
+                reject(bytes, first, end, reason: error.description, slot: slot, location: location, emit: emit)
+                return
+            }
+        }
+        let year = configuration.yearForYearlessTimes
+        if let members = LogfmtParser.parse(bytes, from: first, to: end) {
+            var fields = StructuredLogFieldMapper.map(members, year: year)
+            fields.applyTextPatterns(scanner, to: fields.message)
+            begin(fields, wrapper: wrapper, location: location, emit: emit)
+            return
+        }
+        let head = PlainTextLogParser.parseHead(bytes, from: first, to: end, year: year)
+        if head.time == nil, let record = pending[slot],
+            ContinuationRule.continues(bytes, from: first, to: end, inStackDump: record.isStackDump)
+        {
+            appendContinuation(bytes, first, end, slot: slot)
+            return
+        }
+        var fields = LogFields()
+        fields.time = head.time
+        fields.severity = head.severity
+        if let range = head.severityRange { fields.severityText = LogBytes.string(bytes, range) }
+        let messageEnd = max(head.messageStart, end)
+        fields.message = LogBytes.string(bytes, head.messageStart..<messageEnd)
+        if let opener = PlainTextLogParser.stackDumpOpener(bytes, head.messageStart, end) {
+            fields.opensStackDump = true
+            if fields.severity == .unspecified { fields.severity = opener }
+        }
+        if let match = scanner.scan(bytes, from: first, to: end) { fields.apply(match) }
+        begin(fields, wrapper: wrapper, location: location, emit: emit)
+    }
+
+    private mutating func startRecord(
+        jsonMembers members: [(key: String, value: JSONValue)], wrapper: ContainerLogWrapper?,
+        location: InputLocation, emit: (Record) -> Void
+    ) {
+        var fields = StructuredLogFieldMapper.map(members, year: configuration.yearForYearlessTimes)
+        fields.applyTextPatterns(scanner, to: fields.message)
+        begin(fields, wrapper: wrapper, location: location, emit: emit)
+    }
+
+    /// Emits the stream's pending record and makes this one pending.
+    private mutating func begin(
+        _ fields: LogFields, wrapper: ContainerLogWrapper?, location: InputLocation, emit: (Record) -> Void
+    ) {
+        let slot = wrapper?.streamSlot ?? 0
+        if let previous = pending[slot] { emit(.log(previous.makeRecord(configuration: configuration))) }
+        var record = PendingLogRecord(fields: fields, origin: location)
+        record.time = resolveTime(fields.time, wrapperTime: wrapper?.time)
+        record.stream = wrapper?.streamName
+        if fields.service == nil, let serviceFromPath {
+            record.fields.service = serviceFromPath
+            record.serviceFromFileName = true
+        }
+        pending[slot] = record
+    }
+
+    private mutating func appendContinuation(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, slot: Int) {
+        pending[slot]?.appendLine(bytes, start, end, limit: configuration.maxRecordBytes)
+    }
+
+    /// What a record's time means: a full instant as written; a time without date or zone yields to
+    /// the container wrapper's UTC time; a date without zone gets the configured offset.
+    private func resolveTime(_ parsed: ParsedLogTime?, wrapperTime: Int64?) -> Int64? {
+        switch parsed {
+        case .instant(let nanos)?: nanos
+        case .wallClock(let nanos)?:
+            wrapperTime ?? nanos - Int64(configuration.assumedUTCOffsetSeconds) * CivilTime.nanosPerSecond
+        case .timeOfDay?, nil: wrapperTime
+        }
+    }
+
+    private mutating func reject(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, reason: String, slot: Int,
+        location: InputLocation, emit: (Record) -> Void
+    ) {
+        if let previous = pending[slot] {
+            pending[slot] = nil
+            emit(.log(previous.makeRecord(configuration: configuration)))
+        }
+        let cut = end - start > configuration.maxRejectRawBytes
+            ? LogBytes.utf8Boundary(bytes, start: start, limit: start + configuration.maxRejectRawBytes) : end
+        emit(.reject(RejectedRecord(origin: location, reason: reason, raw: LogBytes.string(bytes, start..<cut))))
+    }
+}
