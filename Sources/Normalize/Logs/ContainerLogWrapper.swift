@@ -25,21 +25,18 @@ struct ContainerLogWrapper {
     }
 
     /// A Docker json-file envelope: an object with string `log`, `stream` and `time`.
-    /// Returns the wrapper and the `log` text without its final line break.
+    /// Returns the wrapper and the `log` text; a complete piece ends in `\n`, which the caller drops.
     static func docker(_ object: JSONObject, year: Int) -> (ContainerLogWrapper, String)? {
         guard object.members.count >= 3, case .string(let log)? = object["log"],
             case .string(let stream)? = object["stream"], case .string(let timeText)? = object["time"]
         else { return nil }
-        var text = log
-        let isPartial = !text.hasSuffix("\n")
-        if !isPartial {
-            text.removeLast()  // "\n"; a preceding "\r" is trimmed with the line's other trailing bytes
-        }
+        // Bytes, not Characters: "\r\n" is one Character, so `hasSuffix("\n")` would call a CRLF line partial.
+        let isPartial = log.utf8.last != 0x0A
         var time: Int64?
         if case .instant(let nanos)? = LogTimestampParser.parseValue(timeText, year: year) { time = nanos }
         let wrapper = ContainerLogWrapper(
             streamSlot: slot(ofStream: stream), streamName: stream, time: time, isPartial: isPartial)
-        return (wrapper, text)
+        return (wrapper, log)
     }
 
     /// A CRI line: `<RFC 3339 time> <stream> <P|F>[:more tags] <text>`; the wrapper and where the text starts.

@@ -54,8 +54,8 @@ package struct LogLineDecoder {
         if let (wrapper, textStart) = ContainerLogWrapper.cri(
             line, from: first, to: end, year: configuration.yearForYearlessTimes)
         {
-            // The CRI text is the rest of the raw line (its own trailing spaces were trimmed with the line's).
-            unwrapped(bytes: line, from: textStart, to: end, wrapper: wrapper, location: location, emit: emit)
+            // The text runs to the raw end of the line: a `P` piece may end in a space that belongs to the line.
+            unwrapped(bytes: line, from: textStart, to: line.count, wrapper: wrapper, location: location, emit: emit)
             return
         }
         inner(line, from: start, to: end, wrapper: nil, location: location, emit: emit)
@@ -84,7 +84,8 @@ package struct LogLineDecoder {
     ) {
         var text = text
         text.withUTF8 { bytes in
-            unwrapped(bytes: bytes, from: 0, to: bytes.count, wrapper: wrapper, location: location, emit: emit)
+            let end = wrapper.isPartial ? bytes.count : bytes.count - 1  // the final "\n" of a complete piece
+            unwrapped(bytes: bytes, from: 0, to: end, wrapper: wrapper, location: location, emit: emit)
         }
     }
 

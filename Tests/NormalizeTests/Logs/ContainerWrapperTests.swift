@@ -89,4 +89,12 @@ import TraceJoinCore
                 == "c.e.Api - request failed\njava.lang.IllegalStateException: boom\n\tat com.example.Api.handle(Api.java:10)")
         #expect(error.time == LogDecoding.base)
     }
+
+    @Test("a Docker piece ending in \\r\\n is complete, and the \\r is not part of the message")
+    func dockerCRLFPiece() throws {
+        let text = #"{"log":"2026-11-23 10:00:00 INFO one\r\n","stream":"stdout","time":"2026-11-23T10:00:00Z"}"# + "\n"
+            + #"{"log":"2026-11-23 10:00:01 INFO two\r\n","stream":"stdout","time":"2026-11-23T10:00:01Z"}"#
+        let logs = LogDecoding.logs(text)
+        #expect(logs.map(\.message) == ["one", "two"])
+    }
 }
