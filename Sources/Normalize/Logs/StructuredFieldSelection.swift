@@ -33,7 +33,7 @@ struct StructuredFieldSelection {
     private var sampled: Choice<Bool>?
     private var service: Choice<String>?
     /// Trace-context members that said "no trace" (`otelTraceID: "0"`): removed, not kept.
-    private var dropped: [MemberPath] = []
+    private var dropped = UsedMembers()
 
     init(year: Int) { self.year = year }
 
@@ -44,14 +44,17 @@ struct StructuredFieldSelection {
     }
 
     mutating func visit(
-        _ members: [(key: String, value: JSONValue)], roles: [String: StructuredLogFieldMapper.Role], path: MemberPath
+        _ members: [(key: String, value: JSONValue)], roles: KeyRoleTable<StructuredLogFieldMapper.Role>,
+        path: MemberPath
     ) {
         guard path.third < 0 else { return }
         for index in members.indices {
             guard let role = roles[members[index].key] else { continue }
-            if case .nested(let table) = role {
+            if case .nested(let nested) = role {
                 if case .object(let object) = members[index].value {
-                    visit(object.members, roles: table, path: path.appending(index))
+                    visit(
+                        object.members, roles: StructuredLogFieldMapper.nestedRoles[nested.rawValue],
+                        path: path.appending(index))
                 }
                 continue
             }
@@ -79,21 +82,21 @@ struct StructuredFieldSelection {
         case .traceHex:
             switch StructuredIDParser.traceHex(value) {
             case .value(let id): Self.offer(&trace, id, 0, path)
-            case .none: dropped.append(path)
+            case .none: dropped.insert(path)
             case .invalid: return
             }
         case .traceDecimal:
             switch StructuredIDParser.traceDecimal(value) {
             case .value(let id):
                 if case .full = id { Self.offer(&trace, id, 0, path) } else { Self.offer(&trace, id, 2, path) }
-            case .none: dropped.append(path)
+            case .none: dropped.insert(path)
             case .invalid: return
             }
         case .traceparent:
             guard case .string(let text) = value else { return }
             guard let (id, spanID, flag) = StructuredIDParser.traceparent(text) else { return }
             if id.isZero {
-                dropped.append(path)
+                dropped.insert(path)
                 return
             }
             Self.offer(&trace, .full(id), 1, path)
@@ -104,19 +107,19 @@ struct StructuredFieldSelection {
             let suffix = String(text[text.utf8.index(after: slash)...])
             switch StructuredIDParser.traceHex(.string(suffix)) {
             case .value(let id): Self.offer(&trace, id, 1, path)
-            case .none: dropped.append(path)
+            case .none: dropped.insert(path)
             case .invalid: return
             }
         case .spanHex:
             switch StructuredIDParser.spanHex(value) {
             case .value(let id): Self.offer(&span, id, 0, path)
-            case .none: dropped.append(path)
+            case .none: dropped.insert(path)
             case .invalid: return
             }
         case .spanDecimal:
             switch StructuredIDParser.spanDecimal(value) {
             case .value(let id): Self.offer(&span, id, 2, path)
-            case .none: dropped.append(path)
+            case .none: dropped.insert(path)
             case .invalid: return
             }
         case .traceFlags:
@@ -163,17 +166,18 @@ struct StructuredFieldSelection {
         }
         fields.service = service?.value
 
-        var used: [MemberPath] = dropped
-        var chosen = [time?.path, level?.path, message?.path, trace?.path, service?.path]
-        if trace != nil { chosen += [span?.path, sampled?.path] }
-        for case let path? in chosen { used.append(path) }
+        var used = dropped
+        for case let path? in [time?.path, level?.path, message?.path, trace?.path, service?.path] { used.insert(path) }
+        if trace != nil {
+            if let path = span?.path { used.insert(path) }
+            if let path = sampled?.path { used.insert(path) }
+        }
         fields.attributes.reserveCapacity(members.count)
         for index in members.indices {
-            let path = MemberPath(index)
-            if used.contains(path) { continue }
+            if used.containsWhole(index) { continue }
             let (key, value) = members[index]
-            if used.contains(where: { $0.first == index }), case .object(let object) = value {
-                let rest = Self.remaining(object.members, used: used, path: path)
+            if used.containsInside(index), case .object(let object) = value {
+                let rest = Self.remaining(object.members, used: used.nestedPaths, path: MemberPath(index))
                 if !rest.isEmpty { fields.attributes.append(Attribute(key, .keyValueList(rest))) }
                 continue
             }
@@ -201,5 +205,35 @@ struct StructuredFieldSelection {
             result.append(Attribute(key, AttributeConversion.value(value)))
         }
         return result
+    }
+}
+
+/// Which members of a log object became record fields: a bit per top-level member, and the paths
+/// of used members inside nested objects (rare, so the array is usually never allocated).
+struct UsedMembers {
+    private var whole: UInt64 = 0
+    private var inside: UInt64 = 0
+    private(set) var nestedPaths: [MemberPath] = []
+    private var wideIndices: [Int] = []
+
+    mutating func insert(_ path: MemberPath) {
+        if path.second >= 0 {
+            nestedPaths.append(path)
+            if path.first < 64 { inside |= 1 << UInt64(path.first) } else { wideIndices.append(-1 - path.first) }
+        } else if path.first < 64 {
+            whole |= 1 << UInt64(path.first)
+        } else {
+            wideIndices.append(path.first)
+        }
+    }
+
+    @inline(__always)
+    func containsWhole(_ index: Int) -> Bool {
+        index < 64 ? whole & (1 << UInt64(index)) != 0 : wideIndices.contains(index)
+    }
+
+    @inline(__always)
+    func containsInside(_ index: Int) -> Bool {
+        index < 64 ? inside & (1 << UInt64(index)) != 0 : wideIndices.contains(-1 - index)
     }
 }

@@ -9,7 +9,7 @@ import TraceJoinCore
 /// logrus' `logger`) and `hostname` are attributes, never the service: the service is the
 /// resource identity, and a pino logger name like `paymentservice-server` is not it.
 enum StructuredLogFieldMapper {
-    enum Role {
+    enum Role: Sendable {
         case time(rank: Int)
         /// `numeric`: the key may hold a pino/bunyan/syslog number; `strict`: only known level names
         /// count (Datadog's `status` is also an HTTP status elsewhere).
@@ -20,84 +20,110 @@ enum StructuredLogFieldMapper {
         case traceFlags, sampled
         case service(rank: Int)
         /// An object whose members have roles of their own (`trace: {id}`, `dd: {trace_id}`).
-        case nested([String: Role])
+        case nested(Nested)
     }
 
-    static let roles: [String: Role] = {
-        var roles: [String: Role] = [:]
+    /// The objects whose members are looked into. A plain enum keeps `Role` a trivial value (no
+    /// reference counting per lookup).
+    enum Nested: Int, Sendable {
+        case trace, span, dd, resource, resourceService, service, log
+    }
+
+    static let roles: KeyRoleTable<Role> = {
+        var roles: [(String, Role)] = []
         for key in ["@timestamp", "timestamp", "time", "ts", "t", "@t", "date", "datetime", "asctime", "eventTime",
             "timeUnixNano", "time_unix_nano", "timeMillis", "timestamp_ms", "_time", "instant"]
         {
-            roles[key] = .time(rank: 0)
+            roles.append((key, .time(rank: 0)))
         }
-        for key in ["level", "lvl"] { roles[key] = .level(rank: 0, numeric: true, strict: false) }
+        for key in ["level", "lvl"] { roles.append((key, .level(rank: 0, numeric: true, strict: false))) }
         for key in ["levelname", "log.level", "severity", "loglevel", "log_level", "level_name", "levelName",
             "severity_text", "severityText", "@l", "@level"]
         {
-            roles[key] = .level(rank: 0, numeric: false, strict: false)
+            roles.append((key, .level(rank: 0, numeric: false, strict: false)))
         }
-        roles["status"] = .level(rank: 1, numeric: false, strict: true)
-        for key in ["msg", "message", "@message", "@m"] { roles[key] = .message(rank: 0) }
-        for key in ["log", "MESSAGE", "short_message", "textPayload"] { roles[key] = .message(rank: 1) }
-        for key in ["event", "@mt"] { roles[key] = .message(rank: 2) }
+        roles.append(("status", .level(rank: 1, numeric: false, strict: true)))
+        for key in ["msg", "message", "@message", "@m"] { roles.append((key, .message(rank: 0))) }
+        // `log` as a string is a message (fluent-bit, journald exports); as an object (ECS) see `Nested.log`.
+        for key in ["log", "MESSAGE", "short_message", "textPayload"] { roles.append((key, .message(rank: 1))) }
+        for key in ["event", "@mt"] { roles.append((key, .message(rank: 2))) }
         for key in ["trace_id", "traceId", "traceID", "TraceId", "TraceID", "trace.id", "otelTraceID", "traceid",
             "X-B3-TraceId", "x-b3-traceid", "ot.trace_id"]
         {
-            roles[key] = .traceHex
+            roles.append((key, .traceHex))
         }
         for key in ["span_id", "spanId", "spanID", "SpanId", "SpanID", "span.id", "otelSpanID", "spanid",
             "X-B3-SpanId", "x-b3-spanid", "logging.googleapis.com/spanId", "ot.span_id"]
         {
-            roles[key] = .spanHex
+            roles.append((key, .spanHex))
         }
-        roles["dd.trace_id"] = .traceDecimal
-        roles["dd.span_id"] = .spanDecimal
-        roles["traceparent"] = .traceparent
-        roles["logging.googleapis.com/trace"] = .traceGoogle
-        for key in ["trace_flags", "traceFlags", "trace.flags", "flags"] { roles[key] = .traceFlags }
+        roles.append(("dd.trace_id", .traceDecimal))
+        roles.append(("dd.span_id", .spanDecimal))
+        roles.append(("traceparent", .traceparent))
+        roles.append(("logging.googleapis.com/trace", .traceGoogle))
+        for key in ["trace_flags", "traceFlags", "trace.flags", "flags"] { roles.append((key, .traceFlags)) }
         for key in ["otelTraceSampled", "trace_sampled", "traceSampled", "logging.googleapis.com/trace_sampled"] {
-            roles[key] = .sampled
+            roles.append((key, .sampled))
         }
-        for key in ["service.name", "resource.service.name"] { roles[key] = .service(rank: 0) }
+        for key in ["service.name", "resource.service.name"] { roles.append((key, .service(rank: 0))) }
         for key in ["otelServiceName", "dd.service", "service", "serviceName", "service_name"] {
-            roles[key] = .service(rank: 1)
+            roles.append((key, .service(rank: 1)))
         }
-        for key in ["app", "application", "app_name", "appName"] { roles[key] = .service(rank: 2) }
-
-        roles["trace"] = .nested(["id": .traceHex, "flags": .traceFlags, "sampled": .sampled])
-        roles["span"] = .nested(["id": .spanHex])
-        roles["log"] = .message(rank: 1)  // a string; as an object (ECS `log: {level}`) see `nestedRoles`
-        roles["dd"] = .nested(["trace_id": .traceDecimal, "span_id": .spanDecimal, "service": .service(rank: 1)])
-        roles["resource"] = .nested([
-            "service.name": .service(rank: 0), "service": .nested(["name": .service(rank: 0)]),
-        ])
-        return roles
+        for key in ["app", "application", "app_name", "appName"] { roles.append((key, .service(rank: 2))) }
+        roles.append(("trace", .nested(.trace)))
+        roles.append(("span", .nested(.span)))
+        roles.append(("dd", .nested(.dd)))
+        roles.append(("resource", .nested(.resource)))
+        return KeyRoleTable(roles)
     }()
 
-    /// Roles inside an object under a key whose flat role is for strings (`service`, `log`).
-    static let nestedRoles: [String: [String: Role]] = [
-        "service": ["name": .service(rank: 0)],
-        "log": ["level": .level(rank: 0, numeric: false, strict: false)],
-    ]
+    /// The member roles inside each nested object.
+    static let nestedRoles: [KeyRoleTable<Role>] = {
+        var tables: [KeyRoleTable<Role>] = []
+        for nested in [Nested.trace, .span, .dd, .resource, .resourceService, .service, .log] {
+            precondition(nested.rawValue == tables.count)
+            switch nested {
+            case .trace: tables.append(KeyRoleTable([("id", .traceHex), ("flags", .traceFlags), ("sampled", .sampled)]))
+            case .span: tables.append(KeyRoleTable([("id", .spanHex)]))
+            case .dd:
+                tables.append(
+                    KeyRoleTable([("trace_id", .traceDecimal), ("span_id", .spanDecimal), ("service", .service(rank: 1))]))
+            case .resource:
+                tables.append(KeyRoleTable([("service.name", .service(rank: 0)), ("service", .nested(.resourceService))]))
+            case .resourceService, .service: tables.append(KeyRoleTable([("name", .service(rank: 0))]))
+            case .log: tables.append(KeyRoleTable([("level", .level(rank: 0, numeric: false, strict: false))]))
+            }
+        }
+        return tables
+    }()
+
+    /// Keys whose flat role is for strings but which, holding an object, are looked into (`service: {name}`).
+    @inline(__always)
+    static func nestedWhenObject(_ key: String) -> Nested? {
+        switch key {
+        case "service": .service
+        case "log": .log
+        default: nil
+        }
+    }
 
     /// The record fields of an object's members.
     static func map(_ members: [(key: String, value: JSONValue)], year: Int) -> LogFields {
         var state = StructuredFieldSelection(year: year)
         for index in members.indices {
-            let (key, value) = members[index]
-            let role = roles[key]
-            if case .object(let object) = value {
-                if case .nested(let table)? = role {
-                    state.visit(object.members, roles: table, path: MemberPath(index))
-                } else if let table = nestedRoles[key] {
-                    state.visit(object.members, roles: table, path: MemberPath(index))
+            let role = roles[members[index].key]
+            if case .object(let object) = members[index].value {
+                if case .nested(let nested)? = role {
+                    state.visit(object.members, roles: nestedRoles[nested.rawValue], path: MemberPath(index))
+                } else if let nested = nestedWhenObject(members[index].key) {
+                    state.visit(object.members, roles: nestedRoles[nested.rawValue], path: MemberPath(index))
                 } else if case .time? = role {
-                    state.offer(role!, value, path: MemberPath(index))
+                    state.offer(role!, members[index].value, path: MemberPath(index))
                 }
                 continue
             }
             guard let role else { continue }
-            state.offer(role, value, path: MemberPath(index))
+            state.offer(role, members[index].value, path: MemberPath(index))
         }
         return state.finish(members)
     }
