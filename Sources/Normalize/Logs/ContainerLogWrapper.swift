@@ -13,6 +13,9 @@ struct ContainerLogWrapper {
     var streamName: String
     var time: Int64?
     var isPartial: Bool
+    /// Members of a Docker envelope besides `log`, `stream` and `time` (`attrs` labels, or what a
+    /// forwarder such as fluent-bit added, e.g. `kubernetes`): they become attributes of the record.
+    var extraAttributes: [Attribute] = []
 
     static let slotCount = 3
 
@@ -34,8 +37,13 @@ struct ContainerLogWrapper {
         let isPartial = log.utf8.last != 0x0A
         var time: Int64?
         if case .instant(let nanos)? = LogTimestampParser.parseValue(timeText, year: year) { time = nanos }
-        let wrapper = ContainerLogWrapper(
+        var wrapper = ContainerLogWrapper(
             streamSlot: slot(ofStream: stream), streamName: stream, time: time, isPartial: isPartial)
+        if object.members.count > 3 {
+            for member in object.members where member.key != "log" && member.key != "stream" && member.key != "time" {
+                wrapper.extraAttributes.append(Attribute(member.key, AttributeConversion.value(member.value)))
+            }
+        }
         return (wrapper, log)
     }
 

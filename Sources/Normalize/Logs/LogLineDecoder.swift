@@ -187,6 +187,7 @@ package struct LogLineDecoder {
         let slot = wrapper?.streamSlot ?? 0
         if let previous = pending[slot] { emit(.log(previous.makeRecord(configuration: configuration))) }
         var record = PendingLogRecord(fields: fields, origin: location)
+        if let extras = wrapper?.extraAttributes, !extras.isEmpty { record.fields.attributes += extras }
         record.time = resolveTime(fields.time, wrapperTime: wrapper?.time)
         record.stream = wrapper?.streamName
         if fields.service == nil, let serviceFromPath {

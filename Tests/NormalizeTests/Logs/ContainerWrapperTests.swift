@@ -97,4 +97,13 @@ import TraceJoinCore
         let logs = LogDecoding.logs(text)
         #expect(logs.map(\.message) == ["one", "two"])
     }
+
+    @Test("fields a forwarder added beside log/stream/time (fluent-bit's kubernetes) become attributes")
+    func forwarderFields() throws {
+        let line = #"{"log":"{\"level\":\"info\",\"msg\":\"hi\",\"user\":\"u1\"}\n","stream":"stdout","time":"2026-11-23T10:00:00Z","kubernetes":{"pod_name":"api-7d9f","namespace_name":"shop"}}"#
+        let log = try #require(LogDecoding.log(line))
+        #expect(log.message == "hi")
+        #expect(log.attributes.map(\.key) == ["user", "kubernetes", "log.iostream"])
+        #expect(log.time == LogDecoding.base)
+    }
 }

@@ -204,4 +204,20 @@ import TraceJoinCore
         #expect(log.trace == nil)
         #expect(log.attributes[key: "trace_id"] == .string("not-a-trace"))
     }
+
+    @Test("service precedence: resource service.name over service over app; hostname never")
+    func servicePrecedence() throws {
+        let nested = try #require(LogDecoding.log(#"{"msg":"m","app":"a","service":"s","resource":{"service":{"name":"r"},"host.name":"h1"},"hostname":"h"}"#))
+        #expect(nested.service == "r")
+        #expect(nested.attributes.map(\.key) == ["app", "service", "resource", "hostname"])
+        #expect(nested.attributes[key: "resource"] == .keyValueList([Attribute("host.name", .string("h1"))]))
+        let flat = try #require(LogDecoding.log(#"{"msg":"m","app":"a","resource.service.name":"r"}"#))
+        #expect(flat.service == "r")
+        let app = try #require(LogDecoding.log(#"{"msg":"m","app":"shop-web","hostname":"h"}"#))
+        #expect(app.service == "shop-web")
+        #expect(!app.serviceFromFileName)
+        let none = try #require(LogDecoding.log(#"{"msg":"m","hostname":"h","name":"logger"}"#))
+        #expect(none.service == "file-service")
+        #expect(none.serviceFromFileName)
+    }
 }
