@@ -28,20 +28,61 @@ struct ContainerLogWrapper {
     }
 
     /// A Docker json-file envelope: an object with string `log`, `stream` and `time`.
-    /// Returns the wrapper and the `log` text; a complete piece ends in `\n`, which the caller drops.
-    static func docker(_ object: JSONObject, year: Int) -> (ContainerLogWrapper, String)? {
-        guard object.members.count >= 3, case .string(let log)? = object["log"],
-            case .string(let stream)? = object["stream"], case .string(let timeText)? = object["time"]
-        else { return nil }
-        // Bytes, not Characters: "\r\n" is one Character, so `hasSuffix("\n")` would call a CRLF line partial.
-        let isPartial = log.utf8.last != 0x0A
+    /// Returns the wrapper and the `log` member; a complete piece ends in `\n`, which the caller drops.
+    static func docker(_ bytes: UnsafeBufferPointer<UInt8>, _ members: [RawMember], year: Int)
+        -> (ContainerLogWrapper, RawMember)?
+    {
+        guard members.count >= 3 else { return nil }
+        var log: RawMember?
+        var stream: RawMember?
+        var timeMember: RawMember?
+        for member in members where member.kind == .string && !member.keyEscaped {
+            switch member.keyEnd - member.keyStart {
+            case 3 where LogBytes.hasPrefix(bytes, at: member.keyStart, to: member.keyEnd, "log"): log = log ?? member
+            case 4 where LogBytes.hasPrefix(bytes, at: member.keyStart, to: member.keyEnd, "time"):
+                timeMember = timeMember ?? member
+            case 6 where LogBytes.hasPrefix(bytes, at: member.keyStart, to: member.keyEnd, "stream"):
+                stream = stream ?? member
+            default: break
+            }
+        }
+        guard let log, let stream, let timeMember else { return nil }
+        // The piece is complete when its text ends in an escaped newline: `\n` after an even run of backslashes.
+        var isPartial = true
+        if log.valueEnd - log.valueStart >= 2, bytes[log.valueEnd - 1] == UInt8(ascii: "n") {
+            var backslashes = 0
+            var index = log.valueEnd - 2
+            while index >= log.valueStart, bytes[index] == UInt8(ascii: "\\") {
+                backslashes += 1
+                index -= 1
+            }
+            isPartial = backslashes % 2 == 0
+        }
         var time: Int64?
-        if case .instant(let nanos)? = LogTimestampParser.parseValue(timeText, year: year) { time = nanos }
+        if case .instant(let nanos)? = LogTimestampParser.parseValue(
+            bytes, timeMember.valueStart, timeMember.valueEnd, year: year)
+        {
+            time = nanos
+        }
+        let streamName: String
+        if LogBytes.hasPrefix(bytes, at: stream.valueStart, to: stream.valueEnd, "stdout"), stream.valueEnd - stream.valueStart == 6 {
+            streamName = "stdout"
+        } else if LogBytes.hasPrefix(bytes, at: stream.valueStart, to: stream.valueEnd, "stderr"),
+            stream.valueEnd - stream.valueStart == 6
+        {
+            streamName = "stderr"
+        } else {
+            streamName = RawJSONScanner.string(bytes, stream.valueStart, stream.valueEnd, escaped: stream.valueEscaped)
+        }
         var wrapper = ContainerLogWrapper(
-            streamSlot: slot(ofStream: stream), streamName: stream, time: time, isPartial: isPartial)
-        if object.members.count > 3 {
-            for member in object.members where member.key != "log" && member.key != "stream" && member.key != "time" {
-                wrapper.extraAttributes.append(Attribute(member.key, AttributeConversion.value(member.value)))
+            streamSlot: slot(ofStream: streamName), streamName: streamName, time: time, isPartial: isPartial)
+        if members.count > 3 {
+            for member in members
+            where member.keyStart != log.keyStart && member.keyStart != stream.keyStart
+                && member.keyStart != timeMember.keyStart
+            {
+                wrapper.extraAttributes.append(
+                    Attribute(AttributeConversion.key(bytes, member), AttributeConversion.value(bytes, member)))
             }
         }
         return (wrapper, log)

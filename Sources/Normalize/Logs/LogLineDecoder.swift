@@ -14,6 +14,10 @@ package struct LogLineDecoder {
     private let scanner: TraceContextScanner
     private var pending: [PendingLogRecord?] = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
     private var partials: [PartialContainerLine?] = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
+    /// Reused buffers: the members of the line being read, and the unescaped text of a Docker `log`.
+    private var members: [RawMember] = []
+    private var unwrappedText: [UInt8] = []
+    private var innerMembers: [RawMember] = []
 
     package init(source: String, serviceFromPath: String?, configuration: LogDecoderConfiguration = .init()) {
         self.source = source
@@ -35,19 +39,25 @@ package struct LogLineDecoder {
         let location = InputLocation(source: source, line: lineNumber, byteOffset: byteOffset)
 
         if line[first] == UInt8(ascii: "{") {
-            let object: JSONObject
-            do {
-                guard case .object(let parsed) = try JSONParser.parse(UnsafeBufferPointer(rebasing: line[first..<end]))
-                else { return }
-                object = parsed
-            } catch {
-                reject(line, first, end, reason: error.description, slot: 0, location: location, emit: emit)
+            var members: [RawMember] = []
+            swap(&members, &self.members)
+            defer { swap(&members, &self.members) }
+            guard RawJSONScanner.scanObject(line, first, end, into: &members) else {
+                reject(line, first, end, reason: Self.jsonFailure(line, first, end), slot: 0, location: location, emit: emit)
                 return
             }
-            if let (wrapper, text) = ContainerLogWrapper.docker(object, year: configuration.yearForYearlessTimes) {
-                unwrapped(text: text, wrapper: wrapper, location: location, emit: emit)
+            if let (wrapper, log) = ContainerLogWrapper.docker(line, members, year: configuration.yearForYearlessTimes) {
+                var text: [UInt8] = []
+                swap(&text, &unwrappedText)
+                defer { swap(&text, &unwrappedText) }
+                text.removeAll(keepingCapacity: true)
+                RawJSONScanner.unescape(line, log.valueStart, log.valueEnd, into: &text)
+                if !wrapper.isPartial { text.removeLast() }  // the final "\n" of a complete piece
+                text.withUnsafeBufferPointer { buffer in
+                    unwrapped(bytes: buffer, from: 0, to: buffer.count, wrapper: wrapper, location: location, emit: emit)
+                }
             } else {
-                startRecord(jsonMembers: object.members, wrapper: nil, location: location, emit: emit)
+                startRecord(line, members, wrapper: nil, location: location, emit: emit)
             }
             return
         }
@@ -78,16 +88,6 @@ package struct LogLineDecoder {
     }
 
     // MARK: - Container pieces
-
-    private mutating func unwrapped(
-        text: String, wrapper: ContainerLogWrapper, location: InputLocation, emit: (Record) -> Void
-    ) {
-        var text = text
-        text.withUTF8 { bytes in
-            let end = wrapper.isPartial ? bytes.count : bytes.count - 1  // the final "\n" of a complete piece
-            unwrapped(bytes: bytes, from: 0, to: end, wrapper: wrapper, location: location, emit: emit)
-        }
-    }
 
     /// Joins partial pieces per stream, then reads the whole inner line.
     private mutating func unwrapped(
@@ -133,21 +133,19 @@ package struct LogLineDecoder {
             return
         }
         if bytes[first] == UInt8(ascii: "{") {
-            do {
-                if case .object(let object) = try JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[first..<end])) {
-                    startRecord(jsonMembers: object.members, wrapper: wrapper, location: location, emit: emit)
-                    return
-                }
-            } catch {
-                reject(bytes, first, end, reason: error.description, slot: slot, location: location, emit: emit)
-                return
+            var members: [RawMember] = []
+            swap(&members, &innerMembers)
+            defer { swap(&members, &innerMembers) }
+            if RawJSONScanner.scanObject(bytes, first, end, into: &members) {
+                startRecord(bytes, members, wrapper: wrapper, location: location, emit: emit)
+            } else {
+                reject(bytes, first, end, reason: Self.jsonFailure(bytes, first, end), slot: slot, location: location, emit: emit)
             }
+            return
         }
         let year = configuration.yearForYearlessTimes
         if let members = LogfmtParser.parse(bytes, from: first, to: end) {
-            var fields = StructuredLogFieldMapper.map(members, year: year)
-            fields.applyTextPatterns(scanner, to: fields.message)
-            begin(fields, wrapper: wrapper, location: location, emit: emit)
+            startRecord(bytes, members, wrapper: wrapper, location: location, emit: emit)
             return
         }
         let head = PlainTextLogParser.parseHead(bytes, from: first, to: end, year: year)
@@ -172,12 +170,22 @@ package struct LogLineDecoder {
     }
 
     private mutating func startRecord(
-        jsonMembers members: [(key: String, value: JSONValue)], wrapper: ContainerLogWrapper?,
+        _ bytes: UnsafeBufferPointer<UInt8>, _ members: [RawMember], wrapper: ContainerLogWrapper?,
         location: InputLocation, emit: (Record) -> Void
     ) {
-        var fields = StructuredLogFieldMapper.map(members, year: configuration.yearForYearlessTimes)
+        var fields = StructuredLogFieldMapper.map(bytes, members, year: configuration.yearForYearlessTimes)
         fields.applyTextPatterns(scanner, to: fields.message)
         begin(fields, wrapper: wrapper, location: location, emit: emit)
+    }
+
+    /// Why a line that starts with `{` is not JSON, in `JSONParser`'s words (offset and reason, never the text).
+    private static func jsonFailure(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        do {
+            _ = try JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            return "not a JSON object"
+        } catch {
+            return error.description
+        }
     }
 
     /// Emits the stream's pending record and makes this one pending.

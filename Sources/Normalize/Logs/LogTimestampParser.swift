@@ -180,16 +180,19 @@ enum LogTimestampParser {
     /// A time field's text: an epoch number (as digits) or a timestamp that fills the whole text.
     static func parseValue(_ text: String, year: Int) -> ParsedLogTime? {
         var text = text
-        return text.withUTF8 { bytes in
-            let end = LogBytes.trimmedEnd(bytes, from: 0, to: bytes.count)
-            let start = LogBytes.skipSpaces(bytes, from: 0, to: end)
-            guard start < end else { return nil }
-            if let nanos = parseEpoch(bytes, start, end) { return .instant(nanos) }
-            guard let (time, after) = parsePrefix(bytes, from: start, to: end, year: year), after == end else {
-                return nil
-            }
-            return time
+        return text.withUTF8 { bytes in parseValue(bytes, 0, bytes.count, year: year) }
+    }
+
+    /// A time field's bytes: an epoch number or a timestamp filling `bytes[start..<end]` (spaces around allowed).
+    static func parseValue(_ bytes: Buffer, _ start: Int, _ end: Int, year: Int) -> ParsedLogTime? {
+        let end = LogBytes.trimmedEnd(bytes, from: start, to: end)
+        let start = LogBytes.skipSpaces(bytes, from: start, to: end)
+        guard start < end else { return nil }
+        if let nanos = parseEpoch(bytes, start, end) { return .instant(nanos) }
+        guard let (time, after) = parsePrefix(bytes, from: start, to: end, year: year), after == end else {
+            return nil
         }
+        return time
     }
 
     /// An epoch number, `1700000000`, `1700000000123`, `1700000000.123456`, `1.7e9`; the unit is chosen by

@@ -99,31 +99,43 @@ enum StructuredLogFieldMapper {
 
     /// Keys whose flat role is for strings but which, holding an object, are looked into (`service: {name}`).
     @inline(__always)
-    static func nestedWhenObject(_ key: String) -> Nested? {
-        switch key {
-        case "service": .service
-        case "log": .log
-        default: nil
+    static func nestedWhenObject(_ bytes: UnsafeBufferPointer<UInt8>, _ member: RawMember) -> Nested? {
+        if LogBytes.hasPrefix(bytes, at: member.keyStart, to: member.keyEnd, "service"), member.keyEnd - member.keyStart == 7 {
+            return .service
         }
+        if LogBytes.hasPrefix(bytes, at: member.keyStart, to: member.keyEnd, "log"), member.keyEnd - member.keyStart == 3 {
+            return .log
+        }
+        return nil
     }
 
-    /// The record fields of an object's members.
-    static func map(_ members: [(key: String, value: JSONValue)], year: Int) -> LogFields {
-        var state = StructuredFieldSelection(year: year)
+    /// The role of a member's key.
+    @inline(__always)
+    static func role(_ bytes: UnsafeBufferPointer<UInt8>, _ member: RawMember, in table: KeyRoleTable<Role>) -> Role? {
+        if member.keyEscaped {
+            return table.role(RawJSONScanner.string(bytes, member.keyStart, member.keyEnd, escaped: true))
+        }
+        return table.role(bytes, member.keyStart, member.keyEnd)
+    }
+
+    /// The record fields of an object's members (JSON) or a line's pairs (logfmt), read from `bytes`.
+    static func map(_ bytes: UnsafeBufferPointer<UInt8>, _ members: [RawMember], year: Int) -> LogFields {
+        var state = StructuredFieldSelection(bytes: bytes, year: year)
         for index in members.indices {
-            let role = roles[members[index].key]
-            if case .object(let object) = members[index].value {
+            let member = members[index]
+            let role = role(bytes, member, in: roles)
+            if member.kind == .object {
                 if case .nested(let nested)? = role {
-                    state.visit(object.members, roles: nestedRoles[nested.rawValue], path: MemberPath(index))
-                } else if let nested = nestedWhenObject(members[index].key) {
-                    state.visit(object.members, roles: nestedRoles[nested.rawValue], path: MemberPath(index))
+                    state.visit(member, roles: nestedRoles[nested.rawValue], path: MemberPath(index))
+                } else if let nested = nestedWhenObject(bytes, member) {
+                    state.visit(member, roles: nestedRoles[nested.rawValue], path: MemberPath(index))
                 } else if case .time? = role {
-                    state.offer(role!, members[index].value, path: MemberPath(index))
+                    state.offer(role!, member, path: MemberPath(index))
                 }
                 continue
             }
             guard let role else { continue }
-            state.offer(role, members[index].value, path: MemberPath(index))
+            state.offer(role, member, path: MemberPath(index))
         }
         return state.finish(members)
     }
