@@ -47,24 +47,39 @@ enum LogBytes {
     }
 
     /// The start of the first occurrence of `needle` in `bytes[from..<to]`: memchr (SIMD-fast in libc)
-    /// for the first byte, then a byte comparison of the rest.
-    static func find(_ needle: [UInt8], in bytes: Buffer, from: Int, to end: Int) -> Int? {
+    /// for the byte at `anchor` in the needle (pick a rare one, see `rareByteIndex`), then a comparison.
+    static func find(_ needle: [UInt8], anchor: Int = 0, in bytes: Buffer, from: Int, to end: Int) -> Int? {
         let count = needle.count
         guard count > 0, from < end, end - from >= count, let base = bytes.baseAddress else { return nil }
         return needle.withUnsafeBufferPointer { needleBuffer -> Int? in
-            let head = Int32(needleBuffer[0])
-            var index = from
-            let lastStart = end - count
-            while index <= lastStart {
-                guard let found = memchr(base + index, head, lastStart - index + 1) else { return nil }
-                let position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-                if count == 1 || memcmp(base + position + 1, needleBuffer.baseAddress! + 1, count - 1) == 0 {
-                    return position
-                }
-                index = position + 1
+            let anchorByte = Int32(needleBuffer[anchor])
+            var index = from + anchor  // where the anchor byte of the next candidate may be
+            let lastAnchor = end - count + anchor
+            while index <= lastAnchor {
+                guard let found = memchr(base + index, anchorByte, lastAnchor - index + 1) else { return nil }
+                let start = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) - anchor
+                if memcmp(base + start, needleBuffer.baseAddress!, count) == 0 { return start }
+                index = start + anchor + 1
             }
             return nil
         }
+    }
+
+    /// The index of the byte of `key` least likely in ordinary text: `=` or `:`, then other punctuation,
+    /// then an upper-case letter, else the first byte. memchr on it skips most of a line at once.
+    static func rareByteIndex(_ key: [UInt8]) -> Int {
+        func rank(_ byte: UInt8) -> Int {
+            switch byte {
+            case UInt8(ascii: "="), UInt8(ascii: ":"): 0
+            case UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "/"): 1
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): 2
+            case UInt8(ascii: " "): 4
+            default: 3
+            }
+        }
+        var best = 0
+        for index in key.indices where rank(key[index]) < rank(key[best]) { best = index }
+        return best
     }
 
     /// True when `bytes[at...]` starts with `prefix` (exact bytes).

@@ -14,6 +14,10 @@ package struct LogLineDecoder {
     private let scanner: TraceContextScanner
     private var pending: [PendingLogRecord?] = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
     private var partials: [PartialContainerLine?] = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
+    /// A bit per stream slot with a pending record / a partial line, so the hot path tests a bit
+    /// instead of copying an optional record out of the array.
+    private var pendingSlots = 0
+    private var partialSlots = 0
     /// Reused buffers: the members of the line being read, and the unescaped text of a Docker `log`.
     private var members: [RawMember] = []
     private var unwrappedText: [UInt8] = []
@@ -76,6 +80,7 @@ package struct LogLineDecoder {
         for slot in partials.indices {
             guard let partial = partials[slot] else { continue }
             partials[slot] = nil
+            partialSlots &= ~(1 << slot)
             var wrapper = partial.wrapper
             wrapper.isPartial = false
             partial.bytes.withUnsafeBufferPointer { buffer in
@@ -84,6 +89,7 @@ package struct LogLineDecoder {
         }
         let remaining = pending.compactMap { $0 }.sorted { $0.origin.line < $1.origin.line }
         pending = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
+        pendingSlots = 0
         for record in remaining { emit(.log(record.makeRecord(configuration: configuration))) }
     }
 
@@ -95,12 +101,14 @@ package struct LogLineDecoder {
         location: InputLocation, emit: (Record) -> Void
     ) {
         let slot = wrapper.streamSlot
-        if wrapper.isPartial || partials[slot] != nil {
+        if wrapper.isPartial || partialSlots & (1 << slot) != 0 {
             var partial = partials[slot] ?? PartialContainerLine(wrapper: wrapper, location: location)
             partials[slot] = nil
+            partialSlots &= ~(1 << slot)
             partial.append(bytes, start, end, limit: configuration.maxRecordBytes)
             guard !wrapper.isPartial else {
                 partials[slot] = partial
+                partialSlots |= 1 << slot
                 return
             }
             var joinedWrapper = partial.wrapper
@@ -127,7 +135,7 @@ package struct LogLineDecoder {
         let first = LogBytes.skipSpaces(bytes, from: start, to: end)
         guard first < end else { return }
         let slot = wrapper?.streamSlot ?? 0
-        let hasPending = pending[slot] != nil
+        let hasPending = pendingSlots & (1 << slot) != 0
         if hasPending, first > start {
             appendContinuation(bytes, start, end, slot: slot)
             return
@@ -149,8 +157,8 @@ package struct LogLineDecoder {
             return
         }
         let head = PlainTextLogParser.parseHead(bytes, from: first, to: end, year: year)
-        if head.time == nil, let record = pending[slot],
-            ContinuationRule.continues(bytes, from: first, to: end, inStackDump: record.isStackDump)
+        if head.time == nil, hasPending,
+            ContinuationRule.continues(bytes, from: first, to: end, inStackDump: pending[slot]?.isStackDump ?? false)
         {
             appendContinuation(bytes, first, end, slot: slot)
             return
@@ -203,6 +211,7 @@ package struct LogLineDecoder {
             record.serviceFromFileName = true
         }
         pending[slot] = record
+        pendingSlots |= 1 << slot
     }
 
     private mutating func appendContinuation(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, slot: Int) {
@@ -226,6 +235,7 @@ package struct LogLineDecoder {
     ) {
         if let previous = pending[slot] {
             pending[slot] = nil
+            pendingSlots &= ~(1 << slot)
             emit(.log(previous.makeRecord(configuration: configuration)))
         }
         let cut = end - start > configuration.maxRejectRawBytes

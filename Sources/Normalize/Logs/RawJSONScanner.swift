@@ -1,3 +1,11 @@
+#if canImport(Darwin)
+    import Darwin
+#elseif canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 import TraceJoinCore
 
 /// The kind of a JSON value found by `RawJSONScanner`.
@@ -165,6 +173,16 @@ enum RawJSONScanner {
     @inline(__always)
     private static func skipString(_ bytes: Buffer, _ index: inout Int, _ end: Int) -> Bool? {
         index += 1
+        // Fast path: memchr to the next quote; no backslash before it means no escapes.
+        if index < end, let base = bytes.baseAddress,
+            let quote = memchr(base + index, Int32(UInt8(ascii: "\"")), end - index)
+        {
+            let quoteIndex = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(quote))
+            if memchr(base + index, Int32(UInt8(ascii: "\\")), quoteIndex - index) == nil {
+                index = quoteIndex + 1
+                return false
+            }
+        }
         var escaped = false
         while index < end {
             let byte = bytes[index]
@@ -208,9 +226,16 @@ enum RawJSONScanner {
         output.reserveCapacity(output.count + end - start)
         var index = start
         while index < end {
-            let byte = bytes[index]
-            guard byte == UInt8(ascii: "\\"), index + 1 < end else {
-                output.append(byte)
+            // Copy the run up to the next backslash in one go.
+            var runEnd = index
+            while runEnd < end, bytes[runEnd] != UInt8(ascii: "\\") { runEnd += 1 }
+            if runEnd > index {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<runEnd]))
+                index = runEnd
+                continue
+            }
+            guard index + 1 < end else {
+                output.append(bytes[index])
                 index += 1
                 continue
             }

@@ -13,6 +13,7 @@ struct TraceContextMatch: Equatable {
 struct TraceContextScanner: Sendable {
     private struct Compiled: Sendable {
         var traceKey: [UInt8]
+        var anchor: Int
         var idForm: TraceContextPattern.IDForm
         var spanKey: [UInt8]?
         var serviceKey: [UInt8]?
@@ -24,7 +25,8 @@ struct TraceContextScanner: Sendable {
     init(patterns: [TraceContextPattern]) {
         self.patterns = patterns.filter { !$0.traceKey.isEmpty }.map {
             Compiled(
-                traceKey: Array($0.traceKey.utf8), idForm: $0.idForm, spanKey: $0.spanKey.map { Array($0.utf8) },
+                traceKey: Array($0.traceKey.utf8), anchor: LogBytes.rareByteIndex(Array($0.traceKey.utf8)),
+                idForm: $0.idForm, spanKey: $0.spanKey.map { Array($0.utf8) },
                 serviceKey: $0.serviceKey.map { Array($0.utf8) }, sampledKey: $0.sampledKey.map { Array($0.utf8) })
         }
     }
@@ -33,7 +35,9 @@ struct TraceContextScanner: Sendable {
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> TraceContextMatch? {
         for pattern in patterns {
             var searchFrom = start
-            while let keyStart = LogBytes.find(pattern.traceKey, in: bytes, from: searchFrom, to: end) {
+            while let keyStart = LogBytes.find(
+                pattern.traceKey, anchor: pattern.anchor, in: bytes, from: searchFrom, to: end)
+            {
                 searchFrom = keyStart + 1
                 guard Self.isKeyBoundary(bytes, keyStart, start) else { continue }
                 let valueStart = Self.valueStart(bytes, keyStart + pattern.traceKey.count, end)
