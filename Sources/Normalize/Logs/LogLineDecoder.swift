@@ -12,7 +12,11 @@ package struct LogLineDecoder {
     private let serviceFromPath: String?
     private let configuration: LogDecoderConfiguration
     private let scanner: TraceContextScanner
-    private var pending: [PendingLogRecord?] = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
+    /// One pending record per stream slot; a slot is live when its bit in `pendingSlots` is set.
+    /// (Not optionals: replacing an optional record in an array goes through generic value witnesses.)
+    private var pending: [PendingLogRecord] = Array(
+        repeating: PendingLogRecord(fields: LogFields(), origin: InputLocation(source: "")),
+        count: ContainerLogWrapper.slotCount)
     private var partials: [PartialContainerLine?] = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
     /// A bit per stream slot with a pending record / a partial line, so the hot path tests a bit
     /// instead of copying an optional record out of the array.
@@ -87,10 +91,12 @@ package struct LogLineDecoder {
                 inner(buffer, from: 0, to: buffer.count, wrapper: wrapper, location: partial.location, emit: emit)
             }
         }
-        let remaining = pending.compactMap { $0 }.sorted { $0.origin.line < $1.origin.line }
-        pending = Array(repeating: nil, count: ContainerLogWrapper.slotCount)
+        let live = pending.indices.filter { pendingSlots & (1 << $0) != 0 }
         pendingSlots = 0
-        for record in remaining { emit(.log(record.makeRecord(configuration: configuration))) }
+        let lines = pending.map(\.origin.line)
+        for slot in live.sorted(by: { lines[$0] < lines[$1] }) {
+            emit(.log(pending[slot].takeRecord(configuration: configuration)))
+        }
     }
 
     // MARK: - Container pieces
@@ -118,7 +124,7 @@ package struct LogLineDecoder {
                 let trimmed = LogBytes.trimmedEnd(buffer, from: 0, to: buffer.count)
                 inner(buffer, from: 0, to: trimmed, wrapper: joinedWrapper, location: partial.location, emit: emit)
             }
-            if truncated { pending[slot]?.truncated = true }
+            if truncated, pendingSlots & (1 << slot) != 0 { pending[slot].truncated = true }
             return
         }
         let trimmed = LogBytes.trimmedEnd(bytes, from: start, to: end)
@@ -158,7 +164,7 @@ package struct LogLineDecoder {
         }
         let head = PlainTextLogParser.parseHead(bytes, from: first, to: end, year: year)
         if head.time == nil, hasPending,
-            ContinuationRule.continues(bytes, from: first, to: end, inStackDump: pending[slot]?.isStackDump ?? false)
+            ContinuationRule.continues(bytes, from: first, to: end, inStackDump: pending[slot].isStackDump)
         {
             appendContinuation(bytes, first, end, slot: slot)
             return
@@ -201,7 +207,7 @@ package struct LogLineDecoder {
         _ fields: LogFields, wrapper: ContainerLogWrapper?, location: InputLocation, emit: (Record) -> Void
     ) {
         let slot = wrapper?.streamSlot ?? 0
-        if let previous = pending[slot] { emit(.log(previous.makeRecord(configuration: configuration))) }
+        if pendingSlots & (1 << slot) != 0 { emit(.log(pending[slot].takeRecord(configuration: configuration))) }
         var record = PendingLogRecord(fields: fields, origin: location)
         if let extras = wrapper?.extraAttributes, !extras.isEmpty { record.fields.attributes += extras }
         record.time = resolveTime(fields.time, wrapperTime: wrapper?.time)
@@ -215,7 +221,8 @@ package struct LogLineDecoder {
     }
 
     private mutating func appendContinuation(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, slot: Int) {
-        pending[slot]?.appendLine(bytes, start, end, limit: configuration.maxRecordBytes)
+        guard pendingSlots & (1 << slot) != 0 else { return }
+        pending[slot].appendLine(bytes, start, end, limit: configuration.maxRecordBytes)
     }
 
     /// What a record's time means: a full instant as written; a time without date or zone yields to
@@ -233,10 +240,9 @@ package struct LogLineDecoder {
         _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, reason: String, slot: Int,
         location: InputLocation, emit: (Record) -> Void
     ) {
-        if let previous = pending[slot] {
-            pending[slot] = nil
+        if pendingSlots & (1 << slot) != 0 {
             pendingSlots &= ~(1 << slot)
-            emit(.log(previous.makeRecord(configuration: configuration)))
+            emit(.log(pending[slot].takeRecord(configuration: configuration)))
         }
         let cut = end - start > configuration.maxRejectRawBytes
             ? LogBytes.utf8Boundary(bytes, start: start, limit: start + configuration.maxRejectRawBytes) : end

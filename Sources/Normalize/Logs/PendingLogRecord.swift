@@ -41,11 +41,18 @@ struct PendingLogRecord {
         }
     }
 
-    /// The finished record; `tracejoin.truncated` marks a cut message, `log.iostream` the container stream.
-    func makeRecord(configuration: LogDecoderConfiguration) -> LogRecord {
-        var message = fields.message
+    /// The finished record, moving the fields out (the slot is reused for the next record);
+    /// `tracejoin.truncated` marks a cut message, `log.iostream` the container stream.
+    mutating func takeRecord(configuration: LogDecoderConfiguration) -> LogRecord {
+        var message = ""
+        swap(&message, &fields.message)
+        var attributes: [Attribute] = []
+        swap(&attributes, &fields.attributes)
         var truncated = self.truncated
-        if !continuation.isEmpty { message += String(decoding: continuation, as: UTF8.self) }
+        if !continuation.isEmpty {
+            message += String(decoding: continuation, as: UTF8.self)
+            continuation = []
+        }
         if message.utf8.count > configuration.maxRecordBytes {
             var utf8 = Array(message.utf8)
             let cut = utf8.withUnsafeBufferPointer { LogBytes.utf8Boundary($0, start: 0, limit: configuration.maxRecordBytes) }
@@ -53,7 +60,6 @@ struct PendingLogRecord {
             message = String(decoding: utf8, as: UTF8.self)
             truncated = true
         }
-        var attributes = fields.attributes
         if let stream { attributes.append(Attribute("log.iostream", .string(stream))) }
         if truncated { attributes.append(Attribute("tracejoin.truncated", .bool(true))) }
         return LogRecord(
