@@ -26,10 +26,10 @@ struct LogFields {
     }
 
     mutating func apply(_ match: TraceContextMatch) {
+        if service == nil, let name = match.service, !name.isEmpty { service = name }
         guard let trace = match.trace else { return }
         self.trace = trace
         if spanID == nil { spanID = match.spanID }
         if sampled == nil { sampled = match.sampled }
-        if service == nil, let name = match.service, !name.isEmpty { service = name }
     }
 }

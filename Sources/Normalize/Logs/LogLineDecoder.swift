@@ -46,7 +46,9 @@ package struct LogLineDecoder {
         guard first < end else { return }
         let location = InputLocation(source: source, line: lineNumber, byteOffset: byteOffset)
 
-        if line[first] == UInt8(ascii: "{") {
+        // An indented line while a record is pending is a continuation (see `ContinuationRule`), even if it starts with `{`.
+        let indentedContinuation = first > start && pendingSlots & 1 != 0
+        if line[first] == UInt8(ascii: "{"), !indentedContinuation {
             var members: [RawMember] = []
             swap(&members, &self.members)
             defer { swap(&members, &self.members) }

@@ -46,11 +46,12 @@ struct TraceContextScanner: Sendable {
                     if match.spanID == nil, let key = pattern.spanKey {
                         match.spanID = Self.readSpan(bytes, key, start, end, decimal: pattern.idForm == .decimal)
                     }
-                    if let key = pattern.serviceKey { match.service = Self.readService(bytes, key, start, end) }
                     if match.sampled == nil, let key = pattern.sampledKey {
                         match.sampled = Self.readSampled(bytes, key, start, end)
                     }
                 }
+                // The service is the resource's identity: Python prints it outside spans too.
+                if let key = pattern.serviceKey { match.service = Self.readService(bytes, key, start, end) }
                 return match
             }
         }

@@ -123,4 +123,12 @@ import TraceJoinCore
         #expect(log.message.hasPrefix("failed\njava.lang.RuntimeException: x\n\tat com.example.Frame0"))
         #expect(log.attributes[key: "tracejoin.truncated"] == .bool(true))
     }
+
+    @Test("an indented JSON-looking line inside a stack trace is part of it, not a record or a reject")
+    func indentedBraceInStackTrace() {
+        let text = "2026-11-23 10:00:00 ERROR bad payload\n    {\"order\": 42, \"items\": [\n\tat com.example.Parser.parse(Parser.java:9)\n"
+        let records = LogDecoding.records(text)
+        #expect(records.count == 1)
+        #expect(LogDecoding.rejects(records).isEmpty)
+    }
 }

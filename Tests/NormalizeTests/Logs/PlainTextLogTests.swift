@@ -22,15 +22,15 @@ import TraceJoinCore
         #expect(log.message.hasSuffix("- payment failed"))
     }
 
-    @Test("Python OTel format outside a span: trace_id=0 gives no trace, and the file name gives the service")
+    @Test("Python OTel format outside a span: trace_id=0 gives no trace, but the service is still the resource's")
     func pythonOTelOutsideSpan() throws {
         let line = "2026-11-23 10:00:00,123 INFO [root] [app.py:1] [trace_id=0 span_id=0 resource.service.name=order-service trace_sampled=False] - starting"
         let log = try #require(LogDecoding.log(line))
         #expect(log.trace == nil)
         #expect(log.spanID == nil)
         #expect(log.sampled == nil)
-        #expect(log.service == "file-service")
-        #expect(log.serviceFromFileName)
+        #expect(log.service == "order-service")
+        #expect(!log.serviceFromFileName)
     }
 
     @Test("log4j text with TraceID: and SpanID: inside the message, time of day only")
