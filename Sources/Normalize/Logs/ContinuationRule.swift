@@ -4,7 +4,8 @@
 /// 1. A line that starts with a space or tab continues it (`\tat …`, `  File "…", line 3`,
 ///    `\t... 12 more`, an indented Go frame path). This is checked before anything else, so an
 ///    indented `{` inside an exception message is not read as a JSON record.
-/// 2. JSON, logfmt and any line with a leading timestamp start a new record (the caller checks).
+/// 2. JSON, logfmt, any line with a leading timestamp, and any line that opens with a level word
+///    (`INFO:     …`, `[WARN] …`, `ERROR:root:…`) start a new record (the caller checks).
 /// 3. Otherwise the line continues the record when it has the shape of a stack-dump line:
 ///    `Caused by:`, `Suppressed:`, `... N more`, `Traceback (most recent call last):`,
 ///    Python's `During handling of the above exception…`/`The above exception was the direct cause…`,

@@ -165,7 +165,8 @@ package struct LogLineDecoder {
             return
         }
         let head = PlainTextLogParser.parseHead(bytes, from: first, to: end, year: year)
-        if head.time == nil, hasPending,
+        // A leading level word (`INFO:     …` from uvicorn, `ERROR:root:…`) starts a record like a timestamp does.
+        if head.time == nil, head.severityRange == nil, hasPending,
             ContinuationRule.continues(bytes, from: first, to: end, inStackDump: pending[slot].isStackDump)
         {
             appendContinuation(bytes, first, end, slot: slot)

@@ -131,4 +131,20 @@ import TraceJoinCore
         #expect(records.count == 1)
         #expect(LogDecoding.rejects(records).isEmpty)
     }
+
+    @Test("after a traceback, time-less lines that open with a level word are new records (uvicorn)")
+    func levelWordEndsTraceback() {
+        let text = """
+            ERROR:    Exception in ASGI application
+            Traceback (most recent call last):
+              File "/app/main.py", line 9, in handler
+            ValueError: bad input
+            INFO:     127.0.0.1:51234 - "GET /health HTTP/1.1" 200 OK
+            """
+        let logs = LogDecoding.logs(text)
+        #expect(logs.count == 2)
+        #expect(logs[0].severity == .error)
+        #expect(logs[0].message.hasSuffix("ValueError: bad input"))
+        #expect(logs[1].severity == .info)
+    }
 }
