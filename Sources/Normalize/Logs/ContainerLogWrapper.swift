@@ -92,7 +92,8 @@ struct ContainerLogWrapper {
     static func cri(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, year: Int)
         -> (ContainerLogWrapper, Int)?
     {
-        guard end - start >= 30, LogBytes.isDigit(bytes[start]),
+        // CRI writes RFC 3339 with `T`: checking it first keeps plain `2026-11-23 10:00:00` lines cheap.
+        guard end - start >= 30, LogBytes.isDigit(bytes[start]), bytes[start + 10] == UInt8(ascii: "T"),
             let (parsed, afterTime) = LogTimestampParser.parsePrefix(bytes, from: start, to: end, year: year),
             case .instant(let nanos) = parsed, afterTime < end, bytes[afterTime] == UInt8(ascii: " ")
         else { return nil }

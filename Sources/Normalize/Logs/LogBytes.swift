@@ -118,24 +118,28 @@ enum LogBytes {
         return cut
     }
 
-    /// Hex digit values by byte; 0xFF for a byte that is no hex digit.
-    private static let hexValues: [UInt8] = (0...255).map { HexDigits.value(of: UInt8($0)) ?? 0xFF }
-
     /// 1 to 16 hex digits at `bytes[start..<start+count]` as a number, without allocating.
+    @inline(__always)
     static func hex64(_ bytes: Buffer, _ start: Int, _ count: Int) -> UInt64? {
         guard count > 0, count <= 16, start >= 0, start + count <= bytes.count, let base = bytes.baseAddress else {
             return nil
         }
-        return hexValues.withUnsafeBufferPointer { table -> UInt64? in
-            var value: UInt64 = 0
-            var invalid: UInt8 = 0
-            for index in start..<start + count {
-                let nibble = table[Int(base[index])]
-                invalid |= nibble & 0xF0
-                value = value << 4 | UInt64(nibble & 0x0F)
+        var value: UInt64 = 0
+        for index in start..<start + count {
+            let byte = base[index]
+            let digit = byte &- 0x30
+            let letter = (byte | 0x20) &- 0x61
+            let nibble: UInt8
+            if digit < 10 {
+                nibble = digit
+            } else if letter < 6 {
+                nibble = letter &+ 10
+            } else {
+                return nil
             }
-            return invalid == 0 ? value : nil
+            value = value << 4 | UInt64(nibble)
         }
+        return value
     }
 
     /// 1 to 32 hex digits as a trace ID, left-padded, without allocating.
