@@ -7,7 +7,7 @@ package import TraceJoinCore
 /// tracebacks, Go panics: see `ContinuationRule`) are appended to the pending record of the same
 /// stream. A record is therefore emitted when the next record of its stream starts, or at `finish`.
 /// Empty lines are skipped; a line that starts with `{` but is not valid JSON is rejected.
-package struct LogLineDecoder {
+package struct LogLineDecoder: Sendable {
     private let source: String
     private let serviceFromPath: String?
     private let configuration: LogDecoderConfiguration

@@ -106,4 +106,22 @@ import TraceJoinCore
         #expect(log.attributes.map(\.key) == ["user", "kubernetes", "log.iostream"])
         #expect(log.time == LogDecoding.base)
     }
+
+    @Test("partial pieces beyond maxRecordBytes are cut, and the record is marked truncated")
+    func partialLimit() throws {
+        var configuration = LogDecoderConfiguration()
+        configuration.maxRecordBytes = 1000
+        let piece = String(repeating: "y", count: 800)
+        let text = [
+            #"{"log":"\#(piece)","stream":"stdout","time":"2026-11-23T10:00:00Z"}"#,
+            #"{"log":"\#(piece)","stream":"stdout","time":"2026-11-23T10:00:00Z"}"#,
+            #"{"log":"tail\n","stream":"stdout","time":"2026-11-23T10:00:00Z"}"#,
+        ].joined(separator: "\n")
+        let records = LogDecoding.records(text, configuration: configuration)
+        #expect(records.count == 1)
+        guard case .log(let log)? = records.first else { return }
+        #expect(log.message.utf8.count == 1000)
+        #expect(log.attributes[key: "tracejoin.truncated"] == .bool(true))
+        #expect(log.origin.line == 1)
+    }
 }
