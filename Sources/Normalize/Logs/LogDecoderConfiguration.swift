@@ -1,0 +1,49 @@
+#if canImport(Darwin)
+    import Darwin
+#elseif canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Settings of the log-line decoder; the rules stage adds trace-context patterns from YAML.
+///
+/// - `traceContextPatterns` (list, default `TraceContextPattern.defaults`): keyed trace-context
+///   forms looked for in plain-text lines and in JSON/logfmt messages, tried in order.
+/// - `maxRecordBytes` (int, default 262144): the most bytes a record's message may grow to by
+///   joining continuation lines or partial container pieces; the rest is cut and the record is
+///   marked with the attribute `tracejoin.truncated = true`.
+/// - `assumedUTCOffsetSeconds` (int, default 0 = UTC): the fixed offset of times that carry a date
+///   but no zone (`2026-11-23 10:00:00,123`), used when no container wrapper gives the UTC time.
+/// - `yearForYearlessTimes` (int, default: the current UTC year): the year of syslog and glog
+///   stamps (`Nov 23 10:00:00`, `I1123 …`), which have none.
+/// - `maxRejectRawBytes` (int, default 4096): how much of a rejected line is kept.
+package struct LogDecoderConfiguration: Sendable {
+    package var traceContextPatterns: [TraceContextPattern]
+    package var maxRecordBytes: Int
+    package var assumedUTCOffsetSeconds: Int
+    package var yearForYearlessTimes: Int
+    package var maxRejectRawBytes: Int
+
+    package init(
+        traceContextPatterns: [TraceContextPattern] = TraceContextPattern.defaults, maxRecordBytes: Int = 256 * 1024,
+        assumedUTCOffsetSeconds: Int = 0, yearForYearlessTimes: Int? = nil, maxRejectRawBytes: Int = 4096
+    ) {
+        self.traceContextPatterns = traceContextPatterns
+        self.maxRecordBytes = maxRecordBytes
+        self.assumedUTCOffsetSeconds = assumedUTCOffsetSeconds
+        self.yearForYearlessTimes = yearForYearlessTimes ?? Self.currentUTCYear()
+        self.maxRejectRawBytes = maxRejectRawBytes
+    }
+
+    /// Read once per configuration, never per line.
+    private static func currentUTCYear() -> Int {
+        return CivilTime.year(ofNanos: wallClockNanos())
+    }
+
+    private static func wallClockNanos() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+}

@@ -1,0 +1,127 @@
+import Normalize
+import Testing
+import TraceJoinCore
+
+@Suite struct ContainerWrapperTests {
+    @Test("Docker json-file: inner JSON is parsed; wrapper stream becomes log.iostream")
+    func dockerInnerJSON() throws {
+        let line = #"{"log":"{\"level\":\"error\",\"time\":\"2026-11-23T10:00:00.5Z\",\"msg\":\"boom\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\"}\n","stream":"stderr","time":"2026-11-23T10:00:00.600000000Z"}"#
+        let log = try #require(LogDecoding.log(line))
+        #expect(log.message == "boom")
+        #expect(log.severity == .error)
+        #expect(log.time == LogDecoding.base + 500_000_000)  // the inner time has a zone: it wins
+        #expect(log.attributes[key: "log.iostream"] == .string("stderr"))
+        #expect(log.trace == LogDecoding.trace("4bf92f3577b34da6a3ce929d0e0e4736"))
+    }
+
+    @Test("time of day in UTC+8 inside Docker: the wrapper's UTC time is used")
+    func timeOfDayTakesWrapperTime() throws {
+        let line = #"{"log":"16:49:15.665 INFO  a.c.UserController#43 TraceID: 81b8fb777a61c17281a0e8fbe421b759 SpanID: ac9673a90620b553 Login request\n","stream":"stdout","time":"2023-01-29T08:49:15.666347553Z"}"#
+        let log = try #require(LogDecoding.log(line))
+        #expect(log.time == LogDecoding.nanos(2023, 1, 29, 8, 49, 15, nanos: 666_347_553))
+        #expect(log.trace == LogDecoding.trace("81b8fb777a61c17281a0e8fbe421b759"))
+        #expect(log.spanID == LogDecoding.span("ac9673a90620b553"))
+        #expect(log.severity == .info)
+    }
+
+    @Test("a date without zone inside a wrapper also yields to the wrapper's time; outside it gets the configured zone")
+    func wallClockTime() throws {
+        let wrapped = #"{"log":"2026-11-23 18:00:00,000 INFO x\n","stream":"stdout","time":"2026-11-23T10:00:00.000000001Z"}"#
+        #expect(LogDecoding.log(wrapped)?.time == LogDecoding.base + 1)
+        #expect(LogDecoding.log("2026-11-23 18:00:00,000 INFO x")?.time == LogDecoding.base + 8 * 3_600_000_000_000)
+        var configuration = LogDecoderConfiguration()
+        configuration.assumedUTCOffsetSeconds = 8 * 3600
+        let records = LogDecoding.records("2026-11-23 18:00:00,000 INFO x", configuration: configuration)
+        guard case .log(let log)? = records.first else { Issue.record("no record"); return }
+        #expect(log.time == LogDecoding.base)
+    }
+
+    @Test("Docker 16 KiB split: pieces without \\n are joined with the next piece of the same stream")
+    func dockerPartialJoin() throws {
+        let first = String(repeating: "a", count: 16384)
+        let text = """
+            {"log":"2026-11-23 10:00:00 INFO \(first)","stream":"stdout","time":"2026-11-23T10:00:00Z"}
+            {"log":"2026-11-23 10:00:05 WARN other stream\\n","stream":"stderr","time":"2026-11-23T10:00:05Z"}
+            {"log":"bbb trace_id=4bf92f3577b34da6a3ce929d0e0e4736 end\\n","stream":"stdout","time":"2026-11-23T10:00:01Z"}
+            {"log":"2026-11-23 10:00:02 INFO next\\n","stream":"stdout","time":"2026-11-23T10:00:02Z"}
+            """
+        let logs = LogDecoding.logs(text)
+        #expect(logs.count == 3)
+        let joined = try #require(logs.first { $0.origin.line == 1 })
+        #expect(joined.message == first + "bbb trace_id=4bf92f3577b34da6a3ce929d0e0e4736 end")
+        #expect(joined.trace == LogDecoding.trace("4bf92f3577b34da6a3ce929d0e0e4736"))
+        #expect(joined.time == LogDecoding.base)  // a zone-less inner time yields to the wrapper's
+        #expect(logs.contains { $0.message == "other stream" && $0.attributes[key: "log.iostream"] == .string("stderr") })
+        #expect(logs.contains { $0.message == "next" && $0.origin.line == 4 })
+    }
+
+    @Test("CRI lines: P pieces are joined with the F piece; time and stream come from the wrapper")
+    func criPartial() throws {
+        let text = """
+            2026-11-23T10:00:00.123456789Z stdout P {"level":"info","msg":"hel
+            2026-11-23T10:00:00.123456790Z stdout F lo","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}
+            2026-11-23T10:00:01Z stderr F plain line on stderr
+            2026-11-23T10:00:02.000000000+00:00 stdout F
+            """
+        let logs = LogDecoding.logs(text)
+        #expect(logs.count == 2)
+        #expect(logs[0].message == "hello")
+        #expect(logs[0].time == LogDecoding.base + 123_456_789)  // no inner time: the first piece's wrapper time
+        #expect(logs[0].trace == LogDecoding.trace("4bf92f3577b34da6a3ce929d0e0e4736"))
+        #expect(logs[1].message == "plain line on stderr")
+        #expect(logs[1].time == LogDecoding.base + 1_000_000_000)
+        #expect(logs[1].attributes[key: "log.iostream"] == .string("stderr"))
+    }
+
+    @Test("continuation works across wrapped lines of the same stream, not across streams")
+    func continuationAcrossWrappedLines() throws {
+        let text = """
+            {"log":"2026-11-23 10:00:00.000 ERROR c.e.Api - request failed\\n","stream":"stderr","time":"2026-11-23T10:00:00Z"}
+            {"log":"2026-11-23 10:00:00.001 INFO c.e.Api - unrelated\\n","stream":"stdout","time":"2026-11-23T10:00:00.001Z"}
+            {"log":"java.lang.IllegalStateException: boom\\n","stream":"stderr","time":"2026-11-23T10:00:00.002Z"}
+            {"log":"\\tat com.example.Api.handle(Api.java:10)\\n","stream":"stderr","time":"2026-11-23T10:00:00.003Z"}
+            """
+        let logs = LogDecoding.logs(text)
+        #expect(logs.count == 2)
+        let error = try #require(logs.first { $0.severity == .error })
+        #expect(
+            error.message
+                == "c.e.Api - request failed\njava.lang.IllegalStateException: boom\n\tat com.example.Api.handle(Api.java:10)")
+        #expect(error.time == LogDecoding.base)
+    }
+
+    @Test("a Docker piece ending in \\r\\n is complete, and the \\r is not part of the message")
+    func dockerCRLFPiece() throws {
+        let text = #"{"log":"2026-11-23 10:00:00 INFO one\r\n","stream":"stdout","time":"2026-11-23T10:00:00Z"}"# + "\n"
+            + #"{"log":"2026-11-23 10:00:01 INFO two\r\n","stream":"stdout","time":"2026-11-23T10:00:01Z"}"#
+        let logs = LogDecoding.logs(text)
+        #expect(logs.map(\.message) == ["one", "two"])
+    }
+
+    @Test("fields a forwarder added beside log/stream/time (fluent-bit's kubernetes) become attributes")
+    func forwarderFields() throws {
+        let line = #"{"log":"{\"level\":\"info\",\"msg\":\"hi\",\"user\":\"u1\"}\n","stream":"stdout","time":"2026-11-23T10:00:00Z","kubernetes":{"pod_name":"api-7d9f","namespace_name":"shop"}}"#
+        let log = try #require(LogDecoding.log(line))
+        #expect(log.message == "hi")
+        #expect(log.attributes.map(\.key) == ["user", "kubernetes", "log.iostream"])
+        #expect(log.time == LogDecoding.base)
+    }
+
+    @Test("partial pieces beyond maxRecordBytes are cut, and the record is marked truncated")
+    func partialLimit() throws {
+        var configuration = LogDecoderConfiguration()
+        configuration.maxRecordBytes = 1000
+        let piece = String(repeating: "y", count: 800)
+        let text = [
+            #"{"log":"\#(piece)","stream":"stdout","time":"2026-11-23T10:00:00Z"}"#,
+            #"{"log":"\#(piece)","stream":"stdout","time":"2026-11-23T10:00:00Z"}"#,
+            #"{"log":"tail\n","stream":"stdout","time":"2026-11-23T10:00:00Z"}"#,
+        ].joined(separator: "\n")
+        let records = LogDecoding.records(text, configuration: configuration)
+        #expect(records.count == 1)
+        guard case .log(let log)? = records.first else { return }
+        #expect(log.message.utf8.count == 1000)
+        #expect(log.attributes[key: "tracejoin.truncated"] == .bool(true))
+        #expect(log.origin.line == 1)
+    }
+}
