@@ -80,7 +80,7 @@ package struct BatchRunner {
         let storeCounts = try store.counts()
         summary.traces = storeCounts.traces
         summary.incidents = storeCounts.incidents
-        summary.unsampledTraces = storeCounts.unsampledTraces
+        summary.unsampledTraces = storeCounts.unsampled
         summary.uncorrelatedLogs = storeCounts.uncorrelatedLogs
         summary.elapsedSeconds = (clock.now - started).seconds
         try store.finishRun(runID, statsJSON: summary.json)

@@ -1,5 +1,5 @@
 import Foundation
-import TraceJoinCore
+package import TraceJoinCore
 
 /// Messages for people on standard error, compiler-style.
 package enum Console {
