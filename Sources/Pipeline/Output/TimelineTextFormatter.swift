@@ -45,17 +45,17 @@ package struct TimelineTextFormatter {
             let bar = self.bar(entry, summary: summary, width: barWidth)
             let head = "\(indent)\(entry.service) \(entry.name)"
             let duration = entry.durationNanos.map(durationText) ?? ""
-            let available = width - barWidth - 32
+            let available = width - barWidth - 17
             let statusText = entry.isError && !entry.message.isEmpty ? "  " + entry.message : ""
             return "\(time) \(marker) \(bar) " + clip(head + "  " + duration + statusText, available)
         case .event:
             return "\(time) \(marker) \(String(repeating: " ", count: barWidth)) "
-                + clip("\(indent)• \(entry.name): \(oneLine(entry.message, limit: width))", width - barWidth - 32)
+                + clip("\(indent)• \(entry.name): \(oneLine(entry.message, limit: width))", width - barWidth - 17)
         case .log:
             let level = (entry.severity?.name ?? "log").uppercased()
             let levelText = entry.isError ? paint(level, .red) : (entry.severity == .warn ? paint(level, .yellow) : level)
             return "\(time) \(marker) \(String(repeating: " ", count: barWidth)) "
-                + clip("\(indent)\(levelText) [\(entry.service)] \(oneLine(entry.message, limit: width))", width - barWidth - 32)
+                + clip("\(indent)\(levelText) [\(entry.service)] \(oneLine(entry.message, limit: width))", width - barWidth - 17)
         }
     }
 
