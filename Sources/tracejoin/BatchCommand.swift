@@ -9,12 +9,12 @@ struct BatchCommand: ParsableCommand {
         commandName: "batch",
         abstract: "Ingest log files and span exports into the database (a nightly job).",
         discussion: """
-            Inputs are files, folders (read recursively) and globs; `.gz` files (multi-member too) are
-            decompressed as they are read. Each file's format is found from its content: OTLP JSON,
-            Jaeger JSON or Zipkin v2 JSON span exports; JSON, logfmt or plain-text log lines, also inside
+            Inputs are files, folders (read recursively) and globs; `.gz` files (multi-member too) are \
+            decompressed as they are read. Each file's format is found from its content: OTLP JSON, \
+            Jaeger JSON or Zipkin v2 JSON span exports; JSON, logfmt or plain-text log lines, also inside \
             Docker or CRI container wrappers. Files already ingested whole (same content, any name) are skipped.
 
-            Malformed records are skipped, counted and kept in the database (`tracejoin rejects`);
+            Malformed records are skipped, counted and kept in the database (`tracejoin rejects`); \
             the exit status stays 0 unless --strict is given.
             """)
 

@@ -9,8 +9,8 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Print the timeline of one request: its spans, span events and logs in time order.",
         discussion: """
-            The trace ID may be given in any form it shows up in: 32 or 16 hex digits, a W3C traceparent
-            (00-<trace id>-<span id>-01), base64 of the 16 bytes, an AWS X-Ray ID (1-5759e988-bd86…),
+            The trace ID may be given in any form it shows up in: 32 or 16 hex digits, a W3C traceparent \
+            (00-<trace id>-<span id>-01), base64 of the 16 bytes, an AWS X-Ray ID (1-5759e988-bd86…), \
             or a Datadog decimal ID (the lower 64 bits), which finds the full trace.
             """)
 

@@ -6,10 +6,10 @@ struct TraceJoinCommand: AsyncParsableCommand {
         commandName: "tracejoin",
         abstract: "Join service logs and span exports by trace ID into incident timelines in SQLite.",
         discussion: """
-            Typical use: `tracejoin batch logs/ spans/` ingests a night of files, then
+            Typical use: `tracejoin batch logs/ spans/` ingests a night of files, then \
             `tracejoin incidents` lists failed requests and `tracejoin show <trace id>` tells the story of one.
 
-            Exit statuses: 0 success; 1 fatal error or unknown trace ID; 64 bad usage;
+            Exit statuses: 0 success; 1 fatal error or unknown trace ID; 64 bad usage; \
             65 rejected records with --strict; 78 bad configuration.
             """,
         subcommands: [
