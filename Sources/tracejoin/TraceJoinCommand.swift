@@ -14,6 +14,7 @@ struct TraceJoinCommand: AsyncParsableCommand {
             """,
         subcommands: [
             BatchCommand.self, ShowCommand.self, IncidentsCommand.self, LogsCommand.self, RejectsCommand.self,
+            RulesCommand.self,
         ])
 }
 
