@@ -80,7 +80,10 @@ struct StructuredFieldSelection {
             switch member.kind {
             case .string:
                 guard member.valueEnd > member.valueStart else { return }
-                let severity = StructuredIDParser.withValueBytes(bytes, member) { LogSeverityParser.severity($0, $1, $2) }
+                var severity = StructuredIDParser.withValueBytes(bytes, member) { LogSeverityParser.severity($0, $1, $2) }
+                if severity == nil, numeric, let number = Self.smallInt(bytes, member.valueStart, member.valueEnd) {
+                    severity = LogSeverityParser.severity(number: number)  // `"level":"30"`
+                }
                 if severity == nil, strict { return }
                 if Self.offer(&level, severity ?? .unspecified, rank, path) { levelMember = member }
             case .number where numeric:
@@ -88,6 +91,11 @@ struct StructuredFieldSelection {
                 if Self.offer(&level, LogSeverityParser.severity(number: number), rank, path) { levelMember = member }
             default: return
             }
+        case .otlpSeverityNumber:
+            guard member.kind == .number || member.kind == .string,
+                let number = Self.smallInt(bytes, member.valueStart, member.valueEnd)
+            else { return }
+            if Self.offer(&level, LogSeverity(otlpNumber: number), 1, path) { levelMember = member }
         case .message(let rank):
             if member.kind == .string { _ = Self.offer(&message, member, rank, path) }
         case .traceHex:

@@ -41,7 +41,8 @@ import TraceJoinCore
             (#""level":"debug""#, .debug), (#""level":"info""#, .info), (#""level":"notice""#, .info),
             (#""level":"Information""#, .info), (#""levelname":"ERROR""#, .error), (#""log.level":"warn""#, .warn),
             (#""log":{"level":"error"}"#, .error), (#""severity":"CRITICAL""#, .fatal), (#""status":"warn""#, .warn),
-            (#""lvl":"eror""#, .error), (#""@l":"Verbose""#, .trace), (#""level":"custom""#, .unspecified),
+            (#""lvl":"eror""#, .error), (#""level":"50""#, .error), (#""severity_number":17"#, .error),
+        (#""severityNumber":"10""#, .info), (#""@l":"Verbose""#, .trace), (#""level":"custom""#, .unspecified),
         ]
 
     @Test(
