@@ -229,13 +229,18 @@ package struct LogLineDecoder: Sendable {
     }
 
     /// What a record's time means: a full instant as written; a time without date or zone yields to
-    /// the container wrapper's UTC time; a date without zone gets the configured offset.
+    /// the container wrapper's UTC time; otherwise a date without zone gets the configured offset, and
+    /// a bare time of day the configured date (or no time at all).
     private func resolveTime(_ parsed: ParsedLogTime?, wrapperTime: Int64?) -> Int64? {
+        let offset = Int64(configuration.assumedUTCOffsetSeconds) * CivilTime.nanosPerSecond
         switch parsed {
-        case .instant(let nanos)?: nanos
-        case .wallClock(let nanos)?:
-            wrapperTime ?? nanos - Int64(configuration.assumedUTCOffsetSeconds) * CivilTime.nanosPerSecond
-        case .timeOfDay?, nil: wrapperTime
+        case .instant(let nanos)?: return nanos
+        case .wallClock(let nanos)?: return wrapperTime ?? nanos - offset
+        case .timeOfDay(let nanos)?:
+            if let wrapperTime { return wrapperTime }
+            guard let day = configuration.dateOfTimesOfDay else { return nil }
+            return Int64(day) * CivilTime.nanosPerDay + nanos - offset
+        case nil: return wrapperTime
         }
     }
 
