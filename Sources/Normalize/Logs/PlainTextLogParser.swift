@@ -24,11 +24,15 @@ enum PlainTextLogParser {
             head.time = time
             index = after
         } else if bytes[index] == UInt8(ascii: "["),
-            let (time, after) = LogTimestampParser.parsePrefix(bytes, from: index + 1, to: end, year: year),
-            after < end, bytes[after] == UInt8(ascii: "]")
+            let (time, after) = LogTimestampParser.parsePrefix(bytes, from: index + 1, to: end, year: year)
         {
             head.time = time
-            index = after + 1
+            index = after
+            if index < end, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+            } else if index < end, bytes[index] == UInt8(ascii: ":") {
+                index += 1  // Celery: `[2026-11-23 10:00:00,123: ERROR/ForkPoolWorker-1] …`
+            }
         }
         // Separators between the time and the level: spaces, loguru's `|`.
         while index < end, LogBytes.isSpace(bytes[index]) || bytes[index] == UInt8(ascii: "|") { index += 1 }
@@ -80,7 +84,7 @@ enum PlainTextLogParser {
             after += 1
         }
         guard after >= end || LogBytes.isSpace(bytes[after]) || bytes[after] == UInt8(ascii: ":")
-            || bytes[after] == UInt8(ascii: "|") || bytes[after] == UInt8(ascii: "]")
+            || bytes[after] == UInt8(ascii: "|") || bytes[after] == UInt8(ascii: "]") || bytes[after] == UInt8(ascii: "/")
         else { return nil }
         return (wordStart..<wordEnd, severity, after)
     }
