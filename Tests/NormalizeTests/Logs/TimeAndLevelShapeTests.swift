@@ -30,6 +30,7 @@ import TraceJoinCore
             ("2026/11/23 10:00:00 msg", base),
             ("[2026-11-23 12:00:00+02:00] msg", base),
             ("23/Nov/2026:11:00:00 +0100 msg", base),
+            ("I, [2026-11-23T10:00:00.000001 #1234]  INFO -- : msg", base + 1000),
         ]
 
     static let levelCases: [(String, LogSeverity)] = [
