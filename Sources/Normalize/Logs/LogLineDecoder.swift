@@ -82,6 +82,9 @@ package struct LogLineDecoder: Sendable {
     }
 
     /// End of input: emits the pending records (and any unfinished partial container line).
+    ///
+    /// Also usable when input pauses (a tailer gone idle): the decoder is empty afterwards and can be
+    /// fed again; a continuation line that arrives later then starts a record of its own.
     package mutating func finish(emit: (Record) -> Void) {
         for slot in partials.indices {
             guard let partial = partials[slot] else { continue }
