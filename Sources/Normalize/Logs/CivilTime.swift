@@ -3,6 +3,11 @@ enum CivilTime {
     static let nanosPerSecond: Int64 = 1_000_000_000
     static let nanosPerDay: Int64 = 86_400 * nanosPerSecond
 
+    /// Years whose nanosecond times fit an `Int64` (with a day to spare for zone offsets): 1678–2261.
+    /// Dates outside are not taken for times (they overflow, and no log is from then).
+    @inline(__always)
+    static func isSupported(year: Int) -> Bool { year >= 1678 && year <= 2261 }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date.
     /// — source: Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil.
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {

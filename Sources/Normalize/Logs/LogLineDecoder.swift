@@ -242,7 +242,9 @@ package struct LogLineDecoder: Sendable {
         case .timeOfDay(let nanos)?:
             if let wrapperTime { return wrapperTime }
             guard let day = configuration.dateOfTimesOfDay else { return nil }
-            return Int64(day) * CivilTime.nanosPerDay + nanos - offset
+            let (midnight, overflow) = Int64(day).multipliedReportingOverflow(by: CivilTime.nanosPerDay)
+            guard !overflow, abs(midnight) < Int64.max / 2 else { return nil }
+            return midnight + nanos - offset
         case nil: return wrapperTime
         }
     }

@@ -131,6 +131,7 @@ enum PlainTextLogParser {
         }
         guard let month = LogBytes.twoDigits(bytes, start + 1, end), let day = LogBytes.twoDigits(bytes, start + 3, end),
             (1...12).contains(month), (1...31).contains(day), bytes[start + 5] == UInt8(ascii: " "),
+            CivilTime.isSupported(year: year),
             let (timeNanos, after) = LogTimestampParser.parseTimeOfDay(bytes, start + 6, end)
         else { return nil }
         let days = CivilTime.daysFromCivil(year: year, month: month, day: day)

@@ -156,7 +156,9 @@ struct StructuredFieldSelection {
                 }
             }
             guard let seconds else { return nil }
-            return .instant(seconds * CivilTime.nanosPerSecond + nanos)
+            let (whole, overflow) = seconds.multipliedReportingOverflow(by: CivilTime.nanosPerSecond)
+            guard !overflow, whole <= Int64.max - 1_000_000_000 else { return nil }
+            return .instant(whole + nanos % 1_000_000_000)
         default:
             return nil
         }
