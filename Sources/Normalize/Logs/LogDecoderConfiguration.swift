@@ -17,23 +17,34 @@
 ///   but no zone (`2026-11-23 10:00:00,123`), used when no container wrapper gives the UTC time.
 /// - `yearForYearlessTimes` (int, default: the current UTC year): the year of syslog and glog
 ///   stamps (`Nov 23 10:00:00`, `I1123 …`), which have none.
+/// - `dateOfTimesOfDay` (days since 1970-01-01, default none): the date of lines that carry only a
+///   time of day (`16:51:51.647`) when no container wrapper gives the time; without it such records
+///   have no time rather than a wrong one. Ingest may set it from the file's modification date.
 /// - `maxRejectRawBytes` (int, default 4096): how much of a rejected line is kept.
 package struct LogDecoderConfiguration: Sendable {
     package var traceContextPatterns: [TraceContextPattern]
     package var maxRecordBytes: Int
     package var assumedUTCOffsetSeconds: Int
     package var yearForYearlessTimes: Int
+    package var dateOfTimesOfDay: Int?
     package var maxRejectRawBytes: Int
 
     package init(
         traceContextPatterns: [TraceContextPattern] = TraceContextPattern.defaults, maxRecordBytes: Int = 256 * 1024,
-        assumedUTCOffsetSeconds: Int = 0, yearForYearlessTimes: Int? = nil, maxRejectRawBytes: Int = 4096
+        assumedUTCOffsetSeconds: Int = 0, yearForYearlessTimes: Int? = nil, dateOfTimesOfDay: Int? = nil,
+        maxRejectRawBytes: Int = 4096
     ) {
         self.traceContextPatterns = traceContextPatterns
         self.maxRecordBytes = maxRecordBytes
         self.assumedUTCOffsetSeconds = assumedUTCOffsetSeconds
         self.yearForYearlessTimes = yearForYearlessTimes ?? Self.currentUTCYear()
+        self.dateOfTimesOfDay = dateOfTimesOfDay
         self.maxRejectRawBytes = maxRejectRawBytes
+    }
+
+    /// Days since 1970-01-01 of a calendar date, for `dateOfTimesOfDay`.
+    package static func days(year: Int, month: Int, day: Int) -> Int {
+        CivilTime.daysFromCivil(year: year, month: month, day: day)
     }
 
     /// Read once per configuration, never per line.

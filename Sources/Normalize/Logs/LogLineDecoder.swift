@@ -82,6 +82,9 @@ package struct LogLineDecoder: Sendable {
     }
 
     /// End of input: emits the pending records (and any unfinished partial container line).
+    ///
+    /// Also usable when input pauses (a tailer gone idle): the decoder is empty afterwards and can be
+    /// fed again; a continuation line that arrives later then starts a record of its own.
     package mutating func finish(emit: (Record) -> Void) {
         for slot in partials.indices {
             guard let partial = partials[slot] else { continue }
@@ -229,13 +232,20 @@ package struct LogLineDecoder: Sendable {
     }
 
     /// What a record's time means: a full instant as written; a time without date or zone yields to
-    /// the container wrapper's UTC time; a date without zone gets the configured offset.
+    /// the container wrapper's UTC time; otherwise a date without zone gets the configured offset, and
+    /// a bare time of day the configured date (or no time at all).
     private func resolveTime(_ parsed: ParsedLogTime?, wrapperTime: Int64?) -> Int64? {
+        let offset = Int64(configuration.assumedUTCOffsetSeconds) * CivilTime.nanosPerSecond
         switch parsed {
-        case .instant(let nanos)?: nanos
-        case .wallClock(let nanos)?:
-            wrapperTime ?? nanos - Int64(configuration.assumedUTCOffsetSeconds) * CivilTime.nanosPerSecond
-        case .timeOfDay?, nil: wrapperTime
+        case .instant(let nanos)?: return nanos
+        case .wallClock(let nanos)?: return wrapperTime ?? nanos - offset
+        case .timeOfDay(let nanos)?:
+            if let wrapperTime { return wrapperTime }
+            guard let day = configuration.dateOfTimesOfDay else { return nil }
+            let (midnight, overflow) = Int64(day).multipliedReportingOverflow(by: CivilTime.nanosPerDay)
+            guard !overflow, abs(midnight) < Int64.max / 2 else { return nil }
+            return midnight + nanos - offset
+        case nil: return wrapperTime
         }
     }
 

@@ -54,7 +54,9 @@ enum LogTimestampParser {
             start + 10 < end, bytes[start + 10] == UInt8(ascii: "T") || bytes[start + 10] == UInt8(ascii: " ")
                 || bytes[start + 10] == UInt8(ascii: "t") || bytes[start + 10] == UInt8(ascii: "_")
         else { return nil }
-        guard let (timeNanos, afterTime) = parseTimeOfDay(bytes, start + 11, end) else { return nil }
+        guard let (timeNanos, afterTime) = parseTimeOfDay(bytes, start + 11, end),
+            CivilTime.isSupported(year: century * 100 + yy)
+        else { return nil }
         let days = CivilTime.daysFromCivil(year: century * 100 + yy, month: month, day: day)
         let wall = Int64(days) * CivilTime.nanosPerDay + timeNanos
         if let (offsetSeconds, afterZone) = parseZone(bytes, afterTime, end) {
@@ -147,7 +149,8 @@ enum LogTimestampParser {
             index += 1
         }
         guard (1...31).contains(day), index < end, bytes[index] == UInt8(ascii: " "),
-            let (timeNanos, after) = parseTimeOfDay(bytes, index + 1, end), isBoundary(bytes, after, end)
+            let (timeNanos, after) = parseTimeOfDay(bytes, index + 1, end), isBoundary(bytes, after, end),
+            CivilTime.isSupported(year: year)
         else { return nil }
         let days = CivilTime.daysFromCivil(year: year, month: month, day: day)
         return (.wallClock(Int64(days) * CivilTime.nanosPerDay + timeNanos), after)
@@ -165,7 +168,7 @@ enum LogTimestampParser {
             let month = CivilTime.month(bytes[index + 1], bytes[index + 2], bytes[index + 3]),
             bytes[index + 4] == UInt8(ascii: "/"), let century = LogBytes.twoDigits(bytes, index + 5, end),
             let yy = LogBytes.twoDigits(bytes, index + 7, end), bytes[index + 9] == UInt8(ascii: ":"),
-            let (timeNanos, after) = parseTimeOfDay(bytes, index + 10, end)
+            let (timeNanos, after) = parseTimeOfDay(bytes, index + 10, end), CivilTime.isSupported(year: century * 100 + yy)
         else { return nil }
         let wall = Int64(CivilTime.daysFromCivil(year: century * 100 + yy, month: month, day: day))
             * CivilTime.nanosPerDay + timeNanos
@@ -207,8 +210,10 @@ enum LogTimestampParser {
         let digitsStart = index
         var integer: Int64 = 0
         while index < end, LogBytes.isDigit(bytes[index]) {
-            guard index - digitsStart < 19 else { return nil }
-            integer = integer * 10 + Int64(bytes[index] &- 0x30)
+            let (times, overflow1) = integer.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(bytes[index] &- 0x30))
+            guard !overflow1, !overflow2 else { return nil }
+            integer = sum
             index += 1
         }
         guard index > digitsStart else { return nil }
@@ -239,7 +244,8 @@ enum LogTimestampParser {
             fraction += Int64(bytes[position] &- 0x30) * unit
             position += 1
         }
-        let nanos = whole + fraction
+        let (nanos, overflow2) = whole.addingReportingOverflow(fraction)
+        guard !overflow2 else { return nil }
         return negative ? -nanos : nanos
     }
 

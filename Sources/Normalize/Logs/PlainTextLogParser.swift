@@ -20,17 +20,33 @@ enum PlainTextLogParser {
         if let glog = parseGlog(bytes, start, end, year: year) { return glog }
         var head = Head(messageStart: start)
         var index = start
-        if let (time, after) = LogTimestampParser.parsePrefix(bytes, from: index, to: end, year: year) {
+        // Ruby's Logger: `I, [2026-11-23T10:00:00.123456 #1234]  INFO -- : msg`; the level word follows.
+        if end - start > 30, bytes[start + 1] == UInt8(ascii: ","), bytes[start + 2] == UInt8(ascii: " "),
+            bytes[start + 3] == UInt8(ascii: "["), LogBytes.isLetter(bytes[start]),
+            let (time, after) = LogTimestampParser.parsePrefix(bytes, from: start + 4, to: end, year: year)
+        {
+            var close = after
+            while close < end, bytes[close] != UInt8(ascii: "]") { close += 1 }
+            if close < end {
+                head.time = time
+                index = close + 1
+            }
+        }
+        if head.time == nil, let (time, after) = LogTimestampParser.parsePrefix(bytes, from: index, to: end, year: year) {
             head.time = time
             index = after
-        } else if bytes[index] == UInt8(ascii: "["),
-            let (time, after) = LogTimestampParser.parsePrefix(bytes, from: index + 1, to: end, year: year),
-            after < end, bytes[after] == UInt8(ascii: "]")
+        } else if head.time == nil, bytes[index] == UInt8(ascii: "["),
+            let (time, after) = LogTimestampParser.parsePrefix(bytes, from: index + 1, to: end, year: year)
         {
             head.time = time
-            index = after + 1
+            index = after
+            if index < end, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+            } else if index < end, bytes[index] == UInt8(ascii: ":") {
+                index += 1  // Celery: `[2026-11-23 10:00:00,123: ERROR/ForkPoolWorker-1] …`
+            }
         }
-        // Separators between the time and the level: spaces, loguru's `|`.
+        // Separators between the time and the level: spaces, loguru's `|`; after the level Ruby writes `-- :`.
         while index < end, LogBytes.isSpace(bytes[index]) || bytes[index] == UInt8(ascii: "|") { index += 1 }
         head.messageStart = index
         if let (range, severity, after) = level(bytes, index, end, anyCase: head.time != nil) {
@@ -80,7 +96,7 @@ enum PlainTextLogParser {
             after += 1
         }
         guard after >= end || LogBytes.isSpace(bytes[after]) || bytes[after] == UInt8(ascii: ":")
-            || bytes[after] == UInt8(ascii: "|") || bytes[after] == UInt8(ascii: "]")
+            || bytes[after] == UInt8(ascii: "|") || bytes[after] == UInt8(ascii: "]") || bytes[after] == UInt8(ascii: "/")
         else { return nil }
         return (wordStart..<wordEnd, severity, after)
     }
@@ -94,6 +110,9 @@ enum PlainTextLogParser {
             LogBytes.isSpace(bytes[index + 1])
         {
             index = LogBytes.skipSpaces(bytes, from: index + 1, to: end)
+        } else if LogBytes.hasPrefix(bytes, at: index, to: end, "-- ") {
+            index += 3  // Ruby: `INFO -- progname: msg`, the program name often empty
+            if LogBytes.hasPrefix(bytes, at: index, to: end, ": ") { index += 2 }
         }
         return index
     }
@@ -112,6 +131,7 @@ enum PlainTextLogParser {
         }
         guard let month = LogBytes.twoDigits(bytes, start + 1, end), let day = LogBytes.twoDigits(bytes, start + 3, end),
             (1...12).contains(month), (1...31).contains(day), bytes[start + 5] == UInt8(ascii: " "),
+            CivilTime.isSupported(year: year),
             let (timeNanos, after) = LogTimestampParser.parseTimeOfDay(bytes, start + 6, end)
         else { return nil }
         let days = CivilTime.daysFromCivil(year: year, month: month, day: day)

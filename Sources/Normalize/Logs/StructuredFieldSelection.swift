@@ -1,20 +1,5 @@
 import TraceJoinCore
 
-/// Where a member sits in a log object: its index, and its index inside a nested object if any.
-struct MemberPath: Equatable {
-    var first: Int
-    var second: Int = -1
-    var third: Int = -1
-
-    init(_ first: Int) { self.first = first }
-
-    func appending(_ index: Int) -> MemberPath {
-        var path = self
-        if second < 0 { path.second = index } else { path.third = index }
-        return path
-    }
-}
-
 /// The best candidate for each record field while the members of one log object are visited,
 /// and which members were used (they leave the attributes).
 struct StructuredFieldSelection {
@@ -80,7 +65,10 @@ struct StructuredFieldSelection {
             switch member.kind {
             case .string:
                 guard member.valueEnd > member.valueStart else { return }
-                let severity = StructuredIDParser.withValueBytes(bytes, member) { LogSeverityParser.severity($0, $1, $2) }
+                var severity = StructuredIDParser.withValueBytes(bytes, member) { LogSeverityParser.severity($0, $1, $2) }
+                if severity == nil, numeric, let number = Self.smallInt(bytes, member.valueStart, member.valueEnd) {
+                    severity = LogSeverityParser.severity(number: number)  // `"level":"30"`
+                }
                 if severity == nil, strict { return }
                 if Self.offer(&level, severity ?? .unspecified, rank, path) { levelMember = member }
             case .number where numeric:
@@ -88,6 +76,11 @@ struct StructuredFieldSelection {
                 if Self.offer(&level, LogSeverityParser.severity(number: number), rank, path) { levelMember = member }
             default: return
             }
+        case .otlpSeverityNumber:
+            guard member.kind == .number || member.kind == .string,
+                let number = Self.smallInt(bytes, member.valueStart, member.valueEnd)
+            else { return }
+            if Self.offer(&level, LogSeverity(otlpNumber: number), 1, path) { levelMember = member }
         case .message(let rank):
             if member.kind == .string { _ = Self.offer(&message, member, rank, path) }
         case .traceHex:
@@ -163,7 +156,9 @@ struct StructuredFieldSelection {
                 }
             }
             guard let seconds else { return nil }
-            return .instant(seconds * CivilTime.nanosPerSecond + nanos)
+            let (whole, overflow) = seconds.multipliedReportingOverflow(by: CivilTime.nanosPerSecond)
+            guard !overflow, whole <= Int64.max - 1_000_000_000 else { return nil }
+            return .instant(whole + nanos % 1_000_000_000)
         default:
             return nil
         }
@@ -250,35 +245,5 @@ struct StructuredFieldSelection {
             result.append(Attribute(AttributeConversion.key(bytes, member), AttributeConversion.value(bytes, member)))
         }
         return result
-    }
-}
-
-/// Which members of a log object became record fields: a bit per top-level member, and the paths
-/// of used members inside nested objects (rare, so the array is usually never allocated).
-struct UsedMembers {
-    private var whole: UInt64 = 0
-    private var inside: UInt64 = 0
-    private(set) var nestedPaths: [MemberPath] = []
-    private var wideIndices: [Int] = []
-
-    mutating func insert(_ path: MemberPath) {
-        if path.second >= 0 {
-            nestedPaths.append(path)
-            if path.first < 64 { inside |= 1 << UInt64(path.first) } else { wideIndices.append(-1 - path.first) }
-        } else if path.first < 64 {
-            whole |= 1 << UInt64(path.first)
-        } else {
-            wideIndices.append(path.first)
-        }
-    }
-
-    @inline(__always)
-    func containsWhole(_ index: Int) -> Bool {
-        index < 64 ? whole & (1 << UInt64(index)) != 0 : wideIndices.contains(index)
-    }
-
-    @inline(__always)
-    func containsInside(_ index: Int) -> Bool {
-        index < 64 ? inside & (1 << UInt64(index)) != 0 : wideIndices.contains(-1 - index)
     }
 }

@@ -14,6 +14,8 @@ enum StructuredLogFieldMapper {
         /// `numeric`: the key may hold a pino/bunyan/syslog number; `strict`: only known level names
         /// count (Datadog's `status` is also an HTTP status elsewhere).
         case level(rank: Int, numeric: Bool, strict: Bool)
+        /// OTLP's `severity_number` (1–24); a level name beside it wins.
+        case otlpSeverityNumber
         case message(rank: Int)
         case traceHex, traceDecimal, traceparent, traceGoogle
         case spanHex, spanDecimal
@@ -43,6 +45,7 @@ enum StructuredLogFieldMapper {
             roles.append((key, .level(rank: 0, numeric: false, strict: false)))
         }
         roles.append(("status", .level(rank: 1, numeric: false, strict: true)))
+        for key in ["severity_number", "severityNumber"] { roles.append((key, .otlpSeverityNumber)) }
         for key in ["msg", "message", "@message", "@m"] { roles.append((key, .message(rank: 0))) }
         // `log` as a string is a message (fluent-bit, journald exports); as an object (ECS) see `Nested.log`.
         for key in ["log", "MESSAGE", "short_message", "textPayload"] { roles.append((key, .message(rank: 1))) }

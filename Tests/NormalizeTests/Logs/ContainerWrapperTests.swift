@@ -124,4 +124,19 @@ import TraceJoinCore
         #expect(log.attributes[key: "tracejoin.truncated"] == .bool(true))
         #expect(log.origin.line == 1)
     }
+
+    @Test("without a wrapper, a bare time of day uses the configured date and zone, or stays unknown")
+    func timeOfDayWithConfiguredDate() throws {
+        let line = "18:00:00.250 INFO  c.e.A#1 TraceID: 4bf92f3577b34da6a3ce929d0e0e4736 SpanID: 00f067aa0ba902b7 x"
+        #expect(LogDecoding.log(line)?.time == nil)
+        var configuration = LogDecoderConfiguration()
+        configuration.dateOfTimesOfDay = LogDecoderConfiguration.days(year: 2026, month: 11, day: 23)
+        configuration.assumedUTCOffsetSeconds = 8 * 3600
+        let records = LogDecoding.records(line, configuration: configuration)
+        guard case .log(let log)? = records.first else {
+            Issue.record("no record")
+            return
+        }
+        #expect(log.time == LogDecoding.base + 250_000_000)
+    }
 }

@@ -147,4 +147,22 @@ import TraceJoinCore
         #expect(logs[0].message.hasSuffix("ValueError: bad input"))
         #expect(logs[1].severity == .info)
     }
+
+    @Test("finish flushes the pending record, and the decoder can be fed again afterwards")
+    func finishThenFeed() {
+        var decoder = LogLineDecoder(source: "tail.log", serviceFromPath: nil)
+        var records: [Record] = []
+        let first = Array("2026-11-23 10:00:00 INFO one".utf8)
+        let second = Array("2026-11-23 10:00:01 INFO two".utf8)
+        first.withUnsafeBufferPointer { decoder.feed($0, lineNumber: 1, byteOffset: 0) { records.append($0) } }
+        #expect(records.isEmpty)
+        decoder.finish { records.append($0) }
+        #expect(records.count == 1)
+        second.withUnsafeBufferPointer { decoder.feed($0, lineNumber: 2, byteOffset: 29) { records.append($0) } }
+        decoder.finish { records.append($0) }
+        #expect(records.count == 2)
+        guard case .log(let log) = records[1] else { return }
+        #expect(log.message == "two")
+        #expect(log.origin.byteOffset == 29)
+    }
 }

@@ -108,6 +108,8 @@ import TraceJoinCore
             ("WARNING:root:something", .warn, "WARNING"),
             ("[INFO] something", .info, "INFO"),
             ("E1123 10:00:00.123456   12345 server.go:12] something", .error, "E"),
+            ("[2026-11-23 10:00:00,123: ERROR/ForkPoolWorker-1] Task raised something", .error, "ERROR"),
+            ("E, [2026-11-23T10:00:00.123456 #1234] ERROR -- : something", .error, "ERROR"),
         ])
     func levels(_ line: String, _ severity: LogSeverity, _ text: String) throws {
         let log = try #require(LogDecoding.log(line))

@@ -30,6 +30,7 @@ import TraceJoinCore
             ("2026/11/23 10:00:00 msg", base),
             ("[2026-11-23 12:00:00+02:00] msg", base),
             ("23/Nov/2026:11:00:00 +0100 msg", base),
+            ("I, [2026-11-23T10:00:00.000001 #1234]  INFO -- : msg", base + 1000),
         ]
 
     static let levelCases: [(String, LogSeverity)] = [
@@ -41,7 +42,8 @@ import TraceJoinCore
             (#""level":"debug""#, .debug), (#""level":"info""#, .info), (#""level":"notice""#, .info),
             (#""level":"Information""#, .info), (#""levelname":"ERROR""#, .error), (#""log.level":"warn""#, .warn),
             (#""log":{"level":"error"}"#, .error), (#""severity":"CRITICAL""#, .fatal), (#""status":"warn""#, .warn),
-            (#""lvl":"eror""#, .error), (#""@l":"Verbose""#, .trace), (#""level":"custom""#, .unspecified),
+            (#""lvl":"eror""#, .error), (#""level":"50""#, .error), (#""severity_number":17"#, .error),
+        (#""severityNumber":"10""#, .info), (#""@l":"Verbose""#, .trace), (#""level":"custom""#, .unspecified),
         ]
 
     @Test(
