@@ -69,8 +69,11 @@ package struct BatchRunner {
         }
         try writer.finish()
         progress.finish()
+        let ingested = clock.now
+        summary.ingestSeconds = (ingested - started).seconds
 
         try TraceFinalizer.finalizeDirtyTraces(in: store)
+        summary.summarizeSeconds = (clock.now - ingested).seconds
 
         let counts = sink.counts
         summary.spans = counts.spans

@@ -15,6 +15,10 @@ package struct BatchSummary: Sendable {
     package var unsampledTraces = 0
     package var uncorrelatedLogs = 0
     package var elapsedSeconds = 0.0
+    /// Reading, decoding, scrubbing and writing the records.
+    package var ingestSeconds = 0.0
+    /// Building the timeline summaries of the traces the run touched.
+    package var summarizeSeconds = 0.0
     /// Problems with whole files (unreadable, truncated gzip), already printed as they happened.
     package var fileErrors: [Diagnostic] = []
 
@@ -32,7 +36,8 @@ package struct BatchSummary: Sendable {
             logs       \(logs) (\(uncorrelatedLogs) uncorrelated)
             traces     \(traces) (\(incidents) incidents, \(unsampledTraces) unsampled)
             rejects    \(rejects)\(rejects > 0 ? "  (see `tracejoin rejects`)" : "")
-            elapsed    \(String(format: "%.2f", elapsedSeconds)) s, \(String(format: "%.0f", eventsPerSecond)) events/s
+            elapsed    \(String(format: "%.2f", elapsedSeconds)) s (ingest \(String(format: "%.2f", ingestSeconds)) s, \
+            summaries \(String(format: "%.2f", summarizeSeconds)) s), \(String(format: "%.0f", eventsPerSecond)) events/s
             """
     }
 
@@ -43,7 +48,8 @@ package struct BatchSummary: Sendable {
             "{\"files\":\(files),\"filesSkipped\":\(filesSkipped),\"bytes\":\(bytes),\"spans\":\(spans),"
                 + "\"logs\":\(logs),\"rejects\":\(rejects),\"droppedByRules\":\(droppedByRules),\"traces\":\(traces),"
                 + "\"incidents\":\(incidents),\"unsampledTraces\":\(unsampledTraces),"
-                + "\"uncorrelatedLogs\":\(uncorrelatedLogs),\"elapsedSeconds\":\(elapsedSeconds)}")
+                + "\"uncorrelatedLogs\":\(uncorrelatedLogs),\"elapsedSeconds\":\(elapsedSeconds),"
+                + "\"ingestSeconds\":\(ingestSeconds),\"summarizeSeconds\":\(summarizeSeconds)}")
         return writer.text
     }
 }

@@ -17,10 +17,9 @@ package enum TraceFinalizer {
             if keys.isEmpty { return total }
             var summaries: [(traceKey: Int64, summary: TraceSummary)] = []
             summaries.reserveCapacity(keys.count)
-            for key in keys {
-                let trace = try store.records(traceKey: key)
+            for trace in try store.records(traceKeys: keys) {
                 let timeline = TraceAssembler.assemble(traceID: trace.traceID, spans: trace.spans, logs: trace.logs)
-                summaries.append((key, timeline.summary))
+                summaries.append((trace.traceKey, timeline.summary))
             }
             try store.saveSummaries(summaries)
             total += keys.count

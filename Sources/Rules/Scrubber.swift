@@ -24,6 +24,7 @@ package struct Scrubber: RecordScrubber {
     }
 
     package func scrub(_ record: Record) -> Record? {
+        if engine.rules.isEmpty { return record }  // `--no-default-rules` and no `--rules`
         var hits: [String: Int] = [:]
         let result: Record?
         let service: String

@@ -171,13 +171,17 @@ extension IncidentStore {
         source_id, line, byte_offset, ordinal
         """
 
-    static func log(_ row: Row, trace: TraceReference?, db: Database, paths: inout SourcePaths) throws -> LogRecord {
+    /// A log from a row of `logColumns`, which start at column `offset`.
+    static func log(_ row: Row, trace: TraceReference?, db: Database, paths: inout SourcePaths, offset i: Int = 0)
+        throws -> LogRecord
+    {
         LogRecord(
-            time: row[1], severity: LogSeverity(rawValue: row[2]) ?? .unspecified, severityText: row[3],
-            message: row[4], service: row[5], serviceFromFileName: row[6], trace: trace,
-            spanID: (row[0] as Int64?).map { SpanID(UInt64(bitPattern: $0)) }, sampled: row[7],
-            attributes: AttributeJSON.decode(row[8]),
-            origin: try paths.location(db, sourceID: row[9], line: row[10], byteOffset: row[11], ordinal: row[12]))
+            time: row[i + 1], severity: LogSeverity(rawValue: row[i + 2]) ?? .unspecified, severityText: row[i + 3],
+            message: row[i + 4], service: row[i + 5], serviceFromFileName: row[i + 6], trace: trace,
+            spanID: (row[i] as Int64?).map { SpanID(UInt64(bitPattern: $0)) }, sampled: row[i + 7],
+            attributes: AttributeJSON.decode(row[i + 8]),
+            origin: try paths.location(
+                db, sourceID: row[i + 9], line: row[i + 10], byteOffset: row[i + 11], ordinal: row[i + 12]))
     }
 
     private static func events(_ db: Database, traceKey: Int64) throws -> [EventOwner: [SpanEvent]] {

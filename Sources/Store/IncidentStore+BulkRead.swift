@@ -1,0 +1,129 @@
+import GRDB
+package import TraceJoinCore
+
+/// Everything stored for one trace, as the summary pass needs it.
+package struct StoredTrace: Sendable {
+    package var traceKey: Int64
+    package var traceID: TraceID
+    package var spans: [SpanRecord]
+    package var logs: [LogRecord]
+}
+
+/// Reading many traces at once for the summary pass.
+///
+/// One range scan per table over a chunk of trace keys, instead of four queries per trace:
+/// trace keys are handed out in arrival order and every table is indexed by `trace_key`, so a
+/// chunk of dirty keys is a short contiguous stretch of each index.
+extension IncidentStore {
+    /// The spans (with events, links, resources) and logs of each of `traceKeys`, in key order.
+    /// Keys that no longer exist (merged away) are skipped.
+    package func records(traceKeys: [Int64]) throws -> [StoredTrace] {
+        let keys = traceKeys.sorted()
+        guard let low = keys.first, let high = keys.last else { return [] }
+        let wanted = Set(keys)
+        return try pool.read { db in
+            var traces: [Int64: StoredTrace] = [:]
+            var lower64Only: Set<Int64> = []
+            let traceRows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT trace_key, trace_hi, trace_lo, lower64_only, revision FROM traces
+                    WHERE trace_key BETWEEN ? AND ?
+                    """,
+                arguments: [low, high])
+            while let row = try traceRows.next() {
+                let key: Int64 = row[0]
+                guard wanted.contains(key) else { continue }
+                let traceID = TraceID(high: UInt64(bitPattern: row[1] as Int64), low: UInt64(bitPattern: row[2] as Int64))
+                if row[3] as Bool { lower64Only.insert(key) }
+                state.rememberRevision(row[4], of: key)
+                traces[key] = StoredTrace(traceKey: key, traceID: traceID, spans: [], logs: [])
+            }
+
+            var paths = SourcePaths()
+            let events = try Self.events(db, from: low, through: high, wanted: wanted)
+            var resources: [Int64: [Attribute]] = [:]
+            let spanRows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT s.trace_key, s.span_id, s.shared, s.parent_span_id, s.service, s.name, s.kind, s.start_ns,
+                        s.end_ns, s.status, s.status_message, s.attributes, s.resource_id, r.attributes, s.scope,
+                        s.links, s.flags, s.source_id, s.line, s.byte_offset, s.ordinal
+                    FROM spans s LEFT JOIN resources r ON r.resource_id = s.resource_id
+                    WHERE s.trace_key BETWEEN ? AND ?
+                    ORDER BY s.trace_key, s.start_ns, s.span_id, s.shared
+                    """,
+                arguments: [low, high])
+            while let row = try spanRows.next() {
+                let key: Int64 = row[0]
+                guard let traceID = traces[key]?.traceID else { continue }
+                let spanID = SpanID(UInt64(bitPattern: row[1] as Int64))
+                let shared: Bool = row[2]
+                var resource: [Attribute] = []
+                if let resourceID = row[12] as Int64? {
+                    if let cached = resources[resourceID] {
+                        resource = cached
+                    } else {
+                        resource = AttributeJSON.decode(row[13])
+                        resources[resourceID] = resource
+                    }
+                }
+                let span = SpanRecord(
+                    traceID: traceID, spanID: spanID,
+                    parentSpanID: (row[3] as Int64?).map { SpanID(UInt64(bitPattern: $0)) },
+                    service: row[4], name: row[5], kind: SpanKind(rawValue: row[6]) ?? .unspecified,
+                    startTime: row[7], endTime: row[8], status: SpanStatus(rawValue: row[9]) ?? .unset,
+                    statusMessage: row[10] ?? "", attributes: AttributeJSON.decode(row[11]), resource: resource,
+                    scope: row[14] ?? "", events: events[BulkEventOwner(traceKey: key, spanID: spanID, shared: shared)] ?? [],
+                    links: AttributeJSON.decodeLinks(row[15]), flags: UInt32(truncatingIfNeeded: row[16] as Int64),
+                    isSharedServerHalf: shared,
+                    origin: try paths.location(
+                        db, sourceID: row[17], line: row[18], byteOffset: row[19], ordinal: row[20]))
+                traces[key]?.spans.append(span)
+            }
+
+            let logRows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT trace_key, \(Self.logColumns) FROM logs WHERE trace_key BETWEEN ? AND ?
+                    ORDER BY trace_key, time_ns, source_id, byte_offset, ordinal
+                    """,
+                arguments: [low, high])
+            while let row = try logRows.next() {
+                let key: Int64 = row[0]
+                guard let traceID = traces[key]?.traceID else { continue }
+                let reference: TraceReference = lower64Only.contains(key) ? .lower64(traceID.low) : .full(traceID)
+                traces[key]?.logs.append(try Self.log(row, trace: reference, db: db, paths: &paths, offset: 1))
+            }
+            return keys.compactMap { traces[$0] }
+        }
+    }
+
+    private static func events(_ db: Database, from low: Int64, through high: Int64, wanted: Set<Int64>) throws
+        -> [BulkEventOwner: [SpanEvent]]
+    {
+        var events: [BulkEventOwner: [SpanEvent]] = [:]
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT trace_key, span_id, shared, time_ns, name, attributes FROM span_events
+                WHERE trace_key BETWEEN ? AND ? ORDER BY rowid
+                """,
+            arguments: [low, high])
+        while let row = try rows.next() {
+            let key: Int64 = row[0]
+            guard wanted.contains(key) else { continue }
+            let owner = BulkEventOwner(traceKey: key, spanID: SpanID(UInt64(bitPattern: row[1] as Int64)), shared: row[2])
+            events[owner, default: []].append(
+                SpanEvent(time: row[3], name: row[4], attributes: AttributeJSON.decode(row[5])))
+        }
+        return events
+    }
+}
+
+/// A span as its events name it, within a chunk of traces.
+private struct BulkEventOwner: Hashable {
+    var traceKey: Int64
+    var spanID: SpanID
+    var shared: Bool
+}
