@@ -71,6 +71,8 @@ package struct BatchRunner {
         progress.finish()
         let ingested = clock.now
         summary.ingestSeconds = (ingested - started).seconds
+        summary.decoderWaitSeconds = Double(writer.queue.pushWaitNanos) / 1e9
+        summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
 
         try TraceFinalizer.finalizeDirtyTraces(in: store)
         summary.summarizeSeconds = (clock.now - ingested).seconds

@@ -17,6 +17,9 @@ package struct BatchSummary: Sendable {
     package var elapsedSeconds = 0.0
     /// Reading, decoding, scrubbing and writing the records.
     package var ingestSeconds = 0.0
+    /// Time the decoding thread waited for the writer (the writer was the bottleneck) and the reverse.
+    package var decoderWaitSeconds = 0.0
+    package var writerWaitSeconds = 0.0
     /// Building the timeline summaries of the traces the run touched.
     package var summarizeSeconds = 0.0
     /// Problems with whole files (unreadable, truncated gzip), already printed as they happened.
@@ -49,7 +52,8 @@ package struct BatchSummary: Sendable {
                 + "\"logs\":\(logs),\"rejects\":\(rejects),\"droppedByRules\":\(droppedByRules),\"traces\":\(traces),"
                 + "\"incidents\":\(incidents),\"unsampledTraces\":\(unsampledTraces),"
                 + "\"uncorrelatedLogs\":\(uncorrelatedLogs),\"elapsedSeconds\":\(elapsedSeconds),"
-                + "\"ingestSeconds\":\(ingestSeconds),\"summarizeSeconds\":\(summarizeSeconds)}")
+                + "\"ingestSeconds\":\(ingestSeconds),\"summarizeSeconds\":\(summarizeSeconds),"
+                + "\"decoderWaitSeconds\":\(decoderWaitSeconds),\"writerWaitSeconds\":\(writerWaitSeconds)}")
         return writer.text
     }
 }

@@ -7,6 +7,9 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private var items: [Element] = []
     private var closed = false
     private let capacity: Int
+    /// Nanoseconds producers and consumers spent waiting, for the benchmark's phase breakdown.
+    private(set) var pushWaitNanos: UInt64 = 0
+    private(set) var popWaitNanos: UInt64 = 0
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -17,7 +20,11 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func push(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count >= capacity && !closed { condition.wait() }
+        if items.count >= capacity && !closed {
+            let start = DispatchTime.now().uptimeNanoseconds
+            while items.count >= capacity && !closed { condition.wait() }
+            pushWaitNanos += DispatchTime.now().uptimeNanoseconds - start
+        }
         guard !closed else { return false }
         items.append(element)
         condition.broadcast()
@@ -28,7 +35,11 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while items.isEmpty && !closed { condition.wait() }
+        if items.isEmpty && !closed {
+            let start = DispatchTime.now().uptimeNanoseconds
+            while items.isEmpty && !closed { condition.wait() }
+            popWaitNanos += DispatchTime.now().uptimeNanoseconds - start
+        }
         guard !items.isEmpty else { return nil }
         let element = items.removeFirst()
         condition.broadcast()
