@@ -21,6 +21,7 @@ package struct BatchRunner {
     package func run() throws -> BatchSummary {
         let clock = ContinuousClock()
         let started = clock.now
+        let cpuStarted = ThreadCPUTime.now()
         let files = try InputDiscovery.expand(configuration.inputs)
         let store = try IncidentStore(path: configuration.databasePath)
         let runID = try store.beginRun(
@@ -71,11 +72,15 @@ package struct BatchRunner {
         progress.finish()
         let ingested = clock.now
         summary.ingestSeconds = (ingested - started).seconds
+        let cpuIngested = ThreadCPUTime.now()
+        summary.decoderCPUSeconds = cpuIngested - cpuStarted
+        summary.writerCPUSeconds = writer.writerCPUSeconds
         summary.decoderWaitSeconds = Double(writer.queue.pushWaitNanos) / 1e9
         summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
 
         try TraceFinalizer.finalizeDirtyTraces(in: store)
         summary.summarizeSeconds = (clock.now - ingested).seconds
+        summary.summarizeCPUSeconds = ThreadCPUTime.now() - cpuIngested
 
         let counts = sink.counts
         summary.spans = counts.spans

@@ -19,6 +19,10 @@ package struct BatchSummary: Sendable {
     package var ingestSeconds = 0.0
     /// Time the decoding thread waited for the writer (the writer was the bottleneck) and the reverse.
     package var decoderWaitSeconds = 0.0
+    /// CPU seconds of the decoding thread, the writer thread and the summary pass.
+    package var decoderCPUSeconds = 0.0
+    package var writerCPUSeconds = 0.0
+    package var summarizeCPUSeconds = 0.0
     package var writerWaitSeconds = 0.0
     /// Building the timeline summaries of the traces the run touched.
     package var summarizeSeconds = 0.0
@@ -53,7 +57,9 @@ package struct BatchSummary: Sendable {
                 + "\"incidents\":\(incidents),\"unsampledTraces\":\(unsampledTraces),"
                 + "\"uncorrelatedLogs\":\(uncorrelatedLogs),\"elapsedSeconds\":\(elapsedSeconds),"
                 + "\"ingestSeconds\":\(ingestSeconds),\"summarizeSeconds\":\(summarizeSeconds),"
-                + "\"decoderWaitSeconds\":\(decoderWaitSeconds),\"writerWaitSeconds\":\(writerWaitSeconds)}")
+                + "\"decoderWaitSeconds\":\(decoderWaitSeconds),\"writerWaitSeconds\":\(writerWaitSeconds),"
+                + "\"decoderCPUSeconds\":\(decoderCPUSeconds),\"writerCPUSeconds\":\(writerCPUSeconds),"
+                + "\"summarizeCPUSeconds\":\(summarizeCPUSeconds)}")
         return writer.text
     }
 }

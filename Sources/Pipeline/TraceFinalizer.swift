@@ -17,7 +17,7 @@ package enum TraceFinalizer {
             if keys.isEmpty { return total }
             var summaries: [(traceKey: Int64, summary: TraceSummary)] = []
             summaries.reserveCapacity(keys.count)
-            for trace in try store.records(traceKeys: keys) {
+            for trace in try store.records(traceKeys: keys, errorLogAttributesOnly: true) {
                 let timeline = TraceAssembler.assemble(traceID: trace.traceID, spans: trace.spans, logs: trace.logs)
                 summaries.append((trace.traceKey, timeline.summary))
             }

@@ -11,6 +11,8 @@ final class WriterThread: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var failure: (any Error)?
+    /// CPU seconds the writer thread used.
+    private(set) var cpuSeconds = 0.0
 
     init(store: IncidentStore, capacity: Int) {
         self.store = store
@@ -19,6 +21,7 @@ final class WriterThread: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            let cpuStart = ThreadCPUTime.now()
             let writer = store.makeWriter()
             while let job = queue.pop() {
                 if self.error != nil { continue }  // drain without writing after a failure
@@ -28,6 +31,7 @@ final class WriterThread: @unchecked Sendable {
                     lock.withLock { failure = error }
                 }
             }
+            lock.withLock { cpuSeconds = ThreadCPUTime.now() - cpuStart }
             done.signal()
         }
         thread.name = "tracejoin-writer"
@@ -37,6 +41,8 @@ final class WriterThread: @unchecked Sendable {
 
     /// The first write error, if any; the producer checks it to stop early.
     var error: (any Error)? { lock.withLock { failure } }
+
+    var writerCPUSeconds: Double { lock.withLock { cpuSeconds } }
 
     /// Closes the queue and waits until everything queued has been written.
     func finish() throws {

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import GRDBSQLite
 package import TraceJoinCore
 
 /// Everything stored for one trace, as the summary pass needs it.
@@ -17,7 +19,11 @@ package struct StoredTrace: Sendable {
 extension IncidentStore {
     /// The spans (with events, links, resources) and logs of each of `traceKeys`, in key order.
     /// Keys that no longer exist (merged away) are skipped.
-    package func records(traceKeys: [Int64]) throws -> [StoredTrace] {
+    ///
+    /// With `errorLogAttributesOnly`, logs below error severity come without their attributes: the
+    /// summary pass needs attributes only where a failure may be explained, and decoding every log's
+    /// attribute JSON was most of its cost.
+    package func records(traceKeys: [Int64], errorLogAttributesOnly: Bool = false) throws -> [StoredTrace] {
         let keys = traceKeys.sorted()
         guard let low = keys.first, let high = keys.last else { return [] }
         let wanted = Set(keys)
@@ -82,20 +88,58 @@ extension IncidentStore {
                 traces[key]?.spans.append(span)
             }
 
-            let logRows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT trace_key, \(Self.logColumns) FROM logs WHERE trace_key BETWEEN ? AND ?
-                    ORDER BY trace_key, time_ns, source_id, byte_offset, ordinal
-                    """,
-                arguments: [low, high])
-            while let row = try logRows.next() {
-                let key: Int64 = row[0]
-                guard let traceID = traces[key]?.traceID else { continue }
-                let reference: TraceReference = lower64Only.contains(key) ? .lower64(traceID.low) : .full(traceID)
-                traces[key]?.logs.append(try Self.log(row, trace: reference, db: db, paths: &paths, offset: 1))
+            try Self.readLogs(
+                db, from: low, through: high, errorLogAttributesOnly: errorLogAttributesOnly, paths: &paths
+            ) { key, log in
+                guard let traceID = traces[key]?.traceID else { return }
+                log.trace = lower64Only.contains(key) ? .lower64(traceID.low) : .full(traceID)
+                traces[key]?.logs.append(log)
             }
             return keys.compactMap { traces[$0] }
+        }
+    }
+
+    /// The logs of a key range in index order (within a trace, the order they were stored in; the
+    /// assembler orders by time), read through the SQLite C API since logs are most of the rows.
+    private static func readLogs(
+        _ db: Database, from low: Int64, through high: Int64, errorLogAttributesOnly: Bool, paths: inout SourcePaths,
+        _ body: (Int64, inout LogRecord) -> Void
+    ) throws {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT trace_key, \(errorLogAttributesOnly ? errorOnlyLogColumns : logColumns)
+                FROM logs WHERE trace_key BETWEEN ? AND ?
+                ORDER BY trace_key
+                """)
+        let handle = statement.sqliteStatement
+        sqlite3_bind_int64(handle, 1, low)
+        sqlite3_bind_int64(handle, 2, high)
+        defer { sqlite3_reset(handle) }
+        func text(_ column: Int32) -> String? {
+            guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+            let count = Int(sqlite3_column_bytes(handle, column))
+            return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+        }
+        func integer(_ column: Int32) -> Int64? {
+            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+        }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw StoreError(path: "", message: "reading logs failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            }
+            // Columns: trace_key, then `logColumns` in order.
+            var log = LogRecord(
+                time: integer(2), severity: LogSeverity(rawValue: Int(sqlite3_column_int64(handle, 3))) ?? .unspecified,
+                severityText: text(4) ?? "", message: text(5) ?? "", service: text(6) ?? "",
+                serviceFromFileName: sqlite3_column_int64(handle, 7) != 0, trace: nil,
+                spanID: integer(1).map { SpanID(UInt64(bitPattern: $0)) },
+                sampled: integer(8).map { $0 != 0 }, attributes: AttributeJSON.decode(text(9)),
+                origin: try paths.location(
+                    db, sourceID: sqlite3_column_int64(handle, 10), line: Int(sqlite3_column_int64(handle, 11)),
+                    byteOffset: sqlite3_column_int64(handle, 12), ordinal: Int(sqlite3_column_int64(handle, 13))))
+            body(sqlite3_column_int64(handle, 0), &log)
         }
     }
 
@@ -119,6 +163,13 @@ extension IncidentStore {
         }
         return events
     }
+}
+
+extension IncidentStore {
+    /// `logColumns` with the attributes of logs below error severity left out (NULL).
+    static let errorOnlyLogColumns = logColumns.replacingOccurrences(
+        of: "sampled, attributes,",
+        with: "sampled, CASE WHEN severity >= \(LogSeverity.error.rawValue) THEN attributes END,")
 }
 
 /// A span as its events name it, within a chunk of traces.

@@ -1,0 +1,11 @@
+import Foundation
+
+/// CPU time the calling thread has used, in seconds: phase costs that stay meaningful when other
+/// processes compete for the cores (wall-clock time does not).
+enum ThreadCPUTime {
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
