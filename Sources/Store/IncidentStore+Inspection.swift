@@ -27,7 +27,9 @@ extension IncidentStore {
     package func debugRows(_ table: String) throws -> [String] {
         guard Self.tableNames.contains(table) else { return [] }
         return try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid").map(\.description)
+            // `logs` has no rowid: its key is where each record came from.
+            let order = table == "logs" ? "source_id, byte_offset, ordinal" : "rowid"
+            return try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)").map(\.description)
         }
     }
 

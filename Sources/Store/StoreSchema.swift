@@ -106,10 +106,10 @@ enum StoreSchema {
             source_id INTEGER NOT NULL,
             line INTEGER NOT NULL,
             byte_offset INTEGER NOT NULL,
-            ordinal INTEGER NOT NULL
-        )
+            ordinal INTEGER NOT NULL,
+            PRIMARY KEY (source_id, byte_offset, ordinal)
+        ) WITHOUT ROWID
         """,
-        "CREATE UNIQUE INDEX logs_by_origin ON logs(source_id, byte_offset, ordinal)",
         "CREATE INDEX logs_by_trace ON logs(trace_key) WHERE trace_key IS NOT NULL",
         "CREATE INDEX logs_uncorrelated ON logs(service, time_ns) WHERE trace_key IS NULL",
         "CREATE INDEX logs_uncorrelated_by_time ON logs(time_ns) WHERE trace_key IS NULL",

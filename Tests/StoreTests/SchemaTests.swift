@@ -13,7 +13,7 @@ import TraceJoinTesting
         for table in IncidentStore.tableNames { #expect(objects.contains(table), "missing table \(table)") }
         for index in [
             "traces_by_id", "traces_by_status", "traces_dirty", "spans_by_trace", "span_events_by_trace",
-            "logs_by_origin", "logs_by_trace", "logs_uncorrelated", "logs_uncorrelated_by_time",
+            "logs_by_trace", "logs_uncorrelated", "logs_uncorrelated_by_time",
             "sources_by_fingerprint", "rejects_by_origin",
         ] {
             #expect(objects.contains(index), "missing index \(index)")
