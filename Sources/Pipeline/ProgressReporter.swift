@@ -36,12 +36,14 @@ package final class ProgressReporter: @unchecked Sendable {
             ByteCount.text(totalBytes), fraction * 100, rate, eta.isNaN ? "--" : "\(Int(eta))s", name)
         FileHandle.standardError.write(Data(line.utf8))
         drewSomething = true
+        Console.progressLine.isDrawn = true
     }
 
     /// Clears the progress line before the summary is printed.
     package func finish() {
         guard enabled, drewSomething else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Console.progressLine.isDrawn = false
     }
 }
 
