@@ -79,7 +79,18 @@ if ! /usr/bin/time -v "$BIN" batch --quiet --db "$DB" ${EXTRA_ARGS:-} "$CORPUS" 
 fi
 run_end=$(date +%s.%N)
 
-python3 - "$STATS" "$cat_start" "$cat_end" "$TMP/time.txt" "$DB" "${EXTRA_ARGS:-}" "$run_start" "$run_end" <<'PY'
+# How long `show` takes on the full database: the first incident, timed over 20 runs.
+trace_id=$("$BIN" incidents --db "$DB" --limit 1 --format json | python3 -c 'import json,sys; a=json.load(sys.stdin); print(a[0]["traceId"] if a else "")')
+show_ms=""
+if [[ -n "$trace_id" ]]; then
+    show_start=$(date +%s.%N)
+    for _ in $(seq 20); do "$BIN" show --db "$DB" --format json "$trace_id" >/dev/null; done
+    show_end=$(date +%s.%N)
+    show_ms=$(python3 -c "print('%.1f' % ((float('$show_end') - float('$show_start')) * 1000 / 20))")
+fi
+phases=$(sqlite3 "$DB" "SELECT stats FROM runs ORDER BY run_id DESC LIMIT 1" 2>/dev/null || true)
+
+python3 - "$STATS" "$cat_start" "$cat_end" "$TMP/time.txt" "$DB" "${EXTRA_ARGS:-}" "$run_start" "$run_end" "$show_ms" "$phases" <<'PY'
 import json, os, re, sys
 stats = json.load(open(sys.argv[1]))
 cat_secs = float(sys.argv[3]) - float(sys.argv[2])
@@ -107,6 +118,16 @@ print("peak RSS:    %.1f MiB" % rss_mib)
 print("database:    %.1f MiB" % (db_size / mib))
 print("cat/zcat:    %.2f s, %.0f MiB/s decompressed (tracejoin takes %.1fx as long)" % (
     cat_secs, stats["decompressedBytes"] / mib / cat_secs, elapsed / cat_secs))
+if sys.argv[9]:
+    print("show:        %s ms per `show --format json` of one incident (process start included)" % sys.argv[9])
+if sys.argv[10]:
+    try:
+        p = json.loads(sys.argv[10])
+        print("phases:      ingest %.1f s, summaries %.1f s; CPU s: decoder %.1f, writer %.1f, summaries %.1f" % (
+            p["ingestSeconds"], p["summarizeSeconds"], p["decoderCPUSeconds"], p["writerCPUSeconds"],
+            p["summarizeCPUSeconds"]))
+    except (ValueError, KeyError):
+        pass
 PY
 
 [[ -n "${KEEP_DB:-}" ]] && echo "database kept: $DB"
