@@ -92,6 +92,7 @@ package struct BatchRunner {
         summary.incidents = storeCounts.incidents
         summary.unsampledTraces = storeCounts.unsampled
         summary.uncorrelatedLogs = storeCounts.uncorrelatedLogs
+        summary.scrubHits = configuration.scrubber.hitCountsByRule
         summary.elapsedSeconds = (clock.now - started).seconds
         try store.finishRun(runID, statsJSON: summary.json)
         return summary

@@ -29,6 +29,9 @@ package struct BatchSummary: Sendable {
     /// Problems with whole files (unreadable, truncated gzip), already printed as they happened.
     package var fileErrors: [Diagnostic] = []
 
+    /// What the scrubbing rules changed, by rule and service (counts only).
+    package var scrubHits: [ScrubHitCount] = []
+
     package init() {}
 
     package var events: Int { spans + logs }
@@ -59,7 +62,16 @@ package struct BatchSummary: Sendable {
                 + "\"ingestSeconds\":\(ingestSeconds),\"summarizeSeconds\":\(summarizeSeconds),"
                 + "\"decoderWaitSeconds\":\(decoderWaitSeconds),\"writerWaitSeconds\":\(writerWaitSeconds),"
                 + "\"decoderCPUSeconds\":\(decoderCPUSeconds),\"writerCPUSeconds\":\(writerCPUSeconds),"
-                + "\"summarizeCPUSeconds\":\(summarizeCPUSeconds)}")
+                + "\"summarizeCPUSeconds\":\(summarizeCPUSeconds),\"scrubHits\":[")
+        for (index, hit) in scrubHits.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{\"rule\":")
+            writer.string(hit.rule)
+            writer.raw(",\"service\":")
+            writer.string(hit.service)
+            writer.raw(",\"count\":\(hit.count)}")
+        }
+        writer.raw("]}")
         return writer.text
     }
 }

@@ -8,6 +8,8 @@ package protocol RecordScrubber: Sendable {
     func scrub(_ record: Record) -> Record?
     /// A stable digest of the rules in force, recorded with every ingest run.
     var digest: String { get }
+    /// What the scrubber changed so far, by rule and service: counts, never values.
+    var hitCountsByRule: [ScrubHitCount] { get }
 }
 
 /// Changes nothing: what runs when no scrubbing rules are configured.
@@ -15,4 +17,22 @@ package struct PassThroughScrubber: RecordScrubber {
     package init() {}
     package func scrub(_ record: Record) -> Record? { record }
     package var digest: String { "none" }
+}
+
+/// How often one rule changed data of one service: a count, never a value (for `report pii`).
+package struct ScrubHitCount: Sendable, Equatable {
+    package var rule: String
+    package var service: String
+    package var count: Int
+
+    package init(rule: String, service: String, count: Int) {
+        self.rule = rule
+        self.service = service
+        self.count = count
+    }
+}
+
+extension RecordScrubber {
+    /// What the scrubber changed so far, by rule and service; empty for scrubbers that do not count.
+    package var hitCountsByRule: [ScrubHitCount] { [] }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TraceJoinCore
 import TraceJoinTesting
 
 /// The whole-pipeline privacy check of issue #4: after `batch` on the bundled night, which plants
@@ -43,6 +44,23 @@ import TraceJoinTesting
         #expect(leaked.isEmpty, "\(leaked.count) planted values were stored (values not printed)")
         let lost = survivors.filter { bytes.range(of: Data($0.utf8)) == nil }
         #expect(lost.isEmpty, "\(lost.count) values that must survive were changed: \(lost.prefix(5))")
+    }
+
+    @Test("report pii counts what was removed per rule and service, and prints no value")
+    func reportCountsWithoutValues() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let db = folder.file("night.db")
+        _ = try CommandRunner.run(["batch", "--quiet", "--db", db, FixturePaths.fixture("night")])
+        let text = try CommandRunner.run(["report", "pii", "--db", db])
+        #expect(text.status == 0)
+        #expect(text.standardOutput.contains("pii.email"))
+        let planted = Self.lines("expected/planted-pii.txt")
+        #expect(!planted.contains { text.standardOutput.contains($0) })
+        let json = try CommandRunner.run(["report", "pii", "--db", db, "--format", "json"])
+        let rows = try #require(try JSONParser.parse(json.standardOutput).array)
+        let emails = rows.filter { $0["rule"]?.string == "pii.email" }
+        #expect(emails.contains { $0["service"]?.string == "user-service" && ($0["count"]?.int64 ?? 0) > 0 })
     }
 
     @Test("without the rules the same check finds the planted data, so it can fail")
