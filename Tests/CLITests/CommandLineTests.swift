@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TraceJoinCore
 import TraceJoinTesting
 
 /// Runs the built binary as a user would, checking output and exit statuses the README documents.
@@ -57,5 +58,39 @@ import TraceJoinTesting
         #expect(strict.status == 65)
         let rejects = try CommandRunner.run(["rejects", "--db", folder.file("a.db")])
         #expect(rejects.standardOutput.contains("svc.log:2"))
+    }
+}
+
+/// Damaged input never loses good input: a gzip file cut short keeps every line before the cut.
+@Suite struct DamagedInputTests {
+    @Test("a truncated gzip file keeps what was readable and names the file in a warning")
+    func truncatedGzip() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var text = ""
+        for index in 0..<2000 {
+            text += #"{"level":"info","time":1795428000000,"msg":"request \#(index) served","trace_id":"#
+                + #""0af7651916cd43dd8448eb211c80319c","span_id":"b7ad6b7169203331"}"# + "\n"
+        }
+        let plain = folder.file("svc.log")
+        try text.write(toFile: plain, atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", plain]
+        try gzip.run()
+        gzip.waitUntilExit()
+        var compressed = try #require(FileManager.default.contents(atPath: plain + ".gz"))
+        compressed = compressed.prefix(compressed.count * 2 / 3)
+        let damaged = folder.file("svc.log.1.gz")
+        try compressed.write(to: URL(fileURLWithPath: damaged))
+
+        let db = folder.file("d.db")
+        let result = try CommandRunner.run(["batch", "--db", db, damaged])
+        #expect(result.status == 0)
+        #expect(result.standardError.contains("svc.log.1.gz"))
+        #expect(result.standardError.contains("truncated"))
+        let show = try CommandRunner.run(["show", "--db", db, "--format", "json", "0af7651916cd43dd8448eb211c80319c"])
+        let logCount = try JSONParser.parse(show.standardOutput)["logCount"]?.int64 ?? 0
+        #expect(logCount > 500 && logCount < 2000, "the lines before the cut are kept (\(logCount))")
     }
 }
