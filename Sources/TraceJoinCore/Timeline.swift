@@ -102,3 +102,16 @@ package struct TraceTimeline: Sendable {
         self.entries = entries
     }
 }
+
+/// The few fields of a log record that the summary of a trace without spans needs.
+package struct LogOutline: Sendable, Equatable {
+    package var time: Int64?
+    package var severity: LogSeverity
+    package var service: String
+
+    package init(time: Int64?, severity: LogSeverity, service: String) {
+        self.time = time
+        self.severity = severity
+        self.service = service
+    }
+}

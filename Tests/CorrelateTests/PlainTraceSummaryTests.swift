@@ -1,0 +1,53 @@
+import Correlate
+import Testing
+import TraceJoinCore
+
+@Suite struct PlainTraceSummaryTests {
+    static let trace = TraceID(high: 1, low: 2)
+
+    static func log(_ time: Int64?, _ service: String, _ severity: LogSeverity = .info, index: Int) -> LogRecord {
+        LogRecord(
+            time: time, severity: severity, message: "m\(index)", service: service, trace: .full(trace),
+            origin: InputLocation(source: "t.log", line: index + 1))
+    }
+
+    @Test("the quick summary of a logs-only trace equals the full assembly's", arguments: 0..<200)
+    func equalsFullAssembly(_ seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed))
+        let services = ["a", "b", "", "payment-service-with-a-long-name"]
+        let count = Int.random(in: 1...12, using: &generator)
+        let logs = (0..<count).map { index in
+            Self.log(
+                Int64.random(in: 0...5, using: &generator) * 1000, services.randomElement(using: &generator)!,
+                [.debug, .info, .warn].randomElement(using: &generator)!, index: index)
+        }
+        let outlines = logs.map { LogOutline(time: $0.time, severity: $0.severity, service: $0.service) }
+        let quick = TraceAssembler.plainSummary(traceID: Self.trace, logs: outlines)
+        let full = TraceAssembler.assemble(traceID: Self.trace, spans: [], logs: logs).summary
+        #expect(quick == full)
+    }
+
+    @Test("traces with an error log or an untimed log take the full path")
+    func declines() {
+        let error = [Self.log(1, "a", index: 0), Self.log(2, "a", .error, index: 1)]
+        let untimed = [Self.log(1, "a", index: 0), Self.log(nil, "a", index: 1)]
+        for logs in [error, untimed] {
+            let outlines = logs.map { LogOutline(time: $0.time, severity: $0.severity, service: $0.service) }
+            #expect(TraceAssembler.plainSummary(traceID: Self.trace, logs: outlines) == nil)
+        }
+        #expect(TraceAssembler.plainSummary(traceID: Self.trace, logs: []) == nil)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
