@@ -70,7 +70,7 @@ package struct BatchRunner {
         try writer.finish()
         progress.finish()
 
-        try TraceFinalizer.finalizeDirtyTraces(in: store)
+        try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier)
 
         let counts = sink.counts
         summary.spans = counts.spans
