@@ -25,7 +25,7 @@ package struct TimelineTextFormatter {
         lines.append("  \(UnixTime.rfc3339(summary.start)) → \(UnixTime.rfc3339(summary.end))")
         lines.append("  services: \(summary.services.joined(separator: ", "))")
         if let classification {
-            lines.append("  class: " + paint(classification.explanation, .red))
+            lines.append("  class: " + paint(clip(classification.explanation, width - 9), .red))
         } else if let errorClass = summary.errorClass {
             lines.append("  class: \(errorClass)")
         }
