@@ -56,23 +56,23 @@ import TraceJoinTesting
 
     static let cases: [Case] = [
         Case(
-            fault: "classify-unknown-class", position: "3:10", message: "unknown class `timeuot`",
+            fault: "unknown-class", position: "3:10", message: "unknown class `timeuot`",
             hint: "did you mean `timeout`?"),
         Case(
-            fault: "classify-unknown-key", position: "4:3", message: "unknown key `priorty` in a classification rule",
+            fault: "unknown-key", position: "4:3", message: "unknown key `priorty` in a classification rule",
             hint: "did you mean `priority`?"),
         Case(
-            fault: "classify-bad-grpc-code", position: "5:27", message: "unknown gRPC status `DEADLINE_EXCEDED`",
+            fault: "bad-grpc-code", position: "5:27", message: "unknown gRPC status `DEADLINE_EXCEDED`",
             hint: "did you mean `DEADLINE_EXCEEDED`?"),
         Case(
-            fault: "classify-failing-example", position: "7:7",
+            fault: "failing-example", position: "7:7",
             message: "example 2 fails: rule `bad.classify-example` did not match it"),
-        Case(fault: "classify-no-condition", position: "2:3", message: "rule `bad.no-condition` needs a `match` or a `when`"),
+        Case(fault: "no-condition", position: "2:3", message: "rule `bad.no-condition` needs a `match` or a `when`"),
     ]
 
     @Test("each bad classification rule file gives one error at the file:line:col of its fault", arguments: cases)
     func pointsAtTheFault(_ fault: Case) throws {
-        let path = FixturePaths.fixture("rules/bad/\(fault.fault).yaml")
+        let path = FixturePaths.fixture("rules/bad-classify/\(fault.fault).yaml")
         let diagnostics = RuleCheck.diagnostics(forFolder: path)
         let diagnostic = try #require(diagnostics.first)
         #expect(diagnostics.count == 1, "\(diagnostics)")
@@ -82,9 +82,16 @@ import TraceJoinTesting
         #expect(!diagnostic.description.contains("secret-host"))
     }
 
+    @Test("rules check on the bad classification fixtures reports one error per file")
+    func checkFolder() {
+        let diagnostics = RuleCheck.diagnostics(forFolder: FixturePaths.fixture("rules/bad-classify"))
+        #expect(diagnostics.count == Self.cases.count)
+        #expect(diagnostics.allSatisfy { $0.severity == .error })
+    }
+
     @Test("a bad classification rule stops loading with every diagnostic")
     func badRuleStopsLoading() throws {
-        let path = FixturePaths.fixture("rules/bad/classify-unknown-class.yaml")
+        let path = FixturePaths.fixture("rules/bad-classify/unknown-class.yaml")
         #expect(throws: RuleSetError.self) { try Classifier.load(ruleFolders: [path]) }
     }
 
