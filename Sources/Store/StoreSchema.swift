@@ -30,6 +30,8 @@ enum StoreSchema {
         "ALTER TABLE traces ADD COLUMN class_entry TEXT",
         "ALTER TABLE traces ADD COLUMN fingerprint TEXT",
         "CREATE INDEX traces_by_fingerprint ON traces(fingerprint) WHERE fingerprint IS NOT NULL",
+        // Incidents summarised before v2 have no fingerprint: the next summary pass classifies them.
+        "UPDATE traces SET dirty = 1 WHERE status = 'error'",
     ]
 
     private static let v1: [String] = [
