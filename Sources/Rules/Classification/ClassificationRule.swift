@@ -37,8 +37,8 @@ package struct ClassificationRule: Sendable {
     }
 
     /// Whether the entry satisfies every condition of the rule.
-    func matches(_ entry: TimelineEntry, scratch: MatchScratch) -> Bool {
-        for condition in conditions where !condition.holds(for: entry, scratch: scratch) { return false }
+    func matches(_ entry: PreparedEntry, scratch: MatchScratch) -> Bool {
+        for condition in conditions where !condition.holds(for: entry.entry, scratch: scratch) { return false }
         if let text, !text.holds(for: entry, scratch: scratch) { return false }
         return true
     }
@@ -63,9 +63,16 @@ package struct TextCondition: Sendable {
     /// Field names (`EntryField`); empty means the entry's usual texts (`EntryField.defaultTextFields`).
     package var fields: [String]
 
-    func holds(for entry: TimelineEntry, scratch: MatchScratch) -> Bool {
-        for field in fields.isEmpty ? EntryField.defaultTextFields : fields {
-            guard var value = EntryField.value(field, in: entry), !value.isEmpty else { continue }
+    func holds(for prepared: PreparedEntry, scratch: MatchScratch) -> Bool {
+        if fields.isEmpty {
+            // The usual texts, gathered once per entry.
+            return prepared.defaultText.withUnsafeBufferPointer { bytes in
+                if let prefilter, !prefilter.firstMatch(in: bytes, scratch: scratch) { return false }
+                return pattern.firstMatch(in: bytes, scratch: scratch)
+            }
+        }
+        for field in fields {
+            guard var value = EntryField.value(field, in: prepared.entry), !value.isEmpty else { continue }
             let hit = value.withUTF8 { bytes in
                 if let prefilter, !prefilter.firstMatch(in: bytes, scratch: scratch) { return false }
                 return pattern.firstMatch(in: bytes, scratch: scratch)
@@ -131,5 +138,23 @@ package struct ClassificationExample: Sendable {
         self.entry = entry
         self.errorClass = errorClass
         self.location = location
+    }
+}
+
+/// An entry with the texts rules search gathered once, so each rule does not look them up again.
+struct PreparedEntry {
+    var entry: TimelineEntry
+    /// `EntryField.defaultTextFields` that the entry has, joined by newlines, as UTF-8.
+    var defaultText: [UInt8]
+
+    init(_ entry: TimelineEntry) {
+        self.entry = entry
+        var text: [UInt8] = []
+        for field in EntryField.defaultTextFields {
+            guard let value = EntryField.value(field, in: entry), !value.isEmpty else { continue }
+            if !text.isEmpty { text.append(0x0A) }
+            text += value.utf8
+        }
+        defaultText = text
     }
 }

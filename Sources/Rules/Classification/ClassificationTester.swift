@@ -15,7 +15,7 @@ package enum ClassificationTester {
             for (index, example) in rule.examples.enumerated() {
                 report.examplesRun += 1
                 let own = example.errorClass == rule.errorClass
-                if rule.matches(example.entry, scratch: scratch) != own {
+                if rule.matches(PreparedEntry(example.entry), scratch: scratch) != own {
                     let what =
                         own
                         ? "rule `\(rule.id)` did not match it"

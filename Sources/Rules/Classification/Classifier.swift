@@ -37,7 +37,8 @@ package struct Classifier: Sendable {
     /// The first rule (by priority) that matches the entry.
     package func rule(for entry: TimelineEntry) -> ClassificationRule? {
         let scratch = MatchScratch()
-        return rules.first { $0.matches(entry, scratch: scratch) }
+        let prepared = PreparedEntry(entry)
+        return rules.first { $0.matches(prepared, scratch: scratch) }
     }
 
     /// The classification of an error trace, or nil when the trace did not fail.
@@ -59,22 +60,24 @@ package struct Classifier: Sendable {
         }
         var best: (rule: ClassificationRule, index: Int, rank: Int)?
         for index in group {
-            guard let (rule, rank) = firstMatch(entries[index], scratch: scratch) else { continue }
-            if best == nil || rank < best!.rank { best = (rule, index, rank) }
+            guard let (rule, rank) = firstMatch(entries[index], below: best?.rank ?? rules.count, scratch: scratch)
+            else { continue }
+            best = (rule, index, rank)
         }
         var fromElsewhere = false
         if best.map({ $0.rule.priority < Self.specificPriority }) ?? true {
+            // Only specific rules count here, so stop at the first generic one.
+            let specific = rules.firstIndex { $0.priority < Self.specificPriority } ?? rules.count
             let others = entries.indices
                 .filter { entries[$0].isError && !group.contains($0) }
                 .sorted { (entries[$1].depth, $0) < (entries[$0].depth, $1) }
+            var limit = specific
             for index in others {
-                guard let (rule, rank) = firstMatch(entries[index], scratch: scratch),
-                    rule.priority >= Self.specificPriority
-                else { continue }
-                if !fromElsewhere || rank < best!.rank {
-                    best = (rule, index, rank)
-                    fromElsewhere = true
-                }
+                guard let (rule, rank) = firstMatch(entries[index], below: limit, scratch: scratch) else { continue }
+                best = (rule, index, rank)
+                fromElsewhere = true
+                limit = rank
+                if rank == 0 { break }
             }
         }
 
@@ -95,9 +98,13 @@ package struct Classifier: Sendable {
             fingerprint: fingerprint)
     }
 
-    /// The first matching rule and its rank (position in priority order).
-    private func firstMatch(_ entry: TimelineEntry, scratch: MatchScratch) -> (ClassificationRule, Int)? {
-        for (rank, rule) in rules.enumerated() where rule.matches(entry, scratch: scratch) { return (rule, rank) }
+    /// The first matching rule ranked before `limit` (its position in priority order), and that rank.
+    private func firstMatch(_ entry: TimelineEntry, below limit: Int, scratch: MatchScratch)
+        -> (ClassificationRule, Int)?
+    {
+        guard limit > 0 else { return nil }
+        let prepared = PreparedEntry(entry)
+        for rank in 0..<limit where rules[rank].matches(prepared, scratch: scratch) { return (rules[rank], rank) }
         return nil
     }
 
