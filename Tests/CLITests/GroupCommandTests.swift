@@ -27,7 +27,9 @@ import TraceJoinTesting
         #expect(problems.reduce(0) { $0 + Int($1["count"]?.int64 ?? 0) } == 20)
         let top = try #require(problems.first)
         #expect(top["count"]?.int64 == 2)
-        for key in ["fingerprint", "errorClass", "firstSeen", "lastSeen", "services", "exampleTraceId", "rule", "rootCause"] {
+        for key in [
+            "fingerprint", "errorClass", "firstSeen", "lastSeen", "services", "exampleTraceId", "rule", "rootCause",
+        ] {
             #expect(top[key] != nil, "missing \(key)")
         }
     }
@@ -37,7 +39,9 @@ import TraceJoinTesting
         let db = try Self.database.get()
         let result = try CommandRunner.run(["incidents", "--db", db, "--group", "--class", "connection"])
         #expect(result.status == 0)
-        #expect(result.standardOutput.contains("b7d7adfae85d4a78333dbbe4895be857") || result.standardOutput.contains("ec2c00e2d668235441dbee4eeff69751"))
+        #expect(
+            result.standardOutput.contains("b7d7adfae85d4a78333dbbe4895be857")
+                || result.standardOutput.contains("ec2c00e2d668235441dbee4eeff69751"))
         #expect(!result.standardOutput.contains("timeout"))
     }
 

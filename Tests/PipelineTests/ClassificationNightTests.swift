@@ -50,7 +50,9 @@ import TraceJoinTesting
     func classFilter() throws {
         let store = try Self.store.get()
         let timeouts = try store.incidents(IncidentFilter(errorClass: "timeout")).map(\.traceID.hex)
-        let expected = Self.expectedTraces.filter { $0["errorClass"]?.string == "timeout" }.compactMap { $0["traceId"]?.string }
+        let expected = Self.expectedTraces.filter { $0["errorClass"]?.string == "timeout" }.compactMap {
+            $0["traceId"]?.string
+        }
         #expect(Set(timeouts) == Set(expected))
         #expect(!timeouts.isEmpty)
     }
@@ -84,7 +86,8 @@ import TraceJoinTesting
     func showExplains() throws {
         let store = try Self.store.get()
         let id = try #require(TraceID(hex: "6b039fb1000000007bf8528e91ea1fb1"))
-        let (timeline, classification) = try #require(try TimelineQuery.classifiedTimelines(for: .full(id), in: store).first)
+        let (timeline, classification) = try #require(
+            try TimelineQuery.classifiedTimelines(for: .full(id), in: store).first)
         let text = TimelineTextFormatter().format(timeline, classification: classification)
         #expect(text.contains("class: timeout — rule classify.go-deadline on payment-service "))
         let json = TimelineJSONFormatter.format(timeline, classification: classification)

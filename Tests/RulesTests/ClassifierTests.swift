@@ -49,7 +49,8 @@ import TraceJoinCore
     @Test("a gateway 502 over an upstream ECONNREFUSED log is connection, rooted in the upstream")
     func gatewayOverRefusedUpstream() throws {
         let entries = [
-            Self.span("gateway", "GET /orders", id: 1, depth: 0, time: 0, message: "Bad Gateway", attributes: Self.http(502)),
+            Self.span(
+                "gateway", "GET /orders", id: 1, depth: 0, time: 0, message: "Bad Gateway", attributes: Self.http(502)),
             Self.log("order-service", "connect ECONNREFUSED 10.0.3.0:5432", span: nil, depth: 0, time: 5),
         ]
         let result = try #require(Self.classifier.classify(Self.timeline(entries, root: 0), rootCauseEntryIndex: 0))
@@ -95,7 +96,9 @@ import TraceJoinCore
 
     @Test("nothing matching anywhere is unknown, with no rule")
     func unknown() throws {
-        let entries = [Self.span("payment-service", "reconcile", id: 1, depth: 0, time: 0, message: "reconciliation mismatch")]
+        let entries = [
+            Self.span("payment-service", "reconcile", id: 1, depth: 0, time: 0, message: "reconciliation mismatch")
+        ]
         let result = try #require(Self.classifier.classify(Self.timeline(entries, root: 0), rootCauseEntryIndex: 0))
         #expect(result.errorClass == .unknown)
         #expect(result.ruleID == nil)
@@ -110,11 +113,14 @@ import TraceJoinCore
 
     @Test(
         "gRPC status codes map to their classes",
-        arguments: [(Int64(4), ErrorClass.timeout), (14, .upstream), (16, .auth), (7, .auth), (8, .resourceExhausted),
-            (3, .validation), (5, .notFound), (6, .conflict), (13, .codeDefect), (2, .unknown)])
+        arguments: [
+            (Int64(4), ErrorClass.timeout), (14, .upstream), (16, .auth), (7, .auth), (8, .resourceExhausted),
+            (3, .validation), (5, .notFound), (6, .conflict), (13, .codeDefect), (2, .unknown),
+        ])
     func grpcCodes(_ code: Int64, _ expected: ErrorClass) throws {
         let entries = [
-            Self.span("svc", "Call", id: 1, depth: 0, time: 0, attributes: [Attribute("rpc.grpc.status_code", .int(code))])
+            Self.span(
+                "svc", "Call", id: 1, depth: 0, time: 0, attributes: [Attribute("rpc.grpc.status_code", .int(code))])
         ]
         let result = try #require(Self.classifier.classify(Self.timeline(entries, root: 0), rootCauseEntryIndex: 0))
         #expect(result.errorClass == expected)
@@ -122,7 +128,10 @@ import TraceJoinCore
 
     @Test("the old http.status_code attribute works like the new one")
     func oldHTTPAttribute() throws {
-        let entries = [Self.span("svc", "GET", id: 1, depth: 0, time: 0, attributes: [Attribute("http.status_code", .string("429"))])]
+        let entries = [
+            Self.span(
+                "svc", "GET", id: 1, depth: 0, time: 0, attributes: [Attribute("http.status_code", .string("429"))])
+        ]
         let result = try #require(Self.classifier.classify(Self.timeline(entries, root: 0), rootCauseEntryIndex: 0))
         #expect(result.errorClass == .rateLimit)
     }
@@ -131,7 +140,8 @@ import TraceJoinCore
 
     static func fingerprint(_ service: String, _ message: String) throws -> String {
         let entries = [Self.span(service, "GET /users/:id", id: 1, depth: 0, time: 0, message: message)]
-        return try #require(Self.classifier.classify(Self.timeline(entries, root: 0), rootCauseEntryIndex: 0)).fingerprint
+        return try #require(Self.classifier.classify(Self.timeline(entries, root: 0), rootCauseEntryIndex: 0))
+            .fingerprint
     }
 
     @Test("the same failure with different numbers, IDs, emails and quoted values has one fingerprint")
@@ -141,7 +151,8 @@ import TraceJoinCore
             try Self.fingerprint("users", "connect ECONNREFUSED 10.0.3.7:5432")
                 == Self.fingerprint("users", "connect ECONNREFUSED 10.1.2.3:6543"))
         #expect(
-            try Self.fingerprint("users", "order 3f2a9c1e-0b1d-4c7e-9a55-1d2e3f4a5b6c failed for bob@example.com: 'qty'")
+            try Self.fingerprint(
+                "users", "order 3f2a9c1e-0b1d-4c7e-9a55-1d2e3f4a5b6c failed for bob@example.com: 'qty'")
                 == Self.fingerprint("users", "order 11111111-2222-4333-8444-555555555555 failed for al@x.org: 'sku'"))
         #expect(try Self.fingerprint("users", "User 9 not found").count == 16)
     }
@@ -154,14 +165,16 @@ import TraceJoinCore
         #expect(try Self.fingerprint("users", "User 9 deadlock detected") != base)
     }
 
-    @Test("normalising replaces variable parts with placeholders", arguments: [
-        ("User 14841 not found", "User <n> not found"),
-        ("connect ECONNREFUSED 10.0.3.0:5432", "connect ECONNREFUSED <ip>:<n>"),
-        ("Post \"https://api/v1\": context deadline exceeded", "Post <str>: context deadline exceeded"),
-        ("trace 6b03d16c000000005f96f4d1ed9e1701 at 0x7ffe12", "trace <hex> at <hex>"),
-        ("id 3f2a9c1e-0b1d-4c7e-9a55-1d2e3f4a5b6c for bob@example.com", "id <uuid> for <email>"),
-        ("can't  open\n file", "can't open file"),
-    ])
+    @Test(
+        "normalising replaces variable parts with placeholders",
+        arguments: [
+            ("User 14841 not found", "User <n> not found"),
+            ("connect ECONNREFUSED 10.0.3.0:5432", "connect ECONNREFUSED <ip>:<n>"),
+            ("Post \"https://api/v1\": context deadline exceeded", "Post <str>: context deadline exceeded"),
+            ("trace 6b03d16c000000005f96f4d1ed9e1701 at 0x7ffe12", "trace <hex> at <hex>"),
+            ("id 3f2a9c1e-0b1d-4c7e-9a55-1d2e3f4a5b6c for bob@example.com", "id <uuid> for <email>"),
+            ("can't  open\n file", "can't open file"),
+        ])
     func normalize(_ input: String, _ expected: String) {
         #expect(Fingerprint.normalize(input) == expected)
     }
@@ -181,7 +194,8 @@ import TraceJoinCore
         let classifier = Classifier(rules: rules)
         func fingerprint(_ service: String, _ message: String) throws -> String {
             let entries = [Self.span(service, "charge", id: 1, depth: 0, time: 0, message: message)]
-            return try #require(classifier.classify(Self.timeline(entries, root: 0), rootCauseEntryIndex: 0)).fingerprint
+            return try #require(classifier.classify(Self.timeline(entries, root: 0), rootCauseEntryIndex: 0))
+                .fingerprint
         }
         #expect(try fingerprint("payments", "psp slow") == fingerprint("billing", "psp did not answer in time"))
         #expect(try fingerprint("payments", "psp slow") != Self.fingerprint("payments", "psp slow"))

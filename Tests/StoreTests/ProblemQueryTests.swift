@@ -11,7 +11,11 @@ import TraceJoinCore
         for (index, service) in ["payments", "payments", "users", "users"].enumerated() {
             let trace = TraceID(high: 1, low: UInt64(index + 1))
             try temporary.write(
-                [.span(StoreSamples.span(trace: trace, id: UInt64(index + 1), service: service, start: Int64(index) * 1000))],
+                [
+                    .span(
+                        StoreSamples.span(
+                            trace: trace, id: UInt64(index + 1), service: service, start: Int64(index) * 1000))
+                ],
                 source: source)
             keys.append(try #require(try temporary.store.traceKeys(for: .full(trace)).first))
         }
@@ -21,11 +25,16 @@ import TraceJoinCore
             let isError = index < 3
             let errorClass = index < 2 ? "timeout" : "not_found"
             summaries.append(
-                (key, TraceSummary(
-                    traceID: TraceID(high: 1, low: UInt64(index + 1)), services: [index < 2 ? "payments" : "users", "gateway"],
-                    start: Int64(index) * 1000, end: Int64(index) * 1000 + 500, isError: isError, sampled: true,
-                    spanCount: 1, logCount: 0, eventCount: 0, errorClass: isError ? errorClass : nil,
-                    rootCause: isError ? RootCause(service: "payments", spanID: nil, name: "charge", message: "slow") : nil)))
+                (
+                    key,
+                    TraceSummary(
+                        traceID: TraceID(high: 1, low: UInt64(index + 1)),
+                        services: [index < 2 ? "payments" : "users", "gateway"],
+                        start: Int64(index) * 1000, end: Int64(index) * 1000 + 500, isError: isError, sampled: true,
+                        spanCount: 1, logCount: 0, eventCount: 0, errorClass: isError ? errorClass : nil,
+                        rootCause: isError
+                            ? RootCause(service: "payments", spanID: nil, name: "charge", message: "slow") : nil)
+                ))
             if isError {
                 classifications[key] = TraceClassification(
                     errorClass: errorClass, ruleID: "classify.x", entry: "payments span `charge`",
@@ -62,7 +71,10 @@ import TraceJoinCore
         #expect(top.services == ["gateway", "payments"])
         #expect(top.exampleTraceID == TraceID(high: 1, low: 2))
         #expect(top.ruleID == "classify.x")
-        #expect(try temporary.store.problems(IncidentFilter(errorClass: "not_found")).map(\.fingerprint) == ["bbbbbbbbbbbbbbbb"])
+        #expect(
+            try temporary.store.problems(IncidentFilter(errorClass: "not_found")).map(\.fingerprint) == [
+                "bbbbbbbbbbbbbbbb"
+            ])
         #expect(try temporary.store.problems(IncidentFilter(limit: 1)).count == 1)
     }
 }

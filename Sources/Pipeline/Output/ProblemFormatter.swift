@@ -51,18 +51,23 @@ package enum ProblemFormatter {
     /// root cause; then the services.
     package static func text(_ problems: [ProblemGroup], width: Int = 120) -> String {
         if problems.isEmpty { return "no incidents match" }
-        var lines = ["count  class               fingerprint       first seen                last seen                 example trace"]
+        var lines = [
+            "count  class               fingerprint       first seen                last seen                 example trace"
+        ]
         for problem in problems {
             let count = String(problem.count)
             let errorClass = problem.errorClass ?? "-"
             lines.append(
                 String(repeating: " ", count: max(0, 5 - count.count)) + count + "  "
-                    + errorClass.padding(19) + " " + (problem.fingerprint.isEmpty ? "-" : problem.fingerprint).padding(17)
+                    + errorClass.padding(19) + " "
+                    + (problem.fingerprint.isEmpty ? "-" : problem.fingerprint).padding(17)
                     + " " + String(UnixTime.rfc3339(problem.firstSeen).prefix(23)).padding(25) + " "
-                    + String(UnixTime.rfc3339(problem.lastSeen).prefix(23)).padding(25) + " " + problem.exampleTraceID.hex)
+                    + String(UnixTime.rfc3339(problem.lastSeen).prefix(23)).padding(25) + " "
+                    + problem.exampleTraceID.hex)
             if let rootCause = problem.rootCause {
                 let firstLine = rootCause.message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-                var text = "       \(rootCause.service) `\(rootCause.name)`" + (firstLine.isEmpty ? "" : ": \(firstLine)")
+                var text =
+                    "       \(rootCause.service) `\(rootCause.name)`" + (firstLine.isEmpty ? "" : ": \(firstLine)")
                 if text.count > width { text = String(text.prefix(width - 1)) + "…" }
                 lines.append(text)
             }

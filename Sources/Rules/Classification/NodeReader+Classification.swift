@@ -30,7 +30,9 @@ extension NodeReader {
         let text = fields["match"].flatMap { textCondition($0.value) }
         let conditions = fields["when"].map { self.conditions($0.value) } ?? []
         if fields["match"] == nil && fields["when"] == nil {
-            error(at: node, "rule `\(id)` needs a `match` or a `when`", hint: "for instance `match: {pattern: 'ETIMEDOUT'}`")
+            error(
+                at: node, "rule `\(id)` needs a `match` or a `when`",
+                hint: "for instance `match: {pattern: 'ETIMEDOUT'}`")
         }
         let fingerprint = fields["fingerprint"].flatMap { self.fingerprint($0.value) }
         let examples = fields["examples"].map { classificationExamples($0.value) } ?? []
@@ -125,7 +127,9 @@ extension NodeReader {
         if parts.isEmpty { error(at: node, "`fingerprint` needs at least one part") }
         for part in parts {
             for variable in Fingerprint.variables(in: part) where !Fingerprint.knownVariables.contains(variable) {
-                let hint = Levenshtein.nearest(to: variable, in: Fingerprint.knownVariables).map { "did you mean `\($0)`?" }
+                let hint = Levenshtein.nearest(to: variable, in: Fingerprint.knownVariables).map {
+                    "did you mean `\($0)`?"
+                }
                 error(
                     at: node, "unknown fingerprint variable `\(variable)`",
                     hint: hint ?? "variables: \(Fingerprint.knownVariables.joined(separator: ", "))")
