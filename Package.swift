@@ -37,7 +37,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .target(
             name: "Pipeline",
-            dependencies: ["TraceJoinCore", "Ingest", "Normalize", "Correlate", "Store"],
+            dependencies: ["TraceJoinCore", "Ingest", "Normalize", "Rules", "Correlate", "Store"],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "tracejoin",

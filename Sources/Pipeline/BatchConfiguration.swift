@@ -1,4 +1,5 @@
 package import Normalize
+package import Rules
 package import TraceJoinCore
 
 /// Settings of one `tracejoin batch` run.
@@ -11,6 +12,8 @@ package struct BatchConfiguration: Sendable {
     package var format: InputFormat?
     /// - `scrubber` (default: none): removes personal data from every record before it is stored.
     package var scrubber: any RecordScrubber = PassThroughScrubber()
+    /// - `classifier` (default: the shipped `Rules/classify` pack): names the kind of failure of each incident.
+    package var classifier: Classifier = .builtIn
     /// - `recordsPerTransaction` (default 16384): rows written per SQLite transaction.
     package var recordsPerTransaction = 16384
     /// - `queuedBatches` (default 4): batches decoded ahead of the writer; bounds memory.

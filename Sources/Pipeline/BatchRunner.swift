@@ -78,7 +78,7 @@ package struct BatchRunner {
         summary.decoderWaitSeconds = Double(writer.queue.pushWaitNanos) / 1e9
         summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
 
-        try TraceFinalizer.finalizeDirtyTraces(in: store)
+        try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier)
         summary.summarizeSeconds = (clock.now - ingested).seconds
         summary.summarizeCPUSeconds = ThreadCPUTime.now() - cpuIngested
 

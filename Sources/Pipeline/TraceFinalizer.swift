@@ -1,65 +1,118 @@
 import Correlate
 import Dispatch
 import Foundation
+package import Rules
 package import Store
 import TraceJoinCore
 
-/// Brings the summaries of every trace a run touched up to date: status, root cause, counts.
+/// Brings the summaries of every trace a run touched up to date: status, root cause, counts, and
+/// for an incident its classification (error class, deciding rule and entry, fingerprint).
 ///
 /// Reads a chunk of traces at a time from the store, so memory depends on the chunk and the largest
 /// trace, not on the input. The chunk is split over the cores (SQLite readers run in parallel in WAL
-/// mode); the summaries are then saved by one writer. Shared by `batch` (after ingest) and the
-/// streaming services (when a trace goes idle).
+/// mode); the summaries are then saved by one writer. Traces with only plain logs (no spans, no
+/// error) are summarised from log outlines without reading messages or attributes. Shared by `batch`
+/// (after ingest) and the streaming services (when a trace goes idle).
 package enum TraceFinalizer {
     /// How many threads read and assemble traces at once.
     static let parallelism = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
 
     /// Summarises all dirty traces; returns how many were summarised.
     @discardableResult
-    package static func finalizeDirtyTraces(in store: IncidentStore, chunk: Int = 4000) throws -> Int {
+    package static func finalizeDirtyTraces(
+        in store: IncidentStore, classifier: Classifier = .builtIn, chunk: Int = 4000
+    ) throws -> Int {
         try store.mergeLower64Traces()
         var total = 0
         while true {
             let keys = try store.dirtyTraceKeys(limit: chunk)
             if keys.isEmpty { return total }
-            try store.saveSummaries(try summarize(keys, in: store))
+            let results = try summarize(keys, in: store, classifier: classifier)
+            var classifications: [Int64: TraceClassification] = [:]
+            for result in results {
+                if let classification = result.classification { classifications[result.traceKey] = classification }
+            }
+            try store.saveSummaries(results.map { ($0.traceKey, $0.summary) }, classifications: classifications)
             total += keys.count
         }
     }
 
+    struct Result: Sendable {
+        var traceKey: Int64
+        var summary: TraceSummary
+        var classification: TraceClassification?
+    }
+
     /// The summaries of `keys`, computed in `parallelism` slices of consecutive keys.
-    static func summarize(_ keys: [Int64], in store: IncidentStore) throws -> [(traceKey: Int64, summary: TraceSummary)] {
-        let slices = stride(from: 0, to: keys.count, by: max(1, (keys.count + parallelism - 1) / parallelism)).map {
-            Array(keys[$0..<min($0 + (keys.count + parallelism - 1) / parallelism, keys.count)])
+    static func summarize(_ keys: [Int64], in store: IncidentStore, classifier: Classifier) throws -> [Result] {
+        let sliceSize = max(1, (keys.count + parallelism - 1) / parallelism)
+        let slices = stride(from: 0, to: keys.count, by: sliceSize).map {
+            Array(keys[$0..<min($0 + sliceSize, keys.count)])
         }
         let results = SliceResults(count: slices.count)
         DispatchQueue.concurrentPerform(iterations: slices.count) { index in
-            results.set(index) {
-                try store.records(traceKeys: slices[index], errorLogAttributesOnly: true).map { trace in
-                    let timeline = TraceAssembler.assemble(traceID: trace.traceID, spans: trace.spans, logs: trace.logs)
-                    return (trace.traceKey, timeline.summary)
-                }
-            }
+            results.set(index) { try summarizeSlice(slices[index], in: store, classifier: classifier) }
         }
         return try results.joined()
+    }
+
+    private static func summarizeSlice(_ keys: [Int64], in store: IncidentStore, classifier: Classifier) throws
+        -> [Result]
+    {
+        var results: [Result] = []
+        var needFullRead: [Int64] = []
+        for outline in try store.outlines(traceKeys: keys) {
+            if !outline.hasSpans, let summary = TraceAssembler.plainSummary(traceID: outline.traceID, logs: outline.logs) {
+                results.append(Result(traceKey: outline.traceKey, summary: summary))
+            } else {
+                needFullRead.append(outline.traceKey)
+            }
+        }
+        for trace in try store.records(traceKeys: needFullRead, errorLogAttributesOnly: true) {
+            let assembled = TraceAssembler.assembleWithSources(traceID: trace.traceID, spans: trace.spans, logs: trace.logs)
+            var timeline = assembled.timeline
+            var classification: TraceClassification?
+            if timeline.summary.isError,
+                let result = classifier.classify(timeline, rootCauseEntryIndex: assembled.rootCauseEntryIndex)
+            {
+                timeline.summary.errorClass = result.errorClass.rawValue
+                classification = TraceClassification(result)
+            }
+            results.append(Result(traceKey: trace.traceKey, summary: timeline.summary, classification: classification))
+        }
+        return results
     }
 }
 
 /// Per-slice results of a parallel step, each slot written by one thread.
 private final class SliceResults: @unchecked Sendable {
     private let lock = NSLock()
-    private var slots: [Result<[(traceKey: Int64, summary: TraceSummary)], any Error>?]
+    private var slots: [Swift.Result<[TraceFinalizer.Result], any Error>?]
 
     init(count: Int) {
         slots = Array(repeating: nil, count: count)
     }
 
-    func set(_ index: Int, _ work: () throws -> [(traceKey: Int64, summary: TraceSummary)]) {
-        let result = Result(catching: work)
+    func set(_ index: Int, _ work: () throws -> [TraceFinalizer.Result]) {
+        let result = Swift.Result(catching: work)
         lock.withLock { slots[index] = result }
     }
 
-    func joined() throws -> [(traceKey: Int64, summary: TraceSummary)] {
+    func joined() throws -> [TraceFinalizer.Result] {
         try lock.withLock { slots }.flatMap { try $0?.get() ?? [] }
+    }
+}
+
+extension TraceClassification {
+    /// The stored form of a classifier's answer.
+    package init(_ classification: Classification) {
+        self.init(
+            errorClass: classification.errorClass.rawValue, ruleID: classification.ruleID,
+            entry: classification.entry.text, fingerprint: classification.fingerprint)
+    }
+
+    /// `timeout — rule classify.go-deadline on payment-service span \`psp.charge\``, as `show` prints it.
+    package var explanation: String {
+        "\(errorClass) — " + (ruleID.map { "rule \($0)" } ?? "no rule matched") + " on \(entry)"
     }
 }

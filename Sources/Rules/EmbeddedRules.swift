@@ -4,6 +4,590 @@
 package enum EmbeddedRules {
     package static let files: [(path: String, text: String)] = [
         (
+            path: "Rules/classify/databases.yaml",
+            text: #####"""
+            # Databases and caches: PostgreSQL, MySQL, SQLite, MongoDB, Redis, and connection pools.
+            # Resource rules outrank the connection rules: "remaining connection slots" is not a network fault.
+            - id: classify.db-too-many-connections
+              description: the server is out of connection slots (PostgreSQL 53300, MySQL 1040)
+              class: resource_exhausted
+              priority: 80
+              match:
+                pattern: 'too many connections|remaining connection slots are reserved|too many clients already|connection limit exceeded'
+                prefilter: ['too many', 'remaining connection slots', 'connection limit']
+                ignore-case: true
+              examples:
+                - {message: 'error: remaining connection slots are reserved for non-replication superuser connections', attributes: {db.system: postgresql}, class: resource_exhausted}
+                - {message: 'ER_CON_COUNT_ERROR: Too many connections', class: resource_exhausted}
+                - {message: 'sorry, too many clients already', class: resource_exhausted}
+                - {message: 'connection slots configured: 100', class: unknown}
+
+            - id: classify.db-pool-exhausted
+              description: a client-side pool has no free connection (HikariCP, SQLAlchemy, node-postgres, database/sql)
+              class: resource_exhausted
+              priority: 80
+              match:
+                pattern: 'pool (?:is )?exhausted|Connection is not available, request timed out|QueuePool limit of size \d+ overflow \d+ reached|timeout exceeded when trying to connect|Timeout acquiring a connection|pool timed out while waiting'
+                prefilter: ['pool', 'not available', 'trying to connect', 'acquiring']
+                ignore-case: true
+              examples:
+                - {message: 'HikariPool-1 - Connection is not available, request timed out after 30000ms.', class: resource_exhausted}
+                - {message: 'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30', class: resource_exhausted}
+                - {message: 'connection pool exhausted', class: resource_exhausted}
+                - {message: 'pool resized to 20', class: unknown}
+
+            - id: classify.db-deadlock
+              description: deadlocks and serialization failures (PostgreSQL 40P01/40001, MySQL 1213)
+              class: conflict
+              priority: 70
+              match:
+                pattern: 'deadlock detected|Deadlock found when trying to get lock|could not serialize access|lock wait timeout exceeded'
+                prefilter: ['deadlock', 'serialize access', 'lock wait']
+                ignore-case: true
+              examples:
+                - {message: 'deadlock detected', attributes: {db.system: postgresql}, class: conflict}
+                - {message: 'Deadlock found when trying to get lock; try restarting transaction', class: conflict}
+                - {message: 'deadlock-free design', class: unknown}
+
+            - id: classify.db-unique-violation
+              description: unique-constraint violations (PostgreSQL 23505, MySQL 1062, SQLite, MongoDB E11000)
+              class: conflict
+              priority: 70
+              match:
+                pattern: 'duplicate key value violates unique constraint|Duplicate entry .* for key|UNIQUE constraint failed|E11000 duplicate key|unique_violation'
+                prefilter: ['duplicate', 'UNIQUE constraint', 'unique_violation']
+                ignore-case: true
+              examples:
+                - {message: 'duplicate key value violates unique constraint "orders_idempotency_key_key"', class: conflict}
+                - {message: "Duplicate entry 'a@b' for key 'users.email'", class: conflict}
+                - {message: 'UNIQUE constraint failed: users.email', class: conflict}
+                - {message: 'duplicate request ignored', class: unknown}
+
+            - id: classify.redis-oom
+              description: Redis refusing writes at maxmemory
+              class: resource_exhausted
+              priority: 80
+              match: {pattern: 'OOM command not allowed', prefilter: 'OOM command'}
+              examples:
+                - {message: "OOM command not allowed when used memory > 'maxmemory'.", attributes: {db.system: redis}, class: resource_exhausted}
+                - {message: 'ROOM command accepted', class: unknown}
+
+            - id: classify.db-disk-full
+              description: out of disk or storage quota
+              class: resource_exhausted
+              priority: 80
+              match:
+                pattern: 'No space left on device|could not extend file|disk (?:is )?full\b|\bENOSPC\b'
+                prefilter: ['space left', 'extend file', 'disk', 'ENOSPC']
+                ignore-case: true
+              examples:
+                - {message: 'could not extend file "base/16384/2619": No space left on device', class: resource_exhausted}
+                - {message: 'disk fullness at 40%', class: unknown}
+
+            """#####
+        ),
+        (
+            path: "Rules/classify/general.yaml",
+            text: #####"""
+            # Messages that say what went wrong in any language: auth, not found, validation, upstream.
+            - id: classify.auth-message
+              description: expired or invalid credentials, and refused permissions
+              class: auth
+              priority: 60
+              match:
+                pattern: '\b(?:TokenExpiredError|JsonWebTokenError|AuthenticationError|AuthenticationException|AccessDeniedException|UnauthorizedError|Unauthenticated|PermissionError|Forbidden)\b|jwt (?:expired|malformed)|invalid (?:token|credentials|signature|api key)|token (?:has )?expired|permission denied|access denied|password authentication failed'
+                prefilter: ['Token', 'jwt', 'invalid', 'expired', 'permission', 'denied', 'Authentic', 'Unauthori', 'Forbidden', 'password']
+                ignore-case: true
+              examples:
+                - {kind: event, attributes: {exception.type: TokenExpiredError, exception.message: 'jwt expired'}, class: auth}
+                - {message: 'password authentication failed for user "app"', class: auth}
+                - {message: 'Access denied for user', class: auth}
+                - {message: 'token bucket refilled', class: unknown}
+
+            - id: classify.not-found-message
+              description: NotFoundError and friends (`User 14841 not found`)
+              class: not_found
+              priority: 60
+              match:
+                pattern: '\b(?:NotFoundError|NotFoundException|EntityNotFoundException|DoesNotExist|FileNotFoundError|NoSuchKey|ResourceNotFoundException)\b|\b(?:was )?not found\b'
+                prefilter: ['NotFound', 'not found', 'DoesNotExist', 'NoSuchKey']
+                ignore-case: true
+              examples:
+                - {kind: event, attributes: {exception.type: NotFoundError, exception.message: 'User 14841 not found'}, class: not_found}
+                - {message: 'FileNotFoundError: [Errno 2] No such file', class: not_found}
+                - {message: 'found 3 users', class: unknown}
+
+            - id: classify.validation-message
+              description: ValidationError and invalid input
+              class: validation
+              priority: 60
+              match:
+                pattern: '\b(?:ValidationError|ValidationException|InvalidArgument|InvalidParameter\w*|BadRequest\w*|SchemaError)\b|validation (?:error|failed)'
+                prefilter: ['Validation', 'Invalid', 'BadRequest', 'SchemaError']
+                ignore-case: true
+              examples:
+                - {kind: event, attributes: {exception.type: ValidationError, exception.message: 'card expiry 03/24 is in the past'}, class: validation}
+                - {message: 'request validation failed: amount is required', class: validation}
+                - {message: 'cache invalidated', class: unknown}
+
+            - id: classify.upstream-status-text
+              description: the text of a 502 or 503 (`Bad Gateway`, `Service Unavailable`); generic, like the codes
+              class: upstream
+              priority: 35
+              match:
+                pattern: 'Service Unavailable|Bad Gateway'
+                prefilter: ['Unavailable', 'Gateway']
+                ignore-case: true
+              examples:
+                - {message: 'psp responded 503 Service Unavailable', class: upstream}
+                - {message: '502 Bad Gateway', class: upstream}
+                - {message: 'gateway started', class: unknown}
+
+            - id: classify.upstream-proxy
+              description: a proxy found no healthy upstream (Envoy, nginx)
+              class: upstream
+              priority: 55
+              match:
+                pattern: 'upstream connect error|no healthy upstream|upstream request timeout|upstream prematurely closed'
+                prefilter: 'upstream'
+                ignore-case: true
+              examples:
+                - {message: 'upstream connect error or disconnect/reset before headers', class: upstream}
+                - {message: 'no healthy upstream', class: upstream}
+                - {message: 'upstream version 1.2 released', class: unknown}
+
+            """#####
+        ),
+        (
+            path: "Rules/classify/go.yaml",
+            text: #####"""
+            # Go: net, context and runtime errors as `err.Error()` prints them.
+            - id: classify.go-deadline
+              description: context deadline exceeded, and net's `i/o timeout`
+              class: timeout
+              priority: 70
+              match:
+                pattern: 'context deadline exceeded|\bi/o timeout\b|Client\.Timeout exceeded|TLS handshake timeout'
+                prefilter: ['deadline exceeded', 'i/o timeout', 'Timeout exceeded', 'handshake timeout']
+              examples:
+                - {message: 'Post "https://api.psp.example/v1/charges": context deadline exceeded', class: timeout}
+                - {message: 'dial tcp 10.0.0.7:5432: i/o timeout', class: timeout}
+                - {message: 'net/http: request canceled (Client.Timeout exceeded while awaiting headers)', class: timeout}
+                - {message: 'deadline for settlement is 17:00', class: unknown}
+
+            - id: classify.go-connection
+              description: connection refused, no such host, broken pipe, connection reset by peer
+              class: connection
+              priority: 70
+              match:
+                pattern: 'connection refused|no such host|broken pipe|connection reset by peer|network is unreachable|no route to host'
+                prefilter: ['refused', 'no such host', 'broken pipe', 'reset by peer', 'unreachable', 'no route']
+                ignore-case: true
+              examples:
+                - {message: 'dial tcp 10.0.3.0:6379: connect: connection refused', class: connection}
+                - {message: 'dial tcp: lookup payments.internal: no such host', class: connection}
+                - {message: 'write tcp 10.0.0.2:443: write: broken pipe', class: connection}
+                - {message: 'read tcp: connection reset by peer', class: connection}
+                - {message: 'payment refused by issuer', class: unknown}
+
+            - id: classify.go-nil-pointer
+              description: nil pointer dereference (a panic)
+              class: code_defect
+              priority: 75
+              match:
+                pattern: 'nil pointer dereference|invalid memory address'
+                prefilter: ['nil pointer', 'invalid memory address']
+              examples:
+                - {message: 'panic: runtime error: invalid memory address or nil pointer dereference', class: code_defect}
+                - {message: 'pointer is nil-safe', class: unknown}
+
+            - id: classify.go-index-out-of-range
+              description: index out of range, slice bounds, and other runtime panics
+              class: code_defect
+              priority: 75
+              match:
+                pattern: 'index out of range|slice bounds out of range|integer divide by zero|assignment to entry in nil map|concurrent map writes'
+                prefilter: ['out of range', 'divide by zero', 'nil map', 'concurrent map']
+              examples:
+                - {message: 'panic: runtime error: index out of range [3] with length 3', class: code_defect}
+                - {message: 'fatal error: concurrent map writes', class: code_defect}
+                - {message: 'value within range', class: unknown}
+
+            """#####
+        ),
+        (
+            path: "Rules/classify/grpc.yaml",
+            text: #####"""
+            # gRPC status codes (rpc.grpc.status_code). Generic (priority < 50): a code says what the caller saw,
+            # so a specific message elsewhere in the trace may still name the cause.
+            - id: classify.grpc-deadline-exceeded
+              description: gRPC DEADLINE_EXCEEDED
+              class: timeout
+              priority: 40
+              when: {rpc.grpc.status_code: DEADLINE_EXCEEDED}
+              examples:
+                - {attributes: {rpc.grpc.status_code: 4}, class: timeout}
+                - {attributes: {rpc.grpc.status_code: 0}, class: unknown}
+
+            - id: classify.grpc-unavailable
+              description: gRPC UNAVAILABLE (the server could not be reached or is shutting down)
+              class: upstream
+              priority: 30
+              when: {rpc.grpc.status_code: UNAVAILABLE}
+              examples:
+                - {attributes: {rpc.grpc.status_code: 14}, class: upstream}
+                - {attributes: {rpc.grpc.status_code: 15}, class: unknown}
+
+            - id: classify.grpc-auth
+              description: gRPC UNAUTHENTICATED and PERMISSION_DENIED
+              class: auth
+              priority: 40
+              when: {rpc.grpc.status_code: [UNAUTHENTICATED, PERMISSION_DENIED]}
+              examples:
+                - {attributes: {rpc.grpc.status_code: 16}, class: auth}
+                - {attributes: {rpc.grpc.status_code: 7}, class: auth}
+                - {attributes: {rpc.grpc.status_code: 1}, class: unknown}
+
+            - id: classify.grpc-resource-exhausted
+              description: gRPC RESOURCE_EXHAUSTED (quota or a server limit)
+              class: resource_exhausted
+              priority: 40
+              when: {rpc.grpc.status_code: RESOURCE_EXHAUSTED}
+              examples:
+                - {attributes: {rpc.grpc.status_code: 8}, class: resource_exhausted}
+                - {attributes: {rpc.grpc.status_code: 9}, class: unknown}
+
+            - id: classify.grpc-invalid-argument
+              description: gRPC INVALID_ARGUMENT
+              class: validation
+              priority: 40
+              when: {rpc.grpc.status_code: INVALID_ARGUMENT}
+              examples:
+                - {attributes: {rpc.grpc.status_code: 3}, class: validation}
+                - {attributes: {rpc.grpc.status_code: 12}, class: unknown}
+
+            - id: classify.grpc-not-found
+              description: gRPC NOT_FOUND
+              class: not_found
+              priority: 40
+              when: {rpc.grpc.status_code: NOT_FOUND}
+              examples:
+                - {attributes: {rpc.grpc.status_code: 5}, class: not_found}
+                - {attributes: {rpc.grpc.status_code: 11}, class: unknown}
+
+            - id: classify.grpc-already-exists
+              description: gRPC ALREADY_EXISTS and ABORTED (a concurrency conflict)
+              class: conflict
+              priority: 40
+              when: {rpc.grpc.status_code: [ALREADY_EXISTS, ABORTED]}
+              examples:
+                - {attributes: {rpc.grpc.status_code: 6}, class: conflict}
+                - {attributes: {rpc.grpc.status_code: 10}, class: conflict}
+                - {attributes: {rpc.grpc.status_code: 0}, class: unknown}
+
+            - id: classify.grpc-internal
+              description: gRPC INTERNAL (an invariant broken inside the server)
+              class: code_defect
+              priority: 20
+              when: {rpc.grpc.status_code: INTERNAL}
+              examples:
+                - {attributes: {rpc.grpc.status_code: 13}, class: code_defect}
+                - {attributes: {rpc.grpc.status_code: 2}, class: unknown}
+
+            """#####
+        ),
+        (
+            path: "Rules/classify/http.yaml",
+            text: #####"""
+            # HTTP response status codes (http.response.status_code, or the older http.status_code: either name
+            # reads both). Generic (priority < 50): a status says what the caller saw, not why.
+            - id: classify.http-auth
+              description: HTTP 401 Unauthorized and 403 Forbidden
+              class: auth
+              priority: 40
+              when: {http.response.status_code: [401, 403]}
+              examples:
+                - {attributes: {http.response.status_code: 401}, class: auth}
+                - {attributes: {http.status_code: 403}, class: auth}
+                - {attributes: {http.response.status_code: 200}, class: unknown}
+
+            - id: classify.http-not-found
+              description: HTTP 404 Not Found and 410 Gone
+              class: not_found
+              priority: 40
+              when: {http.response.status_code: [404, 410]}
+              examples:
+                - {attributes: {http.response.status_code: 404}, class: not_found}
+                - {attributes: {http.response.status_code: 405}, class: unknown}
+
+            - id: classify.http-timeout
+              description: HTTP 408 Request Timeout and 504 Gateway Timeout
+              class: timeout
+              priority: 40
+              when: {http.response.status_code: [408, 504]}
+              examples:
+                - {attributes: {http.response.status_code: 504}, class: timeout}
+                - {attributes: {http.status_code: 408}, class: timeout}
+                - {attributes: {http.response.status_code: 505}, class: unknown}
+
+            - id: classify.http-conflict
+              description: HTTP 409 Conflict and 412 Precondition Failed
+              class: conflict
+              priority: 40
+              when: {http.response.status_code: [409, 412]}
+              examples:
+                - {attributes: {http.response.status_code: 409}, class: conflict}
+                - {attributes: {http.response.status_code: 400}, class: validation}
+
+            - id: classify.http-validation
+              description: HTTP 400 Bad Request and 422 Unprocessable Entity
+              class: validation
+              priority: 40
+              when: {http.response.status_code: [400, 422]}
+              examples:
+                - {attributes: {http.response.status_code: 422}, class: validation}
+                - {attributes: {http.status_code: 400}, class: validation}
+                - {attributes: {http.response.status_code: 418}, class: unknown}
+
+            - id: classify.http-rate-limit
+              description: HTTP 429 Too Many Requests
+              class: rate_limit
+              priority: 40
+              when: {http.response.status_code: 429}
+              examples:
+                - {attributes: {http.response.status_code: 429}, class: rate_limit}
+                - {attributes: {http.response.status_code: 428}, class: unknown}
+
+            - id: classify.http-bad-gateway
+              description: HTTP 502 Bad Gateway and 503 Service Unavailable (a dependency failed)
+              class: upstream
+              priority: 30
+              when: {http.response.status_code: [502, 503]}
+              examples:
+                - {attributes: {http.response.status_code: 502}, class: upstream}
+                - {attributes: {http.status_code: 503}, class: upstream}
+                - {attributes: {http.response.status_code: 501}, class: unknown}
+
+            - id: classify.http-internal
+              description: HTTP 500 Internal Server Error (the server failed on its own)
+              class: code_defect
+              priority: 10
+              when: {http.response.status_code: 500}
+              examples:
+                - {attributes: {http.response.status_code: 500}, class: code_defect}
+                - {attributes: {http.response.status_code: 501}, class: unknown}
+
+            """#####
+        ),
+        (
+            path: "Rules/classify/java.yaml",
+            text: #####"""
+            # Java: exception class names (`exception.type` is fully qualified; stack traces print `java.lang.…: message`).
+            - id: classify.java-socket-timeout
+              description: SocketTimeoutException, HttpTimeoutException, TimeoutException
+              class: timeout
+              priority: 70
+              match:
+                pattern: '\b(?:SocketTimeoutException|HttpTimeoutException|HttpConnectTimeoutException|TimeoutException|ConnectTimeoutException|ReadTimeoutException)\b'
+                prefilter: 'TimeoutException'
+              examples:
+                - {kind: event, attributes: {exception.type: java.net.SocketTimeoutException, exception.message: 'Read timed out'}, class: timeout}
+                - {message: 'TimeoutExceptionHandler registered', class: unknown}
+
+            - id: classify.java-connect-exception
+              description: ConnectException, UnknownHostException, NoRouteToHostException
+              class: connection
+              priority: 70
+              match:
+                pattern: '\b(?:ConnectException|UnknownHostException|NoRouteToHostException|ClosedChannelException)\b'
+                prefilter: ['ConnectException', 'HostException', 'ClosedChannel']
+              examples:
+                - {message: 'java.net.ConnectException: Connection refused', class: connection}
+                - {kind: event, attributes: {exception.type: java.net.UnknownHostException}, class: connection}
+                - {message: 'ConnectExceptionMapper loaded', class: unknown}
+
+            - id: classify.java-npe
+              description: NullPointerException, ClassCastException, ArrayIndexOutOfBoundsException, IllegalStateException
+              class: code_defect
+              priority: 75
+              match:
+                pattern: '\b(?:NullPointerException|ClassCastException|ArrayIndexOutOfBoundsException|IndexOutOfBoundsException|IllegalStateException|NoSuchElementException|UnsupportedOperationException)\b'
+                prefilter: 'Exception'
+              examples:
+                - {kind: event, attributes: {exception.type: java.lang.NullPointerException, exception.message: 'Cannot invoke "String.length()"'}, class: code_defect}
+                - {message: 'java.lang.ClassCastException: class A cannot be cast to class B', class: code_defect}
+                - {message: 'NullPointerExceptionCount=0', class: unknown}
+
+            - id: classify.java-out-of-memory
+              description: OutOfMemoryError
+              class: resource_exhausted
+              priority: 80
+              match: {pattern: '\bOutOfMemoryError\b', prefilter: 'OutOfMemoryError'}
+              examples:
+                - {message: 'java.lang.OutOfMemoryError: Java heap space', class: resource_exhausted}
+                - {message: 'OutOfMemoryErrors=0', class: unknown}
+
+            - id: classify.java-illegal-argument
+              description: IllegalArgumentException, NumberFormatException, ConstraintViolationException
+              class: validation
+              priority: 60
+              match:
+                pattern: '\b(?:IllegalArgumentException|NumberFormatException|ConstraintViolationException|MethodArgumentNotValidException)\b'
+                prefilter: 'Exception'
+              examples:
+                - {message: 'java.lang.IllegalArgumentException: amount must be positive', class: validation}
+                - {message: 'IllegalArgumentExceptions: none', class: unknown}
+
+            """#####
+        ),
+        (
+            path: "Rules/classify/node.yaml",
+            text: #####"""
+            # Node.js: libuv error codes (err.code, printed in messages as `connect ECONNREFUSED 10.0.0.1:5432`),
+            # axios and V8 messages.
+            - id: classify.node-etimedout
+              description: ETIMEDOUT and ESOCKETTIMEDOUT, and axios' `timeout of 2000ms exceeded`
+              class: timeout
+              priority: 70
+              match:
+                pattern: '\b(?:ETIMEDOUT|ESOCKETTIMEDOUT)\b|timeout of \d+ms exceeded'
+                prefilter: ['TIMEDOUT', 'timeout of']
+              examples:
+                - {message: 'connect ETIMEDOUT 10.0.4.0:443', class: timeout}
+                - {kind: event, attributes: {exception.type: AxiosError, exception.message: 'timeout of 2000ms exceeded'}, class: timeout}
+                - {message: 'timeout set to 2000ms', class: unknown}
+
+            - id: classify.node-econnrefused
+              description: ECONNREFUSED (nothing listening)
+              class: connection
+              priority: 70
+              match: {pattern: '\bECONNREFUSED\b', prefilter: 'ECONNREFUSED'}
+              examples:
+                - {message: 'connect ECONNREFUSED 10.0.3.0:5432', class: connection}
+                - {message: 'connection accepted', class: unknown}
+
+            - id: classify.node-socket-errors
+              description: ECONNRESET, EPIPE, ENOTFOUND, EAI_AGAIN, EHOSTUNREACH, ENETUNREACH (the connection broke or the name did not resolve)
+              class: connection
+              priority: 70
+              match:
+                pattern: '\b(?:ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNABORTED)\b|socket hang up'
+                prefilter: ['ECONN', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UNREACH', 'hang up']
+              examples:
+                - {message: 'read ECONNRESET', class: connection}
+                - {message: 'write EPIPE', class: connection}
+                - {message: 'getaddrinfo ENOTFOUND users.internal', class: connection}
+                - {message: 'getaddrinfo EAI_AGAIN users.internal', class: connection}
+                - {message: 'Error: socket hang up', class: connection}
+                - {message: 'EPIPELINE stage done', class: unknown}
+
+            - id: classify.node-cannot-read
+              description: V8 TypeErrors from undefined or null values (a code defect)
+              class: code_defect
+              priority: 75
+              match:
+                pattern: 'Cannot read propert(?:y|ies) of (?:undefined|null)|Cannot set propert(?:y|ies) of (?:undefined|null)|is not a function|is not iterable|undefined is not an object'
+                prefilter: ['Cannot read', 'Cannot set', 'is not a function', 'is not iterable', 'is not an object']
+              examples:
+                - {message: "TypeError: Cannot read properties of undefined (reading 'street')", class: code_defect}
+                - {kind: event, attributes: {exception.type: TypeError, exception.message: 'user.getName is not a function'}, class: code_defect}
+                - {message: 'Cannot read config file', class: unknown}
+
+            - id: classify.node-heap-oom
+              description: V8 out of memory
+              class: resource_exhausted
+              priority: 80
+              match:
+                pattern: 'JavaScript heap out of memory|Allocation failed - process out of memory|Reached heap limit'
+                prefilter: ['heap', 'out of memory']
+              examples:
+                - {message: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', class: resource_exhausted}
+                - {message: 'heap snapshot written', class: unknown}
+
+            """#####
+        ),
+        (
+            path: "Rules/classify/python.yaml",
+            text: #####"""
+            # Python: exception class names, as `exception.type` or as the last line of a traceback (`KeyError: 'qty'`).
+            - id: classify.python-timeout
+              description: TimeoutError, socket.timeout and the requests/httpx timeouts (ReadTimeout, ConnectTimeout, …)
+              class: timeout
+              priority: 70
+              match:
+                pattern: '\b(?:TimeoutError|ReadTimeout|ConnectTimeout|WriteTimeout|PoolTimeout|ReadTimeoutError|ConnectTimeoutError|socket\.timeout|asyncio\.TimeoutError)\b|\btimed out\b'
+                prefilter: ['Timeout', 'timed out', 'socket.timeout']
+              examples:
+                - {message: 'ConnectTimeout: connection to warehouse.partner.example timed out (connect timeout=10)', class: timeout}
+                - {kind: event, attributes: {exception.type: 'requests.exceptions.ReadTimeout'}, class: timeout}
+                - {message: 'timeout=10 configured', class: unknown}
+
+            - id: classify.python-connection
+              description: ConnectionRefusedError, ConnectionResetError, ConnectionError and friends
+              class: connection
+              priority: 70
+              match:
+                pattern: '\b(?:ConnectionRefusedError|ConnectionResetError|ConnectionAbortedError|BrokenPipeError|ConnectionError|NewConnectionError|MaxRetryError)\b'
+                prefilter: ['Connection', 'BrokenPipe', 'MaxRetry']
+              examples:
+                - {message: 'ConnectionRefusedError: [Errno 111] Connection refused', class: connection}
+                - {kind: event, attributes: {exception.type: ConnectionResetError}, class: connection}
+                - {message: 'ConnectionPool created', class: unknown}
+
+            - id: classify.python-code-defect
+              description: KeyError, AttributeError, TypeError, NameError, IndexError, ZeroDivisionError
+              class: code_defect
+              priority: 65
+              match:
+                pattern: '\b(?:KeyError|AttributeError|TypeError|NameError|UnboundLocalError|IndexError|ZeroDivisionError|AssertionError|RecursionError)\b'
+                prefilter: ['Error']
+              examples:
+                - {kind: log, message: "inventory sync failed\nTraceback (most recent call last):\n  File \"sync.py\", line 63\nKeyError: 'warehouse_id'", class: code_defect}
+                - {kind: event, attributes: {exception.type: AttributeError, exception.message: "'NoneType' object has no attribute 'id'"}, class: code_defect}
+                - {kind: event, attributes: {exception.type: TypeError}, class: code_defect}
+                - {message: 'MyKeyErrors counter reset', class: unknown}
+
+            - id: classify.python-value-error
+              description: ValueError (bad input)
+              class: validation
+              priority: 60
+              match: {pattern: '\bValueError\b', prefilter: 'ValueError'}
+              examples:
+                - {message: "ValueError: invalid literal for int() with base 10: 'abc'", class: validation}
+                - {message: 'NoValueErrors seen', class: unknown}
+
+            - id: classify.python-memory-error
+              description: MemoryError
+              class: resource_exhausted
+              priority: 80
+              match: {pattern: '\bMemoryError\b', prefilter: 'MemoryError'}
+              examples:
+                - {kind: event, attributes: {exception.type: MemoryError}, class: resource_exhausted}
+                - {message: 'InMemoryErrorStore flushed', class: unknown}
+
+            """#####
+        ),
+        (
+            path: "Rules/classify/throttling.yaml",
+            text: #####"""
+            # Quota and throttling messages from APIs and cloud SDKs.
+            - id: classify.rate-limit-message
+              description: rate limits, throttling and quotas (AWS ThrottlingException, Google RESOURCE_EXHAUSTED quota texts, HTTP 429 texts)
+              class: rate_limit
+              priority: 70
+              match:
+                pattern: 'rate.?limit(?:ed| exceeded)?|too many requests|throttl(?:ed|ing)|quota exceeded|exceeded (?:your|the) quota|RequestLimitExceeded|SlowDown|request limit'
+                prefilter: ['rate', 'too many requests', 'throttl', 'quota', 'RequestLimitExceeded', 'SlowDown', 'request limit']
+                ignore-case: true
+              examples:
+                - {message: 'psp responded 429 Too Many Requests: rate limit exceeded for merchant', class: rate_limit}
+                - {kind: event, attributes: {exception.type: ThrottlingException, exception.message: 'Rate exceeded'}, class: rate_limit}
+                - {message: 'Quota exceeded for quota metric Queries per minute', class: rate_limit}
+                - {message: 'exchange rate updated', class: unknown}
+
+            """#####
+        ),
+        (
             path: "Rules/pii/api-keys.yaml",
             text: #####"""
             # Well-known API key shapes. Each shape is distinctive enough to need no validator.

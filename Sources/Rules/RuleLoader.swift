@@ -31,7 +31,8 @@ package enum RuleLoader {
             return ([], reader.diagnostics)
         }
         var rules: [Rule] = []
-        for item in items {
+        // Entries with `class:` are classification rules (ClassificationRuleLoader reads those).
+        for item in items where !ClassificationRuleLoader.isClassificationRule(item) {
             if let rule = reader.rule(item) { rules.append(rule) }
         }
         return (rules, reader.diagnostics)

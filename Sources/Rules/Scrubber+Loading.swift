@@ -50,6 +50,7 @@ package enum RuleCheck {
 
     package static func diagnostics(for sources: [RuleSource]) -> [Diagnostic] {
         let loaded = RuleLoader.load(sources)
-        return loaded.diagnostics + RuleTester.test(loaded.rules).failures
+        let pii = loaded.diagnostics + RuleTester.test(loaded.rules).failures
+        return pii + ClassificationTester.diagnostics(for: sources, skipping: Set(pii.map(\.description)))
     }
 }

@@ -134,9 +134,14 @@ extension IncidentStore {
     ///
     /// A trace that gained rows after `records(traceKey:)` read it stays dirty, so the next pass
     /// sees the late data.
-    package func saveSummaries(_ summaries: [(traceKey: Int64, summary: TraceSummary)]) throws {
+    /// `classifications` (by trace key) are saved in the same transaction; a trace without one has its
+    /// rule, entry and fingerprint cleared (its `error_class` comes from the summary).
+    package func saveSummaries(
+        _ summaries: [(traceKey: Int64, summary: TraceSummary)], classifications: [Int64: TraceClassification] = [:]
+    ) throws {
         let revisions = summaries.map { state.takeRevision(of: $0.traceKey) }
         try pool.write { db in
+            try Self.saveClassifications(db, keys: summaries.map(\.traceKey), classifications)
             let statement = try db.cachedStatement(
                 sql: """
                     UPDATE traces SET start_ns = ?2, end_ns = ?3, status = ?4, sampled = ?5, span_count = ?6,

@@ -17,8 +17,22 @@ enum StoreSchema {
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             for statement in v1 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v2") { db in
+            for statement in v2 { try db.execute(sql: statement) }
+        }
         return migrator
     }
+
+    /// Classification (issue #4): the rule that decided `error_class`, the entry it matched, and the
+    /// problem fingerprint `incidents --group` folds traces by.
+    private static let v2: [String] = [
+        "ALTER TABLE traces ADD COLUMN class_rule TEXT",
+        "ALTER TABLE traces ADD COLUMN class_entry TEXT",
+        "ALTER TABLE traces ADD COLUMN fingerprint TEXT",
+        "CREATE INDEX traces_by_fingerprint ON traces(fingerprint) WHERE fingerprint IS NOT NULL",
+        // Incidents summarised before v2 have no fingerprint: the next summary pass classifies them.
+        "UPDATE traces SET dirty = 1 WHERE status = 'error'",
+    ]
 
     private static let v1: [String] = [
         """

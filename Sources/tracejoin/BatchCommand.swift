@@ -47,6 +47,7 @@ struct BatchCommand: ParsableCommand {
         configuration.format = format.flatMap(InputFormat.init(overrideName:))
         configuration.showProgress = !quiet && ProgressReporter.standardErrorIsTerminal
         configuration.scrubber = try rules.loadScrubber()
+        configuration.classifier = try rules.loadClassifier()
         let summary: BatchSummary
         do {
             summary = try BatchRunner(configuration: configuration).run()

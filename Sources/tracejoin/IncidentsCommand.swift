@@ -1,5 +1,6 @@
 import ArgumentParser
 import Pipeline
+import Rules
 import Store
 import TraceJoinCore
 
@@ -22,7 +23,10 @@ struct IncidentsCommand: ParsableCommand {
     @Option(name: .customLong("class"), help: "Only incidents of this error class.")
     var errorClass: String?
 
-    @Option(help: "At most this many incidents.")
+    @Flag(help: "Fold incidents into problems by fingerprint: count, first/last seen, services, an example trace.")
+    var group = false
+
+    @Option(help: "At most this many incidents (with --group: problems).")
     var limit: Int = 100
 
     @Option(help: "text or json (an array of incident summaries).")
@@ -30,12 +34,23 @@ struct IncidentsCommand: ParsableCommand {
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let errorClass, ErrorClass(rawValue: errorClass) == nil {
+            throw ValidationError("unknown --class '\(errorClass)'; use one of: \(ErrorClass.names.joined(separator: ", "))")
+        }
     }
 
     func run() throws {
         let store = try openStore(database.db)
         let filter = IncidentFilter(
             since: since?.nanos, until: until?.nanos, service: service, errorClass: errorClass, limit: limit)
+        if group {
+            let problems = try store.problems(filter)
+            switch format {
+            case .json: print(ProblemFormatter.json(problems))
+            case .text: print(ProblemFormatter.text(problems, width: terminalWidth()))
+            }
+            return
+        }
         let incidents = try store.incidents(filter)
         switch format {
         case .json: print(TimelineJSONFormatter.format(incidents: incidents))

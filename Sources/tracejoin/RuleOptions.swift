@@ -26,4 +26,15 @@ struct RuleOptions: ParsableArguments {
             throw ExitStatus.configurationError
         }
     }
+
+    /// Loads the classification rules from the same folders (`class:` entries); a bad set exits 78.
+    func loadClassifier() throws -> Classifier {
+        do {
+            return try Classifier.load(ruleFolders: ruleFolders, includeBuiltIn: !noDefaultRules)
+        } catch {
+            for diagnostic in error.diagnostics { Console.error(diagnostic) }
+            Console.note("error: the rule set has \(error.diagnostics.count) problem(s); nothing was changed")
+            throw ExitStatus.configurationError
+        }
+    }
 }

@@ -32,16 +32,16 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let reference = TraceIDText.parse(traceID)!
         let store = try openStore(database.db)
-        let timelines = try TimelineQuery.timelines(for: reference, in: store)
+        let timelines = try TimelineQuery.classifiedTimelines(for: reference, in: store)
         guard !timelines.isEmpty else {
             Console.note("error: no trace \(traceID) in \(database.db)")
             throw ExitStatus.failure
         }
         let formatter = TimelineTextFormatter(width: terminalWidth(), colour: standardOutputIsTerminal())
-        for timeline in timelines {
+        for (timeline, classification) in timelines {
             switch format {
-            case .json: print(TimelineJSONFormatter.format(timeline))
-            case .text: print(formatter.format(timeline))
+            case .json: print(TimelineJSONFormatter.format(timeline, classification: classification))
+            case .text: print(formatter.format(timeline, classification: classification))
             }
         }
     }

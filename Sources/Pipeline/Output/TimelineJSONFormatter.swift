@@ -1,13 +1,15 @@
+package import Store
 package import TraceJoinCore
 
 /// The machine-readable forms of `show --format json` and `incidents --format json`.
 ///
 /// Field names are a contract: tests outside the project rely on them (issue #3, "Output contract").
 package enum TimelineJSONFormatter {
-    /// One object for one trace.
-    package static func format(_ timeline: TraceTimeline) -> String {
+    /// One object for one trace; with its classification, `classRule`, `classEntry` and `fingerprint` too.
+    package static func format(_ timeline: TraceTimeline, classification: TraceClassification? = nil) -> String {
         var writer = JSONWriter()
         writeSummaryFields(timeline.summary, to: &writer, full: true)
+        if let classification { ProblemFormatter.writeClassification(classification, to: &writer) }
         writer.raw(",\"entries\":[")
         for (index, entry) in timeline.entries.enumerated() {
             if index > 0 { writer.raw(",") }

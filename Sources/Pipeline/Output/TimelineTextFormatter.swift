@@ -1,3 +1,4 @@
+package import Store
 package import TraceJoinCore
 
 /// The text forms of `show` and `incidents`: a waterfall for people, readable at 120 columns.
@@ -13,7 +14,8 @@ package struct TimelineTextFormatter {
         self.colour = colour
     }
 
-    package func format(_ timeline: TraceTimeline) -> String {
+    /// - Parameter classification: when given, a `class:` line says which rule decided, on which entry.
+    package func format(_ timeline: TraceTimeline, classification: TraceClassification? = nil) -> String {
         let summary = timeline.summary
         var lines: [String] = []
         let status = summary.isError ? paint("ERROR", .red) : paint("ok", .green)
@@ -22,10 +24,14 @@ package struct TimelineTextFormatter {
                 + "\(summary.spanCount) spans, \(summary.logCount) logs" + (summary.sampled ? "" : "  (unsampled: logs only)"))
         lines.append("  \(UnixTime.rfc3339(summary.start)) → \(UnixTime.rfc3339(summary.end))")
         lines.append("  services: \(summary.services.joined(separator: ", "))")
+        if let classification {
+            lines.append("  class: " + paint(clip(classification.explanation, width - 9), .red))
+        } else if let errorClass = summary.errorClass {
+            lines.append("  class: \(errorClass)")
+        }
         if let rootCause = summary.rootCause {
-            let classText = summary.errorClass.map { "\($0) — " } ?? ""
             lines.append(
-                "  root cause: \(classText)\(rootCause.service) `\(rootCause.name)`"
+                "  root cause: \(rootCause.service) `\(rootCause.name)`"
                     + (rootCause.message.isEmpty ? "" : ": \(oneLine(rootCause.message, limit: width - 40))"))
         }
         lines.append("")
