@@ -63,11 +63,16 @@ struct RulesTestCommand: ParsableCommand {
                 }
             }
         }
-        let loaded = RuleLoader.load(sources)
-        let tested = RuleTester.test(loaded.rules)
+        let scrubbing = RuleLoader.load(sources)
+        let scrubbingTested = RuleTester.test(scrubbing.rules)
+        let classification = ClassificationRuleLoader.load(sources)
+        let classificationTested = ClassificationTester.test(classification.rules)
+        let examples = scrubbingTested.examplesRun + classificationTested.examplesRun
+        let rules = scrubbing.rules.count + classification.rules.count
         try report(
-            diagnostics + loaded.diagnostics + tested.failures,
-            success: "\(tested.examplesRun) examples of \(loaded.rules.count) rules passed")
+            diagnostics + scrubbing.diagnostics + scrubbingTested.failures + classification.diagnostics
+                + classificationTested.failures,
+            success: "\(examples) examples of \(rules) rules passed")
     }
 }
 
