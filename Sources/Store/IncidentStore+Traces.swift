@@ -60,74 +60,10 @@ extension IncidentStore {
     /// Read in one snapshot. Origins are rebuilt from `sources.path`. A provisional (Datadog-only)
     /// trace has an ID whose upper half is zero and its logs reference `.lower64`.
     package func records(traceKey: Int64) throws -> (traceID: TraceID, spans: [SpanRecord], logs: [LogRecord]) {
-        try pool.read { db in
-            guard
-                let trace = try Row.fetchOne(
-                    db, sql: "SELECT trace_hi, trace_lo, lower64_only, revision FROM traces WHERE trace_key = ?",
-                    arguments: [traceKey])
-            else {
-                throw StoreError(path: path, message: "no trace with key \(traceKey)")
-            }
-            let traceID = TraceID(
-                high: UInt64(bitPattern: trace[0] as Int64), low: UInt64(bitPattern: trace[1] as Int64))
-            let lower64Only: Bool = trace[2]
-            state.rememberRevision(trace[3], of: traceKey)
-
-            var paths = SourcePaths()
-            let events = try Self.events(db, traceKey: traceKey)
-            var resources: [Int64: [Attribute]] = [:]
-            var spans: [SpanRecord] = []
-            let spanRows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT s.span_id, s.shared, s.parent_span_id, s.service, s.name, s.kind, s.start_ns, s.end_ns,
-                        s.status, s.status_message, s.attributes, s.resource_id, r.attributes, s.scope, s.links,
-                        s.flags, s.source_id, s.line, s.byte_offset, s.ordinal
-                    FROM spans s LEFT JOIN resources r ON r.resource_id = s.resource_id
-                    WHERE s.trace_key = ? ORDER BY s.start_ns, s.span_id, s.shared
-                    """,
-                arguments: [traceKey])
-            while let row = try spanRows.next() {
-                let spanID = SpanID(UInt64(bitPattern: row[0] as Int64))
-                let shared: Bool = row[1]
-                var resource: [Attribute] = []
-                if let resourceID = row[11] as Int64? {
-                    if let cached = resources[resourceID] {
-                        resource = cached
-                    } else {
-                        resource = AttributeJSON.decode(row[12])
-                        resources[resourceID] = resource
-                    }
-                }
-                spans.append(
-                    SpanRecord(
-                        traceID: traceID, spanID: spanID,
-                        parentSpanID: (row[2] as Int64?).map { SpanID(UInt64(bitPattern: $0)) },
-                        service: row[3], name: row[4], kind: SpanKind(rawValue: row[5]) ?? .unspecified,
-                        startTime: row[6], endTime: row[7], status: SpanStatus(rawValue: row[8]) ?? .unset,
-                        statusMessage: row[9] ?? "", attributes: AttributeJSON.decode(row[10]), resource: resource,
-                        scope: row[13] ?? "", events: events[EventOwner(spanID: spanID, shared: shared)] ?? [],
-                        links: AttributeJSON.decodeLinks(row[14]), flags: UInt32(truncatingIfNeeded: row[15] as Int64),
-                        isSharedServerHalf: shared,
-                        origin: try paths.location(
-                            db, sourceID: row[16], line: row[17], byteOffset: row[18],
-                            ordinal: row[19])))
-            }
-
-            let reference: TraceReference = lower64Only ? .lower64(traceID.low) : .full(traceID)
-            var logs: [LogRecord] = []
-            let logRows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT \(Self.logColumns) FROM logs WHERE trace_key = ?
-                    ORDER BY time_ns, source_id, byte_offset, ordinal
-                    """,
-                arguments: [traceKey])
-            while let row = try logRows.next() {
-                logs.append(try Self.log(row, trace: reference, db: db, paths: &paths))
-            }
-            return (traceID, spans, logs)
+        guard let trace = try records(traceKeys: [traceKey]).first else {
+            throw StoreError(path: path, message: "no trace with key \(traceKey)")
         }
+        return (trace.traceID, trace.spans, trace.logs)
     }
 
     /// Saves summaries and clears `dirty`, in one transaction.
@@ -188,27 +124,6 @@ extension IncidentStore {
             origin: try paths.location(
                 db, sourceID: row[i + 9], line: row[i + 10], byteOffset: row[i + 11], ordinal: row[i + 12]))
     }
-
-    private static func events(_ db: Database, traceKey: Int64) throws -> [EventOwner: [SpanEvent]] {
-        var events: [EventOwner: [SpanEvent]] = [:]
-        let rows = try Row.fetchCursor(
-            db,
-            sql:
-                "SELECT span_id, shared, time_ns, name, attributes FROM span_events WHERE trace_key = ? ORDER BY rowid",
-            arguments: [traceKey])
-        while let row = try rows.next() {
-            let owner = EventOwner(spanID: SpanID(UInt64(bitPattern: row[0] as Int64)), shared: row[1])
-            events[owner, default: []].append(
-                SpanEvent(time: row[2], name: row[3], attributes: AttributeJSON.decode(row[4])))
-        }
-        return events
-    }
-}
-
-/// A span as its events name it: the ID and which half of a shared pair.
-private struct EventOwner: Hashable {
-    var spanID: SpanID
-    var shared: Bool
 }
 
 /// `source_id` → path, looked up once per source while reading.
