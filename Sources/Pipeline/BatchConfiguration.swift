@@ -14,10 +14,10 @@ package struct BatchConfiguration: Sendable {
     package var scrubber: any RecordScrubber = PassThroughScrubber()
     /// - `classifier` (default: the shipped `Rules/classify` pack): names the kind of failure of each incident.
     package var classifier: Classifier = .builtIn
-    /// - `recordsPerTransaction` (default 16384): rows written per SQLite transaction.
-    package var recordsPerTransaction = 16384
-    /// - `queuedBatches` (default 4): batches decoded ahead of the writer; bounds memory.
-    package var queuedBatches = 4
+    /// - `recordsPerTransaction` (default 8192): rows written per SQLite transaction.
+    package var recordsPerTransaction = 8192
+    /// - `queuedBatches` (default 3): batches decoded ahead of the writer; bounds memory.
+    package var queuedBatches = 3
     /// - `rejectsPrintedPerFile` (default 5): reject messages printed per file before only counting.
     package var rejectsPrintedPerFile = 5
     /// - `showProgress`: draw the live progress line.

@@ -21,6 +21,7 @@ final class WriterThread: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            Thread.current.name = "tj-writer"  // set from the thread itself, so top and perf show it
             let cpuStart = ThreadCPUTime.now()
             let writer = store.makeWriter()
             while let job = queue.pop() {
