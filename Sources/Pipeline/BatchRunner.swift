@@ -8,8 +8,10 @@ import TraceJoinCore
 ///
 /// Files already ingested whole (same content fingerprint and size, whatever their name now) are
 /// skipped, so a nightly job over a folder that still holds last night's rotated files reads only
-/// what is new. A file that was cut short by a crash is read again; unique keys in the store make
-/// that idempotent.
+/// what is new. A log file that grew since (the live `app.log`, appended to; or renamed by rotation,
+/// then appended to) is recognised by its first bytes and read on from its checkpoint, so its old
+/// lines are not stored again under a new source. A file that was cut short by a crash resumes the
+/// same way; unique keys in the store make any overlap idempotent.
 package struct BatchRunner {
     package var configuration: BatchConfiguration
 
@@ -37,6 +39,7 @@ package struct BatchRunner {
             scrubber: configuration.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction)
 
         var bytesBefore: Int64 = 0
+        var claimed = Set<Int64>()  // sources read by this run: two files never continue the same one
         for file in files {
             if let error = writer.error { throw error }
             let fingerprint = try FileFingerprint.compute(path: file.path)
@@ -45,7 +48,9 @@ package struct BatchRunner {
                 bytesBefore += file.size
                 continue
             }
-            let sourceID = try store.registerSource(path: file.path, fingerprint: fingerprint, size: file.size)
+            let (sourceID, resumeAt) = try register(
+                file, fingerprint: fingerprint, in: store, excluding: claimed)
+            claimed.insert(sourceID)
             let countsBefore = sink.counts
             let ingestor = FileIngestor(
                 path: file.path, sourceID: sourceID, formatOverride: configuration.format,
@@ -53,7 +58,7 @@ package struct BatchRunner {
             ) { [bytesBefore] bytesRead in
                 progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
             }
-            let offset = try ingestor.run()
+            let outcome = try ingestor.run(resumingAt: resumeAt)
             if let fileError = ingestor.fileError {
                 Console.warning(fileError)
                 summary.fileErrors.append(fileError)
@@ -61,12 +66,17 @@ package struct BatchRunner {
             let counts = sink.counts
             sink.flush(progress: [
                 SourceProgress(
-                    sourceID: sourceID, checkpointOffset: offset, complete: ingestor.fileError == nil,
+                    sourceID: sourceID, checkpointOffset: outcome.checkpoint.byteOffset,
+                    checkpointLine: outcome.checkpoint.lineNumber, complete: ingestor.fileError == nil,
                     records: counts.spans + counts.logs - countsBefore.spans - countsBefore.logs,
                     rejects: counts.rejects - countsBefore.rejects)
             ])
             bytesBefore += file.size
-            summary.bytes += file.size
+            summary.bytes += file.size - outcome.bytesSkipped
+            if outcome.bytesSkipped > 0 {
+                summary.filesResumed += 1
+                summary.bytesResumedPast += outcome.bytesSkipped
+            }
         }
         try writer.finish()
         progress.finish()
@@ -95,6 +105,29 @@ package struct BatchRunner {
         summary.elapsedSeconds = (clock.now - started).seconds
         try store.finishRun(runID, statsJSON: summary.json)
         return summary
+    }
+}
+
+extension BatchRunner {
+    /// The source to read `file` as, and where to start: a stored source it continues (same first
+    /// bytes, no smaller; never gzip, since rotated backups do not grow) from its checkpoint, else a
+    /// new source from the start.
+    private func register(
+        _ file: InputFile, fingerprint: String, in store: IncidentStore, excluding claimed: Set<Int64>
+    ) throws -> (sourceID: Int64, position: LinePosition) {
+        let head = try FileHead.read(path: file.path)
+        guard !head.isGzip, let headHash = head.hash() else {
+            return (try store.registerSource(path: file.path, fingerprint: fingerprint, size: file.size), .start)
+        }
+        if let source = try store.resumableSource(size: file.size, excluding: claimed, headHash: { head.hash(length: $0) }) {
+            try store.reopenSource(
+                source.sourceID, path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash,
+                headLength: head.length)
+            return (source.sourceID, LinePosition(byteOffset: source.checkpointOffset, lineNumber: source.checkpointLine))
+        }
+        let sourceID = try store.registerSource(
+            path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash, headLength: head.length)
+        return (sourceID, .start)
     }
 }
 

@@ -8,7 +8,20 @@ import TraceJoinCore
 ///
 /// Span exports are either one JSON document per line (OTLP file exporters) or one whole document
 /// (Jaeger, Zipkin, pretty-printed OTLP); everything else is read as log lines.
+///
+/// Line-oriented files (log lines, OTLP JSON lines) can resume at a checkpoint: a file that grew since
+/// the last run is read from where that run stopped, with the same line numbers and offsets. A whole
+/// document cannot be read from its middle: a changed one is read again whole (its spans are unique by ID).
 final class FileIngestor {
+    /// How far a file was read.
+    struct Outcome {
+        /// Where the line after the last newline-terminated line starts (the start, for a whole document):
+        /// an unterminated last line was still read, but the next run reads it again once it is finished.
+        var checkpoint: LinePosition
+        /// Decompressed bytes not read again because the file resumed at a checkpoint (0 otherwise).
+        var bytesSkipped: Int64
+    }
+
     let path: String
     let sourceID: Int64
     let formatOverride: InputFormat?
@@ -32,20 +45,24 @@ final class FileIngestor {
         self.onProgress = onProgress
     }
 
-    /// Reads the file and returns the offset up to which it was read.
-    func run() throws -> Int64 {
+    /// Reads the file, from `position` when it is line-oriented, and says how far it was read.
+    func run(resumingAt position: LinePosition = .start) throws -> Outcome {
         let prefix = try DocumentReader.peek(path: path, count: SpanFormatSniffer.prefixLimit)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
         let format = InputFormat.sniff(
             prefix: prefix, isWholeInput: size.map { $0 <= Int64(prefix.count) } ?? false, override: formatOverride)
-        if format.readsWholeInput { return try readWholeDocument(as: format.documentKind) }
-        if format == .otlpJSONLines { return try readDocumentPerLine() }
-        return try readLogLines()
+        if format.readsWholeInput {
+            try readWholeDocument(as: format.documentKind)
+            return Outcome(checkpoint: .start, bytesSkipped: 0)
+        }
+        let reader =
+            format == .otlpJSONLines ? try readDocumentPerLine(from: position) : try readLogLines(from: position)
+        return Outcome(checkpoint: reader.terminatedPosition, bytesSkipped: position.byteOffset)
     }
 
-    private func readLogLines() throws -> Int64 {
+    private func readLogLines(from position: LinePosition) throws -> LineReader {
         var decoder = LogLineDecoder(source: path, serviceFromPath: ServiceName.fromPath(path))
-        let reader = try LineReader(path: path)
+        let reader = try LineReader(path: path, startingAt: position)
         var lines = 0
         readLines(of: reader) { line in
             decoder.feed(line.bytes, lineNumber: line.number, byteOffset: line.byteOffset) { self.accept($0) }
@@ -53,29 +70,28 @@ final class FileIngestor {
             if lines & 0x3FFF == 0 { onProgress(reader.compressedBytesConsumed) }
         }
         decoder.finish { self.accept($0) }
-        return reader.decompressedBytesRead
+        return reader
     }
 
     /// One JSON document per line (OTLP file exporters); such lines can be many megabytes long.
-    private func readDocumentPerLine() throws -> Int64 {
+    private func readDocumentPerLine(from position: LinePosition) throws -> LineReader {
         var configuration = LineReader.Configuration()
         configuration.maxLineBytes = 256 << 20
-        let reader = try LineReader(path: path, configuration: configuration)
+        let reader = try LineReader(path: path, configuration: configuration, startingAt: position)
         readLines(of: reader) { line in
             let origin = InputLocation(source: path, line: line.number, byteOffset: line.byteOffset)
             for record in SpanDocumentDecoder.decodeLine(line.bytes, origin: origin) { accept(record) }
             onProgress(reader.compressedBytesConsumed)
         }
-        return reader.decompressedBytesRead
+        return reader
     }
 
     /// One document for the whole file (Jaeger and Zipkin exports, pretty-printed OTLP).
-    private func readWholeDocument(as kind: SpanDocumentKind?) throws -> Int64 {
+    private func readWholeDocument(as kind: SpanDocumentKind?) throws {
         let content = try DocumentReader.readWhole(path: path)
         let origin = InputLocation(source: path, line: 1, byteOffset: 0)
         for record in SpanDocumentDecoder.decodeDocument(content, as: kind, origin: origin) { accept(record) }
         onProgress(Int64(content.count))
-        return Int64(content.count)
     }
 
     private func accept(_ record: Record) {
