@@ -48,17 +48,43 @@ package struct BatchRunner {
                 bytesBefore += file.size
                 continue
             }
-            let (sourceID, resumeAt) = try register(
-                file, fingerprint: fingerprint, in: store, excluding: claimed)
-            claimed.insert(sourceID)
             let countsBefore = sink.counts
-            let ingestor = FileIngestor(
-                path: file.path, sourceID: sourceID, formatOverride: configuration.format,
-                rejectsPrinted: configuration.rejectsPrintedPerFile, sink: sink
-            ) { [bytesBefore] bytesRead in
-                progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
+            func read(_ sourceID: Int64, from position: LinePosition, onOpened: () throws -> Void) throws
+                -> (FileIngestor, FileIngestor.Outcome)
+            {
+                let ingestor = FileIngestor(
+                    path: file.path, sourceID: sourceID, formatOverride: configuration.format,
+                    rejectsPrinted: configuration.rejectsPrintedPerFile, sink: sink
+                ) { [bytesBefore] bytesRead in
+                    progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
+                }
+                return (ingestor, try ingestor.run(resumingAt: position, onOpened: onOpened))
             }
-            let outcome = try ingestor.run(resumingAt: resumeAt)
+            let match = try SourceMatch.find(for: file, in: store, excluding: claimed)
+            var done: (sourceID: Int64, ingestor: FileIngestor, outcome: FileIngestor.Outcome)?
+            if let source = match.continues {
+                var reopened = false
+                do {
+                    let (ingestor, outcome) = try read(source.sourceID, from: match.position) {
+                        try store.reopenSource(
+                            source.sourceID, path: file.path, fingerprint: fingerprint, size: file.size,
+                            headHash: match.headHash, headLength: match.headLength)
+                        reopened = true
+                    }
+                    done = (source.sourceID, ingestor, outcome)
+                } catch where !reopened {
+                    // It could not be opened at the checkpoint, so it is not that source: read it as new.
+                }
+            }
+            if done == nil {
+                let sourceID = try store.registerSource(
+                    path: file.path, fingerprint: fingerprint, size: file.size, headHash: match.headHash,
+                    headLength: match.headLength)
+                let (ingestor, outcome) = try read(sourceID, from: .start) {}
+                done = (sourceID, ingestor, outcome)
+            }
+            guard let (sourceID, ingestor, outcome) = done else { continue }
+            claimed.insert(sourceID)
             if let fileError = ingestor.fileError {
                 Console.warning(fileError)
                 summary.fileErrors.append(fileError)
@@ -72,7 +98,7 @@ package struct BatchRunner {
                     rejects: counts.rejects - countsBefore.rejects)
             ])
             bytesBefore += file.size
-            summary.bytes += file.size - outcome.bytesSkipped
+            summary.bytes += outcome.compressed ? file.size : file.size - outcome.bytesSkipped
             if outcome.bytesSkipped > 0 {
                 summary.filesResumed += 1
                 summary.bytesResumedPast += outcome.bytesSkipped
@@ -105,29 +131,6 @@ package struct BatchRunner {
         summary.elapsedSeconds = (clock.now - started).seconds
         try store.finishRun(runID, statsJSON: summary.json)
         return summary
-    }
-}
-
-extension BatchRunner {
-    /// The source to read `file` as, and where to start: a stored source it continues (same first
-    /// bytes, no smaller; never gzip, since rotated backups do not grow) from its checkpoint, else a
-    /// new source from the start.
-    private func register(
-        _ file: InputFile, fingerprint: String, in store: IncidentStore, excluding claimed: Set<Int64>
-    ) throws -> (sourceID: Int64, position: LinePosition) {
-        let head = try FileHead.read(path: file.path)
-        guard !head.isGzip, let headHash = head.hash() else {
-            return (try store.registerSource(path: file.path, fingerprint: fingerprint, size: file.size), .start)
-        }
-        if let source = try store.resumableSource(size: file.size, excluding: claimed, headHash: { head.hash(length: $0) }) {
-            try store.reopenSource(
-                source.sourceID, path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash,
-                headLength: head.length)
-            return (source.sourceID, LinePosition(byteOffset: source.checkpointOffset, lineNumber: source.checkpointLine))
-        }
-        let sourceID = try store.registerSource(
-            path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash, headLength: head.length)
-        return (sourceID, .start)
     }
 }
 

@@ -18,8 +18,10 @@ final class FileIngestor {
         /// Where the line after the last newline-terminated line starts (the start, for a whole document):
         /// an unterminated last line was still read, but the next run reads it again once it is finished.
         var checkpoint: LinePosition
-        /// Decompressed bytes not read again because the file resumed at a checkpoint (0 otherwise).
+        /// Decompressed bytes not decoded again because the file resumed at a checkpoint (0 otherwise).
         var bytesSkipped: Int64
+        /// Whether the file is gzip: skipped bytes were still decompressed.
+        var compressed: Bool
     }
 
     let path: String
@@ -46,23 +48,33 @@ final class FileIngestor {
     }
 
     /// Reads the file, from `position` when it is line-oriented, and says how far it was read.
-    func run(resumingAt position: LinePosition = .start) throws -> Outcome {
+    ///
+    /// `onOpened` runs once the file is open at `position` (the start, for a whole document), before the
+    /// first record is passed on: a resumed source is taken over only then. An error thrown before it ran
+    /// (a gzip file shorter than `position`: not the file it was taken for) leaves no record behind.
+    func run(resumingAt position: LinePosition = .start, onOpened: () throws -> Void = {}) throws -> Outcome {
         let prefix = try DocumentReader.peek(path: path, count: SpanFormatSniffer.prefixLimit)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
         let format = InputFormat.sniff(
             prefix: prefix, isWholeInput: size.map { $0 <= Int64(prefix.count) } ?? false, override: formatOverride)
         if format.readsWholeInput {
+            try onOpened()
             try readWholeDocument(as: format.documentKind)
-            return Outcome(checkpoint: .start, bytesSkipped: 0)
+            return Outcome(checkpoint: .start, bytesSkipped: 0, compressed: false)
         }
         let reader =
-            format == .otlpJSONLines ? try readDocumentPerLine(from: position) : try readLogLines(from: position)
-        return Outcome(checkpoint: reader.terminatedPosition, bytesSkipped: position.byteOffset)
+            format == .otlpJSONLines
+            ? try readDocumentPerLine(from: position, onOpened: onOpened)
+            : try readLogLines(from: position, onOpened: onOpened)
+        return Outcome(
+            checkpoint: reader.terminatedPosition, bytesSkipped: position.byteOffset,
+            compressed: reader.compression != .none)
     }
 
-    private func readLogLines(from position: LinePosition) throws -> LineReader {
+    private func readLogLines(from position: LinePosition, onOpened: () throws -> Void) throws -> LineReader {
         var decoder = LogLineDecoder(source: path, serviceFromPath: ServiceName.fromPath(path))
         let reader = try LineReader(path: path, startingAt: position)
+        try onOpened()
         var lines = 0
         readLines(of: reader) { line in
             decoder.feed(line.bytes, lineNumber: line.number, byteOffset: line.byteOffset) { self.accept($0) }
@@ -74,10 +86,11 @@ final class FileIngestor {
     }
 
     /// One JSON document per line (OTLP file exporters); such lines can be many megabytes long.
-    private func readDocumentPerLine(from position: LinePosition) throws -> LineReader {
+    private func readDocumentPerLine(from position: LinePosition, onOpened: () throws -> Void) throws -> LineReader {
         var configuration = LineReader.Configuration()
         configuration.maxLineBytes = 256 << 20
         let reader = try LineReader(path: path, configuration: configuration, startingAt: position)
+        try onOpened()
         readLines(of: reader) { line in
             let origin = InputLocation(source: path, line: line.number, byteOffset: line.byteOffset)
             for record in SpanDocumentDecoder.decodeLine(line.bytes, origin: origin) { accept(record) }

@@ -35,6 +35,7 @@ extension IncidentStore {
     /// claimed by another file of this run) are passed over.
     ///
     /// A file smaller than its recorded size (copytruncate, or replaced) never matches: it is a new source.
+    /// Pass `.max` as `size` when the file's (decompressed) size is unknown, as for a gzip backup.
     package func resumableSource(
         size: Int64, excluding: Set<Int64> = [], headHash: (_ length: Int) -> Int64?
     ) throws -> ResumableSource? {
@@ -73,13 +74,14 @@ extension IncidentStore {
 
     /// Takes `sourceID` over for the file as it is now, to read it on from its checkpoint.
     ///
-    /// Path, fingerprint, size and head are updated and the source is partial until read to the end.
+    /// Path, fingerprint, size and head are updated and the source is partial until read to the end (a gzip
+    /// backup of it, with no head, is never continued again: it does not grow).
     /// Rows at or after the checkpoint (an unterminated last line read before the writer finished it, or a
     /// crashed run's records past its last checkpoint) are deleted, in the same transaction, and their traces
     /// marked for a new summary: reading on from the checkpoint stores them again as they are now. The
     /// checkpoint promises nothing about them, so deleting them first is safe whatever happens next.
     package func reopenSource(
-        _ sourceID: Int64, path: String, fingerprint: String, size: Int64, headHash: Int64, headLength: Int
+        _ sourceID: Int64, path: String, fingerprint: String, size: Int64, headHash: Int64?, headLength: Int
     ) throws {
         try pool.write { db in
             let checkpoint =
@@ -104,7 +106,7 @@ extension IncidentStore {
                         records = max(0, records - ?), rejects = max(0, rejects - ?)
                     WHERE source_id = ?
                     """,
-                arguments: [path, fingerprint, size, headHash, headLength, logsDeleted, rejectsDeleted, sourceID])
+                arguments: [path, fingerprint, size, headHash, headHash == nil ? 0 : headLength, logsDeleted, rejectsDeleted, sourceID])
         }
     }
 

@@ -8,78 +8,15 @@ import TraceJoinTesting
 /// Nightly re-runs over a folder whose log files grew, were rotated or truncated since the last run:
 /// every line is stored exactly once, with the line number a reader from the start would give it.
 @Suite struct GrownFileResumeTests {
-    /// A folder with a database, batched again and again like a nightly job.
-    final class Night {
-        let folder: TemporaryFolder
-        let database: String
-
-        init() throws {
-            folder = try TemporaryFolder()
-            database = folder.file("night.db")
-            try FileManager.default.createDirectory(atPath: folder.file("logs"), withIntermediateDirectories: true)
-        }
-
-        deinit { folder.remove() }
-
-        func path(_ name: String) -> String { folder.file("logs/" + name) }
-
-        func write(_ name: String, _ text: String) throws {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path(name)))
-        }
-
-        func append(_ name: String, _ text: String) throws {
-            let handle = try #require(FileHandle(forWritingAtPath: path(name)))
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(text.utf8))
-        }
-
-        func rename(_ name: String, to newName: String) throws {
-            try FileManager.default.moveItem(atPath: path(name), toPath: path(newName))
-        }
-
-        @discardableResult
-        func batch() throws -> BatchSummary {
-            var configuration = BatchConfiguration(inputs: [folder.file("logs")])
-            configuration.databasePath = database
-            configuration.rejectsPrintedPerFile = 0
-            return try BatchRunner(configuration: configuration).run()
-        }
-
-        var store: IncidentStore { get throws { try IncidentStore.openExisting(path: database) } }
-
-        /// Every stored log as `file:line message`, in file and line order.
-        func logs() throws -> [String] {
-            try store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 10_000)
-                .map { "\(($0.origin.source as NSString).lastPathComponent):\($0.origin.line) \($0.message)" }
-                .sorted()
-        }
-
-        /// Every stored reject as `file:line`.
-        func rejects() throws -> [String] {
-            try store.rejects(limit: 1_000).map {
-                "\(($0.location.source as NSString).lastPathComponent):\($0.location.line)"
-            }.sorted()
-        }
-    }
-
-    /// A pino-style JSON log line without trace context.
-    static func line(_ message: String, second: Int = 0) -> String {
-        #"{"level":30,"time":\#(1_795_406_873_000 + second * 1_000),"msg":"\#(message)"}"# + "\n"
-    }
-
-    /// A JSON log line cut mid-write: a reject.
-    static let cutLine = #"{"level":30,"time":17954068"# + "\n"
-
     @Test("a log file that grew is read on from its checkpoint: old lines once, new lines and rejects numbered on")
     func grownFile() throws {
-        let night = try Night()
-        try night.write("app.log", Self.line("one", second: 1) + Self.cutLine + Self.line("two", second: 2))
+        let night = try NightlyFolder()
+        try night.write("app.log", NightlyFolder.line("one", second: 1) + NightlyFolder.cutLine + NightlyFolder.line("two", second: 2))
         let first = try night.batch()
         #expect(first.logs == 2)
         let firstSize = try #require(try FileManager.default.attributesOfItem(atPath: night.path("app.log"))[.size] as? Int64)
 
-        try night.append("app.log", Self.line("three", second: 3) + Self.cutLine + Self.line("four", second: 4))
+        try night.append("app.log", NightlyFolder.line("three", second: 3) + NightlyFolder.cutLine + NightlyFolder.line("four", second: 4))
         let second = try night.batch()
         #expect(second.logs == 2, "only the new lines are decoded")
         #expect(second.rejects == 1)
@@ -98,14 +35,14 @@ import TraceJoinTesting
 
     @Test("rotation by rename: the renamed file continues its source, the new file is a new source")
     func renameRotation() throws {
-        let night = try Night()
-        try night.write("app.log", Self.line("one", second: 1) + Self.line("two", second: 2))
+        let night = try NightlyFolder()
+        try night.write("app.log", NightlyFolder.line("one", second: 1) + NightlyFolder.line("two", second: 2))
         try night.batch()
 
         // Written to after the last run, then renamed by logrotate; a new app.log is created.
-        try night.append("app.log", Self.line("three", second: 3))
+        try night.append("app.log", NightlyFolder.line("three", second: 3))
         try night.rename("app.log", to: "app.log.1")
-        try night.write("app.log", Self.line("fresh one", second: 10) + Self.line("fresh two", second: 11))
+        try night.write("app.log", NightlyFolder.line("fresh one", second: 10) + NightlyFolder.line("fresh two", second: 11))
         let second = try night.batch()
         #expect(second.filesResumed == 1)
         #expect(second.logs == 3)
@@ -125,12 +62,12 @@ import TraceJoinTesting
 
     @Test("copytruncate: the copy is skipped, the truncated file's new lines are a new source")
     func copyTruncate() throws {
-        let night = try Night()
-        try night.write("app.log", Self.line("one", second: 1) + Self.line("two", second: 2) + Self.line("three", second: 3))
+        let night = try NightlyFolder()
+        try night.write("app.log", NightlyFolder.line("one", second: 1) + NightlyFolder.line("two", second: 2) + NightlyFolder.line("three", second: 3))
         try night.batch()
 
         try FileManager.default.copyItem(atPath: night.path("app.log"), toPath: night.path("app.log.1"))
-        try night.write("app.log", Self.line("after", second: 9))
+        try night.write("app.log", NightlyFolder.line("after", second: 9))
         let second = try night.batch()
         #expect(second.filesSkipped == 1)
         #expect(second.filesResumed == 0)
@@ -141,10 +78,10 @@ import TraceJoinTesting
 
     @Test("copytruncate, then the live file outgrows its old size: still a new source, nothing stored twice")
     func copyTruncateThenGrow() throws {
-        let night = try Night()
-        try night.write("app.log", Self.line("one", second: 1))
+        let night = try NightlyFolder()
+        try night.write("app.log", NightlyFolder.line("one", second: 1))
         try night.batch()
-        try night.write("app.log", Self.line("other one", second: 5) + Self.line("other two", second: 6))
+        try night.write("app.log", NightlyFolder.line("other one", second: 5) + NightlyFolder.line("other two", second: 6))
         let second = try night.batch()
         #expect(second.filesResumed == 0)
         #expect(try night.logs() == ["app.log:1 one", "app.log:1 other one", "app.log:2 other two"])
@@ -152,15 +89,15 @@ import TraceJoinTesting
 
     @Test("an unterminated last line is stored, and once finished is stored again whole, not twice")
     func unterminatedLastLine() throws {
-        let night = try Night()
-        let whole = Self.line("two, finished later", second: 2)
+        let night = try NightlyFolder()
+        let whole = NightlyFolder.line("two, finished later", second: 2)
         let cutAt = whole.index(whole.startIndex, offsetBy: 20)
-        try night.write("app.log", Self.line("one", second: 1) + String(whole[..<cutAt]))
+        try night.write("app.log", NightlyFolder.line("one", second: 1) + String(whole[..<cutAt]))
         let first = try night.batch()
         #expect(first.rejects == 1, "the half-written JSON line is rejected for now")
         #expect(try night.rejects() == ["app.log:2"])
 
-        try night.append("app.log", String(whole[cutAt...]) + Self.line("three", second: 3))
+        try night.append("app.log", String(whole[cutAt...]) + NightlyFolder.line("three", second: 3))
         let second = try night.batch()
         #expect(second.filesResumed == 1)
         #expect(try night.logs() == ["app.log:1 one", "app.log:2 two, finished later", "app.log:3 three"])
@@ -169,7 +106,7 @@ import TraceJoinTesting
 
     @Test("an unterminated plain text line keeps its row and takes its finished text")
     func unterminatedTextLine() throws {
-        let night = try Night()
+        let night = try NightlyFolder()
         try night.write("worker.log", "2026-11-23 01:40:21,274 INFO [w] - first\n2026-11-23 01:40:22,000 INFO [w] - sec")
         try night.batch()
         #expect(try night.logs() == ["worker.log:1 [w] - first", "worker.log:2 [w] - sec"])
@@ -181,7 +118,7 @@ import TraceJoinTesting
 
     @Test("a stack trace at the end of the first run stays one record; the lines after it are new records")
     func stackTraceAtEnd() throws {
-        let night = try Night()
+        let night = try NightlyFolder()
         let error = """
             2026-11-23 01:51:26,180 INFO [w] - received order 1
             2026-11-23 01:51:26,181 ERROR [w] - could not cache order 1

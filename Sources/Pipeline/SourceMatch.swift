@@ -1,0 +1,38 @@
+import Ingest
+import Store
+import TraceJoinCore
+
+/// How a file on disk relates to the sources already stored: the one it continues, if any.
+///
+/// A log file appended to since the last run (the live `app.log`), or renamed by rotation and appended
+/// to before the rename, has a new fingerprint but the same first bytes: it continues its source from the
+/// checkpoint, so its old lines are not stored again under a new source. A file smaller than its source
+/// (copytruncate, replaced) matches nothing and is a new source.
+struct SourceMatch {
+    /// Hash of the file's first `headLength` bytes, stored with its source; nil for gzip, which never grows.
+    var headHash: Int64?
+    var headLength: Int
+    /// The stored source this file continues, to be read on from its checkpoint.
+    var continues: ResumableSource?
+
+    /// Where `continues` left off.
+    var position: LinePosition {
+        continues.map { LinePosition(byteOffset: $0.checkpointOffset, lineNumber: $0.checkpointLine) } ?? .start
+    }
+
+    /// Looks `file` up among the stored sources, passing over those `claimed` by other files of this run.
+    static func find(for file: InputFile, in store: IncidentStore, excluding claimed: Set<Int64>) throws -> SourceMatch {
+        let head = try FileHead.read(path: file.path)
+        guard head.isGzip else {
+            let source = try store.resumableSource(size: file.size, excluding: claimed) { head.hash(length: $0) }
+            return SourceMatch(headHash: head.hash(), headLength: head.length, continues: source)
+        }
+        // A backup compressed after an earlier run read it plain (logrotate `compress`, `delaycompress`):
+        // matched by its decompressed first bytes. Its decompressed size is unknown before reading it all, so
+        // any size may match; one shorter than the checkpoint fails to open there and is read as a new source.
+        let inner = FileHead(bytes: try DocumentReader.peek(path: file.path, count: FileHead.window))
+        guard inner.length > 0 else { return SourceMatch(headHash: nil, headLength: 0, continues: nil) }
+        let source = try store.resumableSource(size: .max, excluding: claimed) { inner.hash(length: $0) }
+        return SourceMatch(headHash: nil, headLength: 0, continues: source)
+    }
+}
