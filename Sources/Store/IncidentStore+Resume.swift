@@ -89,10 +89,10 @@ extension IncidentStore {
                     db, sql: "SELECT checkpoint_offset FROM sources WHERE source_id = ?", arguments: [sourceID]) ?? 0
             try db.execute(
                 sql: """
-                    UPDATE traces SET dirty = 1 WHERE trace_key IN (
+                    UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ? WHERE trace_key IN (
                         SELECT trace_key FROM logs WHERE source_id = ? AND byte_offset >= ? AND trace_key IS NOT NULL)
                     """,
-                arguments: [sourceID, checkpoint])
+                arguments: [Self.now(), sourceID, checkpoint])
             try db.execute(
                 sql: "DELETE FROM logs WHERE source_id = ? AND byte_offset >= ?", arguments: [sourceID, checkpoint])
             let logsDeleted = db.changesCount
