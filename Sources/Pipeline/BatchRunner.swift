@@ -40,10 +40,15 @@ package struct BatchRunner {
 
         var bytesBefore: Int64 = 0
         var claimed = Set<Int64>()  // sources read by this run: two files never continue the same one
+        // Fingerprints read whole by this run: a copy later in the run is skipped even before the writer
+        // has committed the first one's progress.
+        var completedThisRun = Set<String>()
         for file in files {
             if let error = writer.error { throw error }
             let fingerprint = try FileFingerprint.compute(path: file.path)
-            if try store.completedSource(fingerprint: fingerprint, size: file.size) {
+            if try completedThisRun.contains(fingerprint)
+                || store.completedSource(fingerprint: fingerprint, size: file.size)
+            {
                 summary.filesSkipped += 1
                 bytesBefore += file.size
                 continue
@@ -61,30 +66,9 @@ package struct BatchRunner {
                 return (ingestor, try ingestor.run(resumingAt: position, onOpened: onOpened))
             }
             let match = try SourceMatch.find(for: file, in: store, excluding: claimed)
-            var done: (sourceID: Int64, ingestor: FileIngestor, outcome: FileIngestor.Outcome)?
-            if let source = match.continues {
-                var reopened = false
-                do {
-                    let (ingestor, outcome) = try read(source.sourceID, from: match.position) {
-                        try store.reopenSource(
-                            source.sourceID, path: file.path, fingerprint: fingerprint, size: file.size,
-                            headHash: match.headHash, headLength: match.headLength)
-                        reopened = true
-                    }
-                    done = (source.sourceID, ingestor, outcome)
-                } catch where !reopened {
-                    // It could not be opened at the checkpoint, so it is not that source: read it as new.
-                }
-            }
-            if done == nil {
-                let sourceID = try store.registerSource(
-                    path: file.path, fingerprint: fingerprint, size: file.size, headHash: match.headHash,
-                    headLength: match.headLength)
-                let (ingestor, outcome) = try read(sourceID, from: .start) {}
-                done = (sourceID, ingestor, outcome)
-            }
-            guard let (sourceID, ingestor, outcome) = done else { continue }
+            let (sourceID, ingestor, outcome) = try match.read(file, fingerprint: fingerprint, in: store, using: read)
             claimed.insert(sourceID)
+            if ingestor.fileError == nil { completedThisRun.insert(fingerprint) }
             if let fileError = ingestor.fileError {
                 Console.warning(fileError)
                 summary.fileErrors.append(fileError)

@@ -35,4 +35,35 @@ struct SourceMatch {
         let source = try store.resumableSource(size: .max, excluding: claimed) { inner.hash(length: $0) }
         return SourceMatch(headHash: nil, headLength: 0, continues: source)
     }
+
+    /// Reads `file` on from the source it continues, else (or when it cannot be opened at that source's
+    /// checkpoint: not the file it looked like) from the start as a new source.
+    ///
+    /// The source is taken over (``IncidentStore/reopenSource(_:path:fingerprint:size:headHash:headLength:)``)
+    /// only once the file is open at the checkpoint, before its first record.
+    func read(
+        _ file: InputFile, fingerprint: String, in store: IncidentStore,
+        using read: (_ sourceID: Int64, _ from: LinePosition, _ onOpened: () throws -> Void) throws -> (
+            FileIngestor, FileIngestor.Outcome
+        )
+    ) throws -> (sourceID: Int64, ingestor: FileIngestor, outcome: FileIngestor.Outcome) {
+        if let source = continues {
+            var reopened = false
+            do {
+                let (ingestor, outcome) = try read(source.sourceID, position) {
+                    try store.reopenSource(
+                        source.sourceID, path: file.path, fingerprint: fingerprint, size: file.size,
+                        headHash: headHash, headLength: headLength)
+                    reopened = true
+                }
+                return (source.sourceID, ingestor, outcome)
+            } catch where !reopened {
+                // Nothing was read or changed: read it as a new source below.
+            }
+        }
+        let sourceID = try store.registerSource(
+            path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash, headLength: headLength)
+        let (ingestor, outcome) = try read(sourceID, .start) {}
+        return (sourceID, ingestor, outcome)
+    }
 }

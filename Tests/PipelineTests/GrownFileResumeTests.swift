@@ -140,4 +140,15 @@ import TraceJoinTesting
         #expect(failure.message.contains("could not cache order 1"))
         #expect(stored.count(where: { $0.severity == .error }) == 1)
     }
+
+    @Test("a copy of a file in the same run is skipped, even before the first one's progress is committed")
+    func copyInSameRun() throws {
+        let night = try NightlyFolder()
+        let text = NightlyFolder.line("one", second: 1) + NightlyFolder.line("two", second: 2)
+        try night.write("app.log", text)
+        try night.write("copy.log", text)
+        let summary = try night.batch()
+        #expect(summary.filesSkipped == 1)
+        #expect(try night.logs().count == 2)
+    }
 }
