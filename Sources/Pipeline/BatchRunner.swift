@@ -47,7 +47,7 @@ package struct BatchRunner {
             if let error = writer.error { throw error }
             let fingerprint = try FileFingerprint.compute(path: file.path)
             if try completedThisRun.contains(fingerprint)
-                || store.completedSource(fingerprint: fingerprint, size: file.size)
+                || store.completedSource(fingerprint: fingerprint, size: file.size, seenAt: file.path)
             {
                 summary.filesSkipped += 1
                 bytesBefore += file.size

@@ -119,4 +119,25 @@ extension IncidentStore {
             ).map { (byteOffset: $0["checkpoint_offset"], lineNumber: $0["checkpoint_line"]) }
         }
     }
+    /// Like ``completedSource(fingerprint:size:)``, and records `path` as where that source is now when
+    /// rotation renamed it, so rejects and timelines name the file that holds its lines today.
+    package func completedSource(fingerprint: String, size: Int64, seenAt path: String) throws -> Bool {
+        let row = try pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT source_id, path FROM sources WHERE fingerprint = ? AND size = ? AND state = 'complete'
+                    ORDER BY source_id DESC LIMIT 1
+                    """,
+                arguments: [fingerprint, size])
+        }
+        guard let row else { return false }
+        if (row["path"] as String) != path {
+            let sourceID: Int64 = row["source_id"]
+            try pool.write { db in
+                try db.execute(sql: "UPDATE sources SET path = ? WHERE source_id = ?", arguments: [path, sourceID])
+            }
+        }
+        return true
+    }
 }
