@@ -15,8 +15,11 @@ import TraceJoinCore
 final class FileIngestor {
     /// How far a file was read.
     struct Outcome {
-        /// Where the line after the last newline-terminated line starts (the start, for a whole document):
-        /// an unterminated last line was still read, but the next run reads it again once it is finished.
+        /// Where the next run that finds the file grown reads on: the first line of the last log record, or
+        /// the line after the last newline-terminated line if that comes first (the start, for a whole
+        /// document). That record was stored whole as far as it went, but it may go on: a stack trace still
+        /// being written, a line not yet finished, a container log line split in pieces. Read again, it
+        /// replaces its stored row (see `IncidentStore.reopenSource`).
         var checkpoint: LinePosition
         /// Decompressed bytes not decoded again because the file resumed at a checkpoint (0 otherwise).
         var bytesSkipped: Int64
@@ -34,6 +37,8 @@ final class FileIngestor {
     /// Problems that stopped the file early (a truncated gzip member); what came before is kept.
     private(set) var fileError: Diagnostic?
     private var rejectsInFile = 0
+    /// Where the records the log decoder still held at the end of the file start.
+    private var lastRecordStart: LinePosition?
 
     init(
         path: String, sourceID: Int64, formatOverride: InputFormat?, rejectsPrinted: Int, sink: RecordSink,
@@ -66,9 +71,12 @@ final class FileIngestor {
             format == .otlpJSONLines
             ? try readDocumentPerLine(from: position, onOpened: onOpened)
             : try readLogLines(from: position, onOpened: onOpened)
+        var checkpoint = reader.terminatedPosition
+        if let last = lastRecordStart, last.byteOffset >= position.byteOffset, last.byteOffset < checkpoint.byteOffset {
+            checkpoint = last
+        }
         return Outcome(
-            checkpoint: reader.terminatedPosition, bytesSkipped: position.byteOffset,
-            compressed: reader.compression != .none)
+            checkpoint: checkpoint, bytesSkipped: position.byteOffset, compressed: reader.compression != .none)
     }
 
     private func readLogLines(from position: LinePosition, onOpened: () throws -> Void) throws -> LineReader {
@@ -81,7 +89,19 @@ final class FileIngestor {
             lines += 1
             if lines & 0x3FFF == 0 { onProgress(reader.compressedBytesConsumed) }
         }
-        decoder.finish { self.accept($0) }
+        decoder.finish { record in
+            // The decoder holds each record until the next one starts: what it gives out now is the last.
+            let origin: InputLocation? =
+                switch record {
+                case .log(let log): log.origin
+                case .reject(let reject): reject.origin
+                case .span: nil
+                }
+            if let origin, origin.line > 0, lastRecordStart.map({ origin.byteOffset < $0.byteOffset }) ?? true {
+                lastRecordStart = LinePosition(byteOffset: origin.byteOffset, lineNumber: origin.line)
+            }
+            self.accept(record)
+        }
         return reader
     }
 
