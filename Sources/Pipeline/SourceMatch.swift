@@ -21,7 +21,8 @@ struct SourceMatch {
     }
 
     /// Looks `file` up among the stored sources, passing over those `claimed` by other files of this run.
-    static func find(for file: InputFile, in store: IncidentStore, excluding claimed: Set<Int64>) throws -> SourceMatch {
+    static func find(for file: InputFile, in store: IncidentStore, excluding claimed: Set<Int64>) throws -> SourceMatch
+    {
         let head = try FileHead.read(path: file.path)
         guard head.isGzip else {
             let source = try store.resumableSource(size: file.size, excluding: claimed) { head.hash(length: $0) }
@@ -57,7 +58,7 @@ struct SourceMatch {
                     reopened = true
                 }
                 return (source.sourceID, ingestor, outcome)
-            } catch where !reopened {
+            } catch  where !reopened {
                 // Nothing was read or changed: read it as a new source below.
             }
         }

@@ -106,7 +106,10 @@ extension IncidentStore {
                         records = max(0, records - ?), rejects = max(0, rejects - ?)
                     WHERE source_id = ?
                     """,
-                arguments: [path, fingerprint, size, headHash, headHash == nil ? 0 : headLength, logsDeleted, rejectsDeleted, sourceID])
+                arguments: [
+                    path, fingerprint, size, headHash, headHash == nil ? 0 : headLength, logsDeleted, rejectsDeleted,
+                    sourceID,
+                ])
         }
     }
 

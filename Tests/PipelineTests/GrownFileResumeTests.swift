@@ -11,12 +11,17 @@ import TraceJoinTesting
     @Test("a log file that grew is read on from its checkpoint: old lines once, new lines and rejects numbered on")
     func grownFile() throws {
         let night = try NightlyFolder()
-        try night.write("app.log", NightlyFolder.line("one", second: 1) + NightlyFolder.cutLine + NightlyFolder.line("two", second: 2))
+        try night.write(
+            "app.log",
+            NightlyFolder.line("one", second: 1) + NightlyFolder.cutLine + NightlyFolder.line("two", second: 2))
         let first = try night.batch()
         #expect(first.logs == 2)
-        let firstSize = try #require(try FileManager.default.attributesOfItem(atPath: night.path("app.log"))[.size] as? Int64)
+        let firstSize = try #require(
+            try FileManager.default.attributesOfItem(atPath: night.path("app.log"))[.size] as? Int64)
 
-        try night.append("app.log", NightlyFolder.line("three", second: 3) + NightlyFolder.cutLine + NightlyFolder.line("four", second: 4))
+        try night.append(
+            "app.log",
+            NightlyFolder.line("three", second: 3) + NightlyFolder.cutLine + NightlyFolder.line("four", second: 4))
         let second = try night.batch()
         // Decoded again: the last record of the first run (it might have gone on), then the new lines.
         #expect(second.logs == 3)
@@ -43,7 +48,8 @@ import TraceJoinTesting
         // Written to after the last run, then renamed by logrotate; a new app.log is created.
         try night.append("app.log", NightlyFolder.line("three", second: 3))
         try night.rename("app.log", to: "app.log.1")
-        try night.write("app.log", NightlyFolder.line("fresh one", second: 10) + NightlyFolder.line("fresh two", second: 11))
+        try night.write(
+            "app.log", NightlyFolder.line("fresh one", second: 10) + NightlyFolder.line("fresh two", second: 11))
         let second = try night.batch()
         #expect(second.filesResumed == 1)
         #expect(second.logs == 4, "two (the last record read), three, and the new file's two")
@@ -68,7 +74,10 @@ import TraceJoinTesting
     @Test("copytruncate: the copy is skipped, the truncated file's new lines are a new source")
     func copyTruncate() throws {
         let night = try NightlyFolder()
-        try night.write("app.log", NightlyFolder.line("one", second: 1) + NightlyFolder.line("two", second: 2) + NightlyFolder.line("three", second: 3))
+        try night.write(
+            "app.log",
+            NightlyFolder.line("one", second: 1) + NightlyFolder.line("two", second: 2)
+                + NightlyFolder.line("three", second: 3))
         try night.batch()
 
         try FileManager.default.copyItem(atPath: night.path("app.log"), toPath: night.path("app.log.1"))
@@ -86,7 +95,8 @@ import TraceJoinTesting
         let night = try NightlyFolder()
         try night.write("app.log", NightlyFolder.line("one", second: 1))
         try night.batch()
-        try night.write("app.log", NightlyFolder.line("other one", second: 5) + NightlyFolder.line("other two", second: 6))
+        try night.write(
+            "app.log", NightlyFolder.line("other one", second: 5) + NightlyFolder.line("other two", second: 6))
         let second = try night.batch()
         #expect(second.filesResumed == 0)
         #expect(try night.logs() == ["app.log:1 one", "app.log:1 other one", "app.log:2 other two"])
@@ -112,7 +122,8 @@ import TraceJoinTesting
     @Test("an unterminated plain text line keeps its row and takes its finished text")
     func unterminatedTextLine() throws {
         let night = try NightlyFolder()
-        try night.write("worker.log", "2026-11-23 01:40:21,274 INFO [w] - first\n2026-11-23 01:40:22,000 INFO [w] - sec")
+        try night.write(
+            "worker.log", "2026-11-23 01:40:21,274 INFO [w] - first\n2026-11-23 01:40:22,000 INFO [w] - sec")
         try night.batch()
         #expect(try night.logs() == ["worker.log:1 [w] - first", "worker.log:2 [w] - sec"])
         try night.append("worker.log", "ond\n2026-11-23 01:40:23,000 INFO [w] - third\n")

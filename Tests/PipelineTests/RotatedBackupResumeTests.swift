@@ -87,7 +87,9 @@ import TraceJoinTesting
         let night = try NightlyFolder()
         let trace = "6b03b18a00000000e717453c936dd421"
         try night.write(
-            "traces.jsonl", Self.otlpLine(trace: trace, span: "500d9c64bbee3b13") + Self.otlpLine(trace: trace, span: "500d9c64bbee3b14"))
+            "traces.jsonl",
+            Self.otlpLine(trace: trace, span: "500d9c64bbee3b13")
+                + Self.otlpLine(trace: trace, span: "500d9c64bbee3b14"))
         let first = try night.batch()
         #expect(first.spans == 2)
         try night.append("traces.jsonl", Self.otlpLine(trace: trace, span: "500d9c64bbee3b15"))
@@ -101,7 +103,8 @@ import TraceJoinTesting
     func wholeDocumentReadAgain() throws {
         let night = try NightlyFolder()
         let document = """
-            {"data":[{"traceID":"6b03b18a00000000e717453c936dd421","spans":[{"traceID":"6b03b18a00000000e717453c936dd421",\
+            {"data":[{"traceID":"6b03b18a00000000e717453c936dd421","spans":[\
+            {"traceID":"6b03b18a00000000e717453c936dd421",\
             "spanID":"500d9c64bbee3b13","operationName":"GET /","references":[],"startTime":1795404170567223,\
             "duration":100,"tags":[],"logs":[],"processID":"p1"}],"processes":{"p1":{"serviceName":"api","tags":[]}}}]}
             """

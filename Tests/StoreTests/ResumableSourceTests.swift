@@ -21,7 +21,8 @@ import TraceJoinCore
             [.log(StoreSamples.log("one", offset: 0))], source: source,
             progress: [SourceProgress(sourceID: source, checkpointOffset: 480, checkpointLine: 7, complete: true)])
 
-        let found = try #require(try store.resumableSource(size: 900, headHash: Self.head(base: 1_000, fileLength: 900)))
+        let found = try #require(
+            try store.resumableSource(size: 900, headHash: Self.head(base: 1_000, fileLength: 900)))
         #expect(
             found
                 == ResumableSource(
@@ -45,7 +46,8 @@ import TraceJoinCore
         let found = try store.resumableSource(size: 1_000, headHash: Self.head(base: 1_000, fileLength: 1_000))
         #expect(found?.sourceID == large)
         #expect(
-            try store.resumableSource(size: 1_000, excluding: [large], headHash: Self.head(base: 1_000, fileLength: 1_000))?
+            try store.resumableSource(
+                size: 1_000, excluding: [large], headHash: Self.head(base: 1_000, fileLength: 1_000))?
                 .sourceID == small)
     }
 
@@ -56,14 +58,16 @@ import TraceJoinCore
         let source = try store.registerSource(
             path: "/var/log/app.log", fingerprint: "sz300-a", size: 300, headHash: 1, headLength: 300)
         let cut = RejectedRecord(
-            origin: InputLocation(source: "app.log", line: 3, byteOffset: 250), reason: "truncated JSON", raw: "{\"a\":")
+            origin: InputLocation(source: "app.log", line: 3, byteOffset: 250), reason: "truncated JSON", raw: "{\"a\":"
+        )
         try temporary.write(
             [
                 .log(StoreSamples.log("kept", offset: 0)),
                 .log(StoreSamples.log("half", trace: .full(StoreSamples.traceB), offset: 200)), .reject(cut),
             ], source: source,
             progress: [
-                SourceProgress(sourceID: source, checkpointOffset: 200, checkpointLine: 3, complete: true, records: 2, rejects: 1)
+                SourceProgress(
+                    sourceID: source, checkpointOffset: 200, checkpointLine: 3, complete: true, records: 2, rejects: 1)
             ])
         let queue = try DatabaseQueue(path: temporary.path)
         try queue.write { try $0.execute(sql: "UPDATE traces SET dirty = 0") }
