@@ -39,16 +39,26 @@ package struct BatchRunner {
             scrubber: configuration.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction)
 
         var bytesBefore: Int64 = 0
-        var claimed = Set<Int64>()  // sources read by this run: two files never continue the same one
+        // Sources present in this run, unchanged or read: two files never continue the same one. Unchanged
+        // files are found first, so a grown-looking file cannot take over a source whose file is still here.
+        var claimed = Set<Int64>()
+        var toRead: [(file: InputFile, fingerprint: String)] = []
+        for file in files {
+            let fingerprint = try FileFingerprint.compute(path: file.path)
+            if let sourceID = try store.completedSourceID(fingerprint: fingerprint, size: file.size, seenAt: file.path) {
+                claimed.insert(sourceID)
+                summary.filesSkipped += 1
+                bytesBefore += file.size
+            } else {
+                toRead.append((file, fingerprint))
+            }
+        }
         // Fingerprints read whole by this run: a copy later in the run is skipped even before the writer
         // has committed the first one's progress.
         var completedThisRun = Set<String>()
-        for file in files {
+        for (file, fingerprint) in toRead {
             if let error = writer.error { throw error }
-            let fingerprint = try FileFingerprint.compute(path: file.path)
-            if try completedThisRun.contains(fingerprint)
-                || store.completedSource(fingerprint: fingerprint, size: file.size, seenAt: file.path)
-            {
+            if completedThisRun.contains(fingerprint) {
                 summary.filesSkipped += 1
                 bytesBefore += file.size
                 continue

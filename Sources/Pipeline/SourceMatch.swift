@@ -58,7 +58,7 @@ struct SourceMatch {
                     reopened = true
                 }
                 return (source.sourceID, ingestor, outcome)
-            } catch  where !reopened {
+            } catch where !reopened {
                 // Nothing was read or changed: read it as a new source below.
             }
         }

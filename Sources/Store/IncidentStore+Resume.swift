@@ -122,9 +122,10 @@ extension IncidentStore {
             ).map { (byteOffset: $0["checkpoint_offset"], lineNumber: $0["checkpoint_line"]) }
         }
     }
-    /// Like ``completedSource(fingerprint:size:)``, and records `path` as where that source is now when
-    /// rotation renamed it, so rejects and timelines name the file that holds its lines today.
-    package func completedSource(fingerprint: String, size: Int64, seenAt path: String) throws -> Bool {
+    /// The complete source with this fingerprint and size, if any (see ``completedSource(fingerprint:size:)``);
+    /// records `path` as where it is now when rotation renamed it, so rejects and timelines name the file that
+    /// holds its lines today.
+    package func completedSourceID(fingerprint: String, size: Int64, seenAt path: String) throws -> Int64? {
         let row = try pool.read { db in
             try Row.fetchOne(
                 db,
@@ -134,13 +135,13 @@ extension IncidentStore {
                     """,
                 arguments: [fingerprint, size])
         }
-        guard let row else { return false }
+        guard let row else { return nil }
+        let sourceID: Int64 = row["source_id"]
         if (row["path"] as String) != path {
-            let sourceID: Int64 = row["source_id"]
             try pool.write { db in
                 try db.execute(sql: "UPDATE sources SET path = ? WHERE source_id = ?", arguments: [path, sourceID])
             }
         }
-        return true
+        return sourceID
     }
 }
