@@ -61,6 +61,33 @@ package struct FileHead: Sendable {
         return Int64(bitPattern: hash.value)
     }
 
+    /// Hashes of growing prefixes in one pass: asked for increasing lengths, it hashes each byte once.
+    ///
+    /// A database of many small sources has many distinct head lengths; hashing each prefix from the start
+    /// would read the head once per length.
+    package struct PrefixHasher {
+        private let head: FileHead
+        private var hash = FNV1a()
+        private var hashed = 0
+
+        package init(_ head: FileHead) {
+            self.head = head
+        }
+
+        /// The hash of the first `length` bytes (as ``FileHead/hash(length:)``); nil beyond the head.
+        package mutating func hash(length: Int) -> Int64? {
+            guard length >= 0, length <= head.bytes.count else { return nil }
+            if length < hashed {
+                hash = FNV1a()
+                hashed = 0
+            }
+            let from = hashed
+            head.bytes.withUnsafeBytes { hash.add(UnsafeRawBufferPointer(rebasing: $0[from..<length])) }
+            hashed = length
+            return Int64(bitPattern: hash.value)
+        }
+    }
+
     private static func readError(_ path: String) -> Diagnostic {
         Diagnostic(
             location: InputLocation(source: path), message: "cannot read file: \(FileSystem.lastErrorText())",

@@ -25,7 +25,8 @@ struct SourceMatch {
     {
         let head = try FileHead.read(path: file.path)
         guard head.isGzip else {
-            let source = try store.resumableSource(size: file.size, excluding: claimed) { head.hash(length: $0) }
+            var hasher = FileHead.PrefixHasher(head)
+            let source = try store.resumableSource(size: file.size, excluding: claimed) { hasher.hash(length: $0) }
             return SourceMatch(headHash: head.hash(), headLength: head.length, continues: source)
         }
         // A backup compressed after an earlier run read it plain (logrotate `compress`, `delaycompress`):
@@ -33,7 +34,8 @@ struct SourceMatch {
         // any size may match; one shorter than the checkpoint fails to open there and is read as a new source.
         let inner = FileHead(bytes: try DocumentReader.peek(path: file.path, count: FileHead.window))
         guard inner.length > 0 else { return SourceMatch(headHash: nil, headLength: 0, continues: nil) }
-        let source = try store.resumableSource(size: .max, excluding: claimed) { inner.hash(length: $0) }
+        var hasher = FileHead.PrefixHasher(inner)
+        let source = try store.resumableSource(size: .max, excluding: claimed) { hasher.hash(length: $0) }
         return SourceMatch(headHash: nil, headLength: 0, continues: source)
     }
 

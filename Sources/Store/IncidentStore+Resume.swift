@@ -32,7 +32,8 @@ extension IncidentStore {
     /// The source a file of `size` bytes continues, if any: one whose first `head_length` bytes hash as the
     /// file's first `head_length` bytes (`headHash(head_length)`, nil when the file is shorter), no larger
     /// than the file. The largest such source wins (the most already read); sources in `excluding` (already
-    /// claimed by another file of this run) are passed over.
+    /// claimed by another file of this run) are passed over. `headHash` is asked for increasing lengths, so it
+    /// can hash one prefix on from the last.
     ///
     /// A file smaller than its recorded size (copytruncate, or replaced) never matches: it is a new source.
     /// Pass `.max` as `size` when the file's (decompressed) size is unknown, as for a gzip backup.
@@ -44,7 +45,7 @@ extension IncidentStore {
                 db,
                 sql: """
                     SELECT DISTINCT head_length FROM sources
-                    WHERE head_length > 0 AND head_length <= ?1 AND size <= ?1
+                    WHERE head_length > 0 AND head_length <= ?1 AND size <= ?1 ORDER BY head_length
                     """,
                 arguments: [size])
             var best: ResumableSource?

@@ -25,4 +25,14 @@ import Testing
         #expect(gzip.isGzip)
         #expect(throws: (any Error).self) { try FileHead.read(path: folder.path + "/missing.log") }
     }
+
+    @Test("prefix hashes asked in increasing (or any) order equal the hashes of each prefix")
+    func prefixHasher() throws {
+        let head = FileHead(bytes: Array("2026-11-23 INFO one\n2026-11-23 INFO two\n".utf8))
+        var hasher = FileHead.PrefixHasher(head)
+        for length in [0, 1, 5, 5, 20, 40, 3, head.length] {
+            #expect(hasher.hash(length: length) == head.hash(length: length), "prefix of \(length) bytes")
+        }
+        #expect(hasher.hash(length: head.length + 1) == nil)
+    }
 }

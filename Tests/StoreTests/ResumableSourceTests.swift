@@ -111,4 +111,17 @@ import TraceJoinCore
         for column in ["head_hash", "head_length", "checkpoint_line"] { #expect(columns.contains(column)) }
         #expect(try temporary.store.schemaObjects().contains("sources_by_head"))
     }
+
+    @Test("a complete source found by fingerprint takes the path rotation gave its file")
+    func completedSourceFollowsRename() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        let source = try store.registerSource(path: "/var/log/app.log", fingerprint: "sz500-a", size: 500)
+        #expect(try store.completedSourceID(fingerprint: "sz500-a", size: 500, seenAt: "/var/log/app.log") == nil)
+        try temporary.write(
+            [], source: source, progress: [SourceProgress(sourceID: source, checkpointOffset: 500, complete: true)])
+        #expect(try store.completedSourceID(fingerprint: "sz500-a", size: 500, seenAt: "/var/log/app.log.1") == source)
+        #expect(try temporary.dump("sources").first?.contains("path:\"/var/log/app.log.1\"") == true)
+        #expect(try store.completedSourceID(fingerprint: "sz500-a", size: 501, seenAt: "/var/log/app.log.1") == nil)
+    }
 }
