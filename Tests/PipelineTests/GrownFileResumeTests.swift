@@ -193,4 +193,22 @@ import TraceJoinTesting
         #expect(stored.map(\.origin.line) == [1, 6])
         #expect(stored.first?.message.hasSuffix("redis.exceptions.ResponseError: OOM command not allowed") == true)
     }
+
+    @Test("a container log line split in CRI pieces across two runs is one record, and its half is not kept")
+    func containerPiecesAcrossRuns() throws {
+        let night = try NightlyFolder()
+        try night.write(
+            "api.log",
+            #"2026-11-23T10:00:00.100000000Z stdout F {"level":"info","msg":"first"}"# + "\n"
+                + #"2026-11-23T10:00:01.000000000Z stdout P {"level":"info","msg":"second half"# + "\n")
+        try night.batch()
+        #expect(try night.rejects() == ["api.log:2"], "the lone piece is not JSON yet")
+        try night.append(
+            "api.log",
+            #"2026-11-23T10:00:01.000000001Z stdout F  is here"}"# + "\n"
+                + #"2026-11-23T10:00:02.000000000Z stdout F {"level":"info","msg":"third"}"# + "\n")
+        try night.batch()
+        #expect(try night.logs() == ["api.log:1 first", "api.log:2 second half is here", "api.log:4 third"])
+        #expect(try night.rejects().isEmpty)
+    }
 }
