@@ -44,6 +44,10 @@ package final class LineReader {
     package private(set) var linesRead = 0
     /// Where the first line not yet delivered starts: the checkpoint to resume from after ``forEachLine(_:)``.
     package private(set) var nextPosition: LinePosition
+    /// Where the line after the last newline-terminated line starts: the checkpoint to resume a file that may
+    /// still grow. Equals ``nextPosition`` unless an unterminated last line was delivered, which a later run
+    /// then reads again (whole, if the writer has finished it) at the same offset and number.
+    package private(set) var terminatedPosition: LinePosition
     /// Lines delivered cut because they were longer than `maxLineBytes`.
     package private(set) var linesCut = 0
     private let stream: ByteStream
@@ -65,6 +69,7 @@ package final class LineReader {
         self.path = path
         self.configuration = configuration
         nextPosition = position
+        terminatedPosition = position
         stream = try ByteStream(path: path)
         guard position.byteOffset > 0 else { return }
         let skipped: Int64
@@ -137,6 +142,7 @@ package final class LineReader {
             if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
                 lineStart = 3
                 nextPosition = LinePosition(byteOffset: 3, lineNumber: 1)
+                terminatedPosition = nextPosition
             }
         }
         var scanFrom = lineStart
@@ -152,6 +158,7 @@ package final class LineReader {
                 lineStart = newline + 1
                 scanFrom = lineStart
                 nextPosition = LinePosition(byteOffset: base + Int64(lineStart), lineNumber: number + 1)
+                terminatedPosition = nextPosition
             }
             scanFrom = end
             if !skipping, end - lineStart >= maxLine + 2 {  // no newline yet and too long whatever follows

@@ -8,8 +8,10 @@ import TraceJoinCore
 ///
 /// Files already ingested whole (same content fingerprint and size, whatever their name now) are
 /// skipped, so a nightly job over a folder that still holds last night's rotated files reads only
-/// what is new. A file that was cut short by a crash is read again; unique keys in the store make
-/// that idempotent.
+/// what is new. A log file that grew since (the live `app.log`, appended to; or renamed by rotation,
+/// then appended to) is recognised by its first bytes and read on from its checkpoint, so its old
+/// lines are not stored again under a new source. A file that was cut short by a crash resumes the
+/// same way; unique keys in the store make any overlap idempotent.
 package struct BatchRunner {
     package var configuration: BatchConfiguration
 
@@ -37,23 +39,46 @@ package struct BatchRunner {
             scrubber: configuration.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction)
 
         var bytesBefore: Int64 = 0
+        // Sources present in this run, unchanged or read: two files never continue the same one. Unchanged
+        // files are found first, so a grown-looking file cannot take over a source whose file is still here.
+        var claimed = Set<Int64>()
+        var toRead: [(file: InputFile, fingerprint: String)] = []
         for file in files {
-            if let error = writer.error { throw error }
             let fingerprint = try FileFingerprint.compute(path: file.path)
-            if try store.completedSource(fingerprint: fingerprint, size: file.size) {
+            if let sourceID = try store.completedSourceID(fingerprint: fingerprint, size: file.size, seenAt: file.path) {
+                claimed.insert(sourceID)
+                summary.filesSkipped += 1
+                bytesBefore += file.size
+            } else {
+                toRead.append((file, fingerprint))
+            }
+        }
+        // Fingerprints read whole by this run: a copy later in the run is skipped even before the writer
+        // has committed the first one's progress.
+        var completedThisRun = Set<String>()
+        for (file, fingerprint) in toRead {
+            if let error = writer.error { throw error }
+            if completedThisRun.contains(fingerprint) {
                 summary.filesSkipped += 1
                 bytesBefore += file.size
                 continue
             }
-            let sourceID = try store.registerSource(path: file.path, fingerprint: fingerprint, size: file.size)
             let countsBefore = sink.counts
-            let ingestor = FileIngestor(
-                path: file.path, sourceID: sourceID, formatOverride: configuration.format,
-                rejectsPrinted: configuration.rejectsPrintedPerFile, sink: sink
-            ) { [bytesBefore] bytesRead in
-                progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
+            func read(_ sourceID: Int64, from position: LinePosition, onOpened: () throws -> Void) throws
+                -> (FileIngestor, FileIngestor.Outcome)
+            {
+                let ingestor = FileIngestor(
+                    path: file.path, sourceID: sourceID, formatOverride: configuration.format,
+                    rejectsPrinted: configuration.rejectsPrintedPerFile, sink: sink
+                ) { [bytesBefore] bytesRead in
+                    progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
+                }
+                return (ingestor, try ingestor.run(resumingAt: position, onOpened: onOpened))
             }
-            let offset = try ingestor.run()
+            let match = try SourceMatch.find(for: file, in: store, excluding: claimed)
+            let (sourceID, ingestor, outcome) = try match.read(file, fingerprint: fingerprint, in: store, using: read)
+            claimed.insert(sourceID)
+            if ingestor.fileError == nil { completedThisRun.insert(fingerprint) }
             if let fileError = ingestor.fileError {
                 Console.warning(fileError)
                 summary.fileErrors.append(fileError)
@@ -61,12 +86,17 @@ package struct BatchRunner {
             let counts = sink.counts
             sink.flush(progress: [
                 SourceProgress(
-                    sourceID: sourceID, checkpointOffset: offset, complete: ingestor.fileError == nil,
+                    sourceID: sourceID, checkpointOffset: outcome.checkpoint.byteOffset,
+                    checkpointLine: outcome.checkpoint.lineNumber, complete: ingestor.fileError == nil,
                     records: counts.spans + counts.logs - countsBefore.spans - countsBefore.logs,
                     rejects: counts.rejects - countsBefore.rejects)
             ])
             bytesBefore += file.size
-            summary.bytes += file.size
+            summary.bytes += outcome.compressed ? file.size : file.size - outcome.bytesSkipped
+            if outcome.bytesSkipped > 0 {
+                summary.filesResumed += 1
+                summary.bytesResumedPast += outcome.bytesSkipped
+            }
         }
         try writer.finish()
         progress.finish()

@@ -5,6 +5,10 @@ package import TraceJoinCore
 package struct BatchSummary: Sendable {
     package var files = 0
     package var filesSkipped = 0
+    /// Files that grew since a previous run and were read on from its checkpoint.
+    package var filesResumed = 0
+    /// Bytes of the resumed files not read again (already stored by a previous run).
+    package var bytesResumedPast: Int64 = 0
     package var bytes: Int64 = 0
     package var spans = 0
     package var logs = 0
@@ -39,7 +43,12 @@ package struct BatchSummary: Sendable {
 
     /// The closing summary for people.
     package var text: String {
-        let skipped = filesSkipped > 0 ? " (\(filesSkipped) already ingested, skipped)" : ""
+        var notes: [String] = []
+        if filesSkipped > 0 { notes.append("\(filesSkipped) already ingested, skipped") }
+        if filesResumed > 0 {
+            notes.append("\(filesResumed) resumed, \(ByteCount.text(bytesResumedPast)) not read again")
+        }
+        let skipped = notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"
         return """
             files      \(files)\(skipped), \(ByteCount.text(bytes))
             spans      \(spans)
@@ -55,7 +64,8 @@ package struct BatchSummary: Sendable {
     package var json: String {
         var writer = JSONWriter()
         writer.raw(
-            "{\"files\":\(files),\"filesSkipped\":\(filesSkipped),\"bytes\":\(bytes),\"spans\":\(spans),"
+            "{\"files\":\(files),\"filesSkipped\":\(filesSkipped),\"filesResumed\":\(filesResumed),"
+                + "\"bytesResumedPast\":\(bytesResumedPast),\"bytes\":\(bytes),\"spans\":\(spans),"
                 + "\"logs\":\(logs),\"rejects\":\(rejects),\"droppedByRules\":\(droppedByRules),\"traces\":\(traces),"
                 + "\"incidents\":\(incidents),\"unsampledTraces\":\(unsampledTraces),"
                 + "\"uncorrelatedLogs\":\(uncorrelatedLogs),\"elapsedSeconds\":\(elapsedSeconds),"

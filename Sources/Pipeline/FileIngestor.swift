@@ -8,7 +8,25 @@ import TraceJoinCore
 ///
 /// Span exports are either one JSON document per line (OTLP file exporters) or one whole document
 /// (Jaeger, Zipkin, pretty-printed OTLP); everything else is read as log lines.
+///
+/// Line-oriented files (log lines, OTLP JSON lines) can resume at a checkpoint: a file that grew since
+/// the last run is read from where that run stopped, with the same line numbers and offsets. A whole
+/// document cannot be read from its middle: a changed one is read again whole (its spans are unique by ID).
 final class FileIngestor {
+    /// How far a file was read.
+    struct Outcome {
+        /// Where the next run that finds the file grown reads on: the first line of the last log record, or
+        /// the line after the last newline-terminated line if that comes first (the start, for a whole
+        /// document). That record was stored whole as far as it went, but it may go on: a stack trace still
+        /// being written, a line not yet finished, a container log line split in pieces. Read again, it
+        /// replaces its stored row (see `IncidentStore.reopenSource`).
+        var checkpoint: LinePosition
+        /// Decompressed bytes not decoded again because the file resumed at a checkpoint (0 otherwise).
+        var bytesSkipped: Int64
+        /// Whether the file is gzip: skipped bytes were still decompressed.
+        var compressed: Bool
+    }
+
     let path: String
     let sourceID: Int64
     let formatOverride: InputFormat?
@@ -19,6 +37,8 @@ final class FileIngestor {
     /// Problems that stopped the file early (a truncated gzip member); what came before is kept.
     private(set) var fileError: Diagnostic?
     private var rejectsInFile = 0
+    /// Where the records the log decoder still held at the end of the file start.
+    private var lastRecordStart: LinePosition?
 
     init(
         path: String, sourceID: Int64, formatOverride: InputFormat?, rejectsPrinted: Int, sink: RecordSink,
@@ -32,50 +52,79 @@ final class FileIngestor {
         self.onProgress = onProgress
     }
 
-    /// Reads the file and returns the offset up to which it was read.
-    func run() throws -> Int64 {
+    /// Reads the file, from `position` when it is line-oriented, and says how far it was read.
+    ///
+    /// `onOpened` runs once the file is open at `position` (the start, for a whole document), before the
+    /// first record is passed on: a resumed source is taken over only then. An error thrown before it ran
+    /// (a gzip file shorter than `position`: not the file it was taken for) leaves no record behind.
+    func run(resumingAt position: LinePosition = .start, onOpened: () throws -> Void = {}) throws -> Outcome {
         let prefix = try DocumentReader.peek(path: path, count: SpanFormatSniffer.prefixLimit)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
         let format = InputFormat.sniff(
             prefix: prefix, isWholeInput: size.map { $0 <= Int64(prefix.count) } ?? false, override: formatOverride)
-        if format.readsWholeInput { return try readWholeDocument(as: format.documentKind) }
-        if format == .otlpJSONLines { return try readDocumentPerLine() }
-        return try readLogLines()
+        if format.readsWholeInput {
+            try onOpened()
+            try readWholeDocument(as: format.documentKind)
+            return Outcome(checkpoint: .start, bytesSkipped: 0, compressed: false)
+        }
+        let reader =
+            format == .otlpJSONLines
+            ? try readDocumentPerLine(from: position, onOpened: onOpened)
+            : try readLogLines(from: position, onOpened: onOpened)
+        var checkpoint = reader.terminatedPosition
+        if let last = lastRecordStart, last.byteOffset >= position.byteOffset, last.byteOffset < checkpoint.byteOffset {
+            checkpoint = last
+        }
+        return Outcome(
+            checkpoint: checkpoint, bytesSkipped: position.byteOffset, compressed: reader.compression != .none)
     }
 
-    private func readLogLines() throws -> Int64 {
+    private func readLogLines(from position: LinePosition, onOpened: () throws -> Void) throws -> LineReader {
         var decoder = LogLineDecoder(source: path, serviceFromPath: ServiceName.fromPath(path))
-        let reader = try LineReader(path: path)
+        let reader = try LineReader(path: path, startingAt: position)
+        try onOpened()
         var lines = 0
         readLines(of: reader) { line in
             decoder.feed(line.bytes, lineNumber: line.number, byteOffset: line.byteOffset) { self.accept($0) }
             lines += 1
             if lines & 0x3FFF == 0 { onProgress(reader.compressedBytesConsumed) }
         }
-        decoder.finish { self.accept($0) }
-        return reader.decompressedBytesRead
+        decoder.finish { record in
+            // The decoder holds each record until the next one starts: what it gives out now is the last.
+            let origin: InputLocation? =
+                switch record {
+                case .log(let log): log.origin
+                case .reject(let reject): reject.origin
+                case .span: nil
+                }
+            if let origin, origin.line > 0, lastRecordStart.map({ origin.byteOffset < $0.byteOffset }) ?? true {
+                lastRecordStart = LinePosition(byteOffset: origin.byteOffset, lineNumber: origin.line)
+            }
+            self.accept(record)
+        }
+        return reader
     }
 
     /// One JSON document per line (OTLP file exporters); such lines can be many megabytes long.
-    private func readDocumentPerLine() throws -> Int64 {
+    private func readDocumentPerLine(from position: LinePosition, onOpened: () throws -> Void) throws -> LineReader {
         var configuration = LineReader.Configuration()
         configuration.maxLineBytes = 256 << 20
-        let reader = try LineReader(path: path, configuration: configuration)
+        let reader = try LineReader(path: path, configuration: configuration, startingAt: position)
+        try onOpened()
         readLines(of: reader) { line in
             let origin = InputLocation(source: path, line: line.number, byteOffset: line.byteOffset)
             for record in SpanDocumentDecoder.decodeLine(line.bytes, origin: origin) { accept(record) }
             onProgress(reader.compressedBytesConsumed)
         }
-        return reader.decompressedBytesRead
+        return reader
     }
 
     /// One document for the whole file (Jaeger and Zipkin exports, pretty-printed OTLP).
-    private func readWholeDocument(as kind: SpanDocumentKind?) throws -> Int64 {
+    private func readWholeDocument(as kind: SpanDocumentKind?) throws {
         let content = try DocumentReader.readWhole(path: path)
         let origin = InputLocation(source: path, line: 1, byteOffset: 0)
         for record in SpanDocumentDecoder.decodeDocument(content, as: kind, origin: origin) { accept(record) }
         onProgress(Int64(content.count))
-        return Int64(content.count)
     }
 
     private func accept(_ record: Record) {

@@ -20,8 +20,11 @@ extension IncidentStore {
     /// A source with the same fingerprint and a size no larger than this one is the same file,
     /// renamed or grown: its row is reused (path and size updated, back to `partial` if it grew),
     /// so its checkpoint and its records' `(source_id, byte_offset)` keys still apply. Anything
-    /// else gets a new row.
-    package func registerSource(path: String, fingerprint: String, size: Int64) throws -> Int64 {
+    /// else gets a new row. `headHash` and `headLength` describe the file's first bytes (see
+    /// ``resumableSource(size:excluding:headHash:)``); a file without them (gzip) is never resumed.
+    package func registerSource(
+        path: String, fingerprint: String, size: Int64, headHash: Int64? = nil, headLength: Int = 0
+    ) throws -> Int64 {
         try pool.write { db in
             let now = Self.now()
             if let row = try Row.fetchOne(
@@ -38,15 +41,19 @@ extension IncidentStore {
                     sql: """
                         UPDATE sources SET path = ?, size = ?,
                             state = CASE WHEN ? THEN 'partial' ELSE state END,
-                            completed_ns = CASE WHEN ? THEN NULL ELSE completed_ns END
+                            completed_ns = CASE WHEN ? THEN NULL ELSE completed_ns END,
+                            head_hash = coalesce(?, head_hash), head_length = max(?, head_length)
                         WHERE source_id = ?
                         """,
-                    arguments: [path, size, oldSize != size, oldSize != size, sourceID])
+                    arguments: [path, size, oldSize != size, oldSize != size, headHash, headLength, sourceID])
                 return sourceID
             }
             try db.execute(
-                sql: "INSERT INTO sources(path, fingerprint, size, first_seen_ns) VALUES (?, ?, ?, ?)",
-                arguments: [path, fingerprint, size, now])
+                sql: """
+                    INSERT INTO sources(path, fingerprint, size, first_seen_ns, head_hash, head_length)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [path, fingerprint, size, now, headHash, headHash == nil ? 0 : headLength])
             return db.lastInsertedRowID
         }
     }

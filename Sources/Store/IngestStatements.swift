@@ -62,7 +62,8 @@ final class IngestStatements {
         saveProgress = try prepare(
             """
             UPDATE sources SET checkpoint_offset = ?1, state = ?2, records = records + ?3,
-                rejects = rejects + ?4, completed_ns = coalesce(?5, completed_ns)
+                rejects = rejects + ?4, completed_ns = coalesce(?5, completed_ns),
+                checkpoint_line = coalesce(?7, checkpoint_line)
             WHERE source_id = ?6
             """)
     }

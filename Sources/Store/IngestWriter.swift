@@ -188,6 +188,7 @@ package final class IngestWriter {
         statement.bind(4, progress.rejects)
         statement.bind(5, progress.complete ? now : nil)
         statement.bind(6, progress.sourceID)
+        statement.bind(7, progress.checkpointLine.map(Int64.init))
         guard try statement.run() == 1 else {
             throw StoreError(
                 path: store.path, message: "progress for source \(progress.sourceID), which is not registered",

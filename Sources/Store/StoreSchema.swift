@@ -17,6 +17,9 @@ enum StoreSchema {
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             for statement in v1 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(resumeMigration) { db in
+            for statement in resume { try db.execute(sql: statement) }
+        }
         migrator.registerMigration("v2") { db in
             for statement in v2 { try db.execute(sql: statement) }
         }

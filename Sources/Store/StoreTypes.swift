@@ -17,6 +17,9 @@ package struct SourceProgress: Sendable {
     package var sourceID: Int64
     /// Byte offset (in the decompressed stream) up to which every record is in this batch or an earlier one.
     package var checkpointOffset: Int64
+    /// 1-based number of the line that starts at `checkpointOffset` (nil: leave the stored one), so a resumed
+    /// file numbers its new lines (and their rejects) as a reader from the start would.
+    package var checkpointLine: Int?
     /// True when the whole file has been read: a re-run with the same fingerprint and size skips it.
     package var complete: Bool
     /// Records read since the previous progress of this source (added to `sources.records`).
@@ -24,9 +27,13 @@ package struct SourceProgress: Sendable {
     /// Rejects since the previous progress of this source (added to `sources.rejects`).
     package var rejects: Int
 
-    package init(sourceID: Int64, checkpointOffset: Int64, complete: Bool, records: Int = 0, rejects: Int = 0) {
+    package init(
+        sourceID: Int64, checkpointOffset: Int64, checkpointLine: Int? = nil, complete: Bool, records: Int = 0,
+        rejects: Int = 0
+    ) {
         self.sourceID = sourceID
         self.checkpointOffset = checkpointOffset
+        self.checkpointLine = checkpointLine
         self.complete = complete
         self.records = records
         self.rejects = rejects

@@ -1,0 +1,72 @@
+import Ingest
+import Store
+import TraceJoinCore
+
+/// How a file on disk relates to the sources already stored: the one it continues, if any.
+///
+/// A log file appended to since the last run (the live `app.log`), or renamed by rotation and appended
+/// to before the rename, has a new fingerprint but the same first bytes: it continues its source from the
+/// checkpoint, so its old lines are not stored again under a new source. A file smaller than its source
+/// (copytruncate, replaced) matches nothing and is a new source.
+struct SourceMatch {
+    /// Hash of the file's first `headLength` bytes, stored with its source; nil for gzip, which never grows.
+    var headHash: Int64?
+    var headLength: Int
+    /// The stored source this file continues, to be read on from its checkpoint.
+    var continues: ResumableSource?
+
+    /// Where `continues` left off.
+    var position: LinePosition {
+        continues.map { LinePosition(byteOffset: $0.checkpointOffset, lineNumber: $0.checkpointLine) } ?? .start
+    }
+
+    /// Looks `file` up among the stored sources, passing over those `claimed` by other files of this run.
+    static func find(for file: InputFile, in store: IncidentStore, excluding claimed: Set<Int64>) throws -> SourceMatch
+    {
+        let head = try FileHead.read(path: file.path)
+        guard head.isGzip else {
+            var hasher = FileHead.PrefixHasher(head)
+            let source = try store.resumableSource(size: file.size, excluding: claimed) { hasher.hash(length: $0) }
+            return SourceMatch(headHash: head.hash(), headLength: head.length, continues: source)
+        }
+        // A backup compressed after an earlier run read it plain (logrotate `compress`, `delaycompress`):
+        // matched by its decompressed first bytes. Its decompressed size is unknown before reading it all, so
+        // any size may match; one shorter than the checkpoint fails to open there and is read as a new source.
+        let inner = FileHead(bytes: try DocumentReader.peek(path: file.path, count: FileHead.window))
+        guard inner.length > 0 else { return SourceMatch(headHash: nil, headLength: 0, continues: nil) }
+        var hasher = FileHead.PrefixHasher(inner)
+        let source = try store.resumableSource(size: .max, excluding: claimed) { hasher.hash(length: $0) }
+        return SourceMatch(headHash: nil, headLength: 0, continues: source)
+    }
+
+    /// Reads `file` on from the source it continues, else (or when it cannot be opened at that source's
+    /// checkpoint: not the file it looked like) from the start as a new source.
+    ///
+    /// The source is taken over (``IncidentStore/reopenSource(_:path:fingerprint:size:headHash:headLength:)``)
+    /// only once the file is open at the checkpoint, before its first record.
+    func read(
+        _ file: InputFile, fingerprint: String, in store: IncidentStore,
+        using read: (_ sourceID: Int64, _ from: LinePosition, _ onOpened: () throws -> Void) throws -> (
+            FileIngestor, FileIngestor.Outcome
+        )
+    ) throws -> (sourceID: Int64, ingestor: FileIngestor, outcome: FileIngestor.Outcome) {
+        if let source = continues {
+            var reopened = false
+            do {
+                let (ingestor, outcome) = try read(source.sourceID, position) {
+                    try store.reopenSource(
+                        source.sourceID, path: file.path, fingerprint: fingerprint, size: file.size,
+                        headHash: headHash, headLength: headLength)
+                    reopened = true
+                }
+                return (source.sourceID, ingestor, outcome)
+            } catch where !reopened {
+                // Nothing was read or changed: read it as a new source below.
+            }
+        }
+        let sourceID = try store.registerSource(
+            path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash, headLength: headLength)
+        let (ingestor, outcome) = try read(sourceID, .start) {}
+        return (sourceID, ingestor, outcome)
+    }
+}

@@ -1,0 +1,148 @@
+import GRDB
+import TraceJoinCore
+
+/// A stored source that a file on disk may continue: the same first bytes, and no larger than the file.
+package struct ResumableSource: Sendable, Equatable {
+    package var sourceID: Int64
+    /// Where the source was last seen (the file may have been renamed since).
+    package var path: String
+    /// Size when it was last registered.
+    package var size: Int64
+    /// Every record before this decompressed byte offset is stored.
+    package var checkpointOffset: Int64
+    /// 1-based number of the line that starts at `checkpointOffset`.
+    package var checkpointLine: Int
+    /// Whether it was read to the end at `size`.
+    package var complete: Bool
+
+    package init(
+        sourceID: Int64, path: String, size: Int64, checkpointOffset: Int64, checkpointLine: Int, complete: Bool
+    ) {
+        self.sourceID = sourceID
+        self.path = path
+        self.size = size
+        self.checkpointOffset = checkpointOffset
+        self.checkpointLine = checkpointLine
+        self.complete = complete
+    }
+}
+
+/// Resuming sources that grew (log files appended to since the last run).
+extension IncidentStore {
+    /// The source a file of `size` bytes continues, if any: one whose first `head_length` bytes hash as the
+    /// file's first `head_length` bytes (`headHash(head_length)`, nil when the file is shorter), no larger
+    /// than the file. The largest such source wins (the most already read); sources in `excluding` (already
+    /// claimed by another file of this run) are passed over. `headHash` is asked for increasing lengths, so it
+    /// can hash one prefix on from the last.
+    ///
+    /// A file smaller than its recorded size (copytruncate, or replaced) never matches: it is a new source.
+    /// Pass `.max` as `size` when the file's (decompressed) size is unknown, as for a gzip backup.
+    package func resumableSource(
+        size: Int64, excluding: Set<Int64> = [], headHash: (_ length: Int) -> Int64?
+    ) throws -> ResumableSource? {
+        try pool.read { db in
+            let lengths = try Int.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT head_length FROM sources
+                    WHERE head_length > 0 AND head_length <= ?1 AND size <= ?1 ORDER BY head_length
+                    """,
+                arguments: [size])
+            var best: ResumableSource?
+            for length in lengths {
+                guard let hash = headHash(length) else { continue }
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT source_id, path, size, checkpoint_offset, checkpoint_line, state FROM sources
+                        WHERE head_length = ? AND head_hash = ? AND size <= ?
+                        ORDER BY size DESC, source_id DESC
+                        """,
+                    arguments: [length, hash, size])
+                for row in rows {
+                    let candidate = ResumableSource(
+                        sourceID: row["source_id"], path: row["path"], size: row["size"],
+                        checkpointOffset: row["checkpoint_offset"], checkpointLine: row["checkpoint_line"],
+                        complete: (row["state"] as String) == "complete")
+                    guard !excluding.contains(candidate.sourceID) else { continue }
+                    if best.map({ candidate.size > $0.size }) ?? true { best = candidate }
+                    break
+                }
+            }
+            return best
+        }
+    }
+
+    /// Takes `sourceID` over for the file as it is now, to read it on from its checkpoint.
+    ///
+    /// Path, fingerprint, size and head are updated and the source is partial until read to the end (a gzip
+    /// backup of it, with no head, is never continued again: it does not grow).
+    /// Rows at or after the checkpoint (an unterminated last line read before the writer finished it, or a
+    /// crashed run's records past its last checkpoint) are deleted, in the same transaction, and their traces
+    /// marked for a new summary: reading on from the checkpoint stores them again as they are now. The
+    /// checkpoint promises nothing about them, so deleting them first is safe whatever happens next.
+    package func reopenSource(
+        _ sourceID: Int64, path: String, fingerprint: String, size: Int64, headHash: Int64?, headLength: Int
+    ) throws {
+        try pool.write { db in
+            let checkpoint =
+                try Int64.fetchOne(
+                    db, sql: "SELECT checkpoint_offset FROM sources WHERE source_id = ?", arguments: [sourceID]) ?? 0
+            try db.execute(
+                sql: """
+                    UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ? WHERE trace_key IN (
+                        SELECT trace_key FROM logs WHERE source_id = ? AND byte_offset >= ? AND trace_key IS NOT NULL)
+                    """,
+                arguments: [Self.now(), sourceID, checkpoint])
+            try db.execute(
+                sql: "DELETE FROM logs WHERE source_id = ? AND byte_offset >= ?", arguments: [sourceID, checkpoint])
+            let logsDeleted = db.changesCount
+            try db.execute(
+                sql: "DELETE FROM rejects WHERE source_id = ? AND byte_offset >= ?", arguments: [sourceID, checkpoint])
+            let rejectsDeleted = db.changesCount
+            try db.execute(
+                sql: """
+                    UPDATE sources SET path = ?, fingerprint = ?, size = ?, head_hash = ?, head_length = ?,
+                        state = 'partial', completed_ns = NULL,
+                        records = max(0, records - ?), rejects = max(0, rejects - ?)
+                    WHERE source_id = ?
+                    """,
+                arguments: [
+                    path, fingerprint, size, headHash, headHash == nil ? 0 : headLength, logsDeleted, rejectsDeleted,
+                    sourceID,
+                ])
+        }
+    }
+
+    /// Where a source's unread lines start: `(checkpoint_offset, checkpoint_line)`; nil for an unknown source.
+    package func checkpointPosition(sourceID: Int64) throws -> (byteOffset: Int64, lineNumber: Int)? {
+        try pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT checkpoint_offset, checkpoint_line FROM sources WHERE source_id = ?",
+                arguments: [sourceID]
+            ).map { (byteOffset: $0["checkpoint_offset"], lineNumber: $0["checkpoint_line"]) }
+        }
+    }
+    /// The complete source with this fingerprint and size, if any (see ``completedSource(fingerprint:size:)``);
+    /// records `path` as where it is now when rotation renamed it, so rejects and timelines name the file that
+    /// holds its lines today.
+    package func completedSourceID(fingerprint: String, size: Int64, seenAt path: String) throws -> Int64? {
+        let row = try pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT source_id, path FROM sources WHERE fingerprint = ? AND size = ? AND state = 'complete'
+                    ORDER BY source_id DESC LIMIT 1
+                    """,
+                arguments: [fingerprint, size])
+        }
+        guard let row else { return nil }
+        let sourceID: Int64 = row["source_id"]
+        if (row["path"] as String) != path {
+            try pool.write { db in
+                try db.execute(sql: "UPDATE sources SET path = ? WHERE source_id = ?", arguments: [path, sourceID])
+            }
+        }
+        return sourceID
+    }
+}
