@@ -1,10 +1,16 @@
-package import TraceJoinCore
+import TraceJoinCore
 
 /// Applies rules to one piece of text or one attribute value; the record walk is `Scrubber`'s.
 ///
 /// Rules run in priority order, each on the output of the one before, so a URL's password is
 /// gone before the email rule looks at the user name.
-package struct ScrubEngine: Sendable {
+///
+/// Built for the hot path (every message and string attribute of every record): the rules are
+/// compiled once into `CompiledRule`s with a `RuleGate` each; one pass over a text (`TextSummary`)
+/// lets most rules be skipped without calling PCRE2; a text no rule changes is returned as is;
+/// key-rule decisions are cached per attribute key (`KeyDecisionCache`). A final class, so passing
+/// the engine around retains one reference rather than copying its fields. See docs/rules.md.
+package final class ScrubEngine: Sendable {
     /// What scrubbing one value decided.
     package enum Outcome: Equatable {
         case keep
@@ -16,14 +22,30 @@ package struct ScrubEngine: Sendable {
     package let rules: [Rule]
     /// What replaces a whole value that a pattern could not finish scanning.
     package static let unscannedText = "<unscanned>"
-    private let patternRules: [Rule]
-    private let keyRules: [Rule]
+    /// Rules with a pattern and no `keys`, in order, with their gates (same indices).
+    let patternRules: [CompiledRule]
+    let gates: [RuleGate]
+    /// The gates' literal byte sets (`RuleGate.literals` indexes here).
+    let literalSets: [ByteSet]
+    /// Texts shorter than this cannot match any pattern rule.
+    let minimumTextLength: Int
+    /// Whether some pattern rule has a `fields` condition (else the field name is never needed).
+    let hasFieldConditions: Bool
+    let keyRules: [CompiledRule]
+    let keyDecisions = KeyDecisionCache()
     private let hashKey: [UInt8]
+
     package init(rules: [Rule], hashKey: [UInt8]) {
         let ordered = rules.sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
         self.rules = ordered
-        patternRules = ordered.filter { $0.match.pattern != nil && $0.match.keys == nil }
-        keyRules = ordered.filter { $0.match.keys != nil }
+        let withPattern = ordered.filter { $0.match.pattern != nil && $0.match.keys == nil }
+        patternRules = withPattern.map(CompiledRule.init)
+        var literalSets: [ByteSet] = []
+        gates = withPattern.map { RuleGate($0, literalSets: &literalSets) }
+        self.literalSets = literalSets
+        minimumTextLength = gates.map(\.minimumLength).min() ?? Int.max
+        hasFieldConditions = patternRules.contains { !$0.appliesEverywhere }
+        keyRules = ordered.filter { $0.match.keys != nil }.map(CompiledRule.init)
         self.hashKey = hashKey
     }
 
@@ -31,17 +53,31 @@ package struct ScrubEngine: Sendable {
 
     /// Runs every pattern rule that applies to `field` over `text`; counts hits by rule id.
     package func scrubText(_ text: String, field: String, hits: inout [String: Int]) -> Outcome {
+        scrubText(text, path: "", key: field, hits: &hits)
+    }
+
+    /// `scrubText(_:field:hits:)` for the field `path.key` (just `key` when `path` is empty),
+    /// which is only spelled out when a rule has a `fields` condition.
+    func scrubText(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
+        if text.utf8.count < minimumTextLength { return .keep }
         var current = text
+        var summary = current.withUTF8 { TextSummary($0) }
         var changed = false
-        let scratch = MatchScratch()
-        var digitRun: Int?  // computed once per version of the text, for every `min-digits` rule
-        for rule in patternRules where rule.applies(to: field) {
-            switch apply(rule, to: current, hits: &hits, scratch: scratch, digitRun: &digitRun) {
+        var scratch: MatchScratch?
+        var field: String?
+        for index in gates.indices where gates[index].admits(summary, literalSets: literalSets) {
+            let rule = patternRules[index]
+            if hasFieldConditions, !rule.appliesEverywhere {
+                let name = field ?? (path.isEmpty ? key : path + "." + key)
+                field = name
+                if !rule.applies(to: name) { continue }
+            }
+            switch apply(rule, to: &current, hits: &hits, scratch: &scratch) {
             case .keep: continue
             case .replace(let new):
                 current = new
                 changed = true
-                digitRun = nil
+                summary = current.withUTF8 { TextSummary($0) }
             case .dropField: return .dropField
             case .dropRecord: return .dropRecord
             }
@@ -49,27 +85,32 @@ package struct ScrubEngine: Sendable {
         return changed ? .replace(current) : .keep
     }
 
-    /// One rule over `text`: its pattern, then validator, then action on each match.
+    /// One rule over `text`: its gate, prefilter, pattern, then validator, then action on each match.
     package func apply(_ rule: Rule, to text: String, hits: inout [String: Int]) -> Outcome {
-        var digitRun: Int?
-        return apply(rule, to: text, hits: &hits, scratch: MatchScratch(), digitRun: &digitRun)
+        apply(CompiledRule(rule), to: text, hits: &hits)
     }
 
-    func apply(
-        _ rule: Rule, to text: String, hits: inout [String: Int], scratch: MatchScratch, digitRun: inout Int?
-    ) -> Outcome {
-        guard let pattern = rule.match.pattern, text.utf8.count > 0 else { return .keep }
+    /// `apply(_:to:hits:)` for a compiled rule, checking its own gate first.
+    func apply(_ rule: CompiledRule, to text: String, hits: inout [String: Int]) -> Outcome {
         var copy = text
-        return copy.withUTF8 { bytes -> Outcome in
-            if let minDigits = rule.match.minDigits {
-                let longest = digitRun ?? DigitRun.longest(in: bytes)
-                digitRun = longest
-                if longest < minDigits { return .keep }
-            }
-            if let scanner = rule.match.prefilterScanner, !scanner.firstMatch(in: bytes, scratch: scratch) {
+        let summary = copy.withUTF8 { TextSummary($0) }
+        guard rule.pattern != nil, rule.gate.admits(summary, literalSets: rule.literalSets) else { return .keep }
+        var scratch: MatchScratch?
+        return apply(rule, to: &copy, hits: &hits, scratch: &scratch)
+    }
+
+    /// A rule whose gate admitted `text`: prefilter, pattern, validator, action.
+    private func apply(
+        _ rule: CompiledRule, to text: inout String, hits: inout [String: Int], scratch: inout MatchScratch?
+    ) -> Outcome {
+        guard let pattern = rule.pattern else { return .keep }
+        let matchScratch = scratch ?? MatchScratch()
+        scratch = matchScratch
+        return text.withUTF8 { bytes -> Outcome in
+            if let scanner = rule.prefilter, !scanner.firstMatch(in: bytes, scratch: matchScratch) {
                 return .keep
             }
-            guard let matches = pattern.matches(in: bytes, scratch: scratch) else {
+            guard let matches = pattern.matches(in: bytes, scratch: matchScratch) else {
                 // PCRE2 hit its limits: the text may hold what the rule looks for, so none of it is kept.
                 hits[rule.id, default: 0] += 1
                 return .replace(Self.unscannedText)
@@ -80,7 +121,7 @@ package struct ScrubEngine: Sendable {
             var count = 0
             for match in matches {
                 let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[match.value]), as: UTF8.self)
-                if let validator = rule.match.validator, !validator.accepts(value[...]) { continue }
+                if let validator = rule.validator, !validator.accepts(value[...]) { continue }
                 guard let replacement = replacement(for: value, action: rule.action) else {
                     hits[rule.id, default: 0] += 1
                     return rule.action == .dropRecord ? .dropRecord : .dropField
@@ -117,77 +158,6 @@ package struct ScrubEngine: Sendable {
             return IPTruncation.truncate(value) ?? value
         case .dropField, .dropRecord:
             return nil
-        }
-    }
-
-    // MARK: - Attributes
-
-    /// The scrubbed attribute list; nil-valued outcomes remove the attribute.
-    package func scrubAttributes(_ attributes: [Attribute], path: String = "", hits: inout [String: Int]) -> (
-        [Attribute], dropRecord: Bool
-    ) {
-        var result: [Attribute] = []
-        result.reserveCapacity(attributes.count)
-        for attribute in attributes {
-            let fullKey = path.isEmpty ? attribute.key : path + "." + attribute.key
-            switch scrubValue(attribute.value, key: attribute.key, fullKey: fullKey, hits: &hits) {
-            case .value(let value): result.append(Attribute(attribute.key, value))
-            case .dropField: continue
-            case .dropRecord: return (result, true)
-            }
-        }
-        return (result, false)
-    }
-
-    enum ValueOutcome {
-        case value(AttributeValue)
-        case dropField
-        case dropRecord
-    }
-
-    func scrubValue(_ value: AttributeValue, key: String, fullKey: String, hits: inout [String: Int]) -> ValueOutcome {
-        if ProtectedKeys.contains(key) { return .value(value) }
-        let normalized = KeyNormalizer.normalize(key)
-        for rule in keyRules where rule.match.keys!.matches(normalized) {
-            if rule.match.pattern != nil {
-                guard case .string(let text) = value else { continue }
-                switch apply(rule, to: text, hits: &hits) {
-                case .keep: continue
-                case .replace(let new): return .value(.string(new))
-                case .dropField: return .dropField
-                case .dropRecord: return .dropRecord
-                }
-            }
-            if case .null = value { return .value(value) }
-            hits[rule.id, default: 0] += 1
-            guard let replacement = replacement(for: value.text, action: rule.action) else {
-                return rule.action == .dropRecord ? .dropRecord : .dropField
-            }
-            return .value(.string(replacement))
-        }
-        switch value {
-        case .string(let text):
-            switch scrubText(text, field: fullKey, hits: &hits) {
-            case .keep: return .value(value)
-            case .replace(let new): return .value(.string(new))
-            case .dropField: return .dropField
-            case .dropRecord: return .dropRecord
-            }
-        case .keyValueList(let members):
-            let (scrubbed, drop) = scrubAttributes(members, path: fullKey, hits: &hits)
-            return drop ? .dropRecord : .value(.keyValueList(scrubbed))
-        case .array(let elements):
-            var result: [AttributeValue] = []
-            for element in elements {
-                switch scrubValue(element, key: key, fullKey: fullKey, hits: &hits) {
-                case .value(let value): result.append(value)
-                case .dropField: continue
-                case .dropRecord: return .dropRecord
-                }
-            }
-            return .value(.array(result))
-        case .bool, .int, .double, .bytes, .null:
-            return .value(value)
         }
     }
 }

@@ -1,0 +1,37 @@
+/// A rule as the scrubber runs it: the parts the hot loop needs, in a final class, so looping
+/// over rules passes one reference instead of copying a `Rule` (a struct of a dozen references)
+/// per rule per text.
+final class CompiledRule: Sendable {
+    let id: String
+    let pattern: PCREPattern?
+    let prefilter: PCREPattern?
+    let validator: Validator?
+    let action: RuleAction
+    let keys: PCREPattern?
+    /// The rule's own gate and its literal sets (the engine keeps a copy of the gates in one array for its loop).
+    let gate: RuleGate
+    let literalSets: [ByteSet]
+    /// The `fields` condition; empty means everywhere.
+    private let fields: Set<String>
+    private let fieldsIncludeAttributes: Bool
+    var appliesEverywhere: Bool { fields.isEmpty }
+
+    init(_ rule: Rule) {
+        id = rule.id
+        pattern = rule.match.pattern
+        prefilter = rule.match.prefilterScanner
+        validator = rule.match.validator
+        action = rule.action
+        keys = rule.match.keys
+        var literalSets: [ByteSet] = []
+        gate = RuleGate(rule, literalSets: &literalSets)
+        self.literalSets = literalSets
+        fields = Set(rule.match.fields)
+        fieldsIncludeAttributes = fields.contains("attributes")
+    }
+
+    /// `Rule.applies(to:)`, from the compiled form.
+    func applies(to field: String) -> Bool {
+        fields.isEmpty || fields.contains(field) || (fieldsIncludeAttributes && !RecordField.all.contains(field))
+    }
+}
