@@ -135,6 +135,15 @@ package enum Validators {
 
     /// The four octets of a dotted-quad IPv4 address (no leading zeros, each ≤ 255).
     package static func ipv4Octets(_ text: Substring) -> [UInt8]? {
+        if let fast = withAddressBytes(text, ipv4Value) {
+            guard let octets = fast else { return nil }
+            return [octets.0, octets.1, octets.2, octets.3]
+        }
+        return ipv4OctetsOfCharacters(text)
+    }
+
+    /// `ipv4Octets` for any text, character by character (the byte parser covers the address alphabet).
+    package static func ipv4OctetsOfCharacters(_ text: Substring) -> [UInt8]? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
         var octets: [UInt8] = []
@@ -149,6 +158,12 @@ package enum Validators {
 
     /// The eight 16-bit groups of an IPv6 address (`::` compression, an embedded IPv4 tail allowed).
     package static func ipv6Groups(_ text: Substring) -> [UInt16]? {
+        if let fast = withAddressBytes(text, ipv6Value) { return fast }
+        return ipv6GroupsOfCharacters(text)
+    }
+
+    /// `ipv6Groups` for any text, character by character (the byte parser covers the address alphabet).
+    package static func ipv6GroupsOfCharacters(_ text: Substring) -> [UInt16]? {
         guard text.contains(":"), text.count >= 2, text.count <= 45 else { return nil }
         let halves = text.components(separatedByDoubleColon: ())
         guard halves.count <= 2 else { return nil }
@@ -157,7 +172,7 @@ package enum Validators {
             var result: [UInt16] = []
             let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
             for (index, piece) in pieces.enumerated() {
-                if allowIPv4Tail, index == pieces.count - 1, piece.contains("."), let octets = ipv4Octets(piece) {
+                if allowIPv4Tail, index == pieces.count - 1, piece.contains("."), let octets = ipv4OctetsOfCharacters(piece) {
                     result.append(UInt16(octets[0]) << 8 | UInt16(octets[1]))
                     result.append(UInt16(octets[2]) << 8 | UInt16(octets[3]))
                     continue
