@@ -10,7 +10,7 @@ final class CompiledRule: Sendable {
     let keys: PCREPattern?
     /// The rule's own gate and its literal sets (the engine keeps a copy of the gates in one array for its loop).
     let gate: RuleGate
-    let literalSets: [ByteSet]
+    let literals: LiteralTable
     /// The `fields` condition; empty means everywhere.
     private let fields: Set<String>
     private let fieldsIncludeAttributes: Bool
@@ -23,9 +23,9 @@ final class CompiledRule: Sendable {
         validator = rule.match.validator
         action = rule.action
         keys = rule.match.keys
-        var literalSets: [ByteSet] = []
-        gate = RuleGate(rule, literalSets: &literalSets)
-        self.literalSets = literalSets
+        var literals = LiteralTable()
+        gate = RuleGate(rule, literals: &literals)
+        self.literals = literals
         fields = Set(rule.match.fields)
         fieldsIncludeAttributes = fields.contains("attributes")
     }

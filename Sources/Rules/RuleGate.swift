@@ -13,13 +13,13 @@ struct RuleGate: Sendable {
     var startBytes = ByteSet.all
     /// Bytes a prefilter literal can start with (`ByteSet.all` when no prefilter).
     var prefilterStartBytes = ByteSet.all
-    /// The literals' bytes, ASCII letters folded to lowercase, in `RuleGate.literalSets[literals]`:
-    /// on ASCII text some literal must have all its bytes present.
+    /// The prefilter literals, indices into the engine's `LiteralTable`: on ASCII text one of them
+    /// must have all its bytes and byte pairs present.
     var literals: Range<Int> = 0..<0
 
     init() {}
 
-    init(_ rule: Rule, literalSets: inout [ByteSet]) {
+    init(_ rule: Rule, literals table: inout LiteralTable) {
         guard let pattern = rule.match.pattern else { return }
         minimumLength = max(1, pattern.minimumLength)
         minimumDigitRun = rule.match.minDigits ?? 0
@@ -29,26 +29,21 @@ struct RuleGate: Sendable {
             let nonEmpty = rule.match.prefilter.filter { !$0.isEmpty }
             // A non-ASCII literal may match other spellings caselessly: no literal check then.
             if nonEmpty.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
-                let start = literalSets.count
-                for literal in nonEmpty { literalSets.append(ByteSet(literal.utf8.map(Self.lowercased))) }
-                literals = start..<literalSets.count
+                let indices = nonEmpty.map { table.add($0.utf8) }
+                literals = indices.first!..<(indices.last! + 1)
             }
         }
     }
 
     /// False only when the rule cannot match a text with this summary.
     @inline(__always)
-    func admits(_ text: TextSummary, literalSets: [ByteSet]) -> Bool {
+    func admits(_ text: TextSummary, literals table: LiteralTable, pairMap: inout PairMap) -> Bool {
         guard text.length >= minimumLength, text.longestDigitRun >= minimumDigitRun,
             text.bytes.intersects(startBytes), text.bytes.intersects(prefilterStartBytes)
         else { return false }
         // Caseless `k` and `s` also match the non-ASCII KELVIN SIGN and LONG S: literal checks need ASCII text.
         if literals.isEmpty || text.bytes.hasNonASCII { return true }
-        for index in literals where literalSets[index].isSubset(of: text.folded) { return true }
+        for index in literals where table.mayOccur(index, in: text, pairMap: &pairMap) { return true }
         return false
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 }

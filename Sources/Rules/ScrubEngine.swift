@@ -25,8 +25,8 @@ package final class ScrubEngine: Sendable {
     /// Rules with a pattern and no `keys`, in order, with their gates (same indices).
     let patternRules: [CompiledRule]
     let gates: [RuleGate]
-    /// The gates' literal byte sets (`RuleGate.literals` indexes here).
-    let literalSets: [ByteSet]
+    /// The gates' prefilter literals (`RuleGate.literals` indexes here).
+    let literals: LiteralTable
     /// Texts shorter than this cannot match any pattern rule.
     let minimumTextLength: Int
     /// Whether some pattern rule has a `fields` condition (else the field name is never needed).
@@ -40,9 +40,9 @@ package final class ScrubEngine: Sendable {
         self.rules = ordered
         let withPattern = ordered.filter { $0.match.pattern != nil && $0.match.keys == nil }
         patternRules = withPattern.map(CompiledRule.init)
-        var literalSets: [ByteSet] = []
-        gates = withPattern.map { RuleGate($0, literalSets: &literalSets) }
-        self.literalSets = literalSets
+        var literals = LiteralTable()
+        gates = withPattern.map { RuleGate($0, literals: &literals) }
+        self.literals = literals
         minimumTextLength = gates.map(\.minimumLength).min() ?? Int.max
         hasFieldConditions = patternRules.contains { !$0.appliesEverywhere }
         keyRules = ordered.filter { $0.match.keys != nil }.map(CompiledRule.init)
@@ -61,28 +61,53 @@ package final class ScrubEngine: Sendable {
     func scrubText(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
         if text.utf8.count < minimumTextLength { return .keep }
         var current = text
-        var summary = current.withUTF8 { TextSummary($0) }
         var changed = false
         var scratch: MatchScratch?
         var field: String?
-        for index in gates.indices where gates[index].admits(summary, literalSets: literalSets) {
-            let rule = patternRules[index]
-            if hasFieldConditions, !rule.appliesEverywhere {
-                let name = field ?? (path.isEmpty ? key : path + "." + key)
-                field = name
-                if !rule.applies(to: name) { continue }
+        var next = 0
+        while next < gates.count {
+            // One pass over the rules on one summary; a rule that changes the text ends the pass,
+            // and the next starts, on the new text's summary, at the following rule.
+            var step = Outcome.keep
+            Self.withSummary(of: &current) { bytes, summary, pairMap in
+                while next < gates.count {
+                    let index = next
+                    next += 1
+                    guard gates[index].admits(summary, literals: literals, pairMap: &pairMap) else { continue }
+                    let rule = patternRules[index]
+                    if hasFieldConditions, !rule.appliesEverywhere {
+                        let name = field ?? (path.isEmpty ? key : path + "." + key)
+                        field = name
+                        if !rule.applies(to: name) { continue }
+                    }
+                    step = apply(rule, to: bytes, hits: &hits, scratch: &scratch)
+                    if case .keep = step { continue }
+                    return
+                }
             }
-            switch apply(rule, to: &current, hits: &hits, scratch: &scratch) {
+            switch step {
             case .keep: continue
             case .replace(let new):
                 current = new
                 changed = true
-                summary = current.withUTF8 { TextSummary($0) }
             case .dropField: return .dropField
             case .dropRecord: return .dropRecord
             }
         }
         return changed ? .replace(current) : .keep
+    }
+
+    /// Runs `body` with the summary and pair map of `text` (the map on the stack, filled if needed).
+    @inline(__always)
+    static func withSummary<T>(
+        of text: inout String, _ body: (UnsafeBufferPointer<UInt8>, TextSummary, inout PairMap) -> T
+    ) -> T {
+        text.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PairMap.wordCount) { words in
+                var pairMap = PairMap(words: words.baseAddress!, text: bytes)
+                return body(bytes, TextSummary(bytes), &pairMap)
+            }
+        }
     }
 
     /// One rule over `text`: its gate, prefilter, pattern, then validator, then action on each match.
@@ -93,50 +118,52 @@ package final class ScrubEngine: Sendable {
     /// `apply(_:to:hits:)` for a compiled rule, checking its own gate first.
     func apply(_ rule: CompiledRule, to text: String, hits: inout [String: Int]) -> Outcome {
         var copy = text
-        let summary = copy.withUTF8 { TextSummary($0) }
-        guard rule.pattern != nil, rule.gate.admits(summary, literalSets: rule.literalSets) else { return .keep }
         var scratch: MatchScratch?
-        return apply(rule, to: &copy, hits: &hits, scratch: &scratch)
+        return Self.withSummary(of: &copy) { bytes, summary, pairMap in
+            guard rule.pattern != nil, rule.gate.admits(summary, literals: rule.literals, pairMap: &pairMap) else {
+                return .keep
+            }
+            return apply(rule, to: bytes, hits: &hits, scratch: &scratch)
+        }
     }
 
     /// A rule whose gate admitted `text`: prefilter, pattern, validator, action.
     private func apply(
-        _ rule: CompiledRule, to text: inout String, hits: inout [String: Int], scratch: inout MatchScratch?
+        _ rule: CompiledRule, to bytes: UnsafeBufferPointer<UInt8>, hits: inout [String: Int],
+        scratch: inout MatchScratch?
     ) -> Outcome {
         guard let pattern = rule.pattern else { return .keep }
         let matchScratch = scratch ?? MatchScratch()
         scratch = matchScratch
-        return text.withUTF8 { bytes -> Outcome in
-            if let scanner = rule.prefilter, !scanner.firstMatch(in: bytes, scratch: matchScratch) {
-                return .keep
-            }
-            guard let matches = pattern.matches(in: bytes, scratch: matchScratch) else {
-                // PCRE2 hit its limits: the text may hold what the rule looks for, so none of it is kept.
-                hits[rule.id, default: 0] += 1
-                return .replace(Self.unscannedText)
-            }
-            if matches.isEmpty { return .keep }
-            var output: [UInt8] = []
-            var last = 0
-            var count = 0
-            for match in matches {
-                let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[match.value]), as: UTF8.self)
-                if let validator = rule.validator, !validator.accepts(value[...]) { continue }
-                guard let replacement = replacement(for: value, action: rule.action) else {
-                    hits[rule.id, default: 0] += 1
-                    return rule.action == .dropRecord ? .dropRecord : .dropField
-                }
-                if replacement == value { continue }
-                count += 1
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<match.value.lowerBound]))
-                output.append(contentsOf: replacement.utf8)
-                last = match.value.upperBound
-            }
-            if count == 0 { return .keep }
-            hits[rule.id, default: 0] += count
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...]))
-            return .replace(String(decoding: output, as: UTF8.self))
+        if let scanner = rule.prefilter, !scanner.firstMatch(in: bytes, scratch: matchScratch) {
+            return .keep
         }
+        guard let matches = pattern.matches(in: bytes, scratch: matchScratch) else {
+            // PCRE2 hit its limits: the text may hold what the rule looks for, so none of it is kept.
+            hits[rule.id, default: 0] += 1
+            return .replace(Self.unscannedText)
+        }
+        if matches.isEmpty { return .keep }
+        var output: [UInt8] = []
+        var last = 0
+        var count = 0
+        for match in matches {
+            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[match.value]), as: UTF8.self)
+            if let validator = rule.validator, !validator.accepts(value[...]) { continue }
+            guard let replacement = replacement(for: value, action: rule.action) else {
+                hits[rule.id, default: 0] += 1
+                return rule.action == .dropRecord ? .dropRecord : .dropField
+            }
+            if replacement == value { continue }
+            count += 1
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<match.value.lowerBound]))
+            output.append(contentsOf: replacement.utf8)
+            last = match.value.upperBound
+        }
+        if count == 0 { return .keep }
+        hits[rule.id, default: 0] += count
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...]))
+        return .replace(String(decoding: output, as: UTF8.self))
     }
 
     /// The text an action puts in place of `value`; nil for the drop actions.
