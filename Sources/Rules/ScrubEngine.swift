@@ -33,6 +33,8 @@ package final class ScrubEngine: Sendable {
     let hasFieldConditions: Bool
     let keyRules: [CompiledRule]
     let keyDecisions = KeyDecisionCache()
+    /// Texts no rule changed; unused when a rule has a `fields` condition (the result then depends on the field).
+    let cleanTexts = CleanTextCache()
     private let hashKey: [UInt8]
 
     package init(rules: [Rule], hashKey: [UInt8]) {
@@ -59,7 +61,18 @@ package final class ScrubEngine: Sendable {
     /// `scrubText(_:field:hits:)` for the field `path.key` (just `key` when `path` is empty),
     /// which is only spelled out when a rule has a `fields` condition.
     func scrubText(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
-        if text.utf8.count < minimumTextLength { return .keep }
+        let length = text.utf8.count
+        if length < minimumTextLength { return .keep }
+        let cacheable = !hasFieldConditions && length <= CleanTextCache.maximumLength
+        let hash = cacheable ? text.hashValue : 0
+        if cacheable, cleanTexts.contains(text, hash: hash) { return .keep }
+        let outcome = scan(text, path: path, key: key, hits: &hits)
+        if cacheable, case .keep = outcome { cleanTexts.insert(text, hash: hash) }
+        return outcome
+    }
+
+    /// Every rule whose gate admits the text, in order.
+    private func scan(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
         var current = text
         var changed = false
         var scratch: MatchScratch?
