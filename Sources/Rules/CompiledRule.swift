@@ -4,6 +4,7 @@
 final class CompiledRule: Sendable {
     let id: String
     let pattern: PCREPattern?
+    /// The prefilter scan, nil when there is none or the gate decides it alone.
     let prefilter: PCREPattern?
     let validator: Validator?
     let action: RuleAction
@@ -19,7 +20,8 @@ final class CompiledRule: Sendable {
     init(_ rule: Rule) {
         id = rule.id
         pattern = rule.match.pattern
-        prefilter = rule.match.prefilterScanner
+        // A prefilter of single punctuation bytes (`@`, `:`) is decided exactly by the gate: no PCRE2 call for it.
+        prefilter = RuleGate.singleBytePrefilter(rule.match.prefilter) == nil ? rule.match.prefilterScanner : nil
         validator = rule.match.validator
         action = rule.action
         keys = rule.match.keys

@@ -24,6 +24,11 @@ package enum DigitRun {
         return best
     }
 
+    /// The separators as bits of a 64-bit word (all are below 0x40), for branch-free checks.
+    static var separatorBits: UInt64 {
+        1 << 0x20 | 1 << 0x28 | 1 << 0x29 | 1 << 0x2B | 1 << 0x2D | 1 << 0x2E | 1 << 0x2F  // space ( ) + - . /
+    }
+
     @inline(__always)
     static func isSeparator(_ byte: UInt8) -> Bool {
         switch byte {

@@ -25,7 +25,7 @@ struct RuleGate: Sendable {
         minimumDigitRun = rule.match.minDigits ?? 0
         startBytes = pattern.startBytes ?? .all
         if let scanner = rule.match.prefilterScanner {
-            prefilterStartBytes = scanner.startBytes ?? .all
+            prefilterStartBytes = Self.singleBytePrefilter(rule.match.prefilter) ?? scanner.startBytes ?? .all
             let nonEmpty = rule.match.prefilter.filter { !$0.isEmpty }
             // A non-ASCII literal may match other spellings caselessly: no literal check then.
             if nonEmpty.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
@@ -33,6 +33,21 @@ struct RuleGate: Sendable {
                 literals = indices.first!..<(indices.last! + 1)
             }
         }
+    }
+
+    /// The literals' bytes when every literal is one ASCII byte other than a letter: caseless matching
+    /// is then plain byte presence, so "the text has one of these bytes" is exactly the prefilter's answer.
+    static func singleBytePrefilter(_ literals: [String]) -> ByteSet? {
+        let nonEmpty = literals.filter { !$0.isEmpty }
+        guard !nonEmpty.isEmpty else { return nil }
+        var set = ByteSet()
+        for literal in nonEmpty {
+            guard literal.utf8.count == 1, let byte = literal.utf8.first, byte < 0x80,
+                !(byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+            else { return nil }
+            set.insert(byte)
+        }
+        return set
     }
 
     /// False only when the rule cannot match a text with this summary.

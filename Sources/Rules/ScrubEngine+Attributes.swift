@@ -45,7 +45,8 @@ extension ScrubEngine {
 
     /// One attribute value under `key`, at `path` (the dotted keys of the lists it is nested in).
     func scrubValue(_ value: AttributeValue, key: String, path: String, hits: inout [String: Int]) -> ValueOutcome {
-        switch keyDecisions.decision(for: key) ?? decide(key) {
+        let hash = SlotCache<KeyDecision>.hash(of: key)
+        switch keyDecisions.value(for: key, hash: hash) ?? decide(key, hash: hash) {
         case .protected: return .keep
         case .unnamed: break
         case .named(let indices):
@@ -105,8 +106,8 @@ extension ScrubEngine {
     }
 
     /// What the key rules say about `key`, remembered for the next record.
-    private func decide(_ key: String) -> KeyDecisionCache.Decision {
-        let decision: KeyDecisionCache.Decision
+    private func decide(_ key: String, hash: Int) -> KeyDecision {
+        let decision: KeyDecision
         if ProtectedKeys.contains(key) {
             decision = .protected
         } else {
@@ -114,7 +115,7 @@ extension ScrubEngine {
             let named = keyRules.indices.filter { keyRules[$0].keys!.matches(normalized) }
             decision = named.isEmpty ? .unnamed : .named(named)
         }
-        keyDecisions.remember(decision, for: key)
+        keyDecisions.remember(decision, for: key, hash: hash)
         return decision
     }
 }

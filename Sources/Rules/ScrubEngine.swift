@@ -32,9 +32,16 @@ package final class ScrubEngine: Sendable {
     /// Whether some pattern rule has a `fields` condition (else the field name is never needed).
     let hasFieldConditions: Bool
     let keyRules: [CompiledRule]
-    let keyDecisions = KeyDecisionCache()
-    /// Texts no rule changed; unused when a rule has a `fields` condition (the result then depends on the field).
-    let cleanTexts = CleanTextCache()
+    /// Key-rule decisions per attribute key: keys repeat on every record, and deciding one means
+    /// normalising it and running the key patterns.
+    let keyDecisions = SlotCache<KeyDecision>()
+    /// Texts no rule changed, so a repeated value (service and host names, routes, user agents, SQL,
+    /// content types) is scanned once. Only unchanged texts are kept, so no hit count is lost, and
+    /// the result depends on the text alone (PCRE2's limits count steps, not time). Unused when a
+    /// rule has a `fields` condition, as the result then depends on the field too.
+    let cleanTexts = SlotCache<Bool>()
+    /// Longer texts are rarely repeated; they are not remembered.
+    static let longestRememberedText = 1024
     private let hashKey: [UInt8]
 
     package init(rules: [Rule], hashKey: [UInt8]) {
@@ -63,11 +70,11 @@ package final class ScrubEngine: Sendable {
     func scrubText(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
         let length = text.utf8.count
         if length < minimumTextLength { return .keep }
-        let cacheable = !hasFieldConditions && length <= CleanTextCache.maximumLength
-        let hash = cacheable ? text.hashValue : 0
-        if cacheable, cleanTexts.contains(text, hash: hash) { return .keep }
+        let cacheable = !hasFieldConditions && length <= Self.longestRememberedText
+        let hash = cacheable ? SlotCache<Bool>.hash(of: text) : 0
+        if cacheable, cleanTexts.value(for: text, hash: hash) != nil { return .keep }
         let outcome = scan(text, path: path, key: key, hits: &hits)
-        if cacheable, case .keep = outcome { cleanTexts.insert(text, hash: hash) }
+        if cacheable, case .keep = outcome { cleanTexts.remember(true, for: text, hash: hash) }
         return outcome
     }
 
