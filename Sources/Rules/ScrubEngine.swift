@@ -29,9 +29,6 @@ package final class ScrubEngine: Sendable {
     let literals: LiteralTable
     /// Texts shorter than this cannot match any pattern rule.
     let minimumTextLength: Int
-    /// The smallest `min-digits` among the pattern rules (`Int.max` when none has one): texts with
-    /// fewer digits than that skip the digit-run count (see `TextSummary`).
-    let digitRunThreshold: Int
     /// Whether some pattern rule has a `fields` condition (else the field name is never needed).
     let hasFieldConditions: Bool
     let keyRules: [CompiledRule]
@@ -56,7 +53,6 @@ package final class ScrubEngine: Sendable {
         gates = withPattern.map { RuleGate($0, literals: &literals) }
         self.literals = literals
         minimumTextLength = gates.map(\.minimumLength).min() ?? Int.max
-        digitRunThreshold = gates.map(\.minimumDigitRun).filter { $0 > 0 }.min() ?? Int.max
         hasFieldConditions = patternRules.contains { !$0.appliesEverywhere }
         keyRules = ordered.filter { $0.match.keys != nil }.map(CompiledRule.init)
         self.hashKey = hashKey
@@ -93,7 +89,7 @@ package final class ScrubEngine: Sendable {
             // One pass over the rules on one summary; a rule that changes the text ends the pass,
             // and the next starts, on the new text's summary, at the following rule.
             var step = Outcome.keep
-            Self.withSummary(of: &current, digitRunThreshold: digitRunThreshold) { bytes, summary, pairMap in
+            Self.withSummary(of: &current) { bytes, summary, pairMap in
                 while next < gates.count {
                     let index = next
                     next += 1
@@ -124,13 +120,12 @@ package final class ScrubEngine: Sendable {
     /// Runs `body` with the summary and pair map of `text` (the map on the stack, filled if needed).
     @inline(__always)
     static func withSummary<T>(
-        of text: inout String, digitRunThreshold: Int,
-        _ body: (UnsafeBufferPointer<UInt8>, TextSummary, inout PairMap) -> T
+        of text: inout String, _ body: (UnsafeBufferPointer<UInt8>, TextSummary, inout PairMap) -> T
     ) -> T {
         text.withUTF8 { bytes in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PairMap.wordCount) { words in
                 var pairMap = PairMap(words: words.baseAddress!, text: bytes)
-                return body(bytes, TextSummary(bytes, digitRunsFrom: digitRunThreshold), &pairMap)
+                return body(bytes, TextSummary(bytes), &pairMap)
             }
         }
     }
@@ -144,7 +139,7 @@ package final class ScrubEngine: Sendable {
     func apply(_ rule: CompiledRule, to text: String, hits: inout [String: Int]) -> Outcome {
         var copy = text
         var scratch: MatchScratch?
-        return Self.withSummary(of: &copy, digitRunThreshold: rule.gate.minimumDigitRun) { bytes, summary, pairMap in
+        return Self.withSummary(of: &copy) { bytes, summary, pairMap in
             guard rule.pattern != nil, rule.gate.admits(summary, literals: rule.literals, pairMap: &pairMap) else {
                 return .keep
             }

@@ -11,15 +11,14 @@ package struct TextSummary {
     package var length = 0
     package var longestDigitRun = 0
 
-    /// - Parameter digitRunsFrom: the run is only needed when it can reach this length (the smallest
-    ///   `min-digits` in force): with fewer digits than that in the whole text, `longestDigitRun` is
-    ///   set to the digit count, which is below every `min-digits`, so no gate decides differently.
-    package init(_ text: UnsafeBufferPointer<UInt8>, digitRunsFrom threshold: Int = 0) {
+    package init(_ text: UnsafeBufferPointer<UInt8>) {
         length = text.count
         var w0: UInt64 = 0
         var w1: UInt64 = 0
         var high: UInt64 = 0  // bytes ≥ 0x80 are rare: one word, sorted out after the loop
-        var digits = 0
+        var run = 0
+        var best = 0
+        var separators = 0
         // Written without branches on the byte (selects, not jumps): text mixes letters, digits and
         // punctuation too irregularly for branch prediction.
         for byte in text {
@@ -28,21 +27,12 @@ package struct TextSummary {
             w0 |= group == 0 ? bit : 0
             w1 |= group == 1 ? bit : 0
             high |= UInt64(byte >> 7)
-            digits &+= byte &- 0x30 < 10 ? 1 : 0
-        }
-        var best = digits
-        if digits >= threshold, digits > 0 {
-            var run = 0
-            var separators = 0
-            best = 0
-            for byte in text {
-                let isDigit = byte &- 0x30 < 10
-                let isSeparator = byte < 0x40 && DigitRun.separatorBits & (1 &<< UInt64(byte & 63)) != 0
-                let bridges = !isDigit && run > 0 && separators < 2 && isSeparator
-                run = isDigit ? run &+ 1 : (bridges ? run : 0)
-                separators = bridges ? separators &+ 1 : 0
-                best = max(best, run)
-            }
+            let isDigit = byte &- 0x30 < 10
+            let isSeparator = group == 0 && DigitRun.separatorBits & bit != 0
+            let bridges = !isDigit && run > 0 && separators < 2 && isSeparator
+            run = isDigit ? run &+ 1 : (bridges ? run : 0)
+            separators = bridges ? separators &+ 1 : 0
+            best = max(best, run)
         }
         longestDigitRun = best
         bytes = ByteSet(w0: w0, w1: w1)
