@@ -46,7 +46,8 @@ extension ScrubEngine {
     /// One attribute value under `key`, at `path` (the dotted keys of the lists it is nested in).
     func scrubValue(_ value: AttributeValue, key: String, path: String, hits: inout [String: Int]) -> ValueOutcome {
         let hash = SlotCache<KeyDecision>.hash(of: key)
-        switch keyDecisions.value(for: key, hash: hash) ?? decide(key, hash: hash) {
+        let keyDecisions = ThreadCaches.current(forEngine: serial).keyDecisions
+        switch keyDecisions.value(for: key, hash: hash) ?? decide(key, hash: hash, cache: keyDecisions) {
         case .protected: return .keep
         case .unnamed: break
         case .named(let indices):
@@ -106,7 +107,7 @@ extension ScrubEngine {
     }
 
     /// What the key rules say about `key`, remembered for the next record.
-    private func decide(_ key: String, hash: Int) -> KeyDecision {
+    private func decide(_ key: String, hash: Int, cache: SlotCache<KeyDecision>) -> KeyDecision {
         let decision: KeyDecision
         if ProtectedKeys.contains(key) {
             decision = .protected
@@ -115,7 +116,7 @@ extension ScrubEngine {
             let named = keyRules.indices.filter { keyRules[$0].keys!.matches(normalized) }
             decision = named.isEmpty ? .unnamed : .named(named)
         }
-        keyDecisions.remember(decision, for: key, hash: hash)
+        cache.remember(decision, for: key, hash: hash)
         return decision
     }
 }

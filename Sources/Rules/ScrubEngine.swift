@@ -32,14 +32,14 @@ package final class ScrubEngine: Sendable {
     /// Whether some pattern rule has a `fields` condition (else the field name is never needed).
     let hasFieldConditions: Bool
     let keyRules: [CompiledRule]
-    /// Key-rule decisions per attribute key: keys repeat on every record, and deciding one means
-    /// normalising it and running the key patterns.
-    let keyDecisions = SlotCache<KeyDecision>()
-    /// Texts no rule changed, so a repeated value (service and host names, routes, user agents, SQL,
-    /// content types) is scanned once. Only unchanged texts are kept, so no hit count is lost, and
-    /// the result depends on the text alone (PCRE2's limits count steps, not time). Unused when a
-    /// rule has a `fields` condition, as the result then depends on the field too.
-    let cleanTexts = SlotCache<Bool>()
+    /// Tells this engine's `ThreadCaches` from other engines'. The caches hold key-rule decisions
+    /// per attribute key (keys repeat on every record; deciding one means normalising it and running
+    /// the key patterns) and texts no rule changed, so a repeated value (service and host names,
+    /// routes, user agents, SQL, content types) is scanned once. Only unchanged texts are kept, so
+    /// no hit count is lost, and the result depends on the text alone (PCRE2's limits count steps,
+    /// not time). Texts are not cached when a rule has a `fields` condition (the result then
+    /// depends on the field too).
+    let serial = ThreadCaches.nextEngineSerial()
     /// Longer texts are rarely repeated; they are not remembered.
     static let longestRememberedText = 1024
     private let hashKey: [UInt8]
@@ -72,9 +72,10 @@ package final class ScrubEngine: Sendable {
         if length < minimumTextLength { return .keep }
         let cacheable = !hasFieldConditions && length <= Self.longestRememberedText
         let hash = cacheable ? SlotCache<Bool>.hash(of: text) : 0
-        if cacheable, cleanTexts.value(for: text, hash: hash) != nil { return .keep }
+        let cleanTexts = cacheable ? ThreadCaches.current(forEngine: serial).cleanTexts : nil
+        if let cleanTexts, cleanTexts.value(for: text, hash: hash) != nil { return .keep }
         let outcome = scan(text, path: path, key: key, hits: &hits)
-        if cacheable, case .keep = outcome { cleanTexts.remember(true, for: text, hash: hash) }
+        if let cleanTexts, case .keep = outcome { cleanTexts.remember(true, for: text, hash: hash) }
         return outcome
     }
 

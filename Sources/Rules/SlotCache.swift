@@ -1,32 +1,22 @@
-import Foundation
-
 /// A small direct-mapped cache keyed by text: a slot holds the last text hashed to it and its value.
 ///
-/// The scrubber keeps two: key-rule decisions per attribute key (`ScrubEngine.keyDecisions`) and
-/// texts no rule changed (`ScrubEngine.cleanTexts`). Direct-mapped, so one-off texts (IDs,
-/// timestamps) push out old entries rather than filling the cache for good, and memory is fixed.
-/// Shared by the threads using one engine, behind a lock held for one slot read or write.
-final class SlotCache<Value: Sendable>: @unchecked Sendable {
+/// The scrubber keeps two per thread (`ThreadCaches`): key-rule decisions per attribute key and
+/// texts no rule changed. Direct-mapped, so one-off texts (IDs, timestamps) push out old entries
+/// rather than filling the cache for good, and memory is fixed. Not thread-safe: one thread's own.
+final class SlotCache<Value> {
     static var slotCount: Int { 4096 }
-    private let lock = NSLock()
     private var slots: [(text: String, value: Value)?]
 
     init() { slots = Array(repeating: nil, count: Self.slotCount) }
 
     /// The value remembered for `text`; `hash` is `SlotCache.hash(of:)`.
     func value(for text: String, hash: Int) -> Value? {
-        let slot = hash & (Self.slotCount - 1)
-        lock.lock()
-        defer { lock.unlock() }
-        guard let entry = slots[slot], entry.text == text else { return nil }
+        guard let entry = slots[hash & (Self.slotCount - 1)], entry.text == text else { return nil }
         return entry.value
     }
 
     func remember(_ value: Value, for text: String, hash: Int) {
-        let slot = hash & (Self.slotCount - 1)
-        lock.lock()
-        defer { lock.unlock() }
-        slots[slot] = (text, value)
+        slots[hash & (Self.slotCount - 1)] = (text, value)
     }
 }
 
