@@ -8,7 +8,7 @@ import TraceJoinCore
 /// Built for the hot path (every message and string attribute of every record): the rules are
 /// compiled once into `CompiledRule`s with a `RuleGate` each; one pass over a text (`TextSummary`)
 /// lets most rules be skipped without calling PCRE2; a text no rule changes is returned as is;
-/// key-rule decisions are cached per attribute key (`KeyDecisionCache`). A final class, so passing
+/// key-rule decisions and unchanged texts are remembered per thread (`ThreadCaches`). A final class, so passing
 /// the engine around retains one reference rather than copying its fields. See docs/rules.md.
 package final class ScrubEngine: Sendable {
     /// What scrubbing one value decided.
