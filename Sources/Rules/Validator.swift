@@ -78,18 +78,21 @@ package enum Validators {
     }
 
     private static func prefix(_ digits: [UInt8], _ count: Int) -> Int {
-        digits.prefix(count).reduce(0) { $0 * 10 + Int($1) }
+        var value = 0
+        for index in 0..<min(count, digits.count) { value = value * 10 + Int(digits[index]) }
+        return value
     }
 
     /// Issuer identification number ranges and lengths of the major brands.
     private static func brandAccepts(_ digits: [UInt8]) -> Bool {
         let n = digits.count
         guard n >= 13, n <= 19 else { return false }
-        let p1 = prefix(digits, 1)
-        let p2 = prefix(digits, 2)
-        let p3 = prefix(digits, 3)
-        let p4 = prefix(digits, 4)
+        // n ≥ 13, so every prefix is whole: the shorter ones are the six-digit one cut down.
         let p6 = prefix(digits, 6)
+        let p4 = p6 / 100
+        let p3 = p6 / 1000
+        let p2 = p6 / 10000
+        let p1 = p6 / 100000
         if p1 == 4 { return n == 13 || n == 16 || n == 19 }  // Visa
         if (51...55).contains(p2) || (2221...2720).contains(p4) { return n == 16 }  // Mastercard
         if p2 == 34 || p2 == 37 { return n == 15 }  // American Express
