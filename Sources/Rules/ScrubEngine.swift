@@ -166,7 +166,6 @@ package final class ScrubEngine: Sendable {
         }
         if matches.isEmpty { return .keep }
         var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + 16)
         var last = 0
         var count = 0
         for match in matches {
