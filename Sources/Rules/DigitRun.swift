@@ -24,8 +24,13 @@ package enum DigitRun {
         return best
     }
 
+    /// The separators as bits of a 64-bit word (all are below 0x40), for branch-free checks.
+    static var separatorBits: UInt64 {
+        1 << 0x20 | 1 << 0x28 | 1 << 0x29 | 1 << 0x2B | 1 << 0x2D | 1 << 0x2E | 1 << 0x2F  // space ( ) + - . /
+    }
+
     @inline(__always)
-    private static func isSeparator(_ byte: UInt8) -> Bool {
+    static func isSeparator(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "("),
             UInt8(ascii: ")"), UInt8(ascii: "+"):

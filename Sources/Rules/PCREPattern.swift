@@ -49,6 +49,11 @@ package final class PCREPattern: @unchecked Sendable {
 
     deinit { pcre2_code_free_8(code) }
 
+    /// `pcre2_pattern_info` for one item; false when PCRE2 has no answer.
+    func info<T>(_ what: Int32, _ result: inout T) -> Bool {
+        withUnsafeMutablePointer(to: &result) { pcre2_pattern_info_8(code, UInt32(what), $0) == 0 }
+    }
+
     /// Every non-overlapping match in `bytes`, as byte ranges of the whole match and of the value group;
     /// nil when PCRE2 gave up (its match or depth limit on pathological input), so the caller can
     /// treat the text as unscanned rather than clean.

@@ -1,10 +1,16 @@
-package import TraceJoinCore
+import TraceJoinCore
 
 /// Applies rules to one piece of text or one attribute value; the record walk is `Scrubber`'s.
 ///
 /// Rules run in priority order, each on the output of the one before, so a URL's password is
 /// gone before the email rule looks at the user name.
-package struct ScrubEngine: Sendable {
+///
+/// Built for the hot path (every message and string attribute of every record): the rules are
+/// compiled once into `CompiledRule`s with a `RuleGate` each; one pass over a text (`TextSummary`)
+/// lets most rules be skipped without calling PCRE2; a text no rule changes is returned as is;
+/// key-rule decisions and unchanged texts are remembered per thread (`ThreadCaches`). A final class, so passing
+/// the engine around retains one reference rather than copying its fields. See docs/rules.md.
+package final class ScrubEngine: Sendable {
     /// What scrubbing one value decided.
     package enum Outcome: Equatable {
         case keep
@@ -16,14 +22,39 @@ package struct ScrubEngine: Sendable {
     package let rules: [Rule]
     /// What replaces a whole value that a pattern could not finish scanning.
     package static let unscannedText = "<unscanned>"
-    private let patternRules: [Rule]
-    private let keyRules: [Rule]
+    /// Rules with a pattern and no `keys`, in order, with their gates (same indices).
+    let patternRules: [CompiledRule]
+    let gates: [RuleGate]
+    /// The gates' prefilter literals (`RuleGate.literals` indexes here).
+    let literals: LiteralTable
+    /// Texts shorter than this cannot match any pattern rule.
+    let minimumTextLength: Int
+    /// Whether some pattern rule has a `fields` condition (else the field name is never needed).
+    let hasFieldConditions: Bool
+    let keyRules: [CompiledRule]
+    /// Tells this engine's `ThreadCaches` from other engines'. The caches hold key-rule decisions
+    /// per attribute key (keys repeat on every record; deciding one means normalising it and running
+    /// the key patterns) and texts no rule changed, so a repeated value (service and host names,
+    /// routes, user agents, SQL, content types) is scanned once. Only unchanged texts are kept, so
+    /// no hit count is lost, and the result depends on the text alone (PCRE2's limits count steps,
+    /// not time). Texts are not cached when a rule has a `fields` condition (the result then
+    /// depends on the field too).
+    let serial = ThreadCaches.nextEngineSerial()
+    /// Longer texts are rarely repeated; they are not remembered.
+    static let longestRememberedText = 1024
     private let hashKey: [UInt8]
+
     package init(rules: [Rule], hashKey: [UInt8]) {
         let ordered = rules.sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
         self.rules = ordered
-        patternRules = ordered.filter { $0.match.pattern != nil && $0.match.keys == nil }
-        keyRules = ordered.filter { $0.match.keys != nil }
+        let withPattern = ordered.filter { $0.match.pattern != nil && $0.match.keys == nil }
+        patternRules = withPattern.map(CompiledRule.init)
+        var literals = LiteralTable()
+        gates = withPattern.map { RuleGate($0, literals: &literals) }
+        self.literals = literals
+        minimumTextLength = gates.map(\.minimumLength).min() ?? Int.max
+        hasFieldConditions = patternRules.contains { !$0.appliesEverywhere }
+        keyRules = ordered.filter { $0.match.keys != nil }.map(CompiledRule.init)
         self.hashKey = hashKey
     }
 
@@ -31,17 +62,55 @@ package struct ScrubEngine: Sendable {
 
     /// Runs every pattern rule that applies to `field` over `text`; counts hits by rule id.
     package func scrubText(_ text: String, field: String, hits: inout [String: Int]) -> Outcome {
+        scrubText(text, path: "", key: field, hits: &hits)
+    }
+
+    /// `scrubText(_:field:hits:)` for the field `path.key` (just `key` when `path` is empty),
+    /// which is only spelled out when a rule has a `fields` condition.
+    func scrubText(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
+        let length = text.utf8.count
+        if length < minimumTextLength { return .keep }
+        let cacheable = !hasFieldConditions && length <= Self.longestRememberedText
+        let hash = cacheable ? SlotCache<Bool>.hash(of: text) : 0
+        let cleanTexts = cacheable ? ThreadCaches.current(forEngine: serial).cleanTexts : nil
+        if let cleanTexts, cleanTexts.value(for: text, hash: hash) != nil { return .keep }
+        let outcome = scan(text, path: path, key: key, hits: &hits)
+        if let cleanTexts, case .keep = outcome { cleanTexts.remember(true, for: text, hash: hash) }
+        return outcome
+    }
+
+    /// Every rule whose gate admits the text, in order.
+    private func scan(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
         var current = text
         var changed = false
-        let scratch = MatchScratch()
-        var digitRun: Int?  // computed once per version of the text, for every `min-digits` rule
-        for rule in patternRules where rule.applies(to: field) {
-            switch apply(rule, to: current, hits: &hits, scratch: scratch, digitRun: &digitRun) {
+        var scratch: MatchScratch?
+        var field: String?
+        var next = 0
+        while next < gates.count {
+            // One pass over the rules on one summary; a rule that changes the text ends the pass,
+            // and the next starts, on the new text's summary, at the following rule.
+            var step = Outcome.keep
+            Self.withSummary(of: &current) { bytes, summary, pairMap in
+                while next < gates.count {
+                    let index = next
+                    next += 1
+                    guard gates[index].admits(summary, literals: literals, pairMap: &pairMap) else { continue }
+                    let rule = patternRules[index]
+                    if hasFieldConditions, !rule.appliesEverywhere {
+                        let name = field ?? (path.isEmpty ? key : path + "." + key)
+                        field = name
+                        if !rule.applies(to: name) { continue }
+                    }
+                    step = apply(rule, to: bytes, hits: &hits, scratch: &scratch)
+                    if case .keep = step { continue }
+                    return
+                }
+            }
+            switch step {
             case .keep: continue
             case .replace(let new):
                 current = new
                 changed = true
-                digitRun = nil
             case .dropField: return .dropField
             case .dropRecord: return .dropRecord
             }
@@ -49,53 +118,73 @@ package struct ScrubEngine: Sendable {
         return changed ? .replace(current) : .keep
     }
 
-    /// One rule over `text`: its pattern, then validator, then action on each match.
-    package func apply(_ rule: Rule, to text: String, hits: inout [String: Int]) -> Outcome {
-        var digitRun: Int?
-        return apply(rule, to: text, hits: &hits, scratch: MatchScratch(), digitRun: &digitRun)
+    /// Runs `body` with the summary and pair map of `text` (the map on the stack, filled if needed).
+    @inline(__always)
+    static func withSummary<T>(
+        of text: inout String, _ body: (UnsafeBufferPointer<UInt8>, TextSummary, inout PairMap) -> T
+    ) -> T {
+        text.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PairMap.wordCount) { words in
+                var pairMap = PairMap(words: words.baseAddress!, text: bytes)
+                return body(bytes, TextSummary(bytes), &pairMap)
+            }
+        }
     }
 
-    func apply(
-        _ rule: Rule, to text: String, hits: inout [String: Int], scratch: MatchScratch, digitRun: inout Int?
-    ) -> Outcome {
-        guard let pattern = rule.match.pattern, text.utf8.count > 0 else { return .keep }
+    /// One rule over `text`: its gate, prefilter, pattern, then validator, then action on each match.
+    package func apply(_ rule: Rule, to text: String, hits: inout [String: Int]) -> Outcome {
+        apply(CompiledRule(rule), to: text, hits: &hits)
+    }
+
+    /// `apply(_:to:hits:)` for a compiled rule, checking its own gate first.
+    func apply(_ rule: CompiledRule, to text: String, hits: inout [String: Int]) -> Outcome {
         var copy = text
-        return copy.withUTF8 { bytes -> Outcome in
-            if let minDigits = rule.match.minDigits {
-                let longest = digitRun ?? DigitRun.longest(in: bytes)
-                digitRun = longest
-                if longest < minDigits { return .keep }
-            }
-            if let scanner = rule.match.prefilterScanner, !scanner.firstMatch(in: bytes, scratch: scratch) {
+        var scratch: MatchScratch?
+        return Self.withSummary(of: &copy) { bytes, summary, pairMap in
+            guard rule.pattern != nil, rule.gate.admits(summary, literals: rule.literals, pairMap: &pairMap) else {
                 return .keep
             }
-            guard let matches = pattern.matches(in: bytes, scratch: scratch) else {
-                // PCRE2 hit its limits: the text may hold what the rule looks for, so none of it is kept.
-                hits[rule.id, default: 0] += 1
-                return .replace(Self.unscannedText)
-            }
-            if matches.isEmpty { return .keep }
-            var output: [UInt8] = []
-            var last = 0
-            var count = 0
-            for match in matches {
-                let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[match.value]), as: UTF8.self)
-                if let validator = rule.match.validator, !validator.accepts(value[...]) { continue }
-                guard let replacement = replacement(for: value, action: rule.action) else {
-                    hits[rule.id, default: 0] += 1
-                    return rule.action == .dropRecord ? .dropRecord : .dropField
-                }
-                if replacement == value { continue }
-                count += 1
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<match.value.lowerBound]))
-                output.append(contentsOf: replacement.utf8)
-                last = match.value.upperBound
-            }
-            if count == 0 { return .keep }
-            hits[rule.id, default: 0] += count
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...]))
-            return .replace(String(decoding: output, as: UTF8.self))
+            return apply(rule, to: bytes, hits: &hits, scratch: &scratch)
         }
+    }
+
+    /// A rule whose gate admitted `text`: prefilter, pattern, validator, action.
+    private func apply(
+        _ rule: CompiledRule, to bytes: UnsafeBufferPointer<UInt8>, hits: inout [String: Int],
+        scratch: inout MatchScratch?
+    ) -> Outcome {
+        guard let pattern = rule.pattern else { return .keep }
+        let matchScratch = scratch ?? MatchScratch()
+        scratch = matchScratch
+        if let scanner = rule.prefilter, !scanner.firstMatch(in: bytes, scratch: matchScratch) {
+            return .keep
+        }
+        guard let matches = pattern.matches(in: bytes, scratch: matchScratch) else {
+            // PCRE2 hit its limits: the text may hold what the rule looks for, so none of it is kept.
+            hits[rule.id, default: 0] += 1
+            return .replace(Self.unscannedText)
+        }
+        if matches.isEmpty { return .keep }
+        var output: [UInt8] = []
+        var last = 0
+        var count = 0
+        for match in matches {
+            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[match.value]), as: UTF8.self)
+            if let validator = rule.validator, !validator.accepts(value[...]) { continue }
+            guard let replacement = replacement(for: value, action: rule.action) else {
+                hits[rule.id, default: 0] += 1
+                return rule.action == .dropRecord ? .dropRecord : .dropField
+            }
+            if replacement == value { continue }
+            count += 1
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<match.value.lowerBound]))
+            output.append(contentsOf: replacement.utf8)
+            last = match.value.upperBound
+        }
+        if count == 0 { return .keep }
+        hits[rule.id, default: 0] += count
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...]))
+        return .replace(String(decoding: output, as: UTF8.self))
     }
 
     /// The text an action puts in place of `value`; nil for the drop actions.
@@ -117,77 +206,6 @@ package struct ScrubEngine: Sendable {
             return IPTruncation.truncate(value) ?? value
         case .dropField, .dropRecord:
             return nil
-        }
-    }
-
-    // MARK: - Attributes
-
-    /// The scrubbed attribute list; nil-valued outcomes remove the attribute.
-    package func scrubAttributes(_ attributes: [Attribute], path: String = "", hits: inout [String: Int]) -> (
-        [Attribute], dropRecord: Bool
-    ) {
-        var result: [Attribute] = []
-        result.reserveCapacity(attributes.count)
-        for attribute in attributes {
-            let fullKey = path.isEmpty ? attribute.key : path + "." + attribute.key
-            switch scrubValue(attribute.value, key: attribute.key, fullKey: fullKey, hits: &hits) {
-            case .value(let value): result.append(Attribute(attribute.key, value))
-            case .dropField: continue
-            case .dropRecord: return (result, true)
-            }
-        }
-        return (result, false)
-    }
-
-    enum ValueOutcome {
-        case value(AttributeValue)
-        case dropField
-        case dropRecord
-    }
-
-    func scrubValue(_ value: AttributeValue, key: String, fullKey: String, hits: inout [String: Int]) -> ValueOutcome {
-        if ProtectedKeys.contains(key) { return .value(value) }
-        let normalized = KeyNormalizer.normalize(key)
-        for rule in keyRules where rule.match.keys!.matches(normalized) {
-            if rule.match.pattern != nil {
-                guard case .string(let text) = value else { continue }
-                switch apply(rule, to: text, hits: &hits) {
-                case .keep: continue
-                case .replace(let new): return .value(.string(new))
-                case .dropField: return .dropField
-                case .dropRecord: return .dropRecord
-                }
-            }
-            if case .null = value { return .value(value) }
-            hits[rule.id, default: 0] += 1
-            guard let replacement = replacement(for: value.text, action: rule.action) else {
-                return rule.action == .dropRecord ? .dropRecord : .dropField
-            }
-            return .value(.string(replacement))
-        }
-        switch value {
-        case .string(let text):
-            switch scrubText(text, field: fullKey, hits: &hits) {
-            case .keep: return .value(value)
-            case .replace(let new): return .value(.string(new))
-            case .dropField: return .dropField
-            case .dropRecord: return .dropRecord
-            }
-        case .keyValueList(let members):
-            let (scrubbed, drop) = scrubAttributes(members, path: fullKey, hits: &hits)
-            return drop ? .dropRecord : .value(.keyValueList(scrubbed))
-        case .array(let elements):
-            var result: [AttributeValue] = []
-            for element in elements {
-                switch scrubValue(element, key: key, fullKey: fullKey, hits: &hits) {
-                case .value(let value): result.append(value)
-                case .dropField: continue
-                case .dropRecord: return .dropRecord
-                }
-            }
-            return .value(.array(result))
-        case .bool, .int, .double, .bytes, .null:
-            return .value(value)
         }
     }
 }

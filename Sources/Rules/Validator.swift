@@ -78,18 +78,21 @@ package enum Validators {
     }
 
     private static func prefix(_ digits: [UInt8], _ count: Int) -> Int {
-        digits.prefix(count).reduce(0) { $0 * 10 + Int($1) }
+        var value = 0
+        for index in 0..<min(count, digits.count) { value = value * 10 + Int(digits[index]) }
+        return value
     }
 
     /// Issuer identification number ranges and lengths of the major brands.
     private static func brandAccepts(_ digits: [UInt8]) -> Bool {
         let n = digits.count
         guard n >= 13, n <= 19 else { return false }
-        let p1 = prefix(digits, 1)
-        let p2 = prefix(digits, 2)
-        let p3 = prefix(digits, 3)
-        let p4 = prefix(digits, 4)
+        // n ≥ 13, so every prefix is whole: the shorter ones are the six-digit one cut down.
         let p6 = prefix(digits, 6)
+        let p4 = p6 / 100
+        let p3 = p6 / 1000
+        let p2 = p6 / 10000
+        let p1 = p6 / 100000
         if p1 == 4 { return n == 13 || n == 16 || n == 19 }  // Visa
         if (51...55).contains(p2) || (2221...2720).contains(p4) { return n == 16 }  // Mastercard
         if p2 == 34 || p2 == 37 { return n == 15 }  // American Express
@@ -135,6 +138,15 @@ package enum Validators {
 
     /// The four octets of a dotted-quad IPv4 address (no leading zeros, each ≤ 255).
     package static func ipv4Octets(_ text: Substring) -> [UInt8]? {
+        if let fast = withAddressBytes(text, ipv4Value) {
+            guard let octets = fast else { return nil }
+            return [octets.0, octets.1, octets.2, octets.3]
+        }
+        return ipv4OctetsOfCharacters(text)
+    }
+
+    /// `ipv4Octets` for any text, character by character (the byte parser covers the address alphabet).
+    package static func ipv4OctetsOfCharacters(_ text: Substring) -> [UInt8]? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
         var octets: [UInt8] = []
@@ -149,6 +161,12 @@ package enum Validators {
 
     /// The eight 16-bit groups of an IPv6 address (`::` compression, an embedded IPv4 tail allowed).
     package static func ipv6Groups(_ text: Substring) -> [UInt16]? {
+        if let fast = withAddressBytes(text, ipv6Value) { return fast }
+        return ipv6GroupsOfCharacters(text)
+    }
+
+    /// `ipv6Groups` for any text, character by character (the byte parser covers the address alphabet).
+    package static func ipv6GroupsOfCharacters(_ text: Substring) -> [UInt16]? {
         guard text.contains(":"), text.count >= 2, text.count <= 45 else { return nil }
         let halves = text.components(separatedByDoubleColon: ())
         guard halves.count <= 2 else { return nil }
@@ -157,7 +175,7 @@ package enum Validators {
             var result: [UInt16] = []
             let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
             for (index, piece) in pieces.enumerated() {
-                if allowIPv4Tail, index == pieces.count - 1, piece.contains("."), let octets = ipv4Octets(piece) {
+                if allowIPv4Tail, index == pieces.count - 1, piece.contains("."), let octets = ipv4OctetsOfCharacters(piece) {
                     result.append(UInt16(octets[0]) << 8 | UInt16(octets[1]))
                     result.append(UInt16(octets[2]) << 8 | UInt16(octets[3]))
                     continue

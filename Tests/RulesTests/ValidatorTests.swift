@@ -110,5 +110,19 @@ import Testing
     func longest(_ text: String, _ expected: Int) {
         var copy = text
         #expect(copy.withUTF8 { DigitRun.longest(in: $0) } == expected)
+        #expect(copy.withUTF8 { TextSummary($0).longestDigitRun } == expected)
+    }
+
+    @Test("the scrubber's one-pass text summary counts digit runs exactly as DigitRun does")
+    func summaryAgrees() {
+        let alphabet = Array("0123456789 -./()+:xA\u{e9}")
+        var generator = SplitMix(seed: 7)
+        for _ in 0..<20_000 {
+            let length = Int(generator.next() % 40)
+            var text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            let (summary, reference) = text.withUTF8 { (TextSummary($0), DigitRun.longest(in: $0)) }
+            #expect(summary.longestDigitRun == reference, "\(text)")
+            #expect(summary.length == text.utf8.count)
+        }
     }
 }

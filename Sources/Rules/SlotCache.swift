@@ -1,0 +1,59 @@
+/// A small direct-mapped cache keyed by text: a slot holds the last text hashed to it and its value.
+///
+/// The scrubber keeps two per thread (`ThreadCaches`): key-rule decisions per attribute key and
+/// texts no rule changed. Direct-mapped, so one-off texts (IDs, timestamps) push out old entries
+/// rather than filling the cache for good, and memory is fixed. Not thread-safe: one thread's own.
+final class SlotCache<Value> {
+    static var slotCount: Int { 4096 }
+    private var slots: [(text: String, value: Value)?]
+
+    init() { slots = Array(repeating: nil, count: Self.slotCount) }
+
+    /// The value remembered for `text`; `hash` is `SlotCache.hash(of:)`.
+    func value(for text: String, hash: Int) -> Value? {
+        guard let entry = slots[hash & (Self.slotCount - 1)], entry.text == text else { return nil }
+        return entry.value
+    }
+
+    func remember(_ value: Value, for text: String, hash: Int) {
+        slots[hash & (Self.slotCount - 1)] = (text, value)
+    }
+}
+
+extension SlotCache {
+    /// A hash from the length and at most three 8-byte samples (start, middle, end): constant time
+    /// whatever the length. Texts that share all of them share a slot and evict each other; the
+    /// full comparison on lookup keeps answers right.
+    static func hash(of text: String) -> Int {
+        var copy = text
+        return copy.withUTF8 { bytes -> Int in
+            let count = bytes.count
+            var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+            guard let base = UnsafeRawPointer(bytes.baseAddress) else { return Int(truncatingIfNeeded: h) }
+            func mix(_ word: UInt64) {
+                h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 29
+            }
+            if count >= 8 {
+                mix(base.loadUnaligned(as: UInt64.self))
+                mix(base.loadUnaligned(fromByteOffset: count / 2 - 4, as: UInt64.self))
+                mix(base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            } else {
+                var word: UInt64 = 0
+                for index in 0..<count { word |= UInt64(bytes[index]) << (8 * UInt64(index)) }
+                mix(word)
+            }
+            return Int(truncatingIfNeeded: h ^ (h >> 32))
+        }
+    }
+}
+
+/// What the key rules say about one attribute key.
+enum KeyDecision: Sendable {
+    /// Trace context (`ProtectedKeys`): never scrubbed.
+    case protected
+    /// No key rule names it: only the pattern rules apply to its value.
+    case unnamed
+    /// These key rules (indices into the engine's key rules, in priority order) name it.
+    case named([Int])
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// One thread's caches for one engine: key-rule decisions per attribute key, and texts no rule
+/// changed (see `ScrubEngine.scrubText`).
+///
+/// Per thread rather than shared behind a lock: the scrubber runs on every string of every record,
+/// and an uncontended lock pair per lookup cost as much as the lookup. A thread keeps the caches of
+/// the last engine it used (engines are told apart by a serial number, never reused), so a process
+/// with one scrubber has one set per thread, and a thread that alternates engines (`rules test`)
+/// just starts afresh; at thread exit the set is released.
+final class ThreadCaches {
+    let engineSerial: UInt64
+    let keyDecisions = SlotCache<KeyDecision>()
+    let cleanTexts = SlotCache<Bool>()
+
+    private init(engineSerial: UInt64) { self.engineSerial = engineSerial }
+
+    /// The calling thread's caches for the engine with this serial.
+    static func current(forEngine serial: UInt64) -> ThreadCaches {
+        guard let key = threadCachesKey else { return ThreadCaches(engineSerial: serial) }
+        if let pointer = pthread_getspecific(key) {
+            let caches = Unmanaged<ThreadCaches>.fromOpaque(pointer).takeUnretainedValue()
+            if caches.engineSerial == serial { return caches }
+            Unmanaged<ThreadCaches>.fromOpaque(pointer).release()
+        }
+        let caches = ThreadCaches(engineSerial: serial)
+        pthread_setspecific(key, Unmanaged.passRetained(caches).toOpaque())
+        return caches
+    }
+
+    /// A new engine serial.
+    static func nextEngineSerial() -> UInt64 { serials.next() }
+    private static let serials = SerialCounter()
+}
+
+/// The thread-specific slot holding a thread's `ThreadCaches`; nil if the system has no key left
+/// (then every call gets fresh, empty caches: slower, never wrong).
+private let threadCachesKey: pthread_key_t? = {
+    var key = pthread_key_t()
+    return pthread_key_create(&key, { releaseThreadCaches($0) }) == 0 ? key : nil
+}()
+
+private func releaseThreadCaches(_ pointer: UnsafeMutableRawPointer?) {
+    if let pointer { Unmanaged<ThreadCaches>.fromOpaque(pointer).release() }
+}
+
+private final class SerialCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: UInt64 = 0
+
+    func next() -> UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        last += 1
+        return last
+    }
+}
