@@ -39,6 +39,8 @@ package struct BatchSummary: Sendable {
     package init() {}
 
     package var events: Int { spans + logs }
+    /// Values the scrubbing rules removed or masked in this run.
+    package var scrubbedValues: Int { scrubHits.reduce(0) { $0 + $1.count } }
     package var eventsPerSecond: Double { elapsedSeconds > 0 ? Double(events) / elapsedSeconds : 0 }
 
     /// The closing summary for people.
@@ -51,10 +53,12 @@ package struct BatchSummary: Sendable {
         let skipped = notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"
         return """
             files      \(files)\(skipped), \(ByteCount.text(bytes))
-            spans      \(spans)
-            logs       \(logs) (\(uncorrelatedLogs) uncorrelated)
-            traces     \(traces) (\(incidents) incidents, \(unsampledTraces) unsampled)
+            spans      \(spans) read
+            logs       \(logs) read
             rejects    \(rejects)\(rejects > 0 ? "  (see `tracejoin rejects`)" : "")
+            scrubbed   \(scrubbedValues) values\(scrubbedValues > 0 ? "  (see `tracejoin report pii`)" : "")
+            database   \(traces) traces (\(incidents) incidents, \(unsampledTraces) unsampled), \
+            \(uncorrelatedLogs) uncorrelated logs
             elapsed    \(String(format: "%.2f", elapsedSeconds)) s (ingest \(String(format: "%.2f", ingestSeconds)) s, \
             summaries \(String(format: "%.2f", summarizeSeconds)) s), \(String(format: "%.0f", eventsPerSecond)) events/s
             """

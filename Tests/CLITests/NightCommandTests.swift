@@ -27,7 +27,8 @@ import TraceJoinTesting
         defer { folder.remove() }
         let result = try CommandRunner.run(["batch", "--db", folder.file("n.db"), FixturePaths.fixture("night")])
         #expect(result.status == 0)
-        #expect(result.standardOutput.contains("41 (20 incidents, 3 unsampled)"))
+        #expect(result.standardOutput.contains("41 traces (20 incidents, 3 unsampled), 84 uncorrelated logs"))
+        #expect(result.standardOutput.contains("scrubbed"))
         #expect(result.standardOutput.contains("rejects    12"))
         #expect(result.standardOutput.contains("events/s"))
     }
