@@ -69,12 +69,7 @@ extension IncidentStore {
     /// Records the start of a `batch`, `tail` or `serve` run.
     package func beginRun(command: String, inputs: [String], rulesDigest: String) throws -> Int64 {
         var writer = JSONWriter()
-        writer.raw("[")
-        for (index, input) in inputs.enumerated() {
-            if index > 0 { writer.raw(",") }
-            writer.string(input)
-        }
-        writer.raw("]")
+        writer.write(strings: inputs)
         let inputsJSON = writer.text
         return try pool.write { db in
             try db.execute(

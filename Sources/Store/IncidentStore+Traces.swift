@@ -88,12 +88,7 @@ extension IncidentStore {
                     """)
             for ((traceKey, summary), revision) in zip(summaries, revisions) {
                 var services = JSONWriter()
-                services.raw("[")
-                for (index, service) in summary.services.enumerated() {
-                    if index > 0 { services.raw(",") }
-                    services.string(service)
-                }
-                services.raw("]")
+                services.write(strings: summary.services)
                 let root = summary.rootCause
                 try statement.execute(arguments: [
                     revision, summary.start, summary.end, summary.isError ? "error" : "ok", summary.sampled,

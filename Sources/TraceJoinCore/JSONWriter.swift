@@ -27,6 +27,21 @@ package struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// An array of strings.
+    package mutating func write(strings: [String]) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in strings.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(element)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// A string, or `null` when there is none.
+    package mutating func string(orNull text: String?) {
+        if let text { string(text) } else { raw("null") }
+    }
+
     /// Doubles as JSON numbers; NaN and infinities (not JSON) as strings.
     package static func format(_ value: Double) -> String {
         if !value.isFinite { return value.isNaN ? "\"NaN\"" : (value > 0 ? "\"Infinity\"" : "\"-Infinity\"") }

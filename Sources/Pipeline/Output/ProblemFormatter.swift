@@ -15,20 +15,17 @@ package enum ProblemFormatter {
             writer.raw("{\"fingerprint\":")
             if problem.fingerprint.isEmpty { writer.raw("null") } else { writer.string(problem.fingerprint) }
             writer.raw(",\"errorClass\":")
-            if let errorClass = problem.errorClass { writer.string(errorClass) } else { writer.raw("null") }
+            writer.string(orNull: problem.errorClass)
             writer.raw(",\"count\":\(problem.count),\"firstSeen\":")
             writer.string(UnixTime.rfc3339(problem.firstSeen))
             writer.raw(",\"lastSeen\":")
             writer.string(UnixTime.rfc3339(problem.lastSeen))
-            writer.raw(",\"services\":[")
-            for (serviceIndex, service) in problem.services.enumerated() {
-                if serviceIndex > 0 { writer.raw(",") }
-                writer.string(service)
-            }
-            writer.raw("],\"exampleTraceId\":")
+            writer.raw(",\"services\":")
+            writer.write(strings: problem.services)
+            writer.raw(",\"exampleTraceId\":")
             writer.string(problem.exampleTraceID.hex)
             writer.raw(",\"rule\":")
-            if let rule = problem.ruleID { writer.string(rule) } else { writer.raw("null") }
+            writer.string(orNull: problem.ruleID)
             writer.raw(",\"rootCause\":")
             if let rootCause = problem.rootCause {
                 writer.raw("{\"service\":")
@@ -79,7 +76,7 @@ package enum ProblemFormatter {
     /// `,"classRule":…,"classEntry":…,"fingerprint":…` inside an open object.
     static func writeClassification(_ classification: TraceClassification, to writer: inout JSONWriter) {
         writer.raw(",\"classRule\":")
-        if let rule = classification.ruleID { writer.string(rule) } else { writer.raw("null") }
+        writer.string(orNull: classification.ruleID)
         writer.raw(",\"classEntry\":")
         writer.string(classification.entry)
         writer.raw(",\"fingerprint\":")

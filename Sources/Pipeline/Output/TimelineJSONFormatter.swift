@@ -36,12 +36,9 @@ package enum TimelineJSONFormatter {
     private static func writeSummaryFields(_ summary: TraceSummary, to writer: inout JSONWriter, full: Bool) {
         writer.raw("{\"traceId\":")
         writer.string(summary.traceID.hex)
-        writer.raw(",\"services\":[")
-        for (index, service) in summary.services.enumerated() {
-            if index > 0 { writer.raw(",") }
-            writer.string(service)
-        }
-        writer.raw("],\"start\":")
+        writer.raw(",\"services\":")
+        writer.write(strings: summary.services)
+        writer.raw(",\"start\":")
         writer.string(UnixTime.rfc3339(summary.start))
         writer.raw(",\"end\":")
         writer.string(UnixTime.rfc3339(summary.end))
@@ -56,13 +53,13 @@ package enum TimelineJSONFormatter {
             writer.raw(summary.sampled ? "true" : "false")
         }
         writer.raw(",\"spanCount\":\(summary.spanCount),\"logCount\":\(summary.logCount),\"errorClass\":")
-        if let errorClass = summary.errorClass { writer.string(errorClass) } else { writer.raw("null") }
+        writer.string(orNull: summary.errorClass)
         writer.raw(",\"rootCause\":")
         if let rootCause = summary.rootCause {
             writer.raw("{\"service\":")
             writer.string(rootCause.service)
             writer.raw(",\"spanId\":")
-            if let spanID = rootCause.spanID { writer.string(spanID.hex) } else { writer.raw("null") }
+            writer.string(orNull: rootCause.spanID?.hex)
             writer.raw(",\"name\":")
             writer.string(rootCause.name)
             writer.raw(",\"message\":")
@@ -81,15 +78,15 @@ package enum TimelineJSONFormatter {
         writer.raw(",\"service\":")
         writer.string(entry.service)
         writer.raw(",\"spanId\":")
-        if let spanID = entry.spanID { writer.string(spanID.hex) } else { writer.raw("null") }
+        writer.string(orNull: entry.spanID?.hex)
         writer.raw(",\"parentSpanId\":")
-        if let parent = entry.parentSpanID { writer.string(parent.hex) } else { writer.raw("null") }
+        writer.string(orNull: entry.parentSpanID?.hex)
         writer.raw(",\"depth\":\(entry.depth),\"name\":")
         writer.string(entry.name)
         writer.raw(",\"durationMs\":")
         writer.raw(entry.durationNanos.map(milliseconds) ?? "null")
         writer.raw(",\"severity\":")
-        if let severity = entry.severity { writer.string(severity.name) } else { writer.raw("null") }
+        writer.string(orNull: entry.severity?.name)
         writer.raw(",\"message\":")
         writer.string(entry.message)
         writer.raw(",\"status\":")
