@@ -1,1 +1,0 @@
-// The Normalize stage; see docs/architecture.md.
