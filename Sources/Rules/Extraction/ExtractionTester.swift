@@ -1,0 +1,56 @@
+package import TraceJoinCore
+
+/// Runs the examples of extraction rules (`tracejoin rules test` and `rules check`).
+///
+/// Each example is tried with its rule alone: an `in` line must yield the example's trace (and its span
+/// and service, when the example names them); a `keep` line must yield no trace. The finder is the
+/// decoder's own scanner, handed in by Pipeline. Messages name the example and the rule, never the line.
+package enum ExtractionTester {
+    package static func test(_ rules: [ExtractionRule], finder: TraceContextFinder) -> RuleTester.Report {
+        var report = RuleTester.Report(examplesRun: 0, failures: [])
+        for rule in rules {
+            for (index, example) in rule.examples.enumerated() {
+                report.examplesRun += 1
+                guard let problem = problem(of: example, rule: rule, finder: finder) else { continue }
+                report.failures.append(
+                    example.location.diagnostic(
+                        "example \(index + 1) fails: \(problem)",
+                        hint: example.trace == nil
+                            ? "a bare ID without its key must not count as trace context"
+                            : "the key must be followed by the ID (after optional spaces and one quote)"))
+            }
+        }
+        return report
+    }
+
+    private static func problem(of example: ExtractionExample, rule: ExtractionRule, finder: TraceContextFinder)
+        -> String?
+    {
+        let found = finder(example.line, [rule])
+        guard let expected = example.trace else {
+            return found?.trace == nil ? nil : "must yield no trace but rule `\(rule.id)` found one"
+        }
+        guard let got = found?.trace else { return "rule `\(rule.id)` found no trace in it" }
+        if got != expected { return "rule `\(rule.id)` found a different trace ID" }
+        if let span = example.spanID, found?.spanID != span {
+            return found?.spanID == nil
+                ? "rule `\(rule.id)` found no span ID in it" : "rule `\(rule.id)` found a different span ID"
+        }
+        if let service = example.service, found?.service != service {
+            return "rule `\(rule.id)` found a different service"
+        }
+        return nil
+    }
+
+    /// Load problems and (given a finder) failing examples of the extraction rules in `sources`, leaving out
+    /// messages already reported (a YAML syntax error is found by every loader). Without a finder the
+    /// examples are not run: Rules cannot see the decoder's scanner.
+    package static func diagnostics(
+        for sources: [RuleSource], finder: TraceContextFinder?, skipping reported: Set<String> = []
+    ) -> [Diagnostic] {
+        let loaded = ExtractionRuleLoader.load(sources)
+        let failures = finder.map { test(loaded.rules, finder: $0).failures } ?? []
+        return (loaded.diagnostics + failures).filter { !reported.contains($0.description) }
+    }
+
+}
