@@ -616,7 +616,7 @@ package enum EmbeddedRules {
                 - {keep: 'mytrace_id=4bf92f3577b34da6a3ce929d0e0e4736'}
 
             - id: extract.java-traceid
-              description: Java log4j/logback patterns such as `TraceID: <32 hex> SpanID: <16 hex>`.
+              description: 'Java log4j/logback patterns such as `TraceID: <32 hex> SpanID: <16 hex>`.'
               extract: {trace-key: 'TraceID:', span-key: 'SpanID:'}
               examples:
                 - {in: '2026-11-23 10:00:00.123 ERROR [main] TraceID: 4bf92f3577b34da6a3ce929d0e0e4736 SpanID: 00f067aa0ba902b7 order failed', trace: 4bf92f3577b34da6a3ce929d0e0e4736, span: 00f067aa0ba902b7}

@@ -71,12 +71,13 @@ struct RulesTestCommand: ParsableCommand {
         let extractionTested = ExtractionTester.test(extraction.rules, finder: TraceContextRules.finder)
         let examples = scrubbingTested.examplesRun + classificationTested.examplesRun + extractionTested.examplesRun
         let rules = scrubbing.rules.count + classification.rules.count + extraction.rules.count
-        let loadProblems = scrubbing.diagnostics + classification.diagnostics
-        let reported = Set(loadProblems.map(\.description))
+        // A YAML syntax error is found by each loader: report it once.
+        var reported = Set(scrubbing.diagnostics.map(\.description))
+        let classificationProblems = classification.diagnostics.filter { reported.insert($0.description).inserted }
+        let extractionProblems = extraction.diagnostics.filter { reported.insert($0.description).inserted }
         try report(
-            diagnostics + scrubbing.diagnostics + scrubbingTested.failures + classification.diagnostics
-                + classificationTested.failures + extraction.diagnostics.filter { !reported.contains($0.description) }
-                + extractionTested.failures,
+            diagnostics + scrubbing.diagnostics + scrubbingTested.failures + classificationProblems
+                + classificationTested.failures + extractionProblems + extractionTested.failures,
             success: "\(examples) examples of \(rules) rules passed")
     }
 }

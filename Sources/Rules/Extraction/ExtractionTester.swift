@@ -11,33 +11,36 @@ package enum ExtractionTester {
         for rule in rules {
             for (index, example) in rule.examples.enumerated() {
                 report.examplesRun += 1
-                guard let problem = problem(of: example, rule: rule, finder: finder) else { continue }
+                guard let (problem, hint) = problem(of: example, rule: rule, finder: finder) else { continue }
                 report.failures.append(
-                    example.location.diagnostic(
-                        "example \(index + 1) fails: \(problem)",
-                        hint: example.trace == nil
-                            ? "a bare ID without its key must not count as trace context"
-                            : "the key must be followed by the ID (after optional spaces and one quote)"))
+                    example.location.diagnostic("example \(index + 1) fails: \(problem)", hint: hint))
             }
         }
         return report
     }
 
     private static func problem(of example: ExtractionExample, rule: ExtractionRule, finder: TraceContextFinder)
-        -> String?
+        -> (String, String)?
     {
         let found = finder(example.line, [rule])
         guard let expected = example.trace else {
-            return found?.trace == nil ? nil : "must yield no trace but rule `\(rule.id)` found one"
+            if found?.trace == nil { return nil }
+            return (
+                "must yield no trace but rule `\(rule.id)` found one",
+                "choose a `trace-key` that does not occur before IDs that are not traces"
+            )
         }
-        guard let got = found?.trace else { return "rule `\(rule.id)` found no trace in it" }
-        if got != expected { return "rule `\(rule.id)` found a different trace ID" }
+        let keyHint = "the key must be followed by the ID (after optional spaces and one quote)"
+        guard let got = found?.trace else { return ("rule `\(rule.id)` found no trace in it", keyHint) }
+        if got != expected {
+            return ("rule `\(rule.id)` found a different trace ID", "the example's `trace` is written as in the line")
+        }
         if let span = example.spanID, found?.spanID != span {
-            return found?.spanID == nil
-                ? "rule `\(rule.id)` found no span ID in it" : "rule `\(rule.id)` found a different span ID"
+            if found?.spanID == nil { return ("rule `\(rule.id)` found no span ID in it", "check `span-key`") }
+            return ("rule `\(rule.id)` found a different span ID", "the example's `span` is written as in the line")
         }
         if let service = example.service, found?.service != service {
-            return "rule `\(rule.id)` found a different service"
+            return ("rule `\(rule.id)` found a different service", "check `service-key`")
         }
         return nil
     }
