@@ -37,12 +37,6 @@ package struct ExtractionRule: Sendable {
         self.examples = examples
         self.location = location
     }
-
-    /// The rule's behaviour as text (not its description or examples), fed to the extraction digest.
-    package var canonicalText: String {
-        "extract\u{1}\(id)\u{1}\(traceKey)\u{1}\(idForm.rawValue)\u{1}\(spanKey ?? "")\u{1}\(serviceKey ?? "")"
-            + "\u{1}\(sampledKey ?? "")\u{0}"
-    }
 }
 
 /// One example of an extraction rule: a log line and the IDs it must yield, or a line that must yield none.
