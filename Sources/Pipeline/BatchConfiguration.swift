@@ -14,6 +14,9 @@ package struct BatchConfiguration: Sendable {
     package var scrubber: any RecordScrubber = PassThroughScrubber()
     /// - `classifier` (default: the shipped `Rules/classify` pack): names the kind of failure of each incident.
     package var classifier: Classifier = .builtIn
+    /// - `traceContextPatterns` (default: the shipped `Rules/extract` pack): the keyed trace-context forms
+    ///   the log decoder looks for in plain-text lines and messages, tried in order.
+    package var traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn
     /// - `recordsPerTransaction` (default 8192): rows written per SQLite transaction.
     package var recordsPerTransaction = 8192
     /// - `queuedBatches` (default 3): batches decoded ahead of the writer; bounds memory.
@@ -22,6 +25,13 @@ package struct BatchConfiguration: Sendable {
     package var rejectsPrintedPerFile = 5
     /// - `showProgress`: draw the live progress line.
     package var showProgress = false
+
+    /// The digest of every rule in force (scrubbing, classification, extraction), recorded with the run.
+    package var rulesDigest: String {
+        TraceContextRules.combinedDigest(
+            scrubbing: scrubber.digest, classification: classifier.digest,
+            extraction: TraceContextRules.digest(traceContextPatterns))
+    }
 
     package init(inputs: [String]) {
         self.inputs = inputs

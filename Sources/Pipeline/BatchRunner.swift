@@ -27,7 +27,7 @@ package struct BatchRunner {
         let files = try InputDiscovery.expand(configuration.inputs)
         let store = try IncidentStore(path: configuration.databasePath)
         let runID = try store.beginRun(
-            command: "batch", inputs: configuration.inputs, rulesDigest: configuration.scrubber.digest)
+            command: "batch", inputs: configuration.inputs, rulesDigest: configuration.rulesDigest)
 
         var summary = BatchSummary()
         summary.files = files.count
@@ -69,7 +69,8 @@ package struct BatchRunner {
             {
                 let ingestor = FileIngestor(
                     path: file.path, sourceID: sourceID, formatOverride: configuration.format,
-                    rejectsPrinted: configuration.rejectsPrintedPerFile, sink: sink
+                    rejectsPrinted: configuration.rejectsPrintedPerFile,
+                    traceContextPatterns: configuration.traceContextPatterns, sink: sink
                 ) { [bytesBefore] bytesRead in
                     progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
                 }

@@ -31,6 +31,8 @@ final class FileIngestor {
     let sourceID: Int64
     let formatOverride: InputFormat?
     let rejectsPrinted: Int
+    /// The trace-context patterns handed to the log decoder (the extraction rules in force).
+    let traceContextPatterns: [TraceContextPattern]
     let sink: RecordSink
     let onProgress: (_ bytesRead: Int64) -> Void
 
@@ -41,13 +43,15 @@ final class FileIngestor {
     private var lastRecordStart: LinePosition?
 
     init(
-        path: String, sourceID: Int64, formatOverride: InputFormat?, rejectsPrinted: Int, sink: RecordSink,
+        path: String, sourceID: Int64, formatOverride: InputFormat?, rejectsPrinted: Int,
+        traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn, sink: RecordSink,
         onProgress: @escaping (_ bytesRead: Int64) -> Void
     ) {
         self.path = path
         self.sourceID = sourceID
         self.formatOverride = formatOverride
         self.rejectsPrinted = rejectsPrinted
+        self.traceContextPatterns = traceContextPatterns
         self.sink = sink
         self.onProgress = onProgress
     }
@@ -80,7 +84,9 @@ final class FileIngestor {
     }
 
     private func readLogLines(from position: LinePosition, onOpened: () throws -> Void) throws -> LineReader {
-        var decoder = LogLineDecoder(source: path, serviceFromPath: ServiceName.fromPath(path))
+        var decoder = LogLineDecoder(
+            source: path, serviceFromPath: ServiceName.fromPath(path),
+            configuration: LogDecoderConfiguration(traceContextPatterns: traceContextPatterns))
         let reader = try LineReader(path: path, startingAt: position)
         try onOpened()
         var lines = 0

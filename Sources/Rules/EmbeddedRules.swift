@@ -588,6 +588,77 @@ package enum EmbeddedRules {
             """#####
         ),
         (
+            path: "Rules/extract/trace-context.yaml",
+            text: #####"""
+            # Trace-context extraction: how tracejoin finds trace and span IDs written inside plain log text.
+            # Rules are tried in file order (files sorted by path); the first whose key is followed by a valid ID wins.
+            # Only keyed IDs count: a bare 32-hex token is a tenant ID or a hash as often as a trace ID.
+            # See docs/rules.md, "Extraction rules".
+
+            - id: extract.python-otel
+              description: >-
+                Python OpenTelemetry logging instrumentation, `[trace_id=… span_id=… resource.service.name=… trace_sampled=…]`;
+                also any `trace_id=` in text. Outside a span Python prints `trace_id=0`: no trace.
+              extract:
+                trace-key: 'trace_id='
+                id-form: hex
+                span-key: 'span_id='
+                service-key: 'resource.service.name='
+                sampled-key: 'trace_sampled='
+              examples:
+                - in: 'ERROR [app] [app.py:42] [trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 resource.service.name=checkout trace_sampled=True] - payment failed'
+                  trace: 4bf92f3577b34da6a3ce929d0e0e4736
+                  span: 00f067aa0ba902b7
+                  service: checkout
+                - {in: 'retrying trace_id="4bf92f3577b34da6a3ce929d0e0e4736"', trace: 4bf92f3577b34da6a3ce929d0e0e4736}
+                - {keep: 'INFO [trace_id=0 span_id=0 resource.service.name=checkout trace_sampled=False] - started'}
+                - {keep: 'tenant 4bf92f3577b34da6a3ce929d0e0e4736 created'}
+                - {keep: 'mytrace_id=4bf92f3577b34da6a3ce929d0e0e4736'}
+
+            - id: extract.java-traceid
+              description: 'Java log4j/logback patterns such as `TraceID: <32 hex> SpanID: <16 hex>`.'
+              extract: {trace-key: 'TraceID:', span-key: 'SpanID:'}
+              examples:
+                - {in: '2026-11-23 10:00:00.123 ERROR [main] TraceID: 4bf92f3577b34da6a3ce929d0e0e4736 SpanID: 00f067aa0ba902b7 order failed', trace: 4bf92f3577b34da6a3ce929d0e0e4736, span: 00f067aa0ba902b7}
+                - {keep: 'TraceID: not-a-trace'}
+
+            - id: extract.camel-case
+              description: '`traceId=… spanId=…`, as Spring Cloud Sleuth and many MDC patterns print them.'
+              extract: {trace-key: 'traceId=', span-key: 'spanId='}
+              examples:
+                - {in: 'WARN traceId=80f198ee56343ba864fe8b2a57d3eff7 spanId=e457b5a2e4d86bd1 slow query', trace: 80f198ee56343ba864fe8b2a57d3eff7, span: e457b5a2e4d86bd1}
+                - {in: 'traceId=e457b5a2e4d86bd1 (64-bit)', trace: e457b5a2e4d86bd1}
+                - {keep: 'traceId=80f198ee56343ba864fe8b2a57d3eff7abc'}
+
+            - id: extract.ecs
+              description: Elastic Common Schema field names written as text, `trace.id=… span.id=…`.
+              extract: {trace-key: 'trace.id=', span-key: 'span.id='}
+              examples:
+                - {in: 'msg="timeout" trace.id=0af7651916cd43dd8448eb211c80319c span.id=b7ad6b7169203331', trace: 0af7651916cd43dd8448eb211c80319c, span: b7ad6b7169203331}
+
+            - id: extract.traceparent
+              description: A W3C `traceparent=00-<trace>-<span>-<flags>` value in text.
+              extract: {trace-key: 'traceparent=', id-form: traceparent}
+              examples:
+                - {in: 'outgoing call traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', trace: 0af7651916cd43dd8448eb211c80319c, span: b7ad6b7169203331}
+                - {keep: 'traceparent=00-0af7651916cd43dd8448eb211c80319c'}
+
+            - id: extract.traceparent-header
+              description: A W3C `traceparent:` header printed in text.
+              extract: {trace-key: 'traceparent:', id-form: traceparent}
+              examples:
+                - {in: 'headers: traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00', trace: 0af7651916cd43dd8448eb211c80319c, span: b7ad6b7169203331}
+
+            - id: extract.datadog
+              description: Datadog log injection in text, `dd.trace_id=<decimal> dd.span_id=<decimal>` (lower 64 bits).
+              extract: {trace-key: 'dd.trace_id=', id-form: decimal, span-key: 'dd.span_id=', service-key: 'dd.service='}
+              examples:
+                - {in: 'ERROR dd.service=cart dd.trace_id=1234567890123456789 dd.span_id=987654321 cart failed', trace: '1234567890123456789', span: '987654321', service: cart}
+                - {keep: 'dd.trace_id=0 dd.span_id=0 outside a span'}
+
+            """#####
+        ),
+        (
             path: "Rules/pii/api-keys.yaml",
             text: #####"""
             # Well-known API key shapes. Each shape is distinctive enough to need no validator.

@@ -31,8 +31,9 @@ package enum RuleLoader {
             return ([], reader.diagnostics)
         }
         var rules: [Rule] = []
-        // Entries with `class:` are classification rules (ClassificationRuleLoader reads those).
-        for item in items where !ClassificationRuleLoader.isClassificationRule(item) {
+        // Entries with `class:` are classification rules, with `extract:` extraction rules (their loaders read those).
+        for item in items
+        where !ClassificationRuleLoader.isClassificationRule(item) && !ExtractionRuleLoader.isExtractionRule(item) {
             if let rule = reader.rule(item) { rules.append(rule) }
         }
         return (rules, reader.diagnostics)

@@ -38,9 +38,10 @@ extension Scrubber {
 /// What `tracejoin rules check DIR` reports.
 package enum RuleCheck {
     /// Load problems, then failing examples, of the files under `folder` (a file also works), in file order.
-    package static func diagnostics(forFolder folder: String) -> [Diagnostic] {
+    /// Extraction examples run only with a `finder` (Pipeline's `TraceContextRules.finder`).
+    package static func diagnostics(forFolder folder: String, finder: TraceContextFinder? = nil) -> [Diagnostic] {
         do {
-            return diagnostics(for: try RuleSource.files(in: folder))
+            return diagnostics(for: try RuleSource.files(in: folder), finder: finder)
         } catch let diagnostic as Diagnostic {
             return [diagnostic]
         } catch {
@@ -48,9 +49,11 @@ package enum RuleCheck {
         }
     }
 
-    package static func diagnostics(for sources: [RuleSource]) -> [Diagnostic] {
+    package static func diagnostics(for sources: [RuleSource], finder: TraceContextFinder? = nil) -> [Diagnostic] {
         let loaded = RuleLoader.load(sources)
         let pii = loaded.diagnostics + RuleTester.test(loaded.rules).failures
-        return pii + ClassificationTester.diagnostics(for: sources, skipping: Set(pii.map(\.description)))
+        let classes = ClassificationTester.diagnostics(for: sources, skipping: Set(pii.map(\.description)))
+        let reported = Set((pii + classes).map(\.description))
+        return pii + classes + ExtractionTester.diagnostics(for: sources, finder: finder, skipping: reported)
     }
 }

@@ -48,6 +48,7 @@ struct BatchCommand: ParsableCommand {
         configuration.showProgress = !quiet && ProgressReporter.standardErrorIsTerminal
         configuration.scrubber = try rules.loadScrubber()
         configuration.classifier = try rules.loadClassifier()
+        configuration.traceContextPatterns = try rules.loadTraceContextPatterns()
         let summary: BatchSummary
         do {
             summary = try BatchRunner(configuration: configuration).run()

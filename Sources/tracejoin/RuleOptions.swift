@@ -1,4 +1,5 @@
 import ArgumentParser
+import Normalize
 import Pipeline
 import Rules
 
@@ -31,6 +32,17 @@ struct RuleOptions: ParsableArguments {
     func loadClassifier() throws -> Classifier {
         do {
             return try Classifier.load(ruleFolders: ruleFolders, includeBuiltIn: !noDefaultRules)
+        } catch {
+            for diagnostic in error.diagnostics { Console.error(diagnostic) }
+            Console.note("error: the rule set has \(error.diagnostics.count) problem(s); nothing was changed")
+            throw ExitStatus.configurationError
+        }
+    }
+
+    /// Loads the trace-context extraction rules from the same folders (`extract:` entries); a bad set exits 78.
+    func loadTraceContextPatterns() throws -> [TraceContextPattern] {
+        do {
+            return try TraceContextRules.load(ruleFolders: ruleFolders, includeBuiltIn: !noDefaultRules)
         } catch {
             for diagnostic in error.diagnostics { Console.error(diagnostic) }
             Console.note("error: the rule set has \(error.diagnostics.count) problem(s); nothing was changed")

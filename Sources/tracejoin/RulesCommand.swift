@@ -6,7 +6,7 @@ import TraceJoinCore
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Validate, test and try out rule files (PII scrubbing and error classification).",
+        abstract: "Validate, test and try out rule files (PII scrubbing, error classification, trace-context extraction).",
         discussion: "Rule files are YAML; docs/rules.md describes every key. The shipped packs are built into the binary.",
         subcommands: [RulesCheckCommand.self, RulesTestCommand.self, RulesExplainCommand.self])
 }
@@ -33,9 +33,9 @@ struct RulesCheckCommand: ParsableCommand {
     func run() throws {
         let diagnostics: [Diagnostic]
         if paths.isEmpty {
-            diagnostics = RuleCheck.diagnostics(for: RuleSource.builtIn)
+            diagnostics = RuleCheck.diagnostics(for: RuleSource.builtIn, finder: TraceContextRules.finder)
         } else {
-            diagnostics = paths.flatMap(RuleCheck.diagnostics(forFolder:))
+            diagnostics = paths.flatMap { RuleCheck.diagnostics(forFolder: $0, finder: TraceContextRules.finder) }
         }
         try report(diagnostics, success: "rules ok")
     }
@@ -67,11 +67,17 @@ struct RulesTestCommand: ParsableCommand {
         let scrubbingTested = RuleTester.test(scrubbing.rules)
         let classification = ClassificationRuleLoader.load(sources)
         let classificationTested = ClassificationTester.test(classification.rules)
-        let examples = scrubbingTested.examplesRun + classificationTested.examplesRun
-        let rules = scrubbing.rules.count + classification.rules.count
+        let extraction = ExtractionRuleLoader.load(sources)
+        let extractionTested = ExtractionTester.test(extraction.rules, finder: TraceContextRules.finder)
+        let examples = scrubbingTested.examplesRun + classificationTested.examplesRun + extractionTested.examplesRun
+        let rules = scrubbing.rules.count + classification.rules.count + extraction.rules.count
+        // A YAML syntax error is found by each loader: report it once.
+        var reported = Set(scrubbing.diagnostics.map(\.description))
+        let classificationProblems = classification.diagnostics.filter { reported.insert($0.description).inserted }
+        let extractionProblems = extraction.diagnostics.filter { reported.insert($0.description).inserted }
         try report(
-            diagnostics + scrubbing.diagnostics + scrubbingTested.failures + classification.diagnostics
-                + classificationTested.failures,
+            diagnostics + scrubbing.diagnostics + scrubbingTested.failures + classificationProblems
+                + classificationTested.failures + extractionProblems + extractionTested.failures,
             success: "\(examples) examples of \(rules) rules passed")
     }
 }

@@ -1,6 +1,6 @@
 /// How to find trace context written inside log text: a literal key, then the ID after it.
 ///
-/// A plain data value, so the rules stage (issue #4) can load more of them from YAML. Matching
+/// A plain data value: the extraction rules (`Rules/extract/`, loaded by Rules) become these in Pipeline. Matching
 /// is done by `TraceContextScanner`: a memmem prefilter for the key, then a byte scanner; never
 /// a regular expression per line. Only keyed IDs are taken: a bare 32-hex token in text is a
 /// tenant ID or a hash as often as a trace ID.
@@ -41,21 +41,23 @@ package struct TraceContextPattern: Hashable, Sendable {
     }
 
     /// The patterns tracejoin ships, tried in this order; the first whose key has a valid ID wins.
+    /// The same as the shipped `Rules/extract/` pack (names are its rule ids; a Pipeline test proves they
+    /// agree): `batch` takes its patterns from the pack, this is the decoder's own default.
     package static let defaults: [TraceContextPattern] = [
         // Python OTel logging: `[trace_id=… span_id=… resource.service.name=… trace_sampled=…]`;
         // also any `trace_id=` in text. Outside a span Python prints `trace_id=0`: no trace.
         TraceContextPattern(
-            name: "trace_id=", traceKey: "trace_id=", spanKey: "span_id=", serviceKey: "resource.service.name=",
+            name: "extract.python-otel", traceKey: "trace_id=", spanKey: "span_id=", serviceKey: "resource.service.name=",
             sampledKey: "trace_sampled="),
         // Java log4j/logback patterns such as TrainTicket's `TraceID: <32 hex> SpanID: <16 hex>`.
-        TraceContextPattern(name: "TraceID:", traceKey: "TraceID:", spanKey: "SpanID:"),
-        TraceContextPattern(name: "traceId=", traceKey: "traceId=", spanKey: "spanId="),
-        TraceContextPattern(name: "trace.id=", traceKey: "trace.id=", spanKey: "span.id="),
-        TraceContextPattern(name: "traceparent=", traceKey: "traceparent=", idForm: .traceparent),
-        TraceContextPattern(name: "traceparent:", traceKey: "traceparent:", idForm: .traceparent),
+        TraceContextPattern(name: "extract.java-traceid", traceKey: "TraceID:", spanKey: "SpanID:"),
+        TraceContextPattern(name: "extract.camel-case", traceKey: "traceId=", spanKey: "spanId="),
+        TraceContextPattern(name: "extract.ecs", traceKey: "trace.id=", spanKey: "span.id="),
+        TraceContextPattern(name: "extract.traceparent", traceKey: "traceparent=", idForm: .traceparent),
+        TraceContextPattern(name: "extract.traceparent-header", traceKey: "traceparent:", idForm: .traceparent),
         // Datadog log injection in text: `dd.trace_id=<decimal> dd.span_id=<decimal>`.
         TraceContextPattern(
-            name: "dd.trace_id=", traceKey: "dd.trace_id=", idForm: .decimal, spanKey: "dd.span_id=",
+            name: "extract.datadog", traceKey: "dd.trace_id=", idForm: .decimal, spanKey: "dd.span_id=",
             serviceKey: "dd.service="),
     ]
 }
