@@ -1,7 +1,7 @@
 import Foundation
 import Ingest
 import Normalize
-package import Store
+import Store
 import TraceJoinCore
 
 /// Runs `tracejoin batch`: every input file through decode → scrub → store, then the trace summaries.
