@@ -22,9 +22,9 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 //
-// tracejoin: a subset of open-telemetry/opentelemetry-proto (v1.x), with the upstream
-// field numbers; fields tracejoin does not read are still declared where cheap, so
-// nothing a sender writes is lost as an unknown field. See docs/otlp.md.
+// tracejoin: a subset of open-telemetry/opentelemetry-proto (v1.x) with upstream's field
+// numbers and comments shortened. Left out: the gRPC services, metrics, profiles, entity refs
+// and the pre-1.0 instrumentation_library fields. See docs/otlp.md.
 
 package import SwiftProtobuf
 
