@@ -72,7 +72,8 @@ package enum OTLPProtobufDecoder {
     // MARK: - Resource and scope
 
     /// Resource attributes and the service they name (`unknown_service` when none does).
-    static func resourceContext(_ resource: Opentelemetry_Proto_Resource_V1_Resource) -> OTLPJSONDecoder.ResourceContext {
+    static func resourceContext(_ resource: Opentelemetry_Proto_Resource_V1_Resource) -> OTLPJSONDecoder.ResourceContext
+    {
         var context = OTLPJSONDecoder.ResourceContext()
         context.attributes = OTLPProtobufValues.attributes(resource.attributes)
         if case .string(let service)? = context.attributes[key: "service.name"], !service.isEmpty {

@@ -17,7 +17,8 @@ import TraceJoinCore
             $0.flags = 0x301
             $0.attributes = [B.keyValue("http.response.status_code", .intValue(502))]
         }
-        let request = B.traceRequest(service: "order-service", scope: ("io.opentelemetry.express", "0.41.0"), spans: [span])
+        let request = B.traceRequest(
+            service: "order-service", scope: ("io.opentelemetry.express", "0.41.0"), spans: [span])
         let records = try OTLPProtobufDecoder.decodeTraces(B.body(request), origin: origin)
         let decoded = try #require(records.spanRecords.first)
         #expect(records.count == 1)
@@ -68,7 +69,8 @@ import TraceJoinCore
             ]
         }
         let request = B.traceRequest(service: "api", spans: [span])
-        let decoded = try #require(try OTLPProtobufDecoder.decodeTraces(B.body(request), origin: origin).spanRecords.first)
+        let decoded = try #require(
+            try OTLPProtobufDecoder.decodeTraces(B.body(request), origin: origin).spanRecords.first)
         #expect(
             decoded.attributes == [
                 Attribute("s", .string("text")), Attribute("b", .bool(true)), Attribute("i", .int(-7)),
@@ -91,7 +93,14 @@ import TraceJoinCore
         var brokenLink = B.ProtoSpan.Link()
         brokenLink.traceID = Data([1, 2, 3])
         brokenLink.spanID = B.idBytes("b7ad6b7169203331")
-        let request = B.traceRequest(service: "api", spans: [B.span { $0.events = [event]; $0.links = [link, brokenLink] }])
+        let request = B.traceRequest(
+            service: "api",
+            spans: [
+                B.span {
+                    $0.events = [event]
+                    $0.links = [link, brokenLink]
+                }
+            ])
         let span = try #require(try OTLPProtobufDecoder.decodeTraces(B.body(request), origin: origin).spanRecords.first)
         #expect(
             span.events == [
@@ -136,7 +145,9 @@ import TraceJoinCore
         }
     }
 
-    @Test("a span with a bad ID or time is rejected with its reason and the others are kept", arguments: SpanFault.allCases)
+    @Test(
+        "a span with a bad ID or time is rejected with its reason and the others are kept",
+        arguments: SpanFault.allCases)
     func badSpanRejected(fault: SpanFault) throws {
         let good = B.span { $0.name = "kept" }
         let request = B.traceRequest(service: "api", spans: [good, B.span(fault.apply(to:)), good])
