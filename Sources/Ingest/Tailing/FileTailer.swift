@@ -189,7 +189,10 @@ package final class FileTailer {
     private func startPosition(
         _ identity: TailFileIdentity, head: [UInt8], size: Int64, descriptor: TailDescriptor
     ) -> LinePosition {
-        if let index = retired.lastIndex(where: { $0.identity.isContinued(by: identity, head: head) }) {
+        // An empty head says nothing (and its position is 0): a reused inode must not match it.
+        if let index = retired.lastIndex(where: {
+            $0.identity.headLength > 0 && $0.identity.isContinued(by: identity, head: head)
+        }) {
             let checkpoint = retired.remove(at: index)
             if checkpoint.position.byteOffset <= size { return checkpoint.position }
         }
@@ -276,6 +279,7 @@ package final class FileTailer {
     }
 
     private func remember(_ checkpoint: TailCheckpoint) {
+        guard checkpoint.identity.headLength > 0 else { return }  // an empty file: nothing to recognise
         retired.append(checkpoint)
         if retired.count > configuration.retiredLimit { retired.removeFirst(retired.count - configuration.retiredLimit) }
     }
