@@ -64,9 +64,11 @@ package final class FileTailer {
 
     /// Where every followed file stands, and the content recently finished: persist these with the lines
     /// delivered so far, and pass them to ``restore(_:)`` after a restart.
+    /// Finished content first, open files last: a restore that finds several checkpoints for one file takes the
+    /// last, which is the live one.
     package var checkpoints: [TailCheckpoint] {
-        followed.values.map(\.file.checkpoint).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-            + retired
+        retired
+            + followed.values.map(\.file.checkpoint).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     /// Paths followed now.

@@ -1,3 +1,4 @@
+import Foundation
 import Ingest
 import Testing
 
@@ -200,5 +201,30 @@ import Testing
         }
         #expect(try pollTexts(tailer) == ["two", "three"])
         #expect(seen == ["one"])
+    }
+
+    @Test("a file in a folder created after the tailer started is found by a later poll")
+    func folderCreatedLater() throws {
+        let tailer = tailer(["pods/*/0.log"])
+        #expect(try pollTexts(tailer) == [])
+        folder.write("pods/new-pod/0.log", "hello from a new pod\n")
+        #expect(try pollTexts(tailer) == ["hello from a new pod"])
+        #expect(tailer.followedPaths.count == 1)
+    }
+
+    @Test("checkpoints survive a round trip through JSON and resume at the same line")
+    func checkpointsCodable() throws {
+        let first = tailer()
+        files.append("app.log", "one\ntwo\n")
+        _ = try pollTexts(first)
+        let data = try JSONEncoder().encode(first.checkpoints)
+        first.close()
+        files.append("app.log", "three\n")
+        let second = tailer()
+        second.restore(try JSONDecoder().decode([TailCheckpoint].self, from: data))
+        var lines: [(String, Int)] = []
+        try second.pollOnce { lines.append(($0.text, $0.number)) }
+        #expect(lines.map(\.0) == ["three"])
+        #expect(lines.map(\.1) == [3])
     }
 }
