@@ -139,18 +139,14 @@ package final class FileTailer {
             linkTarget: Self.linkTarget(file.path), now: now)
     }
 
-    /// Regular, non-gzip files the patterns match now, each inode once, in pattern then path order.
+    /// Regular files the patterns match now (files, folders walked, globs), each inode once, in pattern then
+    /// path order. Gzip files are filtered out when opened.
     private func matchedPaths() -> [(String, InodeKey)] {
         var seen = Set<InodeKey>()
         var found: [(String, InodeKey)] = []
         for pattern in configuration.patterns {
-            let paths: [String]
-            if GlobExpander.isPattern(pattern) {
-                paths = (try? GlobExpander.expand(pattern)) ?? []
-            } else {
-                paths = [pattern]
-            }
-            for path in paths {
+            // A glob matching nothing yet, or a folder not created yet, is not an error for a tailer: look again.
+            for path in (try? InputDiscovery.paths(for: pattern)) ?? [] {
                 guard let status = FileSystem.status(path), status.kind == .file else { continue }
                 let key = InodeKey(device: status.device, inode: status.inode)
                 guard seen.insert(key).inserted else { continue }
@@ -237,7 +233,8 @@ package final class FileTailer {
                         try body(
                             TailedLine(
                                 path: path, identity: identity, bytes: line.bytes, number: line.number,
-                                byteOffset: line.byteOffset, wasCut: line.wasCut, wasUnterminated: false))
+                                byteOffset: line.byteOffset, wasCut: line.wasCut, wasUnterminated: false,
+                                next: line.next))
                         reached = line.next
                     }
                 } catch {
@@ -259,16 +256,16 @@ package final class FileTailer {
                 let bytes = entry.descriptor.readPartialLine(
                     from: start.byteOffset, to: file.readEnd, maxLineBytes: configuration.maxLineBytes)
                 let cut = file.readEnd - start.byteOffset > Int64(configuration.maxLineBytes)
+                let next = LinePosition(byteOffset: file.readEnd, lineNumber: start.lineNumber + 1)
                 if cut { linesCut += 1 }
                 linesUnterminated += 1
                 try bytes.withUnsafeBufferPointer { buffer in
                     try body(
                         TailedLine(
                             path: file.path, identity: file.identity, bytes: buffer, number: start.lineNumber,
-                            byteOffset: start.byteOffset, wasCut: cut, wasUnterminated: true))
+                            byteOffset: start.byteOffset, wasCut: cut, wasUnterminated: true, next: next))
                 }
-                file.didEmitPartialLine(
-                    upTo: LinePosition(byteOffset: file.readEnd, lineNumber: start.lineNumber + 1))
+                file.didEmitPartialLine(upTo: next)
             case .close:
                 file.didClose()
                 followed[key] = nil

@@ -1,7 +1,7 @@
 /// Settings of a ``FileTailer``.
 ///
-/// - `patterns` ([String]): files, or globs (`*`, `?`, `[…]`, `**`) re-expanded on every poll, so files that
-///   start matching later (a new pod's log) are followed too.
+/// - `patterns` ([String]): files, folders (walked, hidden entries skipped) or globs (`*`, `?`, `[…]`, `**`),
+///   re-expanded on every poll, so files that start matching later (a new pod's log) are followed too.
 /// - `pollInterval` (duration, default 250 ms): time between polls in ``FileTailer/run(_:)``.
 /// - `startAt` (`beginning` | `end`, default `beginning`): where files found by the first poll of a tailer with
 ///   no restored checkpoints start. Files found later, or after a restore, always start at the beginning:

@@ -14,6 +14,12 @@ package struct TailedLine {
     package var wasCut: Bool
     /// True when the line had no newline: delivered because its file was rotated away or it timed out.
     package var wasUnterminated: Bool
+    /// Where the line after this one starts.
+    package var next: LinePosition
+
+    /// The checkpoint that covers this line and every line of its file before it: a caller that commits lines
+    /// in batches persists the checkpoint of each file's last line in the same transaction.
+    package var checkpoint: TailCheckpoint { TailCheckpoint(path: path, identity: identity, position: next) }
 
     /// The bytes as a String (invalid UTF-8 replaced). Allocates: for tests and messages.
     package var text: String { String(decoding: bytes, as: UTF8.self) }

@@ -227,4 +227,28 @@ import Testing
         #expect(lines.map(\.0) == ["three"])
         #expect(lines.map(\.1) == [3])
     }
+
+    @Test("a folder pattern follows every file under it, new ones included")
+    func folderPattern() throws {
+        let tailer = tailer(["logs"])
+        folder.write("logs/a.log", "a\n")
+        #expect(try pollTexts(tailer) == ["a"])
+        folder.write("logs/deep/b.log", "b\n")
+        folder.write("logs/.hidden", "hidden\n")
+        #expect(try pollTexts(tailer) == ["b"])
+    }
+
+    @Test("each line carries the checkpoint that covers it")
+    func lineCheckpoints() throws {
+        let first = tailer()
+        files.append("app.log", "one\ntwo\nthree\n")
+        var afterTwo: TailCheckpoint?
+        try first.pollOnce { line in
+            if line.text == "two" { afterTwo = line.checkpoint }
+        }
+        first.close()
+        let second = tailer()
+        second.restore([try #require(afterTwo)])
+        #expect(try pollTexts(second) == ["three"])
+    }
 }
