@@ -87,7 +87,9 @@ package final class FileTailer {
         let time = now()
 
         // Files already open first: a rotated file is finished before its successor is read.
-        let keys = followed.keys.sorted { followed[$0]!.file.path.utf8.lexicographicallyPrecedes(followed[$1]!.file.path.utf8) }
+        let keys = followed.keys.sorted {
+            followed[$0]!.file.path.utf8.lexicographicallyPrecedes(followed[$1]!.file.path.utf8)
+        }
         for key in keys {
             guard let entry = followed[key], let open = entry.descriptor.identity() else { continue }
             let observation = observe(entry.file, key: key, open: open, byInode: byInode, now: time)
@@ -168,7 +170,8 @@ package final class FileTailer {
 
     private func start(path: String, key: InodeKey, now: Duration, _ body: (TailedLine) throws -> Void) throws {
         guard let descriptor = TailDescriptor(path: path), let open = descriptor.identity() else { return }
-        guard open.identity.device == key.device, open.identity.inode == key.inode else { return }  // replaced meanwhile
+        // Replaced between the glob and the open: the next poll sees the new file.
+        guard open.identity.device == key.device, open.identity.inode == key.inode else { return }
         if open.head.count >= 2, open.head[0] == 0x1F, open.head[1] == 0x8B { return }  // a gzip backup
         let position = startPosition(open.identity, head: open.head, size: open.size, descriptor: descriptor)
         var file = FollowedFile(
@@ -280,6 +283,8 @@ package final class FileTailer {
     private func remember(_ checkpoint: TailCheckpoint) {
         guard checkpoint.identity.headLength > 0 else { return }  // an empty file: nothing to recognise
         retired.append(checkpoint)
-        if retired.count > configuration.retiredLimit { retired.removeFirst(retired.count - configuration.retiredLimit) }
+        if retired.count > configuration.retiredLimit {
+            retired.removeFirst(retired.count - configuration.retiredLimit)
+        }
     }
 }

@@ -125,7 +125,9 @@ final class TailDescriptor {
             }
             scanFrom = end
             if longLine == nil, end - lineStart > maxLineBytes + 1 {
-                longLine = (base + Int64(lineStart), Array(UnsafeBufferPointer(start: buffer + lineStart, count: maxLineBytes)))
+                longLine = (
+                    base + Int64(lineStart), Array(UnsafeBufferPointer(start: buffer + lineStart, count: maxLineBytes))
+                )
             }
             if longLine != nil { lineStart = end }  // the rest of a cut line is skipped
             if lineStart > 0 {

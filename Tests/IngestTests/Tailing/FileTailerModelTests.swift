@@ -50,7 +50,8 @@ import Testing
         func newLine() -> (Int, String) {
             let id = nextLine
             nextLine += 1
-            let padding = Int.random(in: 0..<100, using: &generator) < 5 ? 1500 : Int.random(in: 0...40, using: &generator)
+            let padding =
+                Int.random(in: 0..<100, using: &generator) < 5 ? 1500 : Int.random(in: 0...40, using: &generator)
             let text = "L\(id) " + String(repeating: "abcdefghij", count: padding / 10 + 1).prefix(padding)
             texts[id] = text
             return (id, text)

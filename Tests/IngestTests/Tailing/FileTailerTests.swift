@@ -7,7 +7,8 @@ import Testing
     let folder = TemporaryFolder()
     var files: TailFiles { TailFiles(folder: folder) }
 
-    func tailer(_ patterns: [String] = ["app.log*"], startAt: TailConfiguration.StartPosition = .beginning,
+    func tailer(
+        _ patterns: [String] = ["app.log*"], startAt: TailConfiguration.StartPosition = .beginning,
         maxLineBytes: Int = 1 << 20, clock: ManualClock = ManualClock()
     ) -> FileTailer {
         FileTailer(

@@ -111,7 +111,8 @@ import Testing
         _ = file.observe(Self.observation(size: grown))
         _ = file.didRead(upTo: Self.reading, endOffset: grown, unterminatedBytes: 7, now: .seconds(1))
         let done = LinePosition(byteOffset: grown + 1, lineNumber: 4)
-        #expect(file.observe(Self.observation(size: grown + 1, now: .seconds(2))) == [.readFrom(Int64(Self.head.count))])
+        #expect(
+            file.observe(Self.observation(size: grown + 1, now: .seconds(2))) == [.readFrom(Int64(Self.head.count))])
         #expect(file.didRead(upTo: done, endOffset: grown + 1, unterminatedBytes: 0, now: .seconds(9)) == [])
         #expect(file.partialSince == nil)
     }
