@@ -64,6 +64,7 @@ package final class FileTailer {
 
     /// Where every followed file stands, and the content recently finished: persist these with the lines
     /// delivered so far, and pass them to ``restore(_:)`` after a restart.
+    ///
     /// Finished content first, open files last: a restore that finds several checkpoints for one file takes the
     /// last, which is the live one.
     package var checkpoints: [TailCheckpoint] {
@@ -176,7 +177,7 @@ package final class FileTailer {
         let position = startPosition(open.identity, head: open.head, size: open.size, descriptor: descriptor)
         var file = FollowedFile(
             path: path, identity: open.identity, position: position, linkTarget: Self.linkTarget(path),
-            partialLineTimeout: configuration.partialLineTimeout)
+            partialLineTimeout: configuration.partialLineTimeout, rotatedGrace: configuration.rotatedGrace)
         let actions = file.observe(
             TailObservation(
                 path: .same, open: open.identity, openHead: open.head, openSize: open.size,

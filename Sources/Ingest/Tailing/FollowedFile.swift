@@ -1,9 +1,11 @@
 /// The following logic for one open file, as a value: observations in, actions out, no I/O.
 ///
 /// Life of a followed file: `following` (read whatever is appended) → `draining` (its path no longer names it:
-/// read the open descriptor to its end, emit an unfinished last line, close) → `finished`. A rotated file is
-/// finished from the descriptor opened before the rotation, so nothing written before the rename is lost even
-/// when the renamed file is gzipped or deleted right after.
+/// keep reading the open descriptor until it has not grown for ``rotatedGrace``, emit an unfinished last line,
+/// close) → `finished`. A rotated file is finished from the descriptor opened before the rotation, so nothing
+/// written before the rename is lost even when the renamed file is gzipped or deleted right after; the grace
+/// covers a writer that keeps appending to the renamed file until it is told to reopen (logrotate `create`
+/// followed by a `postrotate` signal). A draining file found under a watched path again is followed again.
 ///
 /// The position is always the start of the first line not yet delivered: a checkpoint. Bytes after the last
 /// newline are not consumed; they become a line when their newline arrives, or when the file is rotated away, or
@@ -28,18 +30,23 @@ package struct FollowedFile: Sendable {
     package private(set) var partialSince: Duration?
     /// How long an unterminated last line waits for its newline before it is delivered as it is.
     package let partialLineTimeout: Duration
+    /// How long a rotated-away or deleted file is kept open after it last grew.
+    package let rotatedGrace: Duration
     /// File size up to which the driver last read: a poll that sees the same size does not read again.
     package private(set) var readEnd: Int64
+    /// When a read last found the file grown (or draining started).
+    package private(set) var lastGrowth: Duration?
 
     package init(
         path: String, identity: TailFileIdentity, position: LinePosition, linkTarget: String? = nil,
-        partialLineTimeout: Duration = .seconds(5)
+        partialLineTimeout: Duration = .seconds(5), rotatedGrace: Duration = .seconds(5)
     ) {
         self.path = path
         self.identity = identity
         self.position = position
         self.linkTarget = linkTarget
         self.partialLineTimeout = partialLineTimeout
+        self.rotatedGrace = rotatedGrace
         readEnd = position.byteOffset
     }
 
@@ -73,15 +80,21 @@ package struct FollowedFile: Sendable {
                     break
                 case .missing:
                     phase = .draining(.missing)
+                    lastGrowth = observation.now
                     actions.append(.stopAfterDraining(.missing))
                 case .other:
                     let retargeted = observation.linkTarget != nil && observation.linkTarget != linkTarget
                     let reason: TailAction.StopReason = retargeted ? .symlinkRetargeted : .replaced
                     phase = .draining(reason)
+                    lastGrowth = observation.now
                     actions.append(.finishOldDescriptorThenSwitch(reason))
                 }
             }
             if phase == .following { linkTarget = observation.linkTarget }
+        } else if case .draining = phase, observation.movedTo != nil || observation.path == .same {
+            // Moved back under a watched path before the grace ran out: follow it again.
+            phase = .following
+            if let movedTo = observation.movedTo { path = movedTo }
         }
 
         if observation.openSize != readEnd {
@@ -98,6 +111,7 @@ package struct FollowedFile: Sendable {
         upTo position: LinePosition, endOffset: Int64, unterminatedBytes: Int64, now: Duration
     ) -> [TailAction] {
         if position != self.position { partialSince = nil }
+        if endOffset > readEnd { lastGrowth = now }
         self.position = position
         readEnd = endOffset
         if unterminatedBytes > 0 {
@@ -125,6 +139,7 @@ package struct FollowedFile: Sendable {
         case .finished:
             return []
         case .draining:
+            if let lastGrowth, now - lastGrowth < rotatedGrace { return [] }
             return partialSince != nil ? [.emitPartialLine, .close] : [.close]
         case .following:
             if let since = partialSince, now - since >= partialLineTimeout { return [.emitPartialLine] }

@@ -33,6 +33,7 @@ import Testing
         var nextGeneration = 0
         var nextName = 0
         var log: [String] = []
+        let clock = ManualClock()
 
         init(folder: TemporaryFolder, seed: UInt64) {
             files = TailFiles(folder: folder)
@@ -42,7 +43,13 @@ import Testing
         }
 
         func makeTailer() -> FileTailer {
-            FileTailer(configuration: TailConfiguration(patterns: [pattern], readChunkBytes: 256), now: { .zero })
+            // Rotated files stay open 3 polls after they last grew; partial lines never time out (a writer that
+            // finishes its line later would otherwise split it in two, which the model does not describe).
+            FileTailer(
+                configuration: TailConfiguration(
+                    patterns: [pattern], partialLineTimeout: .seconds(3600), rotatedGrace: .seconds(3),
+                    readChunkBytes: 256),
+                now: { [clock] in clock.now })
         }
 
         func isMatched(_ name: String) -> Bool { name.hasPrefix("app.log") }
@@ -174,6 +181,7 @@ import Testing
 
         func poll() throws {
             guard let tailer else { return }
+            clock.now += .seconds(1)
             try tailer.pollOnce { line in
                 let text = line.text
                 let id = Int(text.dropFirst().prefix { $0 != " " })!

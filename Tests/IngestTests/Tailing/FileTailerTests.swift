@@ -9,12 +9,12 @@ import Testing
 
     func tailer(
         _ patterns: [String] = ["app.log*"], startAt: TailConfiguration.StartPosition = .beginning,
-        maxLineBytes: Int = 1 << 20, clock: ManualClock = ManualClock()
+        maxLineBytes: Int = 1 << 20, clock: ManualClock = ManualClock(), grace: Duration = .zero
     ) -> FileTailer {
         FileTailer(
             configuration: TailConfiguration(
                 patterns: patterns.map { folder.path + "/" + $0 }, startAt: startAt, maxLineBytes: maxLineBytes,
-                partialLineTimeout: .seconds(5), readChunkBytes: 64),
+                partialLineTimeout: .seconds(5), rotatedGrace: grace, readChunkBytes: 64),
             now: { clock.now })
     }
 
@@ -251,5 +251,24 @@ import Testing
         let second = tailer()
         second.restore([try #require(afterTwo)])
         #expect(try pollTexts(second) == ["three"])
+    }
+
+    @Test("a writer that appends to the renamed file before reopening loses nothing within the grace")
+    func writerReopensLate() throws {
+        let clock = ManualClock()
+        let tailer = tailer(["app.log"], clock: clock, grace: .seconds(5))
+        files.append("app.log", "one\n")
+        #expect(try pollTexts(tailer) == ["one"])
+        files.rename("app.log", "app.log.1")
+        files.create("app.log")
+        clock.now = .seconds(1)
+        #expect(try pollTexts(tailer) == [])
+        files.append("app.log.1", "late, before the reopen\n")
+        files.append("app.log", "after the reopen\n")
+        clock.now = .seconds(2)
+        #expect(try pollTexts(tailer) == ["late, before the reopen", "after the reopen"])
+        clock.now = .seconds(8)
+        #expect(try pollTexts(tailer) == [])
+        #expect(tailer.followedPaths.count == 1)
     }
 }

@@ -10,10 +10,10 @@ import Testing
     static let reading = LinePosition(byteOffset: Int64(head.count), lineNumber: 3)
 
     /// A file followed under `app.log`, read to the end of `head`.
-    static func followed(linkTarget: String? = nil) -> FollowedFile {
+    static func followed(linkTarget: String? = nil, grace: Duration = .zero) -> FollowedFile {
         FollowedFile(
             path: "app.log", identity: identity, position: reading, linkTarget: linkTarget,
-            partialLineTimeout: .seconds(5))
+            partialLineTimeout: .seconds(5), rotatedGrace: grace)
     }
 
     static func observation(
@@ -147,5 +147,32 @@ import Testing
         #expect(!Self.identity.isContinued(by: Self.successor, head: grown))
         #expect(!Self.identity.headIsPrefix(of: Self.otherHead))
         #expect(!Self.identity.headIsPrefix(of: Array(Self.head.prefix(5))))
+    }
+
+    @Test("a rotated file stays open while its writer keeps appending, and closes once idle for the grace")
+    func rotatedGrace() {
+        var file = Self.followed(grace: .seconds(5))
+        let size = Int64(Self.head.count)
+        #expect(
+            file.observe(Self.observation(path: .missing, size: size + 10, now: .seconds(1)))
+                == [.stopAfterDraining(.missing), .readFrom(size)])
+        let after = LinePosition(byteOffset: size + 10, lineNumber: 4)
+        #expect(file.didRead(upTo: after, endOffset: size + 10, unterminatedBytes: 0, now: .seconds(1)) == [])
+        #expect(
+            file.observe(Self.observation(path: .missing, size: size + 20, now: .seconds(4))) == [.readFrom(size + 10)])
+        let later = LinePosition(byteOffset: size + 20, lineNumber: 5)
+        #expect(file.didRead(upTo: later, endOffset: size + 20, unterminatedBytes: 0, now: .seconds(4)) == [])
+        #expect(file.observe(Self.observation(path: .missing, size: size + 20, now: .seconds(8))) == [])
+        #expect(file.observe(Self.observation(path: .missing, size: size + 20, now: .seconds(9))) == [.close])
+    }
+
+    @Test("a draining file moved back under a watched path is followed again")
+    func drainingMovedBack() {
+        var file = Self.followed(grace: .seconds(5))
+        _ = file.observe(Self.observation(path: .missing))
+        #expect(file.phase == .draining(.missing))
+        #expect(file.observe(Self.observation(path: .missing, movedTo: "app.log.1", now: .seconds(1))) == [])
+        #expect(file.phase == .following)
+        #expect(file.path == "app.log.1")
     }
 }
