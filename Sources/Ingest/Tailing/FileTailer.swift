@@ -33,6 +33,8 @@ package final class FileTailer {
     private struct Entry {
         var file: FollowedFile
         let descriptor: TailDescriptor
+        /// Opening order: older files (a rotated one) are read before newer ones (its successor).
+        let order: Int
     }
 
     private let now: () -> Duration
@@ -41,6 +43,7 @@ package final class FileTailer {
     private var retired: [TailCheckpoint] = []
     private var restoredCheckpoints = false
     private var polls = 0
+    private var opened = 0
 
     /// - Parameter now: monotonic time for the partial-line timeout; tests pass a manual clock.
     package init(configuration: TailConfiguration, now: @escaping () -> Duration = FileTailer.monotonicNow) {
@@ -88,9 +91,7 @@ package final class FileTailer {
         let time = now()
 
         // Files already open first: a rotated file is finished before its successor is read.
-        let keys = followed.keys.sorted {
-            followed[$0]!.file.path.utf8.lexicographicallyPrecedes(followed[$1]!.file.path.utf8)
-        }
+        let keys = followed.keys.sorted { followed[$0]!.order < followed[$1]!.order }
         for key in keys {
             guard let entry = followed[key], let open = entry.descriptor.identity() else { continue }
             let observation = observe(entry.file, key: key, open: open, byInode: byInode, now: time)
@@ -182,7 +183,8 @@ package final class FileTailer {
             TailObservation(
                 path: .same, open: open.identity, openHead: open.head, openSize: open.size,
                 linkTarget: file.linkTarget, now: now))
-        followed[key] = Entry(file: file, descriptor: descriptor)
+        opened += 1
+        followed[key] = Entry(file: file, descriptor: descriptor, order: opened)
         try perform(actions, key: key, now: now, body)
     }
 
