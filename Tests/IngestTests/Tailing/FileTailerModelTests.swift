@@ -34,6 +34,8 @@ import Testing
         var nextName = 0
         var log: [String] = []
         let clock = ManualClock()
+        /// One line in twenty is 1,500 bytes: longer than the head window, and cut at this length.
+        static let maxLineBytes = 1000
 
         init(folder: TemporaryFolder, seed: UInt64) {
             files = TailFiles(folder: folder)
@@ -47,8 +49,8 @@ import Testing
             // finishes its line later would otherwise split it in two, which the model does not describe).
             FileTailer(
                 configuration: TailConfiguration(
-                    patterns: [pattern], partialLineTimeout: .seconds(3600), rotatedGrace: .seconds(3),
-                    readChunkBytes: 256),
+                    patterns: [pattern], maxLineBytes: Self.maxLineBytes, partialLineTimeout: .seconds(3600),
+                    rotatedGrace: .seconds(3), readChunkBytes: 256),
                 now: { [clock] in clock.now })
         }
 
@@ -185,7 +187,9 @@ import Testing
             try tailer.pollOnce { line in
                 let text = line.text
                 let id = Int(text.dropFirst().prefix { $0 != " " })!
-                #expect(text == texts[id], "line \(id) delivered damaged; steps: \(log)")
+                let written = texts[id]!
+                #expect(text == String(written.prefix(Self.maxLineBytes)), "line \(id) damaged; steps: \(log)")
+                #expect(line.wasCut == (written.utf8.count > Self.maxLineBytes))
                 delivered[id, default: 0] += 1
                 log.append("got \(id) from \(line.path.split(separator: "/").last!)@\(line.byteOffset)")
             }
