@@ -6,7 +6,7 @@
 
 /// Follows every file the patterns match, delivering each complete line once, surviving rotation and restarts.
 ///
-/// Each poll (``pollOnce(_:)``) first looks at the files already open — each a ``FollowedFile`` state machine
+/// Each poll (``pollOnce(maxLines:_:)``) first looks at the files already open — each a ``FollowedFile`` state machine
 /// fed a ``TailObservation`` — so a rotated file is read to its end from its open descriptor before its
 /// successor is read; then it opens files that match for the first time, starting each where a checkpoint or an
 /// earlier reading of the same content left off (a `copytruncate` copy is recognised by its head, not read again).
@@ -16,7 +16,7 @@
 /// followed: they are rotated backups whose lines were read before compression, from the uncompressed file.
 ///
 /// Not thread-safe: one task drives it. TODO(#5): wake on inotify events where the platform has them (the poll
-/// stays as the fallback and for network filesystems); ``pollOnce(_:)`` is already the unit of work an event
+/// stays as the fallback and for network filesystems); ``pollOnce(maxLines:_:)`` is already the unit of work an event
 /// would trigger, and the observations it builds are what an event handler would build for the files it names.
 package final class FileTailer {
     package let configuration: TailConfiguration
@@ -82,9 +82,32 @@ package final class FileTailer {
 
     /// One poll: reads what was appended, handles rotations, opens new files, calling `body` for each line.
     ///
-    /// An error thrown by `body` stops the poll; positions stay at the last line delivered, so the next poll
-    /// delivers the line that failed again.
-    package func pollOnce(_ body: (TailedLine) throws -> Void) throws {
+    /// At most `maxLines` lines are delivered; the poll then stops where it is, with ``checkpoints`` covering
+    /// exactly the lines delivered, and returns true (call again before sleeping). A caller that commits each
+    /// poll's lines with its checkpoints in one transaction thus bounds the transaction, and a kill between two
+    /// commits loses nothing and repeats nothing.
+    ///
+    /// An error thrown by `body` stops the poll the same way; positions stay after the last line accepted, so
+    /// the next poll delivers the line that failed again.
+    @discardableResult
+    package func pollOnce(maxLines: Int = .max, _ body: (TailedLine) throws -> Void) throws -> Bool {
+        var delivered = 0
+        do {
+            try poll { line in
+                guard delivered < maxLines else { throw BudgetReached() }
+                delivered += 1
+                try body(line)
+            }
+        } catch is BudgetReached {
+            return true
+        }
+        polls += 1
+        return false
+    }
+
+    private struct BudgetReached: Error {}
+
+    private func poll(_ body: (TailedLine) throws -> Void) throws {
         let matched = matchedPaths()
         var byInode: [InodeKey: String] = [:]
         for (path, key) in matched where byInode[key] == nil { byInode[key] = path }
@@ -105,13 +128,12 @@ package final class FileTailer {
         for (path, key) in matched where followed[key] == nil {
             try start(path: path, key: key, now: time, body)
         }
-        polls += 1
     }
 
     /// Polls every `pollInterval` until the task is cancelled.
     package func run(_ body: (TailedLine) throws -> Void) async throws {
         while !Task.isCancelled {
-            try pollOnce(body)
+            while try pollOnce(body) {}
             try await Task.sleep(for: configuration.pollInterval)
         }
     }

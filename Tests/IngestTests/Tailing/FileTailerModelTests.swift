@@ -100,7 +100,8 @@ import Testing
         func step() throws {
             let roll = Int.random(in: 0..<110, using: &generator)
             if tailer == nil, roll % 3 == 0 { return restart() }  // a stopped tailer comes back soon
-            if roll >= 30, roll < 60 { return try poll() }
+            if roll >= 30, roll < 57 { return try poll() }
+            if roll >= 57, roll < 60 { return try killMidPoll() }
             if roll >= 60, roll < 64 { return restart() }
             completePending()
             switch roll {
@@ -184,18 +185,30 @@ import Testing
         func poll() throws {
             guard let tailer else { return }
             clock.now += .seconds(1)
-            try tailer.pollOnce { line in
-                let text = line.text
-                let id = Int(text.dropFirst().prefix { $0 != " " })!
-                let written = texts[id]!
-                #expect(text == String(written.prefix(Self.maxLineBytes)), "line \(id) damaged; steps: \(log)")
-                #expect(line.wasCut == (written.utf8.count > Self.maxLineBytes))
-                delivered[id, default: 0] += 1
-                log.append("got \(id) from \(line.path.split(separator: "/").last!)@\(line.byteOffset)")
-            }
+            try tailer.pollOnce { record($0) }
             held = Set(names.filter { isMatched($0.key) }.map(\.value))
             goneSincePoll = []
             log.append("poll")
+        }
+
+        /// A poll cut short by its line budget (a commit of part of what was there), then kill -9 right after.
+        func killMidPoll() throws {
+            guard let tailer else { return }
+            clock.now += .seconds(1)
+            _ = try tailer.pollOnce(maxLines: Int.random(in: 0...3, using: &generator)) { record($0) }
+            log.append("budget poll")
+            // Files the cut poll did not reach are still held; the ones it drained are not looked at again.
+            restart()
+        }
+
+        func record(_ line: TailedLine) {
+            let text = line.text
+            let id = Int(text.dropFirst().prefix { $0 != " " })!
+            let written = texts[id]!
+            #expect(text == String(written.prefix(Self.maxLineBytes)), "line \(id) damaged; steps: \(log)")
+            #expect(line.wasCut == (written.utf8.count > Self.maxLineBytes))
+            delivered[id, default: 0] += 1
+            log.append("got \(id) from \(line.path.split(separator: "/").last!)@\(line.byteOffset)")
         }
 
         /// kill -9 right after the last poll's checkpoint was persisted, then a restart from it.
@@ -247,7 +260,7 @@ import Testing
         #expect(
             operations.isSuperset(of: [
                 "write", "partial", "poll", "rename+create", "copytruncate", "rename+gzip", "truncate", "delete",
-                "move", "kill", "restart",
+                "move", "kill", "restart", "budget",
             ]))
         #expect(excusedAndMissed * 3 < written, "\(excusedAndMissed) of \(written) lines excused")
     }

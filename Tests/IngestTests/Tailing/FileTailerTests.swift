@@ -271,4 +271,20 @@ import Testing
         #expect(try pollTexts(tailer) == [])
         #expect(tailer.followedPaths.count == 1)
     }
+
+    @Test("a poll stops after maxLines with checkpoints covering exactly the lines delivered")
+    func lineBudget() throws {
+        let first = tailer()
+        files.append("app.log", "1\n2\n3\n")
+        files.append("app.log.1", "a\nb\n")
+        var texts: [String] = []
+        #expect(try first.pollOnce(maxLines: 2) { texts.append($0.text) })
+        let saved = first.checkpoints
+        first.close()
+        let second = tailer()
+        second.restore(saved)
+        #expect(try second.pollOnce(maxLines: 2) { texts.append($0.text) })
+        #expect(try !second.pollOnce(maxLines: 2) { texts.append($0.text) })
+        #expect(texts.sorted() == ["1", "2", "3", "a", "b"])
+    }
 }
