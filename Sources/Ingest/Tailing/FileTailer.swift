@@ -6,18 +6,20 @@
 
 /// Follows every file the patterns match, delivering each complete line once, surviving rotation and restarts.
 ///
-/// Each poll (``pollOnce(maxLines:_:)``) first looks at the files already open — each a ``FollowedFile`` state machine
-/// fed a ``TailObservation`` — so a rotated file is read to its end from its open descriptor before its
-/// successor is read; then it opens files that match for the first time, starting each where a checkpoint or an
-/// earlier reading of the same content left off (a `copytruncate` copy is recognised by its head, not read again).
+/// Each poll (``pollOnce(maxLines:_:)``) first looks at the files already open — each a ``FollowedFile``
+/// state machine fed a ``TailObservation`` — oldest first, so a rotated file is read to its end from its open
+/// descriptor before its successor is read; then it opens files that match for the first time, starting each
+/// where a checkpoint or an earlier reading of the same content left off (a `copytruncate` copy is recognised
+/// by its head, not read again).
 ///
 /// Files are tracked by device + inode, not by name: a file renamed within the patterns (`app.log` →
 /// `app.log.1` with `app.log*`) keeps being followed under its new name. Gzip files (magic `1f 8b`) are never
 /// followed: they are rotated backups whose lines were read before compression, from the uncompressed file.
 ///
 /// Not thread-safe: one task drives it. TODO(#5): wake on inotify events where the platform has them (the poll
-/// stays as the fallback and for network filesystems); ``pollOnce(maxLines:_:)`` is already the unit of work an event
-/// would trigger, and the observations it builds are what an event handler would build for the files it names.
+/// stays as the fallback and for network filesystems); ``pollOnce(maxLines:_:)`` is already the unit of work
+/// an event would trigger, and the observations it builds are what an event handler would build for the files
+/// it names.
 package final class FileTailer {
     package let configuration: TailConfiguration
     /// Lines delivered cut (longer than `maxLineBytes`).
