@@ -287,4 +287,31 @@ import Testing
         #expect(try !second.pollOnce(maxLines: 2) { texts.append($0.text) })
         #expect(texts.sorted() == ["1", "2", "3", "a", "b"])
     }
+
+    @Test("after a restart, a new file at the old name (its inode maybe reused) is read from its start")
+    func inodeReuseAfterRestart() throws {
+        let first = tailer()
+        files.append("app.log", "old content line\n")
+        #expect(try pollTexts(first) == ["old content line"])
+        let saved = first.checkpoints
+        first.close()
+        files.remove("app.log")
+        files.append("app.log", "new file, first line\nsecond\n")
+        let second = tailer()
+        second.restore(saved)
+        #expect(try pollTexts(second) == ["new file, first line", "second"])
+    }
+
+    @Test("with checkpoints restored, --from end does not skip files found at the first poll")
+    func fromEndAfterRestore() throws {
+        let first = tailer(startAt: .end)
+        files.append("app.log", "skipped\n")
+        #expect(try pollTexts(first) == [])
+        let saved = first.checkpoints
+        first.close()
+        files.append("app.log.1", "written while stopped\n")
+        let second = tailer(startAt: .end)
+        second.restore(saved)
+        #expect(try pollTexts(second) == ["written while stopped"])
+    }
 }
