@@ -1,0 +1,317 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Follows every file the patterns match, delivering each complete line once, surviving rotation and restarts.
+///
+/// Each poll (``pollOnce(maxLines:_:)``) first looks at the files already open — each a ``FollowedFile``
+/// state machine fed a ``TailObservation`` — oldest first, so a rotated file is read to its end from its open
+/// descriptor before its successor is read; then it opens files that match for the first time, starting each
+/// where a checkpoint or an earlier reading of the same content left off (a `copytruncate` copy is recognised
+/// by its head, not read again).
+///
+/// Files are tracked by device + inode, not by name: a file renamed within the patterns (`app.log` →
+/// `app.log.1` with `app.log*`) keeps being followed under its new name. Gzip files (magic `1f 8b`) are never
+/// followed: they are rotated backups whose lines were read before compression, from the uncompressed file.
+///
+/// Not thread-safe: one task drives it. TODO(#5): wake on inotify events where the platform has them (the poll
+/// stays as the fallback and for network filesystems); ``pollOnce(maxLines:_:)`` is already the unit of work
+/// an event would trigger, and the observations it builds are what an event handler would build for the files
+/// it names.
+package final class FileTailer {
+    package let configuration: TailConfiguration
+    /// Lines delivered cut (longer than `maxLineBytes`).
+    package private(set) var linesCut = 0
+    /// Lines delivered without a newline (rotated away or timed out).
+    package private(set) var linesUnterminated = 0
+
+    private struct InodeKey: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    private struct Entry {
+        var file: FollowedFile
+        let descriptor: TailDescriptor
+        /// Opening order: older files (a rotated one) are read before newer ones (its successor).
+        let order: Int
+    }
+
+    private let now: () -> Duration
+    private var followed: [InodeKey: Entry] = [:]
+    /// Content finished or replaced (and restored checkpoints), most recent last, at most `retiredLimit`.
+    private var retired: [TailCheckpoint] = []
+    private var restoredCheckpoints = false
+    private var polls = 0
+    private var opened = 0
+
+    /// - Parameter now: monotonic time for the partial-line timeout; tests pass a manual clock.
+    package init(configuration: TailConfiguration, now: @escaping () -> Duration = FileTailer.monotonicNow) {
+        self.configuration = configuration
+        self.now = now
+    }
+
+    /// Time since an arbitrary start, from the continuous clock.
+    package static func monotonicNow() -> Duration {
+        ContinuousClock.now - start
+    }
+    private static let start = ContinuousClock.now
+
+    /// Resumes from checkpoints a caller persisted: a file found again (by identity, whatever its name now)
+    /// continues at its position; a file whose head matches a checkpoint's content (a copy) starts there too.
+    /// Call before the first poll.
+    package func restore(_ checkpoints: [TailCheckpoint]) {
+        retired = Array(checkpoints.suffix(configuration.retiredLimit))
+        restoredCheckpoints = true
+    }
+
+    /// Where every followed file stands, and the content recently finished: persist these with the lines
+    /// delivered so far, and pass them to ``restore(_:)`` after a restart.
+    ///
+    /// Finished content first, open files last: a restore that finds several checkpoints for one file takes the
+    /// last, which is the live one.
+    package var checkpoints: [TailCheckpoint] {
+        retired
+            + followed.values.map(\.file.checkpoint).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+
+    /// Paths followed now.
+    package var followedPaths: [String] {
+        followed.values.map(\.file.path).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// One poll: reads what was appended, handles rotations, opens new files, calling `body` for each line.
+    ///
+    /// At most `maxLines` lines are delivered; the poll then stops where it is, with ``checkpoints`` covering
+    /// exactly the lines delivered, and returns true (call again before sleeping). A caller that commits each
+    /// poll's lines with its checkpoints in one transaction thus bounds the transaction, and a kill between two
+    /// commits loses nothing and repeats nothing.
+    ///
+    /// An error thrown by `body` stops the poll the same way; positions stay after the last line accepted, so
+    /// the next poll delivers the line that failed again.
+    @discardableResult
+    package func pollOnce(maxLines: Int = .max, _ body: (TailedLine) throws -> Void) throws -> Bool {
+        var delivered = 0
+        do {
+            try poll { line in
+                guard delivered < maxLines else { throw BudgetReached() }
+                delivered += 1
+                try body(line)
+            }
+        } catch is BudgetReached {
+            return true
+        }
+        polls += 1
+        return false
+    }
+
+    private struct BudgetReached: Error {}
+
+    private func poll(_ body: (TailedLine) throws -> Void) throws {
+        let matched = matchedPaths()
+        var byInode: [InodeKey: String] = [:]
+        for (path, key) in matched where byInode[key] == nil { byInode[key] = path }
+        let time = now()
+
+        // Files already open first: a rotated file is finished before its successor is read.
+        let keys = followed.keys.sorted { followed[$0]!.order < followed[$1]!.order }
+        for key in keys {
+            guard let entry = followed[key], let open = entry.descriptor.identity() else { continue }
+            let observation = observe(entry.file, key: key, open: open, byInode: byInode, now: time)
+            var file = entry.file
+            let actions = file.observe(observation)
+            followed[key]?.file = file
+            try perform(actions, key: key, now: time, body)
+        }
+
+        // Then files seen for the first time.
+        for (path, key) in matched where followed[key] == nil {
+            try start(path: path, key: key, now: time, body)
+        }
+    }
+
+    /// Polls every `pollInterval` until the task is cancelled.
+    package func run(_ body: (TailedLine) throws -> Void) async throws {
+        while !Task.isCancelled {
+            while try pollOnce(body) {}
+            try await Task.sleep(for: configuration.pollInterval)
+        }
+    }
+
+    /// Closes every descriptor (checkpoints stay readable).
+    package func close() {
+        followed.removeAll()
+    }
+
+    // MARK: - Observing
+
+    private func observe(
+        _ file: FollowedFile, key: InodeKey, open: (identity: TailFileIdentity, head: [UInt8], size: Int64),
+        byInode: [InodeKey: String], now: Duration
+    ) -> TailObservation {
+        let pathState: TailObservation.PathState
+        if let status = FileSystem.status(file.path) {
+            let there = InodeKey(device: status.device, inode: status.inode)
+            pathState =
+                there == key
+                ? .same : .other(TailFileIdentity(device: there.device, inode: there.inode, headLength: 0, headHash: 0))
+        } else {
+            pathState = .missing
+        }
+        var movedTo: String?
+        if pathState != .same, let elsewhere = byInode[key], elsewhere != file.path { movedTo = elsewhere }
+        return TailObservation(
+            path: pathState, movedTo: movedTo, open: open.identity, openHead: open.head, openSize: open.size,
+            linkTarget: Self.linkTarget(file.path), now: now)
+    }
+
+    /// Regular files the patterns match now (files, folders walked, globs), each inode once, in pattern then
+    /// path order. Gzip files are filtered out when opened.
+    private func matchedPaths() -> [(String, InodeKey)] {
+        var seen = Set<InodeKey>()
+        var found: [(String, InodeKey)] = []
+        for pattern in configuration.patterns {
+            // A glob matching nothing yet, or a folder not created yet, is not an error for a tailer: look again.
+            for path in (try? InputDiscovery.paths(for: pattern)) ?? [] {
+                guard let status = FileSystem.status(path), status.kind == .file else { continue }
+                let key = InodeKey(device: status.device, inode: status.inode)
+                guard seen.insert(key).inserted else { continue }
+                found.append((path, key))
+            }
+        }
+        return found
+    }
+
+    private static func linkTarget(_ path: String) -> String? {
+        guard FileSystem.isSymbolicLink(path) else { return nil }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    // MARK: - Starting
+
+    private func start(path: String, key: InodeKey, now: Duration, _ body: (TailedLine) throws -> Void) throws {
+        guard let descriptor = TailDescriptor(path: path), let open = descriptor.identity() else { return }
+        // Replaced between the glob and the open: the next poll sees the new file.
+        guard open.identity.device == key.device, open.identity.inode == key.inode else { return }
+        if open.head.count >= 2, open.head[0] == 0x1F, open.head[1] == 0x8B { return }  // a gzip backup
+        let position = startPosition(open.identity, head: open.head, size: open.size, descriptor: descriptor)
+        var file = FollowedFile(
+            path: path, identity: open.identity, position: position, linkTarget: Self.linkTarget(path),
+            partialLineTimeout: configuration.partialLineTimeout, rotatedGrace: configuration.rotatedGrace)
+        let actions = file.observe(
+            TailObservation(
+                path: .same, open: open.identity, openHead: open.head, openSize: open.size,
+                linkTarget: file.linkTarget, now: now))
+        opened += 1
+        followed[key] = Entry(file: file, descriptor: descriptor, order: opened)
+        try perform(actions, key: key, now: now, body)
+    }
+
+    /// Where a file seen for the first time starts: its own checkpoint, else the position reached in the content
+    /// it copies, else the end (first poll, `startAt: .end`, nothing restored), else the beginning.
+    private func startPosition(
+        _ identity: TailFileIdentity, head: [UInt8], size: Int64, descriptor: TailDescriptor
+    ) -> LinePosition {
+        // An empty head says nothing (and its position is 0): a reused inode must not match it.
+        if let index = retired.lastIndex(where: {
+            $0.identity.headLength > 0 && $0.identity.isContinued(by: identity, head: head)
+        }) {
+            let checkpoint = retired.remove(at: index)
+            if checkpoint.position.byteOffset <= size { return checkpoint.position }
+        }
+        let known = retired + followed.values.map(\.file.checkpoint)
+        let copied = known.filter {
+            $0.identity.headLength > 0 && $0.identity.headIsPrefix(of: head) && $0.position.byteOffset <= size
+        }
+        if let best = copied.max(by: { $0.position.byteOffset < $1.position.byteOffset }) { return best.position }
+        if polls == 0, !restoredCheckpoints, configuration.startAt == .end { return endPosition(descriptor) }
+        return .start
+    }
+
+    /// After the last newline, with the line number counted, for `startAt: .end`.
+    private func endPosition(_ descriptor: TailDescriptor) -> LinePosition {
+        descriptor.readLines(
+            from: .start, maxLineBytes: configuration.maxLineBytes, chunkBytes: configuration.readChunkBytes
+        ) { _ in }.position
+    }
+
+    // MARK: - Acting
+
+    private func perform(
+        _ actions: [TailAction], key: InodeKey, now: Duration, _ body: (TailedLine) throws -> Void
+    ) throws {
+        for action in actions {
+            guard let entry = followed[key] else { return }
+            var file = entry.file
+            var more: [TailAction] = []
+            switch action {
+            case .readFrom:
+                let identity = file.identity
+                let path = file.path
+                var reached = file.position
+                let result: TailDescriptor.ReadResult
+                do {
+                    result = try entry.descriptor.readLines(
+                        from: file.position, maxLineBytes: configuration.maxLineBytes,
+                        chunkBytes: configuration.readChunkBytes
+                    ) { line in
+                        try body(
+                            TailedLine(
+                                path: path, identity: identity, bytes: line.bytes, number: line.number,
+                                byteOffset: line.byteOffset, wasCut: line.wasCut, wasUnterminated: false,
+                                next: line.next))
+                        reached = line.next
+                    }
+                } catch {
+                    // The checkpoint stays after the last line delivered: the next poll retries the failed one.
+                    _ = file.didRead(upTo: reached, endOffset: reached.byteOffset, unterminatedBytes: 0, now: now)
+                    followed[key]?.file = file
+                    throw error
+                }
+                linesCut += result.linesCut
+                more = file.didRead(
+                    upTo: result.position, endOffset: result.endOffset, unterminatedBytes: result.unterminatedBytes,
+                    now: now)
+            case .finishOldDescriptorThenSwitch, .stopAfterDraining:
+                break  // the read that follows drains the descriptor
+            case .restartFromZero(_, let previous, let readUpTo):
+                remember(TailCheckpoint(path: file.path, identity: previous, position: readUpTo))
+            case .emitPartialLine:
+                let start = file.position
+                let bytes = entry.descriptor.readPartialLine(
+                    from: start.byteOffset, to: file.readEnd, maxLineBytes: configuration.maxLineBytes)
+                let cut = file.readEnd - start.byteOffset > Int64(configuration.maxLineBytes)
+                let next = LinePosition(byteOffset: file.readEnd, lineNumber: start.lineNumber + 1)
+                if cut { linesCut += 1 }
+                linesUnterminated += 1
+                try bytes.withUnsafeBufferPointer { buffer in
+                    try body(
+                        TailedLine(
+                            path: file.path, identity: file.identity, bytes: buffer, number: start.lineNumber,
+                            byteOffset: start.byteOffset, wasCut: cut, wasUnterminated: true, next: next))
+                }
+                file.didEmitPartialLine(upTo: next)
+            case .close:
+                file.didClose()
+                followed[key] = nil
+                remember(file.checkpoint)
+                continue
+            }
+            followed[key]?.file = file
+            try perform(more, key: key, now: now, body)
+        }
+    }
+
+    private func remember(_ checkpoint: TailCheckpoint) {
+        guard checkpoint.identity.headLength > 0 else { return }  // an empty file: nothing to recognise
+        retired.append(checkpoint)
+        if retired.count > configuration.retiredLimit {
+            retired.removeFirst(retired.count - configuration.retiredLimit)
+        }
+    }
+}
