@@ -4,7 +4,7 @@ package import TraceJoinCore
 ///
 /// A rule file entry is a classification rule when it has a `class:` key; everything else in the
 /// same files is a scrubbing rule (`Rule`). See docs/rules.md, "Classification rules".
-package struct ClassificationRule: Sendable {
+package struct ClassificationRule: IdentifiedRule {
     package var id: String
     package var description: String
     package var errorClass: ErrorClass

@@ -5,7 +5,7 @@ package import TraceJoinCore
 /// Plain data, the YAML form of the decoder's `TraceContextPattern` (Pipeline converts one to the
 /// other: Rules does not see the decoder). Keys are literals, never regular expressions, so matching
 /// stays a memmem and a byte scan per line.
-package struct ExtractionRule: Sendable {
+package struct ExtractionRule: IdentifiedRule {
     /// What follows the trace key: `hex` (16 or 32 hex digits), `decimal` (Datadog's lower 64 bits)
     /// or `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`, carrying the span ID and sampled flag).
     package enum IDForm: String, Sendable, CaseIterable {

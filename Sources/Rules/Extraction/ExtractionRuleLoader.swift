@@ -14,70 +14,24 @@ package enum ExtractionRuleLoader {
         return mapping.contains { $0.key.scalar?.string == "extract" }
     }
 
+    private static var loader: RuleKindLoader<ExtractionRule> {
+        RuleKindLoader(isOwnEntry: isExtractionRule, read: { $0.extractionRule($1) })
+    }
+
     /// The extraction rules of one file, and what is wrong with them.
     package static func load(_ source: RuleSource) -> (rules: [ExtractionRule], diagnostics: [Diagnostic]) {
-        var reader = NodeReader(file: source.path)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: source.text)
-        } catch let error as YamlError {
-            return ([], [reader.diagnostic(for: error)])
-        } catch {
-            return ([], [RuleLocation(file: source.path, line: 1, column: 1).diagnostic("not valid YAML")])
-        }
-        let items: [Node]
-        switch root {
-        case .sequence(let sequence)?: items = Array(sequence)
-        case .mapping?: items = [root!]
-        default: return ([], [])  // empty, or reported by RuleLoader
-        }
-        var rules: [ExtractionRule] = []
-        for item in items where isExtractionRule(item) {
-            if let rule = reader.extractionRule(item) { rules.append(rule) }
-        }
-        return (rules, reader.diagnostics)
+        loader.load(source)
     }
 
     /// The rules of several files (one layer) in file order, with duplicate ids reported.
     package static func load(_ sources: [RuleSource]) -> (rules: [ExtractionRule], diagnostics: [Diagnostic]) {
-        var rules: [ExtractionRule] = []
-        var diagnostics: [Diagnostic] = []
-        var seen: [String: RuleLocation] = [:]
-        for source in sources {
-            let loaded = load(source)
-            diagnostics += loaded.diagnostics
-            for rule in loaded.rules {
-                if let first = seen[rule.id] {
-                    diagnostics.append(
-                        rule.location.diagnostic(
-                            "duplicate rule id `\(rule.id)`", hint: "first defined at \(first); ids must be unique"))
-                    continue
-                }
-                seen[rule.id] = rule.location
-                rules.append(rule)
-            }
-        }
-        return (rules, diagnostics)
+        loader.load(sources)
     }
 
-    /// Layers in order (built-in pack, then `--rules` folders); a later rule replaces an earlier one with
-    /// the same id in its place, new ones are tried after. Throws every diagnostic when any is an error.
+    /// Layers in order (built-in packs, then `--rules` folders); a later rule replaces an earlier one with
+    /// the same id in its place. Throws every diagnostic when any is an error.
     package static func load(layers: [[RuleSource]]) throws(RuleSetError) -> [ExtractionRule] {
-        var rules: [ExtractionRule] = []
-        var diagnostics: [Diagnostic] = []
-        for layer in layers {
-            let loaded = load(layer)
-            diagnostics += loaded.diagnostics
-            for rule in loaded.rules {
-                if let index = rules.firstIndex(where: { $0.id == rule.id }) {
-                    rules[index] = rule
-                } else {
-                    rules.append(rule)
-                }
-            }
-        }
-        if diagnostics.contains(where: { $0.severity == .error }) { throw RuleSetError(diagnostics: diagnostics) }
-        return rules
+        try loader.load(layers: layers)
     }
 
     /// The extraction rules in force: the built-in pack (unless `includeBuiltIn` is false), then each

@@ -1,0 +1,84 @@
+package import TraceJoinCore
+import Yams
+
+/// A rule that rule files identify by id, with the place it was defined.
+package protocol IdentifiedRule: Sendable {
+    var id: String { get }
+    var location: RuleLocation { get }
+}
+
+/// The YAML walk, duplicate-id check and layering shared by the kinds of rule that live beside the
+/// scrubbing rules in the same files (classification, extraction): each kind says which entries are
+/// its own and how to read one.
+struct RuleKindLoader<Rule: IdentifiedRule> {
+    /// True for an entry of this kind.
+    var isOwnEntry: (Node) -> Bool
+    /// Reads one entry, recording problems in the reader; nil when it cannot be read.
+    var read: (inout NodeReader, Node) -> Rule?
+
+    /// The rules of one file, and what is wrong with them.
+    func load(_ source: RuleSource) -> (rules: [Rule], diagnostics: [Diagnostic]) {
+        var reader = NodeReader(file: source.path)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: source.text)
+        } catch let error as YamlError {
+            return ([], [reader.diagnostic(for: error)])
+        } catch {
+            return ([], [RuleLocation(file: source.path, line: 1, column: 1).diagnostic("not valid YAML")])
+        }
+        let items: [Node]
+        switch root {
+        case .sequence(let sequence)?: items = Array(sequence)
+        case .mapping?: items = [root!]
+        default: return ([], [])  // empty, or reported by RuleLoader
+        }
+        var rules: [Rule] = []
+        for item in items where isOwnEntry(item) {
+            if let rule = read(&reader, item) { rules.append(rule) }
+        }
+        return (rules, reader.diagnostics)
+    }
+
+    /// The rules of several files (one layer) in file order, with duplicate ids reported.
+    func load(_ sources: [RuleSource]) -> (rules: [Rule], diagnostics: [Diagnostic]) {
+        var rules: [Rule] = []
+        var diagnostics: [Diagnostic] = []
+        var seen: [String: RuleLocation] = [:]
+        for source in sources {
+            let loaded = load(source)
+            diagnostics += loaded.diagnostics
+            for rule in loaded.rules {
+                if let first = seen[rule.id] {
+                    diagnostics.append(
+                        rule.location.diagnostic(
+                            "duplicate rule id `\(rule.id)`", hint: "first defined at \(first); ids must be unique"))
+                    continue
+                }
+                seen[rule.id] = rule.location
+                rules.append(rule)
+            }
+        }
+        return (rules, diagnostics)
+    }
+
+    /// Layers in order (built-in packs, then `--rules` folders); a later rule replaces an earlier one with
+    /// the same id in its place, new ones come after. Throws every diagnostic when any is an error.
+    func load(layers: [[RuleSource]]) throws(RuleSetError) -> [Rule] {
+        var rules: [Rule] = []
+        var diagnostics: [Diagnostic] = []
+        for layer in layers {
+            let loaded = load(layer)
+            diagnostics += loaded.diagnostics
+            for rule in loaded.rules {
+                if let index = rules.firstIndex(where: { $0.id == rule.id }) {
+                    rules[index] = rule
+                } else {
+                    rules.append(rule)
+                }
+            }
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { throw RuleSetError(diagnostics: diagnostics) }
+        return rules
+    }
+}
