@@ -4,7 +4,7 @@ package import TraceJoinCore
 ///
 /// The same shape serves scrubbing (`Rules/pii`) and, later, classification (`Rules/classify`,
 /// which adds `class:` and field conditions): both are a match plus an action, ordered by priority.
-package struct Rule: Sendable {
+package struct Rule: IdentifiedRule {
     package var id: String
     package var description: String
     /// Higher runs first; ties run in id order. Default 0.

@@ -42,11 +42,17 @@ struct RuleKindLoader<Rule: IdentifiedRule> {
 
     /// The rules of several files (one layer) in file order, with duplicate ids reported.
     func load(_ sources: [RuleSource]) -> (rules: [Rule], diagnostics: [Diagnostic]) {
+        Self.uniqueByID(sources.map(load))
+    }
+
+    /// The rules of several files in order; a second rule with an id already seen is reported, not kept.
+    static func uniqueByID(_ files: [(rules: [Rule], diagnostics: [Diagnostic])]) -> (
+        rules: [Rule], diagnostics: [Diagnostic]
+    ) {
         var rules: [Rule] = []
         var diagnostics: [Diagnostic] = []
         var seen: [String: RuleLocation] = [:]
-        for source in sources {
-            let loaded = load(source)
+        for loaded in files {
             diagnostics += loaded.diagnostics
             for rule in loaded.rules {
                 if let first = seen[rule.id] {
@@ -80,5 +86,25 @@ struct RuleKindLoader<Rule: IdentifiedRule> {
         }
         if diagnostics.contains(where: { $0.severity == .error }) { throw RuleSetError(diagnostics: diagnostics) }
         return rules
+    }
+}
+
+extension RuleSource {
+    /// The layers `--rules` options name: the built-in packs (unless `includeBuiltIn` is false), then each
+    /// folder's files. A folder that cannot be read throws a diagnostic naming it.
+    static func layers(includeBuiltIn: Bool, ruleFolders: [String]) throws(RuleSetError) -> [[RuleSource]] {
+        var layers: [[RuleSource]] = includeBuiltIn ? [RuleSource.builtIn] : []
+        do {
+            for folder in ruleFolders { layers.append(try RuleSource.files(in: folder)) }
+        } catch let diagnostic as Diagnostic {
+            throw RuleSetError(diagnostics: [diagnostic])
+        } catch {
+            throw RuleSetError(diagnostics: [
+                Diagnostic(
+                    location: InputLocation(source: ruleFolders.joined(separator: ", ")),
+                    message: "rules cannot be read")
+            ])
+        }
+        return layers
     }
 }

@@ -41,24 +41,7 @@ package enum RuleLoader {
 
     /// The rules of several files, with duplicate ids reported (each file's rules in order).
     package static func load(_ sources: [RuleSource]) -> (rules: [Rule], diagnostics: [Diagnostic]) {
-        var rules: [Rule] = []
-        var diagnostics: [Diagnostic] = []
-        var seen: [String: RuleLocation] = [:]
-        for source in sources {
-            let loaded = load(source)
-            diagnostics += loaded.diagnostics
-            for rule in loaded.rules {
-                if let first = seen[rule.id] {
-                    diagnostics.append(
-                        rule.location.diagnostic(
-                            "duplicate rule id `\(rule.id)`", hint: "first defined at \(first); ids must be unique"))
-                    continue
-                }
-                seen[rule.id] = rule.location
-                rules.append(rule)
-            }
-        }
-        return (rules, diagnostics)
+        RuleKindLoader<Rule>.uniqueByID(sources.map(load))
     }
 }
 

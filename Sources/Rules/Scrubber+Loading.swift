@@ -7,18 +7,7 @@ extension Scrubber {
     package static func load(
         ruleFolders: [String] = [], includeBuiltIn: Bool = true, hashKeyFile: String? = nil
     ) throws(RuleSetError) -> Scrubber {
-        var layers: [[RuleSource]] = includeBuiltIn ? [RuleSource.builtIn] : []
-        do {
-            for folder in ruleFolders { layers.append(try RuleSource.files(in: folder)) }
-        } catch let diagnostic as Diagnostic {
-            throw RuleSetError(diagnostics: [diagnostic])
-        } catch {
-            throw RuleSetError(diagnostics: [
-                Diagnostic(
-                    location: InputLocation(source: ruleFolders.joined(separator: ", ")),
-                    message: "rules cannot be read")
-            ])
-        }
+        let layers = try RuleSource.layers(includeBuiltIn: includeBuiltIn, ruleFolders: ruleFolders)
         let ruleSet = try RuleSet(layers: layers)
         do {
             let key = try HashKey.load(file: hashKeyFile)

@@ -46,18 +46,7 @@ extension Classifier {
     package static func load(ruleFolders: [String] = [], includeBuiltIn: Bool = true) throws(RuleSetError)
         -> Classifier
     {
-        var layers: [[RuleSource]] = includeBuiltIn ? [RuleSource.builtIn] : []
-        do {
-            for folder in ruleFolders { layers.append(try RuleSource.files(in: folder)) }
-        } catch let diagnostic as Diagnostic {
-            throw RuleSetError(diagnostics: [diagnostic])
-        } catch {
-            throw RuleSetError(diagnostics: [
-                Diagnostic(
-                    location: InputLocation(source: ruleFolders.joined(separator: ", ")),
-                    message: "rules cannot be read")
-            ])
-        }
+        let layers = try RuleSource.layers(includeBuiltIn: includeBuiltIn, ruleFolders: ruleFolders)
         return Classifier(rules: try ClassificationRuleLoader.load(layers: layers))
     }
 }
