@@ -40,7 +40,9 @@ package final class IngestWriter {
     ///
     /// Either all of it commits or none of it does, so a checkpoint never runs ahead of its rows.
     /// Progress for an unknown `sourceID` is an error and rolls the whole batch back.
-    package func write(_ records: [SourcedRecord], progress: [SourceProgress]) throws -> WriteStats {
+    package func write(
+        _ records: [SourcedRecord], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = []
+    ) throws -> WriteStats {
         do {
             return try store.pool.write { db in
                 // Read under the write lock: a merge bumps the epoch inside its own write transaction.
@@ -93,6 +95,7 @@ package final class IngestWriter {
                 for item in progress {
                     try save(item, statements, now: now)
                 }
+                try Self.save(tailCheckpoints, db, now: now)
                 return stats
             }
         } catch {

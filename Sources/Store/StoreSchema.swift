@@ -23,6 +23,9 @@ enum StoreSchema {
         migrator.registerMigration("v2") { db in
             for statement in v2 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(tailMigration) { db in
+            for statement in tail { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -77,6 +77,11 @@ package final class FileTailer {
             + followed.values.map(\.file.checkpoint).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
+    /// The checkpoints of the files open now (a subset of ``checkpoints``): a file missing from it was closed.
+    package var openCheckpoints: [TailCheckpoint] {
+        followed.values.map(\.file.checkpoint)
+    }
+
     /// Paths followed now.
     package var followedPaths: [String] {
         followed.values.map(\.file.path).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -85,6 +85,21 @@ package struct LogLineDecoder: Sendable {
     ///
     /// Also usable when input pauses (a tailer gone idle): the decoder is empty afterwards and can be
     /// fed again; a continuation line that arrives later then starts a record of its own.
+    /// Where the earliest record this decoder still holds starts (a pending record or a partial container
+    /// piece), or nil when it holds nothing: a follower that checkpoints must not run past it, since the
+    /// record is emitted only when the next one starts.
+    package var heldBackStart: InputLocation? {
+        var earliest: InputLocation?
+        for slot in pending.indices where pendingSlots & (1 << slot) != 0 {
+            let origin = pending[slot].origin
+            if earliest.map({ origin.byteOffset < $0.byteOffset }) ?? true { earliest = origin }
+        }
+        for case let partial? in partials where earliest.map({ partial.location.byteOffset < $0.byteOffset }) ?? true {
+            earliest = partial.location
+        }
+        return earliest
+    }
+
     package mutating func finish(emit: (Record) -> Void) {
         for slot in partials.indices {
             guard let partial = partials[slot] else { continue }

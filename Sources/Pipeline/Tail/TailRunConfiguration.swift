@@ -1,0 +1,43 @@
+package import Normalize
+package import Rules
+package import TraceJoinCore
+
+/// Settings of one `tracejoin tail` process.
+package struct TailRunConfiguration: Sendable {
+    /// Files, folders and globs to follow, re-expanded on every poll.
+    package var patterns: [String]
+    /// - `databasePath` (default `tracejoin.db`): the SQLite file, created if missing.
+    package var databasePath: String = "tracejoin.db"
+    /// - `startAtEnd` (default false): files present at the first start (no stored checkpoints) are read
+    ///   from their end rather than their beginning. Files found later always start at the beginning.
+    package var startAtEnd = false
+    /// - `pollInterval` (default 250 ms): time between polls of the followed files.
+    package var pollInterval: Duration = .milliseconds(250)
+    /// - `holdBack` (default 1 s): a file's last log record is held until the next one starts (continuation
+    ///   lines: a stack trace); after this long without a new line it is written as it is.
+    package var holdBack: Duration = .seconds(1)
+    /// - `finalizeInterval` (default 1 s): how often the summaries of traces changed since are recomputed,
+    ///   so `show` and `incidents` see new entries within about this plus `holdBack`.
+    package var finalizeInterval: Duration = .seconds(1)
+    /// - `linesPerTransaction` (default 8192): lines read per SQLite transaction at most.
+    package var linesPerTransaction = 8192
+    /// - `partialLineTimeout` (default 5 s): a last line without its newline is delivered after this long.
+    package var partialLineTimeout: Duration = .seconds(5)
+    /// - `rotatedGrace` (default 5 s): a rotated-away file is read until it has not grown for this long.
+    package var rotatedGrace: Duration = .seconds(5)
+    /// - `scrubber`, `classifier`, `traceContextPatterns`: the rules in force, as for `batch`.
+    package var scrubber: any RecordScrubber = PassThroughScrubber()
+    package var classifier: Classifier = .builtIn
+    package var traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn
+
+    /// The digest of every rule in force, recorded with the run.
+    package var rulesDigest: String {
+        TraceContextRules.combinedDigest(
+            scrubbing: scrubber.digest, classification: classifier.digest,
+            extraction: TraceContextRules.digest(traceContextPatterns))
+    }
+
+    package init(patterns: [String]) {
+        self.patterns = patterns
+    }
+}
