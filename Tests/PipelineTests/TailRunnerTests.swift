@@ -1,0 +1,136 @@
+import Foundation
+import Pipeline
+import Store
+import Testing
+import TraceJoinCore
+import TraceJoinTesting
+
+/// `tracejoin tail` in-process, driven poll by poll (no sleeps): lines appended to a followed file reach the
+/// database, rotation and restarts lose and repeat nothing, and a record held back when the process dies is
+/// read again after the restart.
+@Suite struct TailRunnerTests {
+    /// A folder with a log file and a database, and runners over them.
+    struct Setup {
+        let folder: TemporaryFolder
+        var database: String { folder.file("tail.db") }
+        var log: String { folder.file("app.log") }
+
+        init() throws { folder = try TemporaryFolder() }
+
+        func runner(holdBack: Duration = .zero) throws -> TailRunner {
+            var configuration = TailRunConfiguration(patterns: [folder.file("app.log*")])
+            configuration.databasePath = database
+            configuration.holdBack = holdBack
+            configuration.rotatedGrace = .zero
+            return try TailRunner(configuration: configuration, store: try IncidentStore(path: database))
+        }
+
+        func append(_ numbers: ClosedRange<Int>, to path: String? = nil) throws {
+            let text = numbers.map { Self.line($0) }.joined()
+            let path = path ?? log
+            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            let handle = try #require(FileHandle(forWritingAtPath: path))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+        }
+
+        static func line(_ number: Int) -> String {
+            "{\"time\":\"2026-03-01T10:00:00Z\",\"level\":\"info\",\"msg\":\"line-\(number)\"}\n"
+        }
+
+        /// Every stored message, sorted by line number in its message.
+        func messages() throws -> [String] {
+            try IncidentStore.openExisting(path: database)
+                .uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 100_000)
+                .map(\.message)
+                .sorted { Int($0.dropFirst(5))! < Int($1.dropFirst(5))! }
+        }
+
+        func expected(_ numbers: ClosedRange<Int>) -> [String] { numbers.map { "line-\($0)" } }
+    }
+
+    @Test("lines appended to a followed file are stored as they come")
+    func appended() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.append(1...3)
+        let runner = try setup.runner()
+        try runner.pollAll()
+        #expect(try setup.messages() == setup.expected(1...3))
+        try setup.append(4...5)
+        try runner.pollAll()
+        #expect(try setup.messages() == setup.expected(1...5))
+        #expect(runner.counts.lines == 5)
+    }
+
+    @Test("rotation by rename and create while running loses nothing and repeats nothing")
+    func rotation() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.append(1...3)
+        let runner = try setup.runner()
+        try runner.pollAll()
+        try setup.append(4...6)
+        try FileManager.default.moveItem(atPath: setup.log, toPath: setup.log + ".1")
+        try setup.append(7...9)
+        try runner.pollAll()
+        try runner.pollAll()
+        #expect(try setup.messages() == setup.expected(1...9))
+    }
+
+    @Test("a restart from the stored checkpoints reads only the lines appended since")
+    func restart() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.append(1...4)
+        let stop = TailStopSignal()
+        // Stopped after its first poll (as SIGTERM would): what it holds is written and checkpointed.
+        try setup.runner(holdBack: .seconds(3600)).run(until: stop) { _ in stop.stop() }
+        #expect(try setup.messages() == setup.expected(1...4))
+        try setup.append(5...6)
+        let second = try setup.runner()
+        try second.pollAll()
+        #expect(second.counts.lines == 2)
+        #expect(try setup.messages() == setup.expected(1...6))
+    }
+
+    @Test("a record held back when the process dies is read again after the restart, and stored once")
+    func heldBackRecordSurvivesACrash() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.append(1...3)
+        let crashed = try setup.runner(holdBack: .seconds(3600))
+        try crashed.pollAll()
+        // The last record waits for the next one (it may go on): not stored, and the checkpoint is before it.
+        #expect(try setup.messages() == setup.expected(1...2))
+        // The process dies here: nothing more is written by it.
+        try setup.append(4...5)
+        let restarted = try setup.runner()
+        try restarted.pollAll()
+        #expect(restarted.counts.lines == 3)  // line 3 again, then 4 and 5
+        #expect(try setup.messages() == setup.expected(1...5))
+    }
+
+    @Test("traces of tailed lines are summarised while it runs, so show finds them")
+    func tracesSummarised() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        let trace = "4bf92f3577b34da6a3ce929d0e0736a1"
+        try Data(
+            ("{\"time\":\"2026-03-01T10:00:00Z\",\"level\":\"info\",\"msg\":\"start\",\"trace_id\":\"\(trace)\"}\n"
+                + "{\"time\":\"2026-03-01T10:00:01Z\",\"level\":\"error\",\"msg\":\"boom\",\"trace_id\":\"\(trace)\"}\n")
+                .utf8
+        ).write(to: URL(fileURLWithPath: setup.log))
+        var configuration = TailRunConfiguration(patterns: [setup.log])
+        configuration.databasePath = setup.database
+        configuration.holdBack = .zero
+        configuration.finalizeInterval = .zero
+        let runner = try TailRunner(configuration: configuration, store: try IncidentStore(path: setup.database))
+        try runner.pollAll()
+        try runner.finalizeIfDue()
+        let store = try IncidentStore.openExisting(path: setup.database)
+        let incidents = try store.incidents(IncidentFilter(limit: 10))
+        #expect(incidents.map(\.traceID.hex) == [trace])
+    }
+}
