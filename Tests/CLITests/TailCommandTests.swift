@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import TraceJoinTesting
+
+/// `tracejoin tail` as a user runs it: a background process stopped by SIGTERM (exit 0) or killed with
+/// SIGKILL, with `show` and `logs` querying the database while it runs. Waits poll with a deadline.
+@Suite struct TailCommandTests {
+    static func line(_ number: Int) -> String {
+        "{\"time\":\"2026-03-01T10:00:00Z\",\"level\":\"info\",\"msg\":\"line-\(number)\"}\n"
+    }
+
+    static func append(_ text: String, to path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+
+    static func append(_ numbers: ClosedRange<Int>, to path: String) throws {
+        try append(numbers.map(line).joined(), to: path)
+    }
+
+    /// Starts `tracejoin tail` in the background, its output to a file.
+    static func startTail(_ arguments: [String], in folder: TemporaryFolder) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.executablePath)
+        process.arguments = ["tail"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        FileManager.default.createFile(atPath: folder.file("tail.out"), contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("tail.out")))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits until `condition` holds, checking every 50 ms, for at most `seconds`.
+    static func waitUntil(seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try condition()
+    }
+
+    /// The messages of the uncorrelated logs stored (duplicates kept).
+    static func storedMessages(in folder: TemporaryFolder) throws -> [String] {
+        let result = try CommandRunner.run(["logs", "--db", "tail.db", "--limit", "100000"], in: folder.path)
+        guard result.status == 0 else { return [] }
+        return result.standardOutput.split(separator: "\n").compactMap { row in
+            row.split(separator: " ").last.map(String.init).flatMap { $0.hasPrefix("line-") ? $0 : nil }
+        }
+    }
+
+    static func stop(_ process: Process) -> Bool {
+        process.terminate()  // SIGTERM
+        return waitUntil(seconds: 15) { !process.isRunning }
+    }
+
+    @Test("kill -9 mid-way through a growing file, rotated while stopped: after a restart every line is stored exactly once")
+    func killNine() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let log = folder.file("app.log")
+        try Self.append(1...300, to: log)
+        let arguments = ["--db", "tail.db", "--poll-interval", "20", folder.file("app.log*")]
+        let first = try Self.startTail(arguments, in: folder)
+        #expect(try Self.waitUntil { try !Self.storedMessages(in: folder).isEmpty })
+        for chunk in 0..<10 { try Self.append((301 + chunk * 100)...(400 + chunk * 100), to: log) }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(first.terminationReason == .uncaughtSignal)
+
+        // Rotated while stopped: the renamed file is read on from its checkpoint, the new one from its start.
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+        try Self.append(1301...1500, to: log)
+        let second = try Self.startTail(arguments, in: folder)
+        try Self.append(1501...1600, to: log)
+        #expect(try Self.waitUntil { try Self.storedMessages(in: folder).count >= 1600 })
+        #expect(Self.stop(second))
+        #expect(second.terminationStatus == 0)
+        let messages = try Self.storedMessages(in: folder)
+        #expect(messages.count == 1600)
+        #expect(Set(messages) == Set((1...1600).map { "line-\($0)" }))
+    }
+
+    @Test("show finds a trace while tail runs; SIGTERM stops it with status 0 after printing what it followed")
+    func showWhileRunning() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let log = folder.file("checkout.log")
+        try Self.append(Self.line(1), to: log)
+        let tail = try Self.startTail(["--db", "tail.db", "--poll-interval", "20", log], in: folder)
+        #expect(try Self.waitUntil { try Self.storedMessages(in: folder) == ["line-1"] })
+        let trace = "4bf92f3577b34da6a3ce929d0e0736a1"
+        try Self.append(
+            "{\"time\":\"2026-03-01T10:00:01Z\",\"level\":\"error\",\"msg\":\"payment declined\",\"trace_id\":\"\(trace)\"}\n",
+            to: log)
+        var shown = ""
+        #expect(
+            try Self.waitUntil {
+                let result = try CommandRunner.run(["show", "--db", "tail.db", trace], in: folder.path)
+                shown = result.standardOutput
+                return result.status == 0 && shown.contains("payment declined") && shown.contains("ERROR")
+            }, "show output: \(shown)")
+        #expect(Self.stop(tail))
+        #expect(tail.terminationStatus == 0)
+        let output = try String(contentsOfFile: folder.file("tail.out"), encoding: .utf8)
+        #expect(output.contains("following 1 file(s)"))
+        #expect(output.contains(log))
+        #expect(output.contains("stopped; 2 lines read"))
+    }
+}
