@@ -53,8 +53,8 @@ import TraceJoinTesting
         }
     }
 
-    static func stop(_ process: Process) -> Bool {
-        process.terminate()  // SIGTERM
+    static func stop(_ process: Process, interrupt: Bool = false) -> Bool {
+        if interrupt { process.interrupt() } else { process.terminate() }  // SIGINT, SIGTERM
         return waitUntil(seconds: 15) { !process.isRunning }
     }
 
@@ -92,7 +92,7 @@ import TraceJoinTesting
         written += 100
         let last = try Self.startTail(arguments, in: folder)
         #expect(try Self.waitUntil { try Self.storedMessages(in: folder).count >= written })
-        #expect(Self.stop(last))
+        #expect(Self.stop(last, interrupt: true))
         #expect(last.terminationStatus == 0)
         let messages = try Self.storedMessages(in: folder)
         #expect(messages.count == written)

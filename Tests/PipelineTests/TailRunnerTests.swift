@@ -112,6 +112,38 @@ import TraceJoinTesting
         #expect(try setup.messages() == setup.expected(1...5))
     }
 
+    @Test("a copytruncate rotation stores the new content under a new source, not over the old rows")
+    func copyTruncate() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.append(1...3)
+        let runner = try setup.runner()
+        try runner.pollAll()
+        // Same inode, content replaced from offset 0: its rows must not collide with lines 1–3's keys.
+        try Data().write(to: URL(fileURLWithPath: setup.log))
+        try setup.append(4...5)
+        try runner.pollAll()
+        #expect(try setup.messages() == setup.expected(1...5))
+        let store = try IncidentStore.openExisting(path: setup.database)
+        #expect(try store.counts().sources == 2)
+    }
+
+    @Test("--from end skips what files held at the first start, and reads what is appended after")
+    func fromEnd() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.append(1...3)
+        var configuration = TailRunConfiguration(patterns: [setup.log])
+        configuration.databasePath = setup.database
+        configuration.holdBack = .zero
+        configuration.startAtEnd = true
+        let runner = try TailRunner(configuration: configuration, store: try IncidentStore(path: setup.database))
+        try runner.pollAll()
+        try setup.append(4...5)
+        try runner.pollAll()
+        #expect(try setup.messages() == setup.expected(4...5))
+    }
+
     @Test("traces of tailed lines are summarised while it runs, so show finds them")
     func tracesSummarised() throws {
         let setup = try Setup()
