@@ -76,6 +76,7 @@ package final class TailRunner {
             more = try tailer.pollOnce(maxLines: configuration.linesPerTransaction) { line in try accept(line) }
             if !more { finishClosedAndIdleFiles() }
             try commit()
+            if !more { forgetUnknownFiles() }
             if stop?.isStopped == true { return }
         }
     }
@@ -144,6 +145,16 @@ package final class TailRunner {
                 state.decoder.finish { add($0, sourceID: sourceID) }
             }
         }
+    }
+
+    /// Keeps the per-file maps as small as the tailer's memory (`retiredLimit` finished files plus the open
+    /// ones): a file the tailer forgot cannot be resumed, so its source is not needed either.
+    private func forgetUnknownFiles() {
+        let checkpoints = tailer.checkpoints
+        guard committed.count > 2 * checkpoints.count + 64 || known.count > 2 * checkpoints.count + 64 else { return }
+        let keep = Set(checkpoints.map { TailFileKey(device: $0.identity.device, inode: $0.identity.inode) })
+        committed = committed.filter { keep.contains($0.key) }
+        known = known.filter { keep.contains($0.key) }
     }
 
     private func finishFile(_ key: TailFileKey) {
