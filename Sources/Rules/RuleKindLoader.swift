@@ -1,4 +1,4 @@
-package import TraceJoinCore
+import TraceJoinCore
 import Yams
 
 /// A rule that rule files identify by id, with the place it was defined.

@@ -10,7 +10,7 @@ import TraceJoinTesting
     }
 
     static func append(_ text: String, to path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let handle = try #require(FileHandle(forWritingAtPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()
@@ -27,7 +27,7 @@ import TraceJoinTesting
         process.executableURL = URL(fileURLWithPath: CommandRunner.executablePath)
         process.arguments = ["tail"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        FileManager.default.createFile(atPath: folder.file("tail.out"), contents: nil)
+        _ = FileManager.default.createFile(atPath: folder.file("tail.out"), contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("tail.out")))
         process.standardError = FileHandle.nullDevice
         try process.run()
