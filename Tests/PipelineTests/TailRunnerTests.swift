@@ -64,6 +64,24 @@ import TraceJoinTesting
         #expect(runner.counts.lines == 5)
     }
 
+    @Test("a line with no time of its own is stamped with the time it was read, and marked so")
+    func untimedLineGetsReadTime() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try "{\"level\":\"info\",\"msg\":\"no time here\"}\n".write(toFile: setup.log, atomically: true, encoding: .utf8)
+        let before = Int64(Date().timeIntervalSince1970 * 1e9)
+        let runner = try setup.runner()
+        try runner.pollAll()
+        let after = Int64(Date().timeIntervalSince1970 * 1e9)
+        let log = try #require(
+            try IncidentStore.openExisting(path: setup.database).uncorrelatedLogs(
+                service: nil, since: nil, until: nil, limit: 10
+            ).first)
+        let time = try #require(log.time)
+        #expect(time >= before - 1_000_000_000 && time <= after + 1_000_000_000)
+        #expect(log.attributes[key: "tracejoin.time_observed"] == .bool(true))
+    }
+
     @Test("rotation by rename and create while running loses nothing and repeats nothing")
     func rotation() throws {
         let setup = try Setup()

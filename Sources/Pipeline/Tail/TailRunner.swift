@@ -126,6 +126,13 @@ package final class TailRunner {
     }
 
     private func add(_ record: Record, sourceID: Int64) {
+        var record = record
+        if case .log(var log) = record, log.time == nil {
+            // A line with no time of its own happened about when it was written: use the time it was read.
+            log.time = Self.wallClockNanos()
+            log.attributes.append(Attribute("tracejoin.time_observed", .bool(true)))
+            record = .log(log)
+        }
         guard let scrubbed = configuration.scrubber.scrub(record) else {
             counts.droppedByRules += 1
             return
@@ -234,5 +241,14 @@ final class TailFileState {
         self.decoder = decoder
         self.path = path
         self.identity = identity
+    }
+}
+
+extension TailRunner {
+    /// Nanoseconds since the Unix epoch, from the system's real-time clock.
+    static func wallClockNanos() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 }
