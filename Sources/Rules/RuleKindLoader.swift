@@ -71,10 +71,15 @@ struct RuleKindLoader<Rule: IdentifiedRule> {
     /// Layers in order (built-in packs, then `--rules` folders); a later rule replaces an earlier one with
     /// the same id in its place, new ones come after. Throws every diagnostic when any is an error.
     func load(layers: [[RuleSource]]) throws(RuleSetError) -> [Rule] {
+        try Self.layered(layers.map(load))
+    }
+
+    /// Loaded layers in order: a later rule replaces an earlier one with the same id in its place, new ones
+    /// come after. Throws every diagnostic when any is an error.
+    static func layered(_ layers: [(rules: [Rule], diagnostics: [Diagnostic])]) throws(RuleSetError) -> [Rule] {
         var rules: [Rule] = []
         var diagnostics: [Diagnostic] = []
-        for layer in layers {
-            let loaded = load(layer)
+        for loaded in layers {
             diagnostics += loaded.diagnostics
             for rule in loaded.rules {
                 if let index = rules.firstIndex(where: { $0.id == rule.id }) {

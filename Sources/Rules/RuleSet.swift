@@ -9,21 +9,7 @@ package struct RuleSet: Sendable {
     /// Loads layers in order (e.g. the built-in packs, then `--rules` folders). Duplicate ids within one
     /// layer are errors; across layers the later one wins. Throws every diagnostic when any is an error.
     package init(layers: [[RuleSource]]) throws(RuleSetError) {
-        var rules: [Rule] = []
-        var diagnostics: [Diagnostic] = []
-        for layer in layers {
-            let loaded = RuleLoader.load(layer)
-            diagnostics += loaded.diagnostics
-            for rule in loaded.rules {
-                if let index = rules.firstIndex(where: { $0.id == rule.id }) {
-                    rules[index] = rule
-                } else {
-                    rules.append(rule)
-                }
-            }
-        }
-        if diagnostics.contains(where: { $0.severity == .error }) { throw RuleSetError(diagnostics: diagnostics) }
-        self.rules = rules
+        rules = try RuleKindLoader<Rule>.layered(layers.map(RuleLoader.load))
     }
 
     /// SHA-256 hex of the rules' canonical text, in id order: equal for equal behaviour,
