@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: - Stages, in the order data flows through them
@@ -40,15 +45,34 @@ let package = Package(
             name: "Store",
             dependencies: ["TraceJoinCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
+        // OTLP/HTTP in (Hummingbird); hands request bodies to TraceJoinCore's `OTLPIntake`, which Pipeline implements.
+        .target(
+            name: "Serve",
+            dependencies: [
+                "TraceJoinCore", "OTLPProto", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings),
         .target(
             name: "Pipeline",
-            dependencies: ["TraceJoinCore", "Ingest", "Normalize", "Rules", "Correlate", "Store"],
+            dependencies: [
+                "TraceJoinCore", "Ingest", "Normalize", "Rules", "Correlate", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "tracejoin",
             dependencies: [
-                "TraceJoinCore", "Pipeline", "Store", "Rules", "Normalize",
+                "TraceJoinCore", "Pipeline", "Store", "Rules", "Normalize", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings),
         .target(name: "TraceJoinTesting", dependencies: ["TraceJoinCore"], swiftSettings: strictSettings),
@@ -65,6 +89,14 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "TraceJoinTesting"], swiftSettings: strictSettings),
         .testTarget(name: "CorrelateTests", dependencies: ["Correlate", "TraceJoinTesting"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TraceJoinTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ServeTests",
+            dependencies: [
+                "Serve", "OTLPProto", "TraceJoinTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "PipelineTests", dependencies: ["Pipeline", "Store", "TraceJoinTesting"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["tracejoin", "TraceJoinTesting"], swiftSettings: strictSettings),
