@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Load generator for `tracejoin serve`: OTLP/HTTP protobuf export requests at a fixed span rate.
+
+Python standard library only. Each worker process keeps one HTTP/1.1 keep-alive connection and sends
+`ExportTraceServiceRequest` bodies of --spans-per-request spans (traces of --spans-per-trace spans,
+two services, one error span in every tenth trace), at its share of --rate spans/s, for --seconds.
+Every span gets fresh random trace and span IDs (the body is a template whose ID bytes are patched
+per request), so nothing is deduplicated away by the receiver.
+
+A 200 counts the request's spans as accepted; 429/503 (with Retry-After) count as refused: the
+exporter would retry them later, nothing is silently lost. Other statuses and connection errors are
+counted as errors. At the end it prints one JSON object: offered and accepted spans/s, refused,
+errors, and request latency percentiles (ms), so the caller can compare the accepted count with what
+the database holds.
+
+    python3 Benchmarks/otlp_load.py --url http://127.0.0.1:4318/v1/traces --rate 100000 --seconds 60
+"""
+
+import argparse
+import gzip
+import http.client
+import json
+import multiprocessing
+import os
+import struct
+import sys
+import time
+import urllib.parse
+
+# --- protobuf wire encoding (just what ExportTraceServiceRequest needs) ----------------------------
+
+
+def varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def field_bytes(number, payload):
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def field_varint(number, value):
+    return varint(number << 3) + varint(value)
+
+
+def field_fixed64(number, value):
+    return varint(number << 3 | 1) + struct.pack("<Q", value)
+
+
+def key_value(key, text):
+    any_value = field_bytes(1, text.encode())  # AnyValue.string_value
+    return field_bytes(1, key.encode()) + field_bytes(2, any_value)
+
+
+class Template:
+    """One request body, plus where every trace ID and span ID sits in it."""
+
+    def __init__(self, spans_per_request, spans_per_trace):
+        self.trace_offsets = []  # (offset of each trace's spans' trace_id fields) per trace
+        self.span_offsets = []  # offset of each span's span_id (and of its children's parent_span_id)
+        services = ["checkout-service", "payment-service"]
+        per_service = spans_per_request // len(services)
+        pieces = []  # (resource_spans bytes, list of (relative trace offsets), span id offsets)
+        self.body = bytearray()
+        traces_in_body = []
+        # Build span messages first, remembering where their IDs are inside each span message.
+        now = time.time_ns()
+        resource_blobs = []
+        for s_index, service in enumerate(services):
+            spans = []
+            for i in range(per_service):
+                # Each trace has half its spans in each service; its root is in the first one.
+                half = max(1, spans_per_trace // len(services))
+                trace_index = i // half
+                position_in_trace = s_index * half + i % half
+                start = now + position_in_trace * 1_000_000
+                span = bytearray()
+                span += field_bytes(1, b"\x11" * 16)  # trace_id placeholder
+                trace_id_at = 2  # tag + length byte
+                span += field_bytes(2, b"\x22" * 8)  # span_id placeholder
+                span_id_at = 18 + 2
+                parent_at = None
+                if position_in_trace:
+                    parent_at = len(span) + 2
+                    span += field_bytes(4, b"\x33" * 8)
+                span += field_bytes(5, ("GET /api/orders/{id} step %d" % position_in_trace).encode())
+                span += field_varint(6, 2 if position_in_trace == 0 else 3)
+                span += field_fixed64(7, start)
+                span += field_fixed64(8, start + 750_000)
+                span += field_bytes(9, key_value("http.route", "/api/orders/{id}"))
+                span += field_bytes(9, key_value("customer.email", "jane.doe@example.com"))
+                failed = trace_index % 10 == 0 and position_in_trace == spans_per_trace - 1
+                if failed:
+                    span += field_bytes(15, field_bytes(2, b"connection refused") + field_varint(3, 2))
+                spans.append((bytes(span), trace_index, position_in_trace, trace_id_at, span_id_at, parent_at))
+            resource = field_bytes(1, key_value("service.name", service))
+            scope = field_bytes(1, b"tracejoin-load")
+            resource_blobs.append((resource, scope, spans))
+        # Lay out the body and record absolute offsets.
+        for resource, scope, spans in resource_blobs:
+            scope_spans = bytearray(field_bytes(1, scope))
+            span_positions = []
+            for span, trace_index, position, trace_at, span_at, parent_at in spans:
+                header = varint(2 << 3 | 2) + varint(len(span))
+                start = len(scope_spans) + len(header)
+                scope_spans += header + span
+                span_positions.append((start, trace_index, position, trace_at, span_at, parent_at))
+            resource_field = field_bytes(1, resource)
+            scope_header = varint(2 << 3 | 2) + varint(len(scope_spans))
+            resource_spans = resource_field + scope_header + bytes(scope_spans)
+            outer_header = varint(1 << 3 | 2) + varint(len(resource_spans))
+            base = len(self.body) + len(outer_header) + len(resource_field) + len(scope_header)
+            self.body += outer_header + resource_spans
+            for start, trace_index, position, trace_at, span_at, parent_at in span_positions:
+                traces_in_body.append((trace_index, position, base + start + trace_at, base + start + span_at,
+                                       None if parent_at is None else base + start + parent_at))
+        self.traces = max(t for t, *_ in traces_in_body) + 1
+        self.spans = traces_in_body
+        self.span_count = len(traces_in_body)
+
+    def fresh(self):
+        """The body with new random IDs: children point at the first span of their trace."""
+        body = bytearray(self.body)
+        trace_ids = [os.urandom(16) for _ in range(self.traces)]
+        span_ids = os.urandom(8 * len(self.spans))
+        roots = {}
+        for index, (trace_index, position, trace_at, span_at, parent_at) in enumerate(self.spans):
+            span_id = span_ids[8 * index:8 * index + 8]
+            body[trace_at:trace_at + 16] = trace_ids[trace_index]
+            body[span_at:span_at + 8] = span_id
+            if position == 0:
+                roots[trace_index] = span_id
+        for trace_index, position, trace_at, span_at, parent_at in self.spans:
+            if parent_at is not None:
+                body[parent_at:parent_at + 8] = roots.get(trace_index, b"\x01" * 8)
+        return bytes(body)
+
+
+# --- workers ------------------------------------------------------------------------------------
+
+
+def worker(args, rate_per_worker, deadline, queue):
+    url = urllib.parse.urlsplit(args.url)
+    template = Template(args.spans_per_request, args.spans_per_trace)
+    interval = template.span_count / rate_per_worker
+    connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=30)
+    headers = {"Content-Type": "application/x-protobuf"}
+    if args.gzip:
+        headers["Content-Encoding"] = "gzip"
+    latencies, accepted, refused, errors, offered = [], 0, 0, 0, 0
+    next_send = time.monotonic()
+    while True:
+        now = time.monotonic()
+        if now >= deadline:
+            break
+        if now < next_send:
+            time.sleep(next_send - now)
+        next_send += interval
+        body = template.fresh()
+        if args.gzip:
+            body = gzip.compress(body, compresslevel=1)
+        offered += template.span_count
+        started = time.monotonic()
+        try:
+            connection.request("POST", url.path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            connection.close()
+            connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=30)
+            continue
+        latencies.append((time.monotonic() - started) * 1000)
+        if status == 200:
+            accepted += template.span_count
+        elif status in (429, 503):
+            refused += template.span_count
+        else:
+            errors += 1
+        # A sender that falls behind does not try to catch up in a burst.
+        if next_send < time.monotonic() - 1:
+            next_send = time.monotonic()
+    queue.put({"latencies": latencies, "accepted": accepted, "refused": refused, "errors": errors,
+               "offered": offered})
+
+
+def percentile(sorted_values, fraction):
+    if not sorted_values:
+        return None
+    return round(sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))], 2)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:4318/v1/traces")
+    parser.add_argument("--rate", type=int, default=100_000, help="spans per second offered, all workers")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--spans-per-request", type=int, default=1000)
+    parser.add_argument("--spans-per-trace", type=int, default=10)
+    parser.add_argument("--gzip", action="store_true", help="Content-Encoding: gzip, as the SDKs send")
+    args = parser.parse_args()
+
+    deadline = time.monotonic() + args.seconds
+    queue = multiprocessing.Queue()
+    processes = [multiprocessing.Process(target=worker, args=(args, args.rate / args.workers, deadline, queue))
+                 for _ in range(args.workers)]
+    started = time.monotonic()
+    for process in processes:
+        process.start()
+    results = [queue.get() for _ in processes]
+    for process in processes:
+        process.join()
+    elapsed = time.monotonic() - started
+    latencies = sorted(value for result in results for value in result["latencies"])
+    total = {key: sum(result[key] for result in results) for key in ("accepted", "refused", "errors", "offered")}
+    print(json.dumps({
+        "seconds": round(elapsed, 1),
+        "offered_spans": total["offered"],
+        "accepted_spans": total["accepted"],
+        "refused_spans": total["refused"],
+        "errors": total["errors"],
+        "offered_spans_per_s": round(total["offered"] / elapsed),
+        "accepted_spans_per_s": round(total["accepted"] / elapsed),
+        "requests": len(latencies),
+        "latency_ms": {"p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99),
+                       "max": percentile(latencies, 1.0)},
+    }))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A `tracejoin` process running in the background (`tail`, `serve`), its output going to a file.
+package final class BackgroundCommand: @unchecked Sendable {
+    let process: Process
+    let outputPath: String
+
+    private init(process: Process, outputPath: String) {
+        self.process = process
+        self.outputPath = outputPath
+    }
+
+    /// Starts `tracejoin <arguments>` in `folder`, standard output and error to `folder/<output>`.
+    package static func start(_ arguments: [String], in folder: TemporaryFolder, output: String) throws
+        -> BackgroundCommand
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.executablePath)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        let path = folder.file(output)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return BackgroundCommand(process: process, outputPath: path)
+    }
+
+    /// What the process printed so far.
+    package func output() -> String {
+        (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    }
+
+    /// Sends SIGTERM (or SIGINT) and waits up to `seconds` for the exit; returns the exit status, or -1
+    /// when it did not exit in time (it is then killed).
+    package func stop(interrupt: Bool = false, seconds: Double = 15) -> Int32 {
+        if interrupt { process.interrupt() } else { process.terminate() }
+        guard Self.waitUntil(seconds: seconds, { !process.isRunning }) else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return -1
+        }
+        return process.terminationStatus
+    }
+
+    /// For `defer`: kills the process if a failed test left it running.
+    package func terminateIfRunning() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Waits until `condition` holds, checking every 50 ms, for at most `seconds`.
+    package static func waitUntil(seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try condition()
+    }
+
+    /// The HTTP status `curl` gets for a GET of `url`, or nil when nothing answers.
+    package static func httpStatus(_ url: String) -> Int? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", url]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let status = Int(String(decoding: data, as: UTF8.self)) ?? 0
+        return status == 0 ? nil : status
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it).
+package enum FreePort {
+    package static func find() throws -> Int {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw POSIXError(.EMFILE) }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(socketFD, socketAddress, length) == 0 && getsockname(socketFD, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
