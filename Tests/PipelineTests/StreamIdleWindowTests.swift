@@ -1,4 +1,5 @@
 import Foundation
+import OTLPProto
 import Pipeline
 import Store
 import Testing

@@ -22,7 +22,7 @@ import TraceJoinTesting
             Task {
                 await intake.submit(
                     StreamBodies.logs(
-                        service: "api", trace: String(format: "%032x", 0xabc000 + number), ["request \(number)"]),
+                        service: "api", trace: "4bf92f3577b34da6a3ce929d0e0e47" + String(format: "%02d", number), ["request \(number)"]),
                     signal: .logs, encoding: .json)
             }
         }

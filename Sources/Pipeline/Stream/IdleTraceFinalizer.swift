@@ -67,7 +67,7 @@ final class IdleTraceFinalizer: @unchecked Sendable {
                 in: store, classifier: rules.current.classifier, idle: configuration.traceIdle,
                 now: TailRunner.wallClockNanos())
             let open = try store.dirtyTraceCount()
-            metrics.openTraces.record(open)
+            metrics.recordOpenTraces(open)
             if summarised > 0 { logger.debug("summarised idle traces", metadata: ["traces": "\(summarised)", "open": "\(open)"]) }
         } catch {
             logger.error("summarising idle traces failed; they stay open and are tried again", metadata: ["error": "\(error)"])
@@ -76,6 +76,6 @@ final class IdleTraceFinalizer: @unchecked Sendable {
 
     private func finalizeEverything() throws {
         try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: rules.current.classifier)
-        metrics.openTraces.record(try store.dirtyTraceCount())
+        metrics.recordOpenTraces(try store.dirtyTraceCount())
     }
 }

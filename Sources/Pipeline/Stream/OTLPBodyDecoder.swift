@@ -29,7 +29,7 @@ enum OTLPBodyDecoder {
             document = try JSONParser.parse(body)
         } catch {
             throw Diagnostic(
-                location: origin, message: "body is not valid JSON: \(error)",
+                location: origin, message: "body is not valid JSON: \(error.reason) at byte \(error.offset)",
                 hint: "send Content-Type: application/x-protobuf for OTLP protobuf")
         }
         guard case .object(let object) = document else {

@@ -1,5 +1,5 @@
 package import Metrics
-package import TraceJoinCore
+import TraceJoinCore
 
 /// What the streaming write path reports through swift-metrics (exported by `serve` at `/metrics`).
 ///
@@ -11,12 +11,12 @@ package import TraceJoinCore
 /// - `tracejoin_open_traces` (gauge): dirty traces, whose summary is missing or stale; updated every pass
 ///   of the finalizer.
 package final class StreamMetrics: Sendable {
-    let queueRecords: Gauge
-    let queueBytes: Gauge
-    let batchLatency: Timer
-    let openTraces: Gauge
+    private let queueRecords: Gauge
+    private let queueBytes: Gauge
+    private let batchLatency: Timer
+    private let openTraces: Gauge
     private let records: [String: Counter]
-    private let refused: [String: Counter]
+    private let refusals: [String: Counter]
 
     /// Metrics made by `factory` (default: the process-wide one the CLI bootstraps).
     package init(factory: any MetricsFactory = MetricsSystem.factory) {
@@ -33,17 +33,30 @@ package final class StreamMetrics: Sendable {
             }
         }
         self.records = records
-        var refused: [String: Counter] = [:]
+        var refusals: [String: Counter] = [:]
         for reason in ["overloaded", "undecodable", "unavailable"] {
-            refused[reason] = Counter(
+            refusals[reason] = Counter(
                 label: "tracejoin_stream_requests_refused_total", dimensions: [("reason", reason)], factory: factory)
         }
-        self.refused = refused
+        self.refusals = refusals
     }
 
     enum RecordOutcome: String, CaseIterable {
         case written, rejected
         case droppedByRules = "dropped_by_rules"
+    }
+
+    func recordQueue(records: Int, bytes: Int) {
+        queueRecords.record(records)
+        queueBytes.record(bytes)
+    }
+
+    func recordBatch(nanoseconds: UInt64) {
+        batchLatency.recordNanoseconds(Int64(clamping: nanoseconds))
+    }
+
+    func recordOpenTraces(_ count: Int) {
+        openTraces.record(count)
     }
 
     func count(_ amount: Int, _ signal: OTLPSignal, _ outcome: RecordOutcome) {
@@ -55,9 +68,9 @@ package final class StreamMetrics: Sendable {
     func refused(_ outcome: OTLPIntakeOutcome) {
         switch outcome {
         case .stored: return
-        case .overloaded: refused["overloaded"]?.increment()
-        case .undecodable: refused["undecodable"]?.increment()
-        case .unavailable: refused["unavailable"]?.increment()
+        case .overloaded: refusals["overloaded"]?.increment()
+        case .undecodable: refusals["undecodable"]?.increment()
+        case .unavailable: refusals["unavailable"]?.increment()
         }
     }
 

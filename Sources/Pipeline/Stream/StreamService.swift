@@ -1,6 +1,5 @@
 package import Logging
-import Metrics
-package import ServiceLifecycle
+import ServiceLifecycle
 package import Store
 
 /// The streaming write path as one swift-service-lifecycle `Service`: the writer thread and the idle-trace

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Store
-package import TraceJoinCore
+import TraceJoinCore
 
 /// What became of one submission to the ``StreamWriter``.
 enum StreamWriteOutcome: Sendable, Equatable {
@@ -168,7 +168,7 @@ final class StreamWriter: @unchecked Sendable {
                 failure = "\(error)"
                 outcome = .unavailable("the database cannot be written: \(error)")
             }
-            metrics.batchLatency.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
+            metrics.recordBatch(nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
             condition.withLock {
                 queuedRecords -= batch.reduce(0) { $0 + $1.records.count }
                 queuedBytes -= batch.reduce(0) { $0 + $1.estimatedBytes }
@@ -213,8 +213,7 @@ final class StreamWriter: @unchecked Sendable {
 
     private func publishQueueDepth() {
         let (records, bytes) = condition.withLock { (queuedRecords, queuedBytes) }
-        metrics.queueRecords.record(records)
-        metrics.queueBytes.record(bytes)
+        metrics.recordQueue(records: records, bytes: bytes)
     }
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// `tracejoin tail` as a swift-service-lifecycle `Service`, so it runs in one `ServiceGroup` with `serve`.
 ///
