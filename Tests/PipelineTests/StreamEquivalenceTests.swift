@@ -41,7 +41,8 @@ import TraceJoinTesting
 
     /// `show --format json` of every trace of the truth, and `incidents --format json`.
     static func rendered(_ store: IncidentStore) throws -> (timelines: [String: [String]], incidents: String) {
-        let truth = try JSONParser.parse(Array(FileManager.default.contents(atPath: FixturePaths.fixture("expected/night.json")) ?? Data()))
+        let truth = try JSONParser.parse(
+            Array(FileManager.default.contents(atPath: FixturePaths.fixture("expected/night.json")) ?? Data()))
         var timelines: [String: [String]] = [:]
         for trace in truth["traces"]?.array ?? [] {
             let hex = trace["traceId"]?.string ?? ""

@@ -16,7 +16,8 @@ import TraceJoinTesting
             service: "orders",
             [
                 StreamBodies.span(trace: trace, id: "b7ad6b7169203331", name: "GET /orders/:id"),
-                StreamBodies.span(trace: trace, id: "b7ad6b7169203332", parent: "b7ad6b7169203331", name: "pg.connect") {
+                StreamBodies.span(trace: trace, id: "b7ad6b7169203332", parent: "b7ad6b7169203331", name: "pg.connect")
+                {
                     $0.status.code = .error
                     $0.status.message = "connect ECONNREFUSED"
                 },
@@ -30,7 +31,7 @@ import TraceJoinTesting
         setup.service.start()
         let idle = Duration.seconds(30)
         let traceID = try #require(TraceID(hex: Self.trace))
-        #expect(await setup.intake.submit(try Self.errorSpans(), signal: .traces, encoding: .protobuf) == .stored(accepted: 2, rejected: 0, rejectionMessage: nil))
+        #expect(await setup.intake.submit(try Self.errorSpans(), signal: .traces, encoding: .protobuf) == stored(2))
         let key = try #require(try setup.store.traceKeys(for: .full(traceID)).first)
 
         // Just written: not idle yet, so not summarised (and not listed by `incidents`).
@@ -40,7 +41,9 @@ import TraceJoinTesting
         #expect(try setup.store.dirtyTraceCount() == 1)
 
         // 31 s later (the clock is a parameter): summarised.
-        #expect(try TraceFinalizer.finalizeIdleTraces(in: setup.store, idle: idle, now: wallClockNow() + 31_000_000_000) == 1)
+        #expect(
+            try TraceFinalizer.finalizeIdleTraces(in: setup.store, idle: idle, now: wallClockNow() + 31_000_000_000)
+                == 1)
         let first = try #require(try setup.store.summary(traceKey: key))
         #expect(first.isError && first.spanCount == 2 && first.logCount == 0)
         #expect(first.rootCause?.name == "pg.connect")
@@ -48,11 +51,13 @@ import TraceJoinTesting
 
         // Late data: the trace is open again; the old summary stays until it is idle once more.
         let late = StreamBodies.logs(service: "orders", trace: Self.trace, severity: "ERROR", ["retry failed"])
-        #expect(await setup.intake.submit(late, signal: .logs, encoding: .json) == .stored(accepted: 1, rejected: 0, rejectionMessage: nil))
+        #expect(await setup.intake.submit(late, signal: .logs, encoding: .json) == stored(1))
         #expect(try setup.store.dirtyTraceCount() == 1)
         #expect(try TraceFinalizer.finalizeIdleTraces(in: setup.store, idle: idle, now: wallClockNow()) == 0)
         #expect(try setup.store.summary(traceKey: key)?.logCount == 0)
-        #expect(try TraceFinalizer.finalizeIdleTraces(in: setup.store, idle: idle, now: wallClockNow() + 31_000_000_000) == 1)
+        #expect(
+            try TraceFinalizer.finalizeIdleTraces(in: setup.store, idle: idle, now: wallClockNow() + 31_000_000_000)
+                == 1)
         #expect(try setup.store.summary(traceKey: key)?.logCount == 1)
         try await setup.service.shutdown()
     }
@@ -66,7 +71,7 @@ import TraceJoinTesting
         defer { setup.folder.remove() }
         setup.service.start()
         let written = ContinuousClock.now
-        #expect(await setup.intake.submit(try Self.errorSpans(), signal: .traces, encoding: .protobuf) == .stored(accepted: 2, rejected: 0, rejectionMessage: nil))
+        #expect(await setup.intake.submit(try Self.errorSpans(), signal: .traces, encoding: .protobuf) == stored(2))
         let traceID = try #require(TraceID(hex: Self.trace))
         let key = try #require(try setup.store.traceKeys(for: .full(traceID)).first)
         var summary: TraceSummary?
@@ -80,13 +85,15 @@ import TraceJoinTesting
         try await setup.service.shutdown()
     }
 
-    @Test("tail uses the same rule: a trace it wrote is summarised only once idle, and never when finalizesTraces is off")
+    @Test(
+        "tail uses the same rule: a trace it wrote is summarised only once idle, and never when finalizesTraces is off")
     func tailIdleRule() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let log = folder.file("app.log")
         try Data(
-            "{\"time\":\"2026-03-01T10:00:00Z\",\"level\":\"error\",\"msg\":\"boom\",\"trace_id\":\"\(Self.trace)\"}\n".utf8
+            "{\"time\":\"2026-03-01T10:00:00Z\",\"level\":\"error\",\"msg\":\"boom\",\"trace_id\":\"\(Self.trace)\"}\n"
+                .utf8
         ).write(to: URL(fileURLWithPath: log))
         let store = try IncidentStore(path: folder.file("tail.db"))
         var configuration = TailRunConfiguration(patterns: [log])

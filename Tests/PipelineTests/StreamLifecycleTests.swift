@@ -22,7 +22,8 @@ import TraceJoinTesting
             Task {
                 await intake.submit(
                     StreamBodies.logs(
-                        service: "api", trace: "4bf92f3577b34da6a3ce929d0e0e47" + String(format: "%02d", number), ["request \(number)"]),
+                        service: "api", trace: "4bf92f3577b34da6a3ce929d0e0e47" + String(format: "%02d", number),
+                        ["request \(number)"]),
                     signal: .logs, encoding: .json)
             }
         }
@@ -35,7 +36,7 @@ import TraceJoinTesting
         try await running.value
 
         for request in requests {
-            #expect(await request.value == .stored(accepted: 1, rejected: 0, rejectionMessage: nil))
+            #expect(await request.value == stored(1))
         }
         #expect(try setup.store.counts().logs == 10)
         #expect(try setup.store.dirtyTraceCount() == 0, "open traces are summarised at shutdown")
@@ -51,7 +52,8 @@ import TraceJoinTesting
         let log = folder.file("app.log")
         // The last record has no successor: tail holds it back (it may go on) until it stops.
         try Data(
-            (1...3).map { "{\"time\":\"2026-03-01T10:00:0\($0)Z\",\"level\":\"info\",\"msg\":\"line-\($0)\"}\n" }.joined()
+            (1...3).map { "{\"time\":\"2026-03-01T10:00:0\($0)Z\",\"level\":\"info\",\"msg\":\"line-\($0)\"}\n" }
+                .joined()
                 .utf8
         ).write(to: URL(fileURLWithPath: log))
         let store = try IncidentStore(path: folder.file("tail.db"))
@@ -61,7 +63,9 @@ import TraceJoinTesting
         let service = TailService(runner: try TailRunner(configuration: configuration, store: store))
         let group = ServiceGroup(services: [service], logger: Self.logger)
         let running = Task { try await group.run() }
-        let messages = { try Set(store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 10).map(\.message)) }
+        let messages = {
+            try Set(store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 10).map(\.message))
+        }
         for _ in 0..<500 where try messages().count < 2 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(try messages() == ["line-1", "line-2"])
         await group.triggerGracefulShutdown()

@@ -15,7 +15,8 @@ struct StreamSetup {
     var database: String { folder.file("stream.db") }
 
     /// Not started: call `service.start()` (or run it in a `ServiceGroup`) when the test wants it writing.
-    init(configuration: StreamConfiguration = StreamConfiguration(), rules: RulesInForce = RulesInForce(.init())) throws {
+    init(configuration: StreamConfiguration = StreamConfiguration(), rules: RulesInForce = RulesInForce(.init())) throws
+    {
         folder = try TemporaryFolder()
         store = try IncidentStore(path: folder.file("stream.db"))
         service = try StreamService(store: store, rules: rules, configuration: configuration)
@@ -92,7 +93,8 @@ enum StreamBodies {
     }
 
     /// An OTLP/JSON `ExportLogsServiceRequest` body: one resource of `service` holding one record per message.
-    static func logs(service: String, trace: String? = nil, severity: String = "INFO", _ messages: [String]) -> [UInt8] {
+    static func logs(service: String, trace: String? = nil, severity: String = "INFO", _ messages: [String]) -> [UInt8]
+    {
         let records = messages.enumerated().map { index, message in
             var fields = [
                 "\"timeUnixNano\":\"\(start + UInt64(index + 1) * 1_000_000)\"", "\"severityText\":\"\(severity)\"",
@@ -113,6 +115,11 @@ enum StreamBodies {
         writer.string(text)
         return writer.text
     }
+}
+
+/// What a request of `accepted` readable records (none rejected) is answered.
+func stored(_ accepted: Int) -> OTLPIntakeOutcome {
+    .stored(accepted: accepted, rejected: 0, rejectionMessage: nil)
 }
 
 /// Nanoseconds since the Unix epoch, the clock of `traces.updated_ns`.

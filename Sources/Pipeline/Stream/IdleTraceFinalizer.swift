@@ -68,9 +68,12 @@ final class IdleTraceFinalizer: @unchecked Sendable {
                 now: TailRunner.wallClockNanos())
             let open = try store.dirtyTraceCount()
             metrics.recordOpenTraces(open)
-            if summarised > 0 { logger.debug("summarised idle traces", metadata: ["traces": "\(summarised)", "open": "\(open)"]) }
+            if summarised > 0 {
+                logger.debug("summarised idle traces", metadata: ["traces": "\(summarised)", "open": "\(open)"])
+            }
         } catch {
-            logger.error("summarising idle traces failed; they stay open and are tried again", metadata: ["error": "\(error)"])
+            logger.error(
+                "summarising idle traces failed; they stay open and are tried again", metadata: ["error": "\(error)"])
         }
     }
 
