@@ -68,12 +68,14 @@ package final class StreamIntake: OTLPIntake, @unchecked Sendable {
             if case .reject(let reject) = scrubbed { rejection.add(reject.reason) }
             records.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
         }
-        writer.countDropped(dropped, signal: signal)
         let accepted = records.count - rejection.count
-        guard !records.isEmpty else { return .stored(accepted: 0, rejected: 0, rejectionMessage: nil) }
-        let written = await writer.submit(
-            records, signal: signal, rejects: rejection.count, estimatedBytes: estimatedBytes)
-        guard written == .committed else { return Self.outcome(written) }
+        if !records.isEmpty {
+            let written = await writer.submit(
+                records, signal: signal, rejects: rejection.count, estimatedBytes: estimatedBytes)
+            guard written == .committed else { return Self.outcome(written) }
+        }
+        // Counted once the request is stored: a refused one will be sent again and dropped then.
+        writer.countDropped(dropped, signal: signal)
         return .stored(
             accepted: accepted, rejected: rejection.count, rejectionMessage: rejection.message(signal: signal))
     }
