@@ -22,10 +22,35 @@ package enum TraceFinalizer {
     package static func finalizeDirtyTraces(
         in store: IncidentStore, classifier: Classifier = .builtIn, chunk: Int = 4000
     ) throws -> Int {
+        try finalize(in: store, classifier: classifier) { try store.dirtyTraceKeys(limit: chunk) }
+    }
+
+    /// Summarises the dirty traces no row has reached for at least `idle`; returns how many were summarised.
+    ///
+    /// What the live runs (`serve`, `tail`) call every second: a trace still receiving spans and logs is not
+    /// summarised and classified half-way. Late data marks a trace dirty again (and restarts its idle time),
+    /// so it is summarised again once it is quiet. `now` is wall-clock nanoseconds since the epoch, the clock
+    /// of `traces.updated_ns`; a parameter so tests need not sleep.
+    @discardableResult
+    package static func finalizeIdleTraces(
+        in store: IncidentStore, classifier: Classifier = .builtIn, idle: Duration, now: Int64, chunk: Int = 4000
+    ) throws -> Int {
+        let (seconds, attoseconds) = idle.components
+        let cutoff = now - (seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return try finalize(in: store, classifier: classifier) {
+            try store.dirtyTraceKeys(updatedAtOrBefore: cutoff, limit: chunk)
+        }
+    }
+
+    /// Merges Datadog-only traces, then summarises the traces `nextKeys` names, a chunk at a time, until it
+    /// names none (saving a summary clears `dirty`, so each call returns the next ones).
+    private static func finalize(
+        in store: IncidentStore, classifier: Classifier, nextKeys: () throws -> [Int64]
+    ) throws -> Int {
         try store.mergeLower64Traces()
         var total = 0
         while true {
-            let keys = try store.dirtyTraceKeys(limit: chunk)
+            let keys = try nextKeys()
             if keys.isEmpty { return total }
             let results = try summarize(keys, in: store, classifier: classifier)
             var classifications: [Int64: TraceClassification] = [:]

@@ -55,6 +55,24 @@ extension IncidentStore {
         }
     }
 
+    /// Dirty traces whose last change (`updated_ns`, wall clock) is at or before `cutoff`, oldest key first.
+    ///
+    /// What a live run summarises: a trace still receiving rows is left alone until it has been idle for a
+    /// while, so it is not classified half-way (docs/streaming.md, "The idle window").
+    package func dirtyTraceKeys(updatedAtOrBefore cutoff: Int64, limit: Int) throws -> [Int64] {
+        try pool.read { db in
+            try Int64.fetchAll(
+                db,
+                sql: "SELECT trace_key FROM traces WHERE dirty = 1 AND updated_ns <= ? ORDER BY trace_key LIMIT ?",
+                arguments: [cutoff, limit])
+        }
+    }
+
+    /// How many traces are dirty: the "open" traces of a live run, whose summary is missing or stale.
+    package func dirtyTraceCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM traces WHERE dirty = 1") ?? 0 }
+    }
+
     /// Everything stored for one trace: spans with their events and links, and its logs.
     ///
     /// Read in one snapshot. Origins are rebuilt from `sources.path`. A provisional (Datadog-only)

@@ -176,6 +176,7 @@ import TraceJoinTesting
         configuration.databasePath = setup.database
         configuration.holdBack = .zero
         configuration.finalizeInterval = .zero
+        configuration.traceIdle = .zero
         let runner = try TailRunner(configuration: configuration, store: try IncidentStore(path: setup.database))
         try runner.pollAll()
         try runner.finalizeIfDue()

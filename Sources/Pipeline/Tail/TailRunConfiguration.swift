@@ -16,9 +16,15 @@ package struct TailRunConfiguration: Sendable {
     /// - `holdBack` (default 1 s): a file's last log record is held until the next one starts (continuation
     ///   lines: a stack trace); after this long without a new line it is written as it is.
     package var holdBack: Duration = .seconds(1)
-    /// - `finalizeInterval` (default 1 s): how often the summaries of traces changed since are recomputed,
-    ///   so `show` and `incidents` see new entries within about this plus `holdBack`.
+    /// - `finalizeInterval` (default 1 s): how often traces idle for `traceIdle` are summarised, so `incidents`
+    ///   lists a trace within about `traceIdle` plus this after its last line.
     package var finalizeInterval: Duration = .seconds(1)
+    /// - `traceIdle` (default 30 s): a trace is summarised (status, root cause, class) once no row has reached
+    ///   it for this long, and again after late data; `show` sees its entries before that (docs/streaming.md).
+    package var traceIdle: Duration = .seconds(30)
+    /// - `finalizesTraces` (default true): false when `serve` runs in the same process and its finalizer
+    ///   summarises the traces of both.
+    package var finalizesTraces = true
     /// - `linesPerTransaction` (default 8192): lines read per SQLite transaction at most.
     package var linesPerTransaction = 8192
     /// - `partialLineTimeout` (default 5 s): a last line without its newline is delivered after this long.

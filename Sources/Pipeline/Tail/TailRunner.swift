@@ -66,7 +66,10 @@ package final class TailRunner {
         }
         for key in files.keys { finishFile(key) }
         try commit()
-        if dirtySinceFinalize { try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier) }
+        // Nothing more will arrive from this run: summarise every trace still open, idle or not.
+        if configuration.finalizesTraces {
+            try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier)
+        }
     }
 
     /// One full poll, in transactions of at most `linesPerTransaction` lines.
@@ -81,12 +84,15 @@ package final class TailRunner {
         }
     }
 
-    /// Brings the summaries of the traces changed since the last time up to date, if `finalizeInterval` passed.
+    /// Every `finalizeInterval`, summarises the traces idle for `traceIdle` (unless `finalizesTraces` is off).
+    /// Stays due while traces written by this runner are still open (dirty), since they go idle later.
     package func finalizeIfDue() throws {
         let time = now()
-        guard dirtySinceFinalize, time - lastFinalize >= configuration.finalizeInterval else { return }
-        try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier)
-        dirtySinceFinalize = false
+        guard configuration.finalizesTraces, dirtySinceFinalize, time - lastFinalize >= configuration.finalizeInterval
+        else { return }
+        try TraceFinalizer.finalizeIdleTraces(
+            in: store, classifier: configuration.classifier, idle: configuration.traceIdle, now: Self.wallClockNanos())
+        dirtySinceFinalize = try store.dirtyTraceCount() > 0
         lastFinalize = time
     }
 

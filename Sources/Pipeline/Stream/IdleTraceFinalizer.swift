@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import Store
+
+/// Summarises traces once they have gone idle, on a thread of its own: every `finalizeInterval`, the dirty
+/// traces no row has reached for `traceIdle` (``TraceFinalizer/finalizeIdleTraces(in:classifier:idle:now:chunk:)``);
+/// when stopped, every dirty trace, idle or not, since nothing more will arrive.
+///
+/// Keeps no per-trace state: the open traces are the dirty rows of `traces`, so memory does not grow with
+/// the number of traces in flight. It summarises whatever is dirty, whoever wrote it, so one finalizer
+/// covers `serve` and a `tail` in the same process (`TailRunConfiguration.finalizesTraces = false`).
+final class IdleTraceFinalizer: @unchecked Sendable {
+    private let store: IncidentStore
+    private let rules: RulesInForce
+    private let configuration: StreamConfiguration
+    private let metrics: StreamMetrics
+    private let logger: Logger
+    /// Wakes the thread's sleep between passes at once when stopping.
+    private let stopSignal = TailStopSignal()
+    private let completion = ThreadCompletion()
+    private let lock = NSLock()
+    private var started = false
+
+    init(
+        store: IncidentStore, rules: RulesInForce, configuration: StreamConfiguration, metrics: StreamMetrics,
+        logger: Logger
+    ) {
+        self.store = store
+        self.rules = rules
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Starts the thread (once).
+    func start() {
+        let first = lock.withLock {
+            defer { started = true }
+            return !started
+        }
+        guard first else { return }
+        let thread = Thread { [self] in
+            Thread.current.name = "tj-finalizer"
+            while !stopSignal.isStopped {
+                stopSignal.sleep(configuration.finalizeInterval)
+                if stopSignal.isStopped { break }
+                finalizeIdle()
+            }
+            completion.finish(Result { try finalizeEverything() })
+        }
+        thread.name = "tracejoin-finalizer"
+        thread.start()
+    }
+
+    /// Stops the passes, summarises every dirty trace, and returns when done (throws what that threw).
+    /// Call it after the writers have drained, so their last rows are included.
+    func finish() async throws {
+        start()
+        stopSignal.stop()
+        try await completion.wait()
+    }
+
+    /// One pass; a failure is logged and the next pass tries again (the traces stay dirty).
+    private func finalizeIdle() {
+        do {
+            let summarised = try TraceFinalizer.finalizeIdleTraces(
+                in: store, classifier: rules.current.classifier, idle: configuration.traceIdle,
+                now: TailRunner.wallClockNanos())
+            let open = try store.dirtyTraceCount()
+            metrics.recordOpenTraces(open)
+            if summarised > 0 {
+                logger.debug("summarised idle traces", metadata: ["traces": "\(summarised)", "open": "\(open)"])
+            }
+        } catch {
+            logger.error(
+                "summarising idle traces failed; they stay open and are tried again", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func finalizeEverything() throws {
+        try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: rules.current.classifier)
+        metrics.recordOpenTraces(try store.dirtyTraceCount())
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Store
+package import TraceJoinCore
+
+/// The `OTLPIntake` behind `tracejoin serve`: decodes a request body, scrubs every record with the rules in
+/// force, hands the records to the ``StreamWriter`` and answers once they are committed.
+///
+/// Received records need a place in the store like lines of a file: each signal has a `sources` row of its
+/// own, registered when the intake is made (`otlp-http /v1/traces`, `otlp-http /v1/logs`; a new pair per
+/// start, so positions never collide with an earlier run's), and each request takes the next sequence
+/// number as its position (`byte_offset`), its records numbered within it (`ordinal`). Logs and rejects,
+/// unique by `(source_id, byte_offset, ordinal)`, therefore never overwrite each other; spans are unique by
+/// their IDs, so an exporter's retry of a request that did commit stores nothing twice.
+package final class StreamIntake: OTLPIntake, @unchecked Sendable {
+    private let writer: StreamWriter
+    private let rules: RulesInForce
+    private let metrics: StreamMetrics
+    private let sources: [OTLPSignal: Int64]
+    private let lock = NSLock()
+    private var lastSequence: Int64 = 0
+
+    init(store: IncidentStore, writer: StreamWriter, rules: RulesInForce, metrics: StreamMetrics) throws {
+        self.writer = writer
+        self.rules = rules
+        self.metrics = metrics
+        let run = UUID().uuidString
+        var sources: [OTLPSignal: Int64] = [:]
+        for signal in OTLPSignal.allCases {
+            sources[signal] = try store.registerSource(
+                path: Self.sourcePath(signal), fingerprint: "otlp-http:\(signal.rawValue):\(run)", size: 0)
+        }
+        self.sources = sources
+    }
+
+    /// What `sources.path` says for a signal, and so where `rejects` says its rejects came from.
+    package static func sourcePath(_ signal: OTLPSignal) -> String { "otlp-http /v1/\(signal.rawValue)" }
+
+    package func submit(_ body: [UInt8], signal: OTLPSignal, encoding: OTLPBodyEncoding) async -> OTLPIntakeOutcome {
+        let outcome = await store(body, signal: signal, encoding: encoding)
+        metrics.refused(outcome)
+        return outcome
+    }
+
+    package func readiness() -> IntakeReadiness { writer.readiness() }
+
+    private func store(_ body: [UInt8], signal: OTLPSignal, encoding: OTLPBodyEncoding) async -> OTLPIntakeOutcome {
+        let estimatedBytes = StreamConfiguration.estimatedBytes(bodyBytes: body.count)
+        // Cheap, before decoding: a full queue answers at once and spends no CPU on the body.
+        if let refusal = writer.refusal(estimatedBytes: estimatedBytes) { return Self.outcome(refusal) }
+        guard let sourceID = sources[signal] else { return .unavailable(message: "no source for \(signal.rawValue)") }
+        let origin = InputLocation(source: Self.sourcePath(signal), byteOffset: nextSequence())
+        let decoded: [Record]
+        do {
+            decoded = try OTLPBodyDecoder.decode(body, signal: signal, encoding: encoding, origin: origin)
+        } catch {
+            return .undecodable(message: error.message + (error.hint.map { " (hint: \($0))" } ?? ""))
+        }
+        let scrubber = rules.current.scrubber
+        var records: [SourcedRecord] = []
+        records.reserveCapacity(decoded.count)
+        var rejection = RejectionTally()
+        var dropped = 0
+        for record in decoded {
+            guard let scrubbed = scrubber.scrub(record) else {
+                dropped += 1
+                continue
+            }
+            if case .reject(let reject) = scrubbed { rejection.add(reject.reason) }
+            records.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
+        }
+        let accepted = records.count - rejection.count
+        if !records.isEmpty {
+            let written = await writer.submit(
+                records, signal: signal, rejects: rejection.count, estimatedBytes: estimatedBytes)
+            guard written == .committed else { return Self.outcome(written) }
+        }
+        // Counted once the request is stored: a refused one will be sent again and dropped then.
+        writer.countDropped(dropped, signal: signal)
+        return .stored(
+            accepted: accepted, rejected: rejection.count, rejectionMessage: rejection.message(signal: signal))
+    }
+
+    private func nextSequence() -> Int64 {
+        lock.withLock {
+            lastSequence += 1
+            return lastSequence
+        }
+    }
+
+    private static func outcome(_ refusal: StreamWriteOutcome) -> OTLPIntakeOutcome {
+        switch refusal {
+        case .committed: .stored(accepted: 0, rejected: 0, rejectionMessage: nil)
+        case .overloaded(let seconds): .overloaded(retryAfterSeconds: seconds)
+        case .unavailable(let message): .unavailable(message: message)
+        }
+    }
+}
+
+/// Rejected records of one request: how many, and the first reason, for OTLP's `partial_success`.
+struct RejectionTally {
+    private(set) var count = 0
+    private var firstReason: String?
+
+    mutating func add(_ reason: String) {
+        count += 1
+        if firstReason == nil { firstReason = reason }
+    }
+
+    /// "2 spans rejected: span has no start time", or nil when none was.
+    func message(signal: OTLPSignal) -> String? {
+        guard count > 0, let firstReason else { return nil }
+        let noun =
+            switch (signal, count) {
+            case (.traces, 1): "span"
+            case (.traces, _): "spans"
+            case (.logs, 1): "log record"
+            case (.logs, _): "log records"
+            }
+        return "\(count) \(noun) rejected: \(firstReason)"
+    }
+}

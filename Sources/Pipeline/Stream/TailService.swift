@@ -1,0 +1,36 @@
+import Foundation
+import ServiceLifecycle
+
+/// `tracejoin tail` as a swift-service-lifecycle `Service`, so it runs in one `ServiceGroup` with `serve`.
+///
+/// `TailRunner` blocks (it polls files and writes SQLite), so it runs on a thread of its own, never on a
+/// Swift concurrency thread. Graceful shutdown or cancellation sets its `TailStopSignal`: the runner finishes
+/// its poll, writes what it holds with its checkpoints, and `run()` returns when the thread has ended
+/// (throwing what the runner threw). Run it once.
+package final class TailService: Service, @unchecked Sendable {
+    package let runner: TailRunner
+    private let stop = TailStopSignal()
+    private let onPoll: @Sendable (TailRunner) -> Void
+
+    /// `onPoll` runs on the tail thread after each poll, as in ``TailRunner/run(until:onPoll:)``.
+    package init(runner: TailRunner, onPoll: @escaping @Sendable (TailRunner) -> Void = { _ in }) {
+        self.runner = runner
+        self.onPoll = onPoll
+    }
+
+    package func run() async throws {
+        let completion = ThreadCompletion()
+        let thread = Thread { [self] in
+            Thread.current.name = "tj-tail"
+            completion.finish(Result { try runner.run(until: stop, onPoll: onPoll) })
+        }
+        thread.name = "tracejoin-tail"
+        thread.stackSize = 4 << 20
+        thread.start()
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await completion.wait()
+        } onCancelOrGracefulShutdown: { [stop] in
+            stop.stop()
+        }
+    }
+}

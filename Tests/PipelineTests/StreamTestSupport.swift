@@ -1,0 +1,126 @@
+import Foundation
+import OTLPProto
+import Pipeline
+import Store
+import SwiftProtobuf
+import TraceJoinCore
+import TraceJoinTesting
+
+/// A database in a temporary folder with a `StreamService` on it, and builders for OTLP request bodies.
+struct StreamSetup {
+    let folder: TemporaryFolder
+    let store: IncidentStore
+    let service: StreamService
+    var intake: StreamIntake { service.intake }
+    var database: String { folder.file("stream.db") }
+
+    /// Not started: call `service.start()` (or run it in a `ServiceGroup`) when the test wants it writing.
+    init(configuration: StreamConfiguration = StreamConfiguration(), rules: RulesInForce = RulesInForce(.init())) throws
+    {
+        folder = try TemporaryFolder()
+        store = try IncidentStore(path: folder.file("stream.db"))
+        service = try StreamService(store: store, rules: rules, configuration: configuration)
+    }
+
+    /// Every byte of the database and its side files.
+    func databaseBytes() -> Data {
+        var bytes = Data()
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            if let data = FileManager.default.contents(atPath: database + suffix) { bytes.append(data) }
+        }
+        return bytes
+    }
+
+    /// Messages of the stored logs that belong to no trace.
+    func uncorrelatedMessages() throws -> Set<String> {
+        Set(try store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 1_000_000).map(\.message))
+    }
+}
+
+/// OTLP export requests as exporters send them.
+enum StreamBodies {
+    typealias TraceRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+    typealias ProtoSpan = Opentelemetry_Proto_Trace_V1_Span
+    typealias KeyValue = Opentelemetry_Proto_Common_V1_KeyValue
+
+    static let start: UInt64 = 1_764_064_800_000_000_000
+
+    static func bytes(hex: String) -> Data {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return Data(bytes)
+    }
+
+    static func attribute(_ key: String, _ value: String) -> KeyValue {
+        var keyValue = KeyValue()
+        keyValue.key = key
+        keyValue.value.stringValue = value
+        return keyValue
+    }
+
+    /// A span of `trace`; `configure` changes what a test is about.
+    static func span(
+        trace: String, id: String, parent: String? = nil, name: String, offsetMillis: UInt64 = 0,
+        _ configure: (inout ProtoSpan) -> Void = { _ in }
+    ) -> ProtoSpan {
+        var span = ProtoSpan()
+        span.traceID = bytes(hex: trace)
+        span.spanID = bytes(hex: id)
+        if let parent { span.parentSpanID = bytes(hex: parent) }
+        span.name = name
+        span.kind = .server
+        span.startTimeUnixNano = start + offsetMillis * 1_000_000
+        span.endTimeUnixNano = start + (offsetMillis + 10) * 1_000_000
+        configure(&span)
+        return span
+    }
+
+    /// A protobuf `ExportTraceServiceRequest` body: one resource of `service` holding `spans`.
+    static func traces(service: String, _ spans: [ProtoSpan]) throws -> [UInt8] {
+        var scopeSpans = Opentelemetry_Proto_Trace_V1_ScopeSpans()
+        scopeSpans.spans = spans
+        var resourceSpans = Opentelemetry_Proto_Trace_V1_ResourceSpans()
+        resourceSpans.resource.attributes = [attribute("service.name", service)]
+        resourceSpans.scopeSpans = [scopeSpans]
+        var request = TraceRequest()
+        request.resourceSpans = [resourceSpans]
+        return try request.serializedBytes()
+    }
+
+    /// An OTLP/JSON `ExportLogsServiceRequest` body: one resource of `service` holding one record per message.
+    static func logs(service: String, trace: String? = nil, severity: String = "INFO", _ messages: [String]) -> [UInt8]
+    {
+        let records = messages.enumerated().map { index, message in
+            var fields = [
+                "\"timeUnixNano\":\"\(start + UInt64(index + 1) * 1_000_000)\"", "\"severityText\":\"\(severity)\"",
+                "\"body\":{\"stringValue\":\(json(message))}",
+            ]
+            if let trace { fields.append("\"traceId\":\"\(trace)\"") }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        return Array(
+            """
+            {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"\(service)"}}]},\
+            "scopeLogs":[{"logRecords":[\(records.joined(separator: ","))]}]}]}
+            """.utf8)
+    }
+
+    static func json(_ text: String) -> String {
+        var writer = JSONWriter()
+        writer.string(text)
+        return writer.text
+    }
+}
+
+/// What a request of `accepted` readable records (none rejected) is answered.
+func stored(_ accepted: Int) -> OTLPIntakeOutcome {
+    .stored(accepted: accepted, rejected: 0, rejectionMessage: nil)
+}
+
+/// Nanoseconds since the Unix epoch, the clock of `traces.updated_ns`.
+func wallClockNow() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000_000) }
