@@ -2,7 +2,7 @@ package import Hummingbird
 import Logging
 import Metrics
 import NIOCore
-package import ServiceLifecycle
+import ServiceLifecycle
 package import TraceJoinCore
 
 /// The OTLP/HTTP receiver: `POST /v1/traces` and `POST /v1/logs` into an ``OTLPIntake``, plus `GET /healthz`,
