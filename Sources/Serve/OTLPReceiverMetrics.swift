@@ -32,7 +32,8 @@ struct OTLPReceiverMetrics: Sendable {
     func recordRecords(signal: OTLPSignal, accepted: Int, rejected: Int) {
         for (result, count) in [("accepted", accepted), ("rejected", rejected)] where count > 0 {
             Counter(
-                label: "tracejoin_receiver_records_total", dimensions: [("signal", signal.rawValue), ("result", result)],
+                label: "tracejoin_receiver_records_total",
+                dimensions: [("signal", signal.rawValue), ("result", result)],
                 factory: factory
             ).increment(by: count)
         }

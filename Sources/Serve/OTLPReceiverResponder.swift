@@ -41,13 +41,15 @@ struct OTLPReceiverResponder: HTTPResponder {
     // MARK: - Exports
 
     private func export(_ signal: OTLPSignal, request: Request, context: Context) async throws -> Response {
-        guard request.method == .post else {
-            var response = Self.text(.methodNotAllowed, "method not allowed: send OTLP exports with POST\n")
-            response.headers[.allow] = "POST"
-            return response
-        }
         let start = ContinuousClock.now
-        let (response, receivedBytes) = try await exportAnswer(signal, request: request, context: context)
+        let (response, receivedBytes): (Response, Int)
+        if request.method == .post {
+            (response, receivedBytes) = try await exportAnswer(signal, request: request, context: context)
+        } else {
+            var refusal = Self.text(.methodNotAllowed, "method not allowed: send OTLP exports with POST\n")
+            refusal.headers[.allow] = "POST"
+            (response, receivedBytes) = (refusal, 0)
+        }
         metrics.recordRequest(
             signal: signal, statusCode: response.status.code, duration: ContinuousClock.now - start,
             receivedBytes: receivedBytes)
@@ -60,7 +62,8 @@ struct OTLPReceiverResponder: HTTPResponder {
     ) async throws -> (Response, Int) {
         let contentType = request.headers[.contentType]
         guard let encoding = OTLPRequestFormat.encoding(contentType: contentType) else {
-            context.logger.debug("export refused: unsupported Content-Type", metadata: ["content-type": "\(contentType ?? "none")"])
+            context.logger.debug(
+                "export refused: unsupported Content-Type", metadata: ["content-type": "\(contentType ?? "none")"])
             let message = "unsupported Content-Type: send application/x-protobuf or application/json\n"
             return (Self.text(.unsupportedMediaType, message), 0)
         }
@@ -71,23 +74,31 @@ struct OTLPReceiverResponder: HTTPResponder {
                 contentType: OTLPRequestFormat.mediaType(of: encoding))
         }
         guard let compression = OTLPRequestFormat.compression(contentEncoding: request.headers[.contentEncoding]) else {
-            return (failure(.unsupportedMediaType, .invalidArgument, "unsupported Content-Encoding: send gzip or none"), 0)
+            return (
+                failure(.unsupportedMediaType, .invalidArgument, "unsupported Content-Encoding: send gzip or none"), 0
+            )
         }
         let tooLarge = "body is larger than the limit of \(maxBodyBytes) bytes; send smaller batches"
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
             return (failure(.contentTooLarge, .resourceExhausted, tooLarge), 0)
         }
-        guard var body = try await Self.collect(request.body, limit: maxBodyBytes) else {
-            return (failure(.contentTooLarge, .resourceExhausted, tooLarge), maxBodyBytes)
+        var body: [UInt8]
+        switch try await Self.collect(request.body, limit: maxBodyBytes) {
+        case .complete(let bytes): body = bytes
+        case .tooLarge(let readBytes): return (failure(.contentTooLarge, .resourceExhausted, tooLarge), readBytes)
         }
         let receivedBytes = body.count
         if compression == .gzip {
             do {
                 body = try GzipBodyInflater.inflate(body, outputLimit: maxBodyBytes)
-            } catch .tooLarge {
-                return (failure(.contentTooLarge, .resourceExhausted, GzipBodyError.tooLarge(limit: maxBodyBytes).message), receivedBytes)
             } catch {
-                return (failure(.badRequest, .invalidArgument, error.message), receivedBytes)
+                let answer =
+                    if case .tooLarge = error {
+                        failure(.contentTooLarge, .resourceExhausted, error.message)
+                    } else {
+                        failure(.badRequest, .invalidArgument, error.message)
+                    }
+                return (answer, receivedBytes)
             }
         }
         let outcome = await intake.submit(body, signal: signal, encoding: encoding)
@@ -110,14 +121,22 @@ struct OTLPReceiverResponder: HTTPResponder {
         }
     }
 
-    /// The whole body, or nil as soon as it passes `limit` (the rest is not kept).
-    private static func collect(_ body: RequestBody, limit: Int) async throws -> [UInt8]? {
+    private enum CollectedBody {
+        case complete([UInt8])
+        /// Reading stopped at the chunk that passed the limit; what was read is dropped.
+        case tooLarge(readBytes: Int)
+    }
+
+    /// The whole body, unless it passes `limit`: then reading stops there (Hummingbird discards the rest).
+    private static func collect(_ body: RequestBody, limit: Int) async throws -> CollectedBody {
         var bytes: [UInt8] = []
         for try await buffer in body {
-            guard bytes.count + buffer.readableBytes <= limit else { return nil }
+            guard bytes.count + buffer.readableBytes <= limit else {
+                return .tooLarge(readBytes: bytes.count + buffer.readableBytes)
+            }
             bytes.append(contentsOf: buffer.readableBytesView)
         }
-        return bytes
+        return .complete(bytes)
     }
 
     // MARK: - Answers

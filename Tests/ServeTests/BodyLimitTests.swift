@@ -39,7 +39,9 @@ struct BodyLimitTests {
         let intake = RecordingIntake()
         let small = try ExportBodies.logsJSON()
         let large = [UInt8](repeating: 0x20, count: Self.limit * 3) + small
-        let (tooLarge, fits) = try await RunningReceiver.with(intake: intake, configure: { $0.maxBodyBytes = Self.limit }) {
+        let (tooLarge, fits) = try await RunningReceiver.with(
+            intake: intake, configure: { $0.maxBodyBytes = Self.limit }
+        ) {
             receiver in
             let url = "http://\(receiver.address)/v1/logs"
             return (
@@ -63,7 +65,8 @@ struct BodyLimitTests {
             try await $0.post("/v1/traces", contentType: "application/x-protobuf", contentEncoding: "gzip", body: bomb)
         }
         #expect(response.status == .contentTooLarge)
-        #expect(try decodeStatus(response, .protobuf).message.contains("inflates to more than the limit of 1048576 bytes"))
+        #expect(
+            try decodeStatus(response, .protobuf).message.contains("inflates to more than the limit of 1048576 bytes"))
         #expect(intake.submissions.isEmpty)
     }
 
@@ -73,7 +76,8 @@ struct BodyLimitTests {
         let body = [UInt8](repeating: 9, count: Self.limit)
         let response = try await RunningReceiver.with(intake: intake, configure: { $0.maxBodyBytes = Self.limit }) {
             try await $0.post(
-                "/v1/traces", contentType: "application/x-protobuf", contentEncoding: "gzip", body: try Tools.gzip(body))
+                "/v1/traces", contentType: "application/x-protobuf", contentEncoding: "gzip", body: try Tools.gzip(body)
+            )
         }
         #expect(response.status == .ok)
         #expect(intake.submissions.map(\.body) == [body])

@@ -81,7 +81,8 @@ struct OTLPExportTests {
             .stored(accepted: 3, rejected: 2, rejectionMessage: "2 spans rejected: start time missing")
         }
         let response = try await RunningReceiver.with(intake: intake) {
-            try await $0.post("/v1/traces", contentType: "application/x-protobuf", body: try ExportBodies.traceProtobuf())
+            try await $0.post(
+                "/v1/traces", contentType: "application/x-protobuf", body: try ExportBodies.traceProtobuf())
         }
         #expect(response.status == .ok)
         let answer = try Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse(

@@ -8,9 +8,12 @@ import TraceJoinCore
 
 @Suite("OTLP exports that are refused")
 struct OTLPRefusalTests {
-    static let encodings: [(OTLPBodyEncoding, String)] = [(.protobuf, "application/x-protobuf"), (.json, "application/json")]
+    static let encodings: [(OTLPBodyEncoding, String)] = [
+        (.protobuf, "application/x-protobuf"), (.json, "application/json"),
+    ]
 
-    @Test("an undecodable body gets 400 with an INVALID_ARGUMENT Status in the request's encoding", arguments: encodings)
+    @Test(
+        "an undecodable body gets 400 with an INVALID_ARGUMENT Status in the request's encoding", arguments: encodings)
     func undecodable(encoding: OTLPBodyEncoding, contentType: String) async throws {
         let intake = RecordingIntake { _ in .undecodable(message: "body is not a valid ExportTraceServiceRequest") }
         let response = try await RunningReceiver.with(intake: intake) {
@@ -74,7 +77,9 @@ struct OTLPRefusalTests {
         #expect(intake.submissions.isEmpty)
     }
 
-    @Test("another method on an export path gets 405 with Allow: POST", arguments: [HTTPRequest.Method.get, .put, .delete])
+    @Test(
+        "another method on an export path gets 405 with Allow: POST",
+        arguments: [HTTPRequest.Method.get, .put, .delete])
     func wrongMethod(method: HTTPRequest.Method) async throws {
         let intake = RecordingIntake()
         let response = try await RunningReceiver.with(intake: intake) {
