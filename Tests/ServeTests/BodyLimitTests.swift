@@ -20,7 +20,7 @@ struct BodyLimitTests {
         #expect(response.status == .contentTooLarge)
         #expect(response.headers[.contentType] == "application/x-protobuf")
         #expect(try decodeStatus(response, .protobuf).code == 8)
-        #expect(intake.submissions.isEmpty)
+        #expect(intake.submissionCount == 0)
     }
 
     @Test("a body of exactly the limit is taken")
@@ -67,7 +67,7 @@ struct BodyLimitTests {
         #expect(response.status == .contentTooLarge)
         #expect(
             try decodeStatus(response, .protobuf).message.contains("inflates to more than the limit of 1048576 bytes"))
-        #expect(intake.submissions.isEmpty)
+        #expect(intake.submissionCount == 0)
     }
 
     @Test("a gzip body that inflates to exactly the limit is taken")

@@ -27,6 +27,9 @@ final class RecordingIntake: OTLPIntake {
 
     var submissions: [Submission] { state.withLock { $0.submissions } }
 
+    /// How many bodies arrived; for "never reached the intake", without printing a body if one did.
+    var submissionCount: Int { state.withLock { $0.submissions.count } }
+
     func setReadiness(_ readiness: IntakeReadiness) {
         state.withLock { $0.readiness = readiness }
     }
