@@ -6,14 +6,17 @@ import Logging
 import NIOCore
 import Serve
 import ServiceLifecycle
+import TraceJoinCore
 
 /// A receiver listening on a free loopback port, and a real HTTP client for it.
 struct RunningReceiver: Sendable {
     let address: OTLPReceiverAddress
+    /// Begins a graceful shutdown (as SIGTERM would) while the test still runs.
+    let beginShutdown: @Sendable () async -> Void
 
     /// Starts a receiver on 127.0.0.1, port 0, runs `body` against it and shuts it down gracefully.
     static func with<Value: Sendable>(
-        intake: RecordingIntake = RecordingIntake(),
+        intake: any OTLPIntake = RecordingIntake(),
         configure: (inout OTLPReceiverConfiguration) -> Void = { _ in },
         _ body: (RunningReceiver) async throws -> Value
     ) async throws -> Value {
@@ -32,7 +35,8 @@ struct RunningReceiver: Sendable {
             var iterator = addresses.makeAsyncIterator()
             guard let address = await iterator.next() else { throw ReceiverDidNotStart() }
             do {
-                let value = try await body(RunningReceiver(address: address))
+                let value = try await body(
+                    RunningReceiver(address: address, beginShutdown: { await group.triggerGracefulShutdown() }))
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return value
