@@ -1,5 +1,6 @@
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import Serve
 import Synchronization
 import Testing
@@ -15,6 +16,15 @@ struct OperationsEndpointTests {
         #expect(health.status == .ok)
         #expect(address.host == "127.0.0.1")
         #expect(address.port > 0)
+    }
+
+    @Test("at startup the receiver logs the address and port it really listens on")
+    func logsWhereItListens() async throws {
+        let messages = CapturingLogHandler.Messages()
+        let logger = Logger(label: "tracejoin.serve.tests") { _ in CapturingLogHandler(messages: messages) }
+        let address = try await RunningReceiver.with(configure: { $0.logger = logger }) { $0.address }
+        #expect(
+            messages.all.contains { $0.hasPrefix("info: OTLP/HTTP receiver listening on 127.0.0.1:\(address.port)") })
     }
 
     @Test("GET /healthz says alive; POST /healthz gets 405")
