@@ -31,6 +31,11 @@ package final class BackgroundCommand: @unchecked Sendable {
         return BackgroundCommand(process: process, outputPath: path)
     }
 
+    /// Sends `signal` (SIGHUP, SIGKILL…) to the process.
+    package func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
     /// What the process printed so far.
     package func output() -> String {
         (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""

@@ -14,7 +14,7 @@ struct TraceJoinCommand: AsyncParsableCommand {
             """,
         subcommands: [
             BatchCommand.self, ShowCommand.self, IncidentsCommand.self, LogsCommand.self, RejectsCommand.self,
-            RulesCommand.self, ReportCommand.self, TailCommand.self,
+            RulesCommand.self, ReportCommand.self, TailCommand.self, ServeCommand.self,
         ])
 }
 

@@ -5,17 +5,20 @@ package import TraceJoinCore
 /// The `OTLPIntake` behind `tracejoin serve`: decodes a request body, scrubs every record with the rules in
 /// force, hands the records to the ``StreamWriter`` and answers once they are committed.
 ///
-/// Received records need a place in the store like lines of a file: each signal has a `sources` row of its
+/// Received records need a place in the store like lines of a file. Each signal has a `sources` row of its
 /// own, registered when the intake is made (`otlp-http /v1/traces`, `otlp-http /v1/logs`; a new pair per
-/// start, so positions never collide with an earlier run's), and each request takes the next sequence
-/// number as its position (`byte_offset`), its records numbered within it (`ordinal`). Logs and rejects,
-/// unique by `(source_id, byte_offset, ordinal)`, therefore never overwrite each other; spans are unique by
-/// their IDs, so an exporter's retry of a request that did commit stores nothing twice.
+/// start, so positions never collide with an earlier run's), and each request takes the next sequence number
+/// as its position (`byte_offset`), its records numbered within it (`ordinal`): that is where rejects are
+/// kept. Spans are unique by their IDs and log records by their content (``ReceivedLogKey``, one long-lived
+/// source), so an exporter's retry of a request that did commit stores nothing twice.
 package final class StreamIntake: OTLPIntake, @unchecked Sendable {
     private let writer: StreamWriter
     private let rules: RulesInForce
     private let metrics: StreamMetrics
     private let sources: [OTLPSignal: Int64]
+    /// Where accepted log records go, at positions from their content (``ReceivedLogKey``): one row for
+    /// every run, so a record received again, even after a restart, is stored once.
+    private let receivedLogs: Int64
     private let lock = NSLock()
     private var lastSequence: Int64 = 0
 
@@ -30,7 +33,12 @@ package final class StreamIntake: OTLPIntake, @unchecked Sendable {
                 path: Self.sourcePath(signal), fingerprint: "otlp-http:\(signal.rawValue):\(run)", size: 0)
         }
         self.sources = sources
+        receivedLogs = try store.registerSource(
+            path: Self.receivedLogsPath, fingerprint: "otlp-http:logs:by-content", size: 0)
     }
+
+    /// `sources.path` of the received log records (rejects stay with their request's signal).
+    package static let receivedLogsPath = "otlp-http /v1/logs (by content)"
 
     /// What `sources.path` says for a signal, and so where `rejects` says its rejects came from.
     package static func sourcePath(_ signal: OTLPSignal) -> String { "otlp-http /v1/\(signal.rawValue)" }
@@ -65,8 +73,16 @@ package final class StreamIntake: OTLPIntake, @unchecked Sendable {
                 dropped += 1
                 continue
             }
-            if case .reject(let reject) = scrubbed { rejection.add(reject.reason) }
-            records.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
+            switch scrubbed {
+            case .reject(let reject):
+                rejection.add(reject.reason)
+                records.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
+            case .log(var log):
+                log.origin = ReceivedLogKey.origin(of: log, source: Self.receivedLogsPath)
+                records.append(SourcedRecord(sourceID: receivedLogs, record: .log(log)))
+            case .span:
+                records.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
+            }
         }
         let accepted = records.count - rejection.count
         if !records.isEmpty {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmark `tracejoin serve`: OTLP/HTTP protobuf ingest at a sustained span rate, then at 3x that rate.
+#
+#   bash Benchmarks/run-otlp.sh [RATE] [SECONDS]     # default 100000 spans/s for 60 s
+#
+# Each phase starts a fresh `tracejoin serve` (release build) on a fresh database, runs
+# Benchmarks/otlp_load.py against it on the same machine, stops the server with SIGTERM (it drains and
+# commits), and prints: spans/s accepted, request latency p50/p99, refusals (503 + Retry-After), peak
+# RSS of the server, and whether the database holds exactly the spans that were acknowledged with 200.
+#
+# Environment: SKIP_BUILD=1 (use the binary already built), TRACEJOIN=path, PORT=14318, GZIP=1
+# (send gzip bodies, as the SDKs do), WORKERS=4 (load generator processes), EXTRA_ARGS="..." for serve.
+set -euo pipefail
+
+RATE="${1:-100000}"
+SECONDS_PER_PHASE="${2:-60}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BIN="${TRACEJOIN:-$ROOT/.build/release/tracejoin}"
+PORT="${PORT:-14318}"
+WORKERS="${WORKERS:-4}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+if [[ ! -x /usr/bin/time ]]; then
+    apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+fi
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+    echo "run-otlp.sh: swift build -c release" >&2
+    swift build -c release --product tracejoin >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; exit 1; }
+fi
+
+phase() { # name, offered rate
+    local name=$1 rate=$2 db="$WORK/$1.db"
+    /usr/bin/time -v -o "$WORK/$name.time" "$BIN" serve --db "$db" --otlp-http "127.0.0.1:$PORT" \
+        ${EXTRA_ARGS:-} >"$WORK/$name.serve.log" 2>&1 &
+    local server=$!
+    for _ in $(seq 1 100); do
+        curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    python3 "$ROOT/Benchmarks/otlp_load.py" --url "http://127.0.0.1:$PORT/v1/traces" --rate "$rate" \
+        --seconds "$SECONDS_PER_PHASE" --workers "$WORKERS" ${GZIP:+--gzip} >"$WORK/$name.load.json"
+    # `time` is the direct child; signal the server itself so it drains and exits.
+    pkill -TERM -P "$server" -f "tracejoin serve" || kill -TERM "$server"
+    wait "$server" || true
+    local stored
+    stored=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from spans').fetchone()[0])" "$db")
+    python3 - "$name" "$rate" "$WORK/$name.load.json" "$WORK/$name.time" "$stored" <<'EOF'
+import json, re, sys
+name, rate, load_path, time_path, stored = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+load = json.load(open(load_path))
+rss_kib = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(time_path).read()).group(1))
+print(f"{name}: offered {load['offered_spans_per_s']:,} spans/s for {load['seconds']} s "
+      f"(target {rate:,}); accepted {load['accepted_spans_per_s']:,} spans/s")
+print(f"  requests {load['requests']:,}; latency p50 {load['latency_ms']['p50']} ms, "
+      f"p99 {load['latency_ms']['p99']} ms, max {load['latency_ms']['max']} ms")
+print(f"  refused with 503/429: {load['refused_spans']:,} spans; errors: {load['errors']}")
+print(f"  peak RSS of serve: {rss_kib / 1024:.0f} MiB")
+verdict = "exactly the acknowledged spans" if stored == load["accepted_spans"] else "MISMATCH"
+print(f"  database: {stored:,} spans stored, {load['accepted_spans']:,} acknowledged: {verdict}")
+EOF
+}
+
+phase sustained "$RATE"
+phase overload "$((RATE * 3))"

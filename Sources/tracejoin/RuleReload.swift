@@ -1,0 +1,68 @@
+import Dispatch
+import Foundation
+import Logging
+import Pipeline
+
+/// SIGHUP: load the rule files again and, if the whole set loads, put it in force; a bad set is refused
+/// with its diagnostics on standard error and the rules in force stay.
+final class RuleReload: @unchecked Sendable {
+    private let source: any DispatchSourceSignal
+
+    init(rules: RuleOptions, logger: Logger, apply: @escaping @Sendable (RulesInForce.Snapshot) -> Void) {
+        signal(SIGHUP, SIG_IGN)  // the dispatch source receives it instead of the default handler (exit)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "tracejoin.sighup"))
+        source.setEventHandler {
+            logger.info("SIGHUP: reloading rule files")
+            guard let snapshot = try? rules.loadSnapshot() else {
+                logger.error("SIGHUP: the rule set was refused (diagnostics above); the rules in force stay")
+                return
+            }
+            apply(snapshot)
+            logger.info("SIGHUP: new rules in force", metadata: ["digest": "\(snapshot.digest.prefix(12))"])
+        }
+        source.resume()
+    }
+
+    func cancel() { source.cancel() }
+}
+
+extension RuleOptions {
+    /// Every kind of rule, loaded together; a bad set prints its diagnostics and throws exit status 78.
+    func loadSnapshot() throws -> RulesInForce.Snapshot {
+        RulesInForce.Snapshot(
+            scrubber: try loadScrubber(), classifier: try loadClassifier(),
+            traceContextPatterns: try loadTraceContextPatterns())
+    }
+}
+
+extension TailRunConfiguration {
+    /// Takes the rules of `snapshot`.
+    mutating func apply(_ snapshot: RulesInForce.Snapshot) {
+        scrubber = snapshot.scrubber
+        classifier = snapshot.classifier
+        traceContextPatterns = snapshot.traceContextPatterns
+    }
+}
+
+/// Logs the files a tail follows, once, after its first poll.
+final class FollowReport: @unchecked Sendable {
+    private let logger: Logger
+    private let lock = NSLock()
+    private var reported = false
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    var callback: @Sendable (TailRunner) -> Void {
+        { [self] runner in
+            let first = lock.withLock { () -> Bool in
+                defer { reported = true }
+                return !reported
+            }
+            guard first else { return }
+            let paths = runner.followedPaths
+            logger.info("tail: following \(paths.count) file(s)", metadata: ["files": "\(paths.joined(separator: ", "))"])
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Pipeline
+import Serve
+import ServiceLifecycle
+import Store
+import TraceJoinCore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Receive OTLP/HTTP spans and logs (and optionally tail files) into the database, until SIGTERM.",
+        discussion: """
+            Listens for OTLP/HTTP exports the way Jaeger or the OpenTelemetry Collector does: POST /v1/traces \
+            and /v1/logs, protobuf or JSON, gzip or not. A request is answered 200 only after its records are \
+            scrubbed and committed; when the write queue is full the answer is 503 with Retry-After, so \
+            exporters retry instead of tracejoin growing without bound. With --tail, the same process follows \
+            log files as `tracejoin tail` does, into the same database.
+
+            GET /healthz: alive. GET /readyz: database writable and queue below its limit. GET /metrics: \
+            Prometheus text.
+
+            Trace summaries (status, root cause, error class; what `incidents` lists) are computed once a \
+            trace has had no new data for --trace-idle seconds, and again if late data arrives. `show` sees \
+            new entries as soon as they are committed.
+
+            SIGTERM or SIGINT: stop accepting, drain the queue, write, checkpoint, exit 0 within 10 s. \
+            SIGHUP: reload the rule files; a bad set is refused with its diagnostics and the rules in force stay.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("otlp-http"), help: "HOST:PORT to listen on for OTLP/HTTP.")
+    var otlpHTTP: String = "0.0.0.0:4318"
+
+    @Option(help: "Largest request body accepted, in bytes, on the wire and after gzip (413 above).")
+    var maxBodyBytes: Int = OTLPReceiverConfiguration.defaultMaxBodyBytes
+
+    @Option(help: "Records the write queue holds before requests are refused with 503 + Retry-After.")
+    var queueRecords: Int = StreamConfiguration().queueRecords
+
+    @Option(help: "Seconds without new data after which a trace's status, root cause and class are computed.")
+    var traceIdle: Int = 30
+
+    @Option(name: .customLong("tail"), help: "Files, folders or globs to follow as `tracejoin tail` does. Repeatable.")
+    var tailPatterns: [String] = []
+
+    @Option(help: "With --tail: where files found at the first start begin: beginning or end.")
+    var from: TailStart = .beginning
+
+    @Option(help: "With --tail: milliseconds between polls of the followed files.")
+    var pollInterval: Int = 250
+
+    @Option(help: "Log level of tracejoin's own messages: trace, debug, info, notice, warning, error.")
+    var logLevel: LogLevel = .info
+
+    @OptionGroup var rules: RuleOptions
+
+    func validate() throws {
+        guard ListenAddress(otlpHTTP) != nil else {
+            throw ValidationError("--otlp-http must be HOST:PORT (e.g. 0.0.0.0:4318 or 127.0.0.1:14318)")
+        }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard queueRecords >= 1 else { throw ValidationError("--queue-records must be at least 1") }
+        guard traceIdle >= 0 && traceIdle <= 86_400 else {
+            throw ValidationError("--trace-idle must be between 0 and 86400 seconds")
+        }
+        guard pollInterval >= 1 && pollInterval <= 60_000 else {
+            throw ValidationError("--poll-interval must be between 1 and 60000 milliseconds")
+        }
+    }
+
+    func run() async throws {
+        let logger = ServiceRuntime.bootstrap(level: logLevel, label: "tracejoin.serve")
+        let metrics = ServiceRuntime.bootstrapMetrics()
+        let snapshot = try rules.loadSnapshot()
+        let address = ListenAddress(otlpHTTP)!
+
+        do {
+            let store = try IncidentStore(path: database.db)
+            let inputs = ["otlp-http://\(otlpHTTP)"] + tailPatterns
+            let runID = try store.beginRun(command: "serve", inputs: inputs, rulesDigest: snapshot.digest)
+            let rulesInForce = RulesInForce(snapshot)
+
+            var streamConfiguration = StreamConfiguration()
+            streamConfiguration.queueRecords = queueRecords
+            streamConfiguration.traceIdle = .seconds(traceIdle)
+            let stream = try StreamService(
+                store: store, rules: rulesInForce, configuration: streamConfiguration, logger: logger)
+
+            let receiver = OTLPReceiver(
+                configuration: OTLPReceiverConfiguration(
+                    host: address.host, port: address.port, maxBodyBytes: maxBodyBytes, logger: logger,
+                    metricsText: metrics.text),
+                intake: stream.intake)
+
+            var tail: TailService?
+            if !tailPatterns.isEmpty {
+                var configuration = TailRunConfiguration(patterns: tailPatterns)
+                configuration.databasePath = database.db
+                configuration.startAtEnd = from == .end
+                configuration.pollInterval = .milliseconds(pollInterval)
+                configuration.apply(snapshot)
+                configuration.finalizesTraces = false  // the stream's finalizer covers every trace
+                let runner = try TailRunner(configuration: configuration, store: store)
+                tail = TailService(runner: runner, onPoll: FollowReport(logger: logger).callback)
+            }
+
+            let reload = RuleReload(rules: rules, logger: logger) { snapshot in
+                rulesInForce.replace(snapshot)
+            }
+            defer { reload.cancel() }
+
+            // Shut down in reverse order: stop receiving, then stop tailing, then drain and finalize.
+            var services: [any Service] = [stream]
+            if let tail { services.append(tail) }
+            services.append(receiver)
+            let group = ServiceGroup(
+                configuration: ServiceRuntime.groupConfiguration(services: services, logger: logger))
+            try await group.run()
+
+            let counts = stream.counts
+            let stats =
+                "{\"records\":\(counts.recordsWritten),\"rejects\":\(counts.rejectsWritten),"
+                + "\"dropped\":\(counts.droppedByRules),\"overloaded\":\(counts.overloaded)}"
+            try store.finishRun(runID, statsJSON: stats)
+            logger.info(
+                "serve: stopped",
+                metadata: ["records": "\(counts.recordsWritten)", "rejects": "\(counts.rejectsWritten)",
+                    "refused": "\(counts.overloaded)"])
+        } catch let diagnostic as Diagnostic {
+            Console.error(diagnostic)
+            throw ExitStatus.failure
+        }
+    }
+}
