@@ -118,7 +118,14 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(receiver)
             let group = ServiceGroup(
                 configuration: ServiceRuntime.groupConfiguration(services: services, logger: logger))
-            try await group.run()
+            do {
+                try await group.run()
+            } catch {
+                // Most often the port: "bind(…): Address already in use (errno: 98)".
+                Console.note("error: serve stopped: \(error)")
+                Console.note("  hint: if the address is in use, stop the other process or pass --otlp-http HOST:PORT")
+                throw ExitStatus.failure
+            }
 
             let counts = stream.counts
             let stats =
