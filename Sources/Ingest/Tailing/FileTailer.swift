@@ -16,10 +16,9 @@
 /// `app.log.1` with `app.log*`) keeps being followed under its new name. Gzip files (magic `1f 8b`) are never
 /// followed: they are rotated backups whose lines were read before compression, from the uncompressed file.
 ///
-/// Not thread-safe: one task drives it. TODO(#5): wake on inotify events where the platform has them (the poll
-/// stays as the fallback and for network filesystems); ``pollOnce(maxLines:_:)`` is already the unit of work
-/// an event would trigger, and the observations it builds are what an event handler would build for the files
-/// it names.
+/// Not thread-safe: one task drives it. A caller may poll early when a ``TailDirectoryWatcher`` reports a change
+/// in ``directoriesToWatch``: a poll looks at every file whatever woke it, so events change when lines are
+/// read, never which.
 package final class FileTailer {
     package let configuration: TailConfiguration
     /// Lines delivered cut (longer than `maxLineBytes`).
@@ -37,6 +36,8 @@ package final class FileTailer {
         let descriptor: TailDescriptor
         /// Opening order: older files (a rotated one) are read before newer ones (its successor).
         let order: Int
+        /// The size when last looked at, for ``FileTailer/openFiles``.
+        var size: Int64
     }
 
     private let now: () -> Duration
@@ -80,6 +81,20 @@ package final class FileTailer {
     /// The checkpoints of the files open now (a subset of ``checkpoints``): a file missing from it was closed.
     package var openCheckpoints: [TailCheckpoint] {
         followed.values.map(\.file.checkpoint)
+    }
+
+    /// The first `count` bytes (or fewer) of a file open now, read through its descriptor whatever it is called
+    /// now; nil when it is not open. Safe to call from a line callback: a caller choosing how to decode a file
+    /// looks at its start even when reading resumes in its middle.
+    package func firstBytes(of identity: TailFileIdentity, count: Int) -> [UInt8]? {
+        followed[InodeKey(device: identity.device, inode: identity.inode)]?.descriptor.bytes(at: 0, count: count)
+    }
+
+    /// Where each open file stands against its size, oldest opened first.
+    package var openFiles: [TailFileProgress] {
+        followed.values.sorted { $0.order < $1.order }.map {
+            TailFileProgress(path: $0.file.path, identity: $0.file.identity, position: $0.file.position, size: $0.size)
+        }
     }
 
     /// Paths followed now.
@@ -128,6 +143,7 @@ package final class FileTailer {
             var file = entry.file
             let actions = file.observe(observation)
             followed[key]?.file = file
+            followed[key]?.size = open.size
             try perform(actions, key: key, now: time, body)
         }
 
@@ -148,6 +164,46 @@ package final class FileTailer {
     /// Closes every descriptor (checkpoints stay readable).
     package func close() {
         followed.removeAll()
+    }
+
+    /// The folders whose changes can concern this tailer, for a ``TailDirectoryWatcher``: each pattern's folder
+    /// (the part before its first glob character; the deepest one that exists yet, so its creation is seen),
+    /// the folder of every file followed, and of every symlink's target (a Kubernetes container log is written
+    /// in `/var/log/pods/…`, not beside its link).
+    package var directoriesToWatch: Set<String> {
+        var directories = Set<String>()
+        for pattern in configuration.patterns { directories.insert(Self.existingBase(of: pattern)) }
+        for entry in followed.values {
+            directories.insert(Self.directory(of: entry.file.path))
+            if let target = entry.file.linkTarget {
+                let resolved = target.hasPrefix("/") ? target : Self.directory(of: entry.file.path) + "/" + target
+                directories.insert(Self.directory(of: resolved))
+            }
+        }
+        return directories
+    }
+
+    /// The folder a pattern names, or holds its glob in: a folder itself, a file's parent, the components before
+    /// the first glob character; walked up to the deepest ancestor that exists.
+    static func existingBase(of pattern: String) -> String {
+        var components = pattern.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if let glob = components.firstIndex(where: GlobExpander.isPattern) {
+            components.removeSubrange(glob...)
+        } else if FileSystem.status(pattern)?.kind != .directory {
+            components.removeLast()
+        }
+        while true {
+            let candidate = components.isEmpty ? "." : components.joined(separator: "/")
+            if candidate.isEmpty { return "/" }
+            if FileSystem.status(candidate)?.kind == .directory { return candidate }
+            if components.isEmpty { return "." }
+            components.removeLast()
+        }
+    }
+
+    private static func directory(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        return slash == path.utf8.startIndex ? "/" : String(path[..<slash])
     }
 
     // MARK: - Observing
@@ -213,7 +269,7 @@ package final class FileTailer {
                 path: .same, open: open.identity, openHead: open.head, openSize: open.size,
                 linkTarget: file.linkTarget, now: now))
         opened += 1
-        followed[key] = Entry(file: file, descriptor: descriptor, order: opened)
+        followed[key] = Entry(file: file, descriptor: descriptor, order: opened, size: open.size)
         try perform(actions, key: key, now: now, body)
     }
 
@@ -279,6 +335,7 @@ package final class FileTailer {
                     throw error
                 }
                 linesCut += result.linesCut
+                if let size = followed[key]?.size, result.endOffset > size { followed[key]?.size = result.endOffset }
                 more = file.didRead(
                     upTo: result.position, endOffset: result.endOffset, unterminatedBytes: result.unterminatedBytes,
                     now: now)
