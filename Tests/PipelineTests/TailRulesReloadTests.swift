@@ -56,11 +56,10 @@ import TraceJoinTesting
         let stop = TailStopSignal()
         let finished = DispatchSemaphore(value: 0)
         let polls = PollCount()
-        let polling = Thread {
+        DispatchQueue.global().async {
             try? runner.run(until: stop) { _ in polls.add() }
             finished.signal()
         }
-        polling.start()
         defer {
             stop.stop()
             finished.wait()

@@ -23,7 +23,8 @@ import TraceJoinTesting
         let stop = TailStopSignal()
         let firstPoll = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
-        let polling = Thread {
+        // A dispatch worker rather than a `Thread` of its own: no thread exits while the test process runs on.
+        DispatchQueue.global().async {
             var first = true
             try? runner.run(until: stop) { _ in
                 if first { firstPoll.signal() }
@@ -31,7 +32,6 @@ import TraceJoinTesting
             }
             finished.signal()
         }
-        polling.start()
         defer {
             stop.stop()
             finished.wait()
