@@ -42,6 +42,8 @@ package final class FileTailer {
 
     private let now: () -> Duration
     private var followed: [InodeKey: Entry] = [:]
+    /// Files opened by a poll that ran out of line budget before reading them, oldest first.
+    private var unstarted: [Unstarted] = []
     /// Content finished or replaced (and restored checkpoints), most recent last, at most `retiredLimit`.
     private var retired: [TailCheckpoint] = []
     private var restoredCheckpoints = false
@@ -134,9 +136,19 @@ package final class FileTailer {
         var byInode: [InodeKey: String] = [:]
         for (path, key) in matched where byInode[key] == nil { byInode[key] = path }
         let time = now()
+        let keys = followed.keys.sorted { followed[$0]!.order < followed[$1]!.order }
+
+        // Files seen for the first time are opened before anything is read, though read last: a tailer behind
+        // its writers (each poll cut short by its line budget before reaching them) still holds every new
+        // file's content when it is rotated away and deleted before its turn comes.
+        for (path, key) in matched where followed[key] == nil && !unstarted.contains(where: { $0.key == key }) {
+            guard let descriptor = TailDescriptor(path: path), let status = descriptor.status(),
+                status.device == key.device, status.inode == key.inode  // replaced since the glob: next poll
+            else { continue }
+            unstarted.append(Unstarted(key: key, path: path, descriptor: descriptor))
+        }
 
         // Files already open first: a rotated file is finished before its successor is read.
-        let keys = followed.keys.sorted { followed[$0]!.order < followed[$1]!.order }
         for key in keys {
             guard let entry = followed[key], let open = entry.descriptor.identity() else { continue }
             let observation = observe(entry.file, key: key, open: open, byInode: byInode, now: time)
@@ -147,10 +159,18 @@ package final class FileTailer {
             try perform(actions, key: key, now: time, body)
         }
 
-        // Then files seen for the first time.
-        for (path, key) in matched where followed[key] == nil {
-            try start(path: path, key: key, now: time, body)
+        // Then the new ones, in the order they were found, under the name they match now if they still do.
+        while !unstarted.isEmpty {
+            let next = unstarted.removeFirst()
+            try start(next.descriptor, path: byInode[next.key] ?? next.path, key: next.key, now: time, body)
         }
+    }
+
+    /// A file found and opened, not yet read (see ``poll(_:)``).
+    private struct Unstarted {
+        var key: InodeKey
+        var path: String
+        var descriptor: TailDescriptor
     }
 
     /// Polls every `pollInterval` until the task is cancelled.
@@ -164,6 +184,7 @@ package final class FileTailer {
     /// Closes every descriptor (checkpoints stay readable).
     package func close() {
         followed.removeAll()
+        unstarted.removeAll()
     }
 
     /// The folders whose changes can concern this tailer, for a ``TailDirectoryWatcher``: each pattern's folder
@@ -255,10 +276,10 @@ package final class FileTailer {
 
     // MARK: - Starting
 
-    private func start(path: String, key: InodeKey, now: Duration, _ body: (TailedLine) throws -> Void) throws {
-        guard let descriptor = TailDescriptor(path: path), let open = descriptor.identity() else { return }
-        // Replaced between the glob and the open: the next poll sees the new file.
-        guard open.identity.device == key.device, open.identity.inode == key.inode else { return }
+    private func start(
+        _ descriptor: TailDescriptor, path: String, key: InodeKey, now: Duration, _ body: (TailedLine) throws -> Void
+    ) throws {
+        guard let open = descriptor.identity() else { return }
         if open.head.count >= 2, open.head[0] == 0x1F, open.head[1] == 0x8B { return }  // a gzip backup
         let position = startPosition(open.identity, head: open.head, size: open.size, descriptor: descriptor)
         var file = FollowedFile(
