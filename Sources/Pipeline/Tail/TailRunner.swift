@@ -94,11 +94,12 @@ package final class TailRunner: @unchecked Sendable {
     private func waitForChanges(stop: TailStopSignal) {
         var timeout = configuration.pollInterval
         let time = now()
+        // Only deadlines still ahead shorten the wait: one already passed (and not acted on) must not spin.
+        func shorten(to remaining: Duration) { if remaining > .zero { timeout = min(timeout, remaining) } }
         for state in files.values where state.decoder.heldBackStart != nil {
-            timeout = min(timeout, configuration.holdBack - (time - state.lastLine))
+            shorten(to: configuration.holdBack - (time - state.lastLine))
         }
-        if dirtySinceFinalize { timeout = min(timeout, configuration.finalizeInterval - (time - lastFinalize)) }
-        timeout = max(timeout, .milliseconds(1))
+        if dirtySinceFinalize { shorten(to: configuration.finalizeInterval - (time - lastFinalize)) }
         guard let watcher, let wake = stop.wakeDescriptor else { return stop.sleep(timeout) }
         watcher.watch(tailer.directoriesToWatch)
         if watcher.wait(timeout: timeout, wake: wake) { counts.wakeups += 1 }
