@@ -51,4 +51,24 @@ import TraceJoinTesting
         #expect(try setup.messages() == setup.expected(1...written))
         #expect(try IncidentStore.openExisting(path: setup.database).tailCheckpoints().count <= Self.retiredLimit + 1)
     }
+
+    @Test("files deleted for good leave the table as soon as they are closed")
+    func deletedFilesForgotten() throws {
+        let setup = try TailRunnerTests.Setup()
+        defer { setup.folder.remove() }
+        var configuration = TailRunConfiguration(patterns: [setup.folder.file("*.log")])
+        configuration.databasePath = setup.database
+        configuration.holdBack = .zero
+        configuration.rotatedGrace = .zero
+        let runner = try TailRunner(configuration: configuration, store: try IncidentStore(path: setup.database))
+        for number in 1...5 { try setup.append(number...number, to: setup.folder.file("job-\(number).log")) }
+        try runner.pollAll()
+        #expect(try IncidentStore.openExisting(path: setup.database).tailCheckpoints().count == 5)
+        for number in 1...4 { try FileManager.default.removeItem(atPath: setup.folder.file("job-\(number).log")) }
+        try runner.pollAll()  // drained and closed (grace 0)
+        try runner.pollAll()
+        let remaining = try IncidentStore.openExisting(path: setup.database).tailCheckpoints().map(\.path)
+        #expect(remaining == [setup.folder.file("job-5.log")])
+        #expect(try setup.messages() == setup.expected(1...5))
+    }
 }

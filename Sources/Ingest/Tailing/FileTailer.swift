@@ -381,8 +381,9 @@ package final class FileTailer {
                 file.didEmitPartialLine(upTo: next)
             case .close:
                 file.didClose()
+                // A file deleted for good (no name left) can never be found again: nothing to remember it by.
+                if !entry.descriptor.isDeleted { remember(file.checkpoint) }
                 followed[key] = nil
-                remember(file.checkpoint)
                 continue
             }
             followed[key]?.file = file

@@ -30,6 +30,12 @@ final class TailDescriptor {
         return (UInt64(info.st_dev), UInt64(info.st_ino), Int64(info.st_size))
     }
 
+    /// Whether the file has no name left (unlinked everywhere): it lives only as long as this descriptor.
+    var isDeleted: Bool {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && info.st_nlink == 0
+    }
+
     /// The first `min(size, TailFileIdentity.window)` bytes.
     func head() -> [UInt8] {
         bytes(at: 0, count: TailFileIdentity.window)
