@@ -29,6 +29,21 @@ package struct StoredTailCheckpoint: Hashable, Sendable {
     }
 }
 
+/// A followed file as `tail_checkpoints` keys it: device + inode.
+package struct StoredTailFile: Hashable, Sendable {
+    package var device: UInt64
+    package var inode: UInt64
+
+    package init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+}
+
+extension StoredTailCheckpoint {
+    package var file: StoredTailFile { StoredTailFile(device: device, inode: inode) }
+}
+
 extension IncidentStore {
     /// Every stored tail checkpoint, oldest update first (a restore takes the last one for a file).
     package func tailCheckpoints() throws -> [StoredTailCheckpoint] {
@@ -74,6 +89,16 @@ extension IngestWriter {
                 Int64(bitPattern: checkpoint.headHash), checkpoint.path, checkpoint.sourceID, checkpoint.byteOffset,
                 checkpoint.lineNumber, now,
             ])
+        }
+    }
+
+    /// Deletes the checkpoints of files the tailer no longer remembers, inside the writer's transaction: a file
+    /// it forgot cannot be resumed, and keeping its row would grow the table by one row per rotation forever.
+    static func forget(_ files: [StoredTailFile], _ db: Database) throws {
+        guard !files.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: "DELETE FROM tail_checkpoints WHERE device = ? AND inode = ?")
+        for file in files {
+            try statement.execute(arguments: [Int64(bitPattern: file.device), Int64(bitPattern: file.inode)])
         }
     }
 }

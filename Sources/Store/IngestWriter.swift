@@ -41,7 +41,8 @@ package final class IngestWriter {
     /// Either all of it commits or none of it does, so a checkpoint never runs ahead of its rows.
     /// Progress for an unknown `sourceID` is an error and rolls the whole batch back.
     package func write(
-        _ records: [SourcedRecord], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = []
+        _ records: [SourcedRecord], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = [],
+        forgettingTailFiles forgotten: [StoredTailFile] = []
     ) throws -> WriteStats {
         do {
             return try store.pool.write { db in
@@ -96,6 +97,7 @@ package final class IngestWriter {
                     try save(item, statements, now: now)
                 }
                 try Self.save(tailCheckpoints, db, now: now)
+                try Self.forget(forgotten, db)
                 return stats
             }
         } catch {

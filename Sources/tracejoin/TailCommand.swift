@@ -27,6 +27,13 @@ struct TailCommand: ParsableCommand {
     @Option(help: "Milliseconds between polls of the followed files.")
     var pollInterval: Int = 250
 
+    @Flag(
+        help: """
+            Only poll every --poll-interval; never wait on inotify events (network filesystems, where changes \
+            made on another host raise none). Without it a change is read at once, the interval being the fallback.
+            """)
+    var pollOnly = false
+
     @OptionGroup var rules: RuleOptions
 
     @Argument(help: "Files, folders or globs to follow (quote globs so the shell leaves them alone).")
@@ -43,6 +50,7 @@ struct TailCommand: ParsableCommand {
         configuration.databasePath = database.db
         configuration.startAtEnd = from == .end
         configuration.pollInterval = .milliseconds(pollInterval)
+        configuration.pollOnly = pollOnly
         configuration.scrubber = try rules.loadScrubber()
         configuration.classifier = try rules.loadClassifier()
         configuration.traceContextPatterns = try rules.loadTraceContextPatterns()

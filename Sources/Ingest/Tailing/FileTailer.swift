@@ -16,10 +16,9 @@
 /// `app.log.1` with `app.log*`) keeps being followed under its new name. Gzip files (magic `1f 8b`) are never
 /// followed: they are rotated backups whose lines were read before compression, from the uncompressed file.
 ///
-/// Not thread-safe: one task drives it. TODO(#5): wake on inotify events where the platform has them (the poll
-/// stays as the fallback and for network filesystems); ``pollOnce(maxLines:_:)`` is already the unit of work
-/// an event would trigger, and the observations it builds are what an event handler would build for the files
-/// it names.
+/// Not thread-safe: one task drives it. A caller may poll early when a ``TailDirectoryWatcher`` reports a change
+/// in ``directoriesToWatch``: a poll looks at every file whatever woke it, so events change when lines are
+/// read, never which.
 package final class FileTailer {
     package let configuration: TailConfiguration
     /// Lines delivered cut (longer than `maxLineBytes`).
@@ -37,10 +36,14 @@ package final class FileTailer {
         let descriptor: TailDescriptor
         /// Opening order: older files (a rotated one) are read before newer ones (its successor).
         let order: Int
+        /// The size when last looked at, for ``FileTailer/openFiles``.
+        var size: Int64
     }
 
     private let now: () -> Duration
     private var followed: [InodeKey: Entry] = [:]
+    /// Files opened by a poll that ran out of line budget before reading them, oldest first.
+    private var unstarted: [Unstarted] = []
     /// Content finished or replaced (and restored checkpoints), most recent last, at most `retiredLimit`.
     private var retired: [TailCheckpoint] = []
     private var restoredCheckpoints = false
@@ -82,6 +85,20 @@ package final class FileTailer {
         followed.values.map(\.file.checkpoint)
     }
 
+    /// The first `count` bytes (or fewer) of a file open now, read through its descriptor whatever it is called
+    /// now; nil when it is not open. Safe to call from a line callback: a caller choosing how to decode a file
+    /// looks at its start even when reading resumes in its middle.
+    package func firstBytes(of identity: TailFileIdentity, count: Int) -> [UInt8]? {
+        followed[InodeKey(device: identity.device, inode: identity.inode)]?.descriptor.bytes(at: 0, count: count)
+    }
+
+    /// Where each open file stands against its size, oldest opened first.
+    package var openFiles: [TailFileProgress] {
+        followed.values.sorted { $0.order < $1.order }.map {
+            TailFileProgress(path: $0.file.path, identity: $0.file.identity, position: $0.file.position, size: $0.size)
+        }
+    }
+
     /// Paths followed now.
     package var followedPaths: [String] {
         followed.values.map(\.file.path).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -119,22 +136,41 @@ package final class FileTailer {
         var byInode: [InodeKey: String] = [:]
         for (path, key) in matched where byInode[key] == nil { byInode[key] = path }
         let time = now()
+        let keys = followed.keys.sorted { followed[$0]!.order < followed[$1]!.order }
+
+        // Files seen for the first time are opened before anything is read, though read last: a tailer behind
+        // its writers (each poll cut short by its line budget before reaching them) still holds every new
+        // file's content when it is rotated away and deleted before its turn comes.
+        for (path, key) in matched where followed[key] == nil && !unstarted.contains(where: { $0.key == key }) {
+            guard let descriptor = TailDescriptor(path: path), let status = descriptor.status(),
+                status.device == key.device, status.inode == key.inode  // replaced since the glob: next poll
+            else { continue }
+            unstarted.append(Unstarted(key: key, path: path, descriptor: descriptor))
+        }
 
         // Files already open first: a rotated file is finished before its successor is read.
-        let keys = followed.keys.sorted { followed[$0]!.order < followed[$1]!.order }
         for key in keys {
             guard let entry = followed[key], let open = entry.descriptor.identity() else { continue }
             let observation = observe(entry.file, key: key, open: open, byInode: byInode, now: time)
             var file = entry.file
             let actions = file.observe(observation)
             followed[key]?.file = file
+            followed[key]?.size = open.size
             try perform(actions, key: key, now: time, body)
         }
 
-        // Then files seen for the first time.
-        for (path, key) in matched where followed[key] == nil {
-            try start(path: path, key: key, now: time, body)
+        // Then the new ones, in the order they were found, under the name they match now if they still do.
+        while !unstarted.isEmpty {
+            let next = unstarted.removeFirst()
+            try start(next.descriptor, path: byInode[next.key] ?? next.path, key: next.key, now: time, body)
         }
+    }
+
+    /// A file found and opened, not yet read (see ``poll(_:)``).
+    private struct Unstarted {
+        var key: InodeKey
+        var path: String
+        var descriptor: TailDescriptor
     }
 
     /// Polls every `pollInterval` until the task is cancelled.
@@ -148,6 +184,47 @@ package final class FileTailer {
     /// Closes every descriptor (checkpoints stay readable).
     package func close() {
         followed.removeAll()
+        unstarted.removeAll()
+    }
+
+    /// The folders whose changes can concern this tailer, for a ``TailDirectoryWatcher``: each pattern's folder
+    /// (the part before its first glob character; the deepest one that exists yet, so its creation is seen),
+    /// the folder of every file followed, and of every symlink's target (a Kubernetes container log is written
+    /// in `/var/log/pods/…`, not beside its link).
+    package var directoriesToWatch: Set<String> {
+        var directories = Set<String>()
+        for pattern in configuration.patterns { directories.insert(Self.existingBase(of: pattern)) }
+        for entry in followed.values {
+            directories.insert(Self.directory(of: entry.file.path))
+            if let target = entry.file.linkTarget {
+                let resolved = target.hasPrefix("/") ? target : Self.directory(of: entry.file.path) + "/" + target
+                directories.insert(Self.directory(of: resolved))
+            }
+        }
+        return directories
+    }
+
+    /// The folder a pattern names, or holds its glob in: a folder itself, a file's parent, the components before
+    /// the first glob character; walked up to the deepest ancestor that exists.
+    static func existingBase(of pattern: String) -> String {
+        var components = pattern.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if let glob = components.firstIndex(where: GlobExpander.isPattern) {
+            components.removeSubrange(glob...)
+        } else if FileSystem.status(pattern)?.kind != .directory {
+            components.removeLast()
+        }
+        while true {
+            let candidate = components.isEmpty ? "." : components.joined(separator: "/")
+            if candidate.isEmpty { return "/" }
+            if FileSystem.status(candidate)?.kind == .directory { return candidate }
+            if components.isEmpty { return "." }
+            components.removeLast()
+        }
+    }
+
+    private static func directory(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        return slash == path.utf8.startIndex ? "/" : String(path[..<slash])
     }
 
     // MARK: - Observing
@@ -199,10 +276,10 @@ package final class FileTailer {
 
     // MARK: - Starting
 
-    private func start(path: String, key: InodeKey, now: Duration, _ body: (TailedLine) throws -> Void) throws {
-        guard let descriptor = TailDescriptor(path: path), let open = descriptor.identity() else { return }
-        // Replaced between the glob and the open: the next poll sees the new file.
-        guard open.identity.device == key.device, open.identity.inode == key.inode else { return }
+    private func start(
+        _ descriptor: TailDescriptor, path: String, key: InodeKey, now: Duration, _ body: (TailedLine) throws -> Void
+    ) throws {
+        guard let open = descriptor.identity() else { return }
         if open.head.count >= 2, open.head[0] == 0x1F, open.head[1] == 0x8B { return }  // a gzip backup
         let position = startPosition(open.identity, head: open.head, size: open.size, descriptor: descriptor)
         var file = FollowedFile(
@@ -213,7 +290,7 @@ package final class FileTailer {
                 path: .same, open: open.identity, openHead: open.head, openSize: open.size,
                 linkTarget: file.linkTarget, now: now))
         opened += 1
-        followed[key] = Entry(file: file, descriptor: descriptor, order: opened)
+        followed[key] = Entry(file: file, descriptor: descriptor, order: opened, size: open.size)
         try perform(actions, key: key, now: now, body)
     }
 
@@ -279,6 +356,7 @@ package final class FileTailer {
                     throw error
                 }
                 linesCut += result.linesCut
+                if let size = followed[key]?.size, result.endOffset > size { followed[key]?.size = result.endOffset }
                 more = file.didRead(
                     upTo: result.position, endOffset: result.endOffset, unterminatedBytes: result.unterminatedBytes,
                     now: now)
@@ -303,8 +381,9 @@ package final class FileTailer {
                 file.didEmitPartialLine(upTo: next)
             case .close:
                 file.didClose()
+                // A file deleted for good (no name left) can never be found again: nothing to remember it by.
+                if !entry.descriptor.isDeleted { remember(file.checkpoint) }
                 followed[key] = nil
-                remember(file.checkpoint)
                 continue
             }
             followed[key]?.file = file

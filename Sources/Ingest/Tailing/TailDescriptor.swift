@@ -30,12 +30,15 @@ final class TailDescriptor {
         return (UInt64(info.st_dev), UInt64(info.st_ino), Int64(info.st_size))
     }
 
+    /// Whether the file has no name left (unlinked everywhere): it lives only as long as this descriptor.
+    var isDeleted: Bool {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && info.st_nlink == 0
+    }
+
     /// The first `min(size, TailFileIdentity.window)` bytes.
     func head() -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: TailFileIdentity.window)
-        let count = readFully(into: &bytes, at: 0)
-        bytes.removeSubrange(count...)
-        return bytes
+        bytes(at: 0, count: TailFileIdentity.window)
     }
 
     /// The identity and head of the open file now; nil if `fstat` fails.
@@ -155,10 +158,14 @@ final class TailDescriptor {
 
     /// Reads the unterminated last line `[start, end)` (at most `maxLineBytes` of it) for a forced delivery.
     func readPartialLine(from start: Int64, to end: Int64, maxLineBytes: Int) -> [UInt8] {
-        let length = Int(max(0, min(end - start, Int64(maxLineBytes))))
-        var bytes = [UInt8](repeating: 0, count: length)
-        let count = readFully(into: &bytes, at: start)
-        bytes.removeSubrange(count...)
+        bytes(at: start, count: Int(max(0, min(end - start, Int64(maxLineBytes)))))
+    }
+
+    /// Up to `count` bytes from `offset` (fewer at the end of the file).
+    func bytes(at offset: Int64, count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: max(0, count))
+        let read = readFully(into: &bytes, at: offset)
+        bytes.removeSubrange(read...)
         return bytes
     }
 

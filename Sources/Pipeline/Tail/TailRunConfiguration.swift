@@ -13,6 +13,10 @@ package struct TailRunConfiguration: Sendable {
     package var startAtEnd = false
     /// - `pollInterval` (default 250 ms): time between polls of the followed files.
     package var pollInterval: Duration = .milliseconds(250)
+    /// - `pollOnly` (default false): never wait on inotify events, only poll every `pollInterval` — for network
+    ///   filesystems, where a change made on another host raises no event. Where inotify is missing the
+    ///   runner polls anyway.
+    package var pollOnly = false
     /// - `holdBack` (default 1 s): a file's last log record is held until the next one starts (continuation
     ///   lines: a stack trace); after this long without a new line it is written as it is.
     package var holdBack: Duration = .seconds(1)
@@ -31,6 +35,9 @@ package struct TailRunConfiguration: Sendable {
     package var partialLineTimeout: Duration = .seconds(5)
     /// - `rotatedGrace` (default 5 s): a rotated-away file is read until it has not grown for this long.
     package var rotatedGrace: Duration = .seconds(5)
+    /// - `retiredLimit` (default 4096): finished files (rotated away, deleted) remembered, so one that comes back
+    ///   resumes instead of being read again; `tail_checkpoints` keeps a row for these and the open files only.
+    package var retiredLimit = 4096
     /// - `scrubber`, `classifier`, `traceContextPatterns`: the rules in force, as for `batch`.
     package var scrubber: any RecordScrubber = PassThroughScrubber()
     package var classifier: Classifier = .builtIn

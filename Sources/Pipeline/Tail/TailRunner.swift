@@ -1,8 +1,9 @@
 import Foundation
 import Ingest
-import Normalize
+package import Normalize
+package import Rules
 package import Store
-import TraceJoinCore
+package import TraceJoinCore
 
 /// `tracejoin tail`: follows files, decodes their lines, scrubs the records and commits each batch of rows
 /// in ONE transaction with the checkpoints that cover them; every `finalizeInterval` it brings the summaries
@@ -13,11 +14,19 @@ import TraceJoinCore
 /// checkpoint written for a file never passes the first line of a record still held: after `kill -9`, the
 /// restart reads that record again whole. Rows are unique by `(source_id, byte_offset, ordinal)`, so a line
 /// read twice is stored once.
-package final class TailRunner {
-    package let configuration: TailRunConfiguration
+///
+/// `@unchecked Sendable` for one method only: ``replaceRules(scrubber:classifier:traceContextPatterns:)`` may be
+/// called from any thread (a SIGHUP handler); everything else belongs to the thread that runs it.
+package final class TailRunner: @unchecked Sendable {
+    /// The settings in force; the rules in it change at a poll after ``replaceRules(scrubber:classifier:traceContextPatterns:)``.
+    package private(set) var configuration: TailRunConfiguration
+    private let pendingRules = NSLock()
+    private var rulesToApply: TailRules?
     private let store: IncidentStore
     private let tailer: FileTailer
     private let writer: IngestWriter
+    /// Wakes the runner when a followed folder changes; nil with `pollOnly` or without inotify.
+    private let watcher: TailDirectoryWatcher?
     private let now: () -> Duration = FileTailer.monotonicNow
     private var files: [TailFileKey: TailFileState] = [:]
     /// Source and position of files known from the store or closed, for a file that is read on later.
@@ -27,8 +36,12 @@ package final class TailRunner {
     private var batch: [SourcedRecord] = []
     private var dirtySinceFinalize = false
     private var lastFinalize: Duration
-    /// Lines read, records written and records dropped by the scrubbing rules, since the start.
+    /// Lines read, records written and records dropped by the scrubbing rules, since the start; the same numbers
+    /// go to swift-metrics (``TailMetrics``).
     package private(set) var counts = TailCounts()
+    private let metrics = TailMetrics()
+    /// What the metrics were last given, to hand them the increase.
+    private var reported = TailCounts()
 
     package init(configuration: TailRunConfiguration, store: IncidentStore) throws {
         self.configuration = configuration
@@ -37,8 +50,10 @@ package final class TailRunner {
             configuration: TailConfiguration(
                 patterns: configuration.patterns, pollInterval: configuration.pollInterval,
                 startAt: configuration.startAtEnd ? .end : .beginning,
-                partialLineTimeout: configuration.partialLineTimeout, rotatedGrace: configuration.rotatedGrace))
+                partialLineTimeout: configuration.partialLineTimeout, rotatedGrace: configuration.rotatedGrace,
+                retiredLimit: configuration.retiredLimit))
         writer = store.makeWriter()
+        watcher = configuration.pollOnly ? nil : TailDirectoryWatcher()
         lastFinalize = FileTailer.monotonicNow()
         let stored = try store.tailCheckpoints()
         if !stored.isEmpty {
@@ -62,7 +77,7 @@ package final class TailRunner {
             try pollAll(stop: stop)
             onPoll(self)
             try finalizeIfDue()
-            stop.sleep(configuration.pollInterval)
+            waitForChanges(stop: stop)
         }
         for key in files.keys { finishFile(key) }
         try commit()
@@ -72,14 +87,59 @@ package final class TailRunner {
         }
     }
 
+    /// Whether inotify events wake this runner (false: polling only).
+    package var wakesOnEvents: Bool { watcher != nil }
+
+    /// Waits until a followed folder changes (inotify), or `pollInterval` passes, or the next deadline of a
+    /// record held back or of the trace summaries comes, or `stop` is set.
+    ///
+    /// Events only bring the next poll forward; the poll itself is the same whatever woke it.
+    private func waitForChanges(stop: TailStopSignal) {
+        var timeout = configuration.pollInterval
+        let time = now()
+        // Only deadlines still ahead shorten the wait: one already passed (and not acted on) must not spin.
+        func shorten(to remaining: Duration) { if remaining > .zero { timeout = min(timeout, remaining) } }
+        for state in files.values where state.decoder.heldBackStart != nil {
+            shorten(to: configuration.holdBack - (time - state.lastLine))
+        }
+        if dirtySinceFinalize { shorten(to: configuration.finalizeInterval - (time - lastFinalize)) }
+        guard let watcher, let wake = stop.wakeDescriptor else { return stop.sleep(timeout) }
+        watcher.watch(tailer.directoriesToWatch)
+        if watcher.wait(timeout: timeout, wake: wake) { counts.wakeups += 1 }
+    }
+
+    /// Rules to use from the next poll on: records read from then on are scrubbed with `scrubber`, traces are
+    /// classified with `classifier`, and files opened from then on extract trace context with
+    /// `traceContextPatterns` (a file already open keeps its decoder, which may hold a record half-read).
+    ///
+    /// Thread-safe: called from a signal handler's thread while ``run(until:onPoll:)`` polls on its own.
+    package func replaceRules(
+        scrubber: any RecordScrubber, classifier: Classifier, traceContextPatterns: [TraceContextPattern]
+    ) {
+        let rules = TailRules(scrubber: scrubber, classifier: classifier, traceContextPatterns: traceContextPatterns)
+        pendingRules.withLock { rulesToApply = rules }
+    }
+
+    /// Puts rules handed to ``replaceRules(scrubber:classifier:traceContextPatterns:)`` in force.
+    private func applyReplacedRules() {
+        guard let rules = pendingRules.withLock({ () -> TailRules? in
+            defer { rulesToApply = nil }
+            return rulesToApply
+        }) else { return }
+        configuration.scrubber = rules.scrubber
+        configuration.classifier = rules.classifier
+        configuration.traceContextPatterns = rules.traceContextPatterns
+        counts.rulesReplaced += 1
+    }
+
     /// One full poll, in transactions of at most `linesPerTransaction` lines.
     package func pollAll(stop: TailStopSignal? = nil) throws {
+        applyReplacedRules()
         var more = true
         while more {
             more = try tailer.pollOnce(maxLines: configuration.linesPerTransaction) { line in try accept(line) }
             if !more { finishClosedAndIdleFiles() }
             try commit()
-            if !more { forgetUnknownFiles() }
             if stop?.isStopped == true { return }
         }
     }
@@ -111,9 +171,7 @@ package final class TailRunner {
         state.next = line.next
         state.lastLine = now()
         let sourceID = state.sourceID
-        state.decoder.feed(line.bytes, lineNumber: line.number, byteOffset: line.byteOffset) { record in
-            add(record, sourceID: sourceID)
-        }
+        state.decoder.feed(line) { record in add(record, sourceID: sourceID) }
     }
 
     private func openFile(_ key: TailFileKey, line: TailedLine) throws -> TailFileState {
@@ -123,9 +181,13 @@ package final class TailRunner {
         } else {
             sourceID = try store.registerTailSource(path: line.path, device: key.device, inode: key.inode)
         }
-        let decoder = LogLineDecoder(
-            source: line.path, serviceFromPath: ServiceName.fromPath(line.path),
-            configuration: LogDecoderConfiguration(traceContextPatterns: configuration.traceContextPatterns))
+        // The first bytes through the open descriptor, whatever line this is (a restart resumes mid-file).
+        let firstBytes =
+            tailer.firstBytes(of: line.identity, count: SpanFormatSniffer.prefixLimit)
+            ?? Array(line.bytes) + (line.wasCut ? [] : [UInt8(ascii: "\n")])
+        let decoder = TailLineDecoder(
+            path: line.path, firstBytes: firstBytes, traceContextPatterns: configuration.traceContextPatterns,
+            maxLineBytes: tailer.configuration.maxLineBytes)
         let state = TailFileState(sourceID: sourceID, decoder: decoder, path: line.path, identity: line.identity)
         files[key] = state
         return state
@@ -160,16 +222,6 @@ package final class TailRunner {
         }
     }
 
-    /// Keeps the per-file maps as small as the tailer's memory (`retiredLimit` finished files plus the open
-    /// ones): a file the tailer forgot cannot be resumed, so its source is not needed either.
-    private func forgetUnknownFiles() {
-        let checkpoints = tailer.checkpoints
-        guard committed.count > 2 * checkpoints.count + 64 || known.count > 2 * checkpoints.count + 64 else { return }
-        let keep = Set(checkpoints.map { TailFileKey(device: $0.identity.device, inode: $0.identity.inode) })
-        committed = committed.filter { keep.contains($0.key) }
-        known = known.filter { keep.contains($0.key) }
-    }
-
     private func finishFile(_ key: TailFileKey) {
         guard let state = files.removeValue(forKey: key) else { return }
         let sourceID = state.sourceID
@@ -180,13 +232,32 @@ package final class TailRunner {
             byteOffset: state.next.byteOffset, lineNumber: state.next.lineNumber)
     }
 
+    /// Hands the metrics what changed since the last report, and keeps the same numbers on ``counts``.
+    private func report() {
+        counts.linesCut = tailer.linesCut
+        let open = tailer.openFiles
+        counts.filesFollowed = open.count
+        counts.bytesBehind = metrics.update(
+            open: open, linesRead: counts.lines - reported.lines, linesCut: counts.linesCut - reported.linesCut,
+            recordsWritten: counts.recordsWritten - reported.recordsWritten)
+        reported = counts
+    }
+
     // MARK: - Commit
 
-    /// Writes the batch with every checkpoint that changed, in one transaction.
+    /// Writes the batch with every checkpoint that changed, and deletes those of files the tailer forgot, in one
+    /// transaction.
+    ///
+    /// The tailer remembers `retiredLimit` finished files besides the open ones; a file it forgot cannot be
+    /// resumed, so its row, its source and its position are dropped here too: under rotation the table and the
+    /// maps stay as small as the tailer's memory instead of growing by a row per rotated file.
     private func commit() throws {
+        defer { report() }
         var changed: [StoredTailCheckpoint] = []
+        var remembered = Set<TailFileKey>()
         for checkpoint in tailer.checkpoints {
             let key = TailFileKey(device: checkpoint.identity.device, inode: checkpoint.identity.inode)
+            remembered.insert(key)
             var position = checkpoint.position
             var sourceID = known[key]?.sourceID
             if let state = files[key] {
@@ -201,8 +272,11 @@ package final class TailRunner {
                 byteOffset: position.byteOffset, lineNumber: position.lineNumber)
             if committed[key] != stored { changed.append(stored) }
         }
-        guard !batch.isEmpty || !changed.isEmpty else { return }
-        _ = try writer.write(batch, progress: [], tailCheckpoints: changed)
+        let forgotten = committed.keys.filter { !remembered.contains($0) }
+        known = known.filter { remembered.contains($0.key) }
+        guard !batch.isEmpty || !changed.isEmpty || !forgotten.isEmpty else { return }
+        _ = try writer.write(batch, progress: [], tailCheckpoints: changed, forgettingTailFiles: forgotten)
+        for key in forgotten { committed[key] = nil }
         counts.recordsWritten += batch.count
         if !batch.isEmpty { dirtySinceFinalize = true }
         batch.removeAll(keepingCapacity: true)
@@ -218,23 +292,37 @@ package final class TailRunner {
     }
 }
 
-/// What a ``TailRunner`` did so far.
+/// What a ``TailRunner`` did so far, and where it stands (as of the last batch committed).
 package struct TailCounts: Sendable {
     package var lines = 0
+    /// Lines longer than the tailer's line limit, stored cut.
+    package var linesCut = 0
     package var recordsWritten = 0
+    /// Files open now (rotated files still draining included).
+    package var filesFollowed = 0
+    /// Per path followed: bytes written past the last line delivered (a file no longer open has no entry).
+    package var bytesBehind: [String: Int64] = [:]
     package var droppedByRules = 0
+    /// Polls brought forward by an inotify event.
+    package var wakeups = 0
+    /// Times replaced rules were put in force.
+    package var rulesReplaced = 0
+}
+
+/// Rules handed to ``TailRunner/replaceRules(scrubber:classifier:traceContextPatterns:)``, waiting for a poll.
+struct TailRules: Sendable {
+    var scrubber: any RecordScrubber
+    var classifier: Classifier
+    var traceContextPatterns: [TraceContextPattern]
 }
 
 /// A followed file: device + inode.
-struct TailFileKey: Hashable {
-    var device: UInt64
-    var inode: UInt64
-}
+typealias TailFileKey = StoredTailFile
 
 /// The decoding state of one followed file.
 final class TailFileState {
     let sourceID: Int64
-    var decoder: LogLineDecoder
+    var decoder: TailLineDecoder
     var path: String
     var identity: TailFileIdentity
     /// Where the line after the last one fed starts.
@@ -242,7 +330,7 @@ final class TailFileState {
     /// When the last line was fed (monotonic).
     var lastLine: Duration = .zero
 
-    init(sourceID: Int64, decoder: LogLineDecoder, path: String, identity: TailFileIdentity) {
+    init(sourceID: Int64, decoder: TailLineDecoder, path: String, identity: TailFileIdentity) {
         self.sourceID = sourceID
         self.decoder = decoder
         self.path = path

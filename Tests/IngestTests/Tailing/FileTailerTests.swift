@@ -314,4 +314,22 @@ import Testing
         second.restore(saved)
         #expect(try pollTexts(second) == ["written while stopped"])
     }
+
+    @Test("a tailer behind its writers opens new files before its line budget runs out: rotated away and deleted unread, they are still read")
+    func newFilesOpenedBeforeTheBudgetRunsOut() throws {
+        let tailer = tailer(["*.log"])
+        files.append("old.log", (1...50).map { "old-\($0)\n" }.joined())
+        var texts: [String] = []
+        // The first poll reads 10 of old.log's 50 lines, then stops: its budget is spent.
+        #expect(try tailer.pollOnce(maxLines: 10) { texts.append($0.text) })
+        files.append("new.log", "new-1\nnew-2\n")
+        // This poll finds new.log but spends its budget on old.log again.
+        #expect(try tailer.pollOnce(maxLines: 10) { texts.append($0.text) })
+        // new.log is rotated away and its backup deleted before the tailer reads a byte of it.
+        files.rename("new.log", "new.log.1")
+        files.remove("new.log.1")
+        while try tailer.pollOnce(maxLines: 10, { texts.append($0.text) }) {}
+        try tailer.pollOnce { texts.append($0.text) }
+        #expect(texts == (1...50).map { "old-\($0)" } + ["new-1", "new-2"])
+    }
 }
