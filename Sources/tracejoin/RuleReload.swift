@@ -44,14 +44,21 @@ extension TailRunConfiguration {
     }
 }
 
-/// Logs the files a tail follows, once, after its first poll.
+/// Tells which files a tail follows, once, after its first poll.
 final class FollowReport: @unchecked Sendable {
-    private let logger: Logger
+    private let report: @Sendable ([String]) -> Void
     private let lock = NSLock()
     private var reported = false
 
-    init(logger: Logger) {
-        self.logger = logger
+    init(report: @escaping @Sendable ([String]) -> Void) {
+        self.report = report
+    }
+
+    /// Through `logger`, at info level.
+    convenience init(logger: Logger) {
+        self.init { paths in
+            logger.info("tail: following \(paths.count) file(s)", metadata: ["files": "\(paths.joined(separator: ", "))"])
+        }
     }
 
     var callback: @Sendable (TailRunner) -> Void {
@@ -60,9 +67,7 @@ final class FollowReport: @unchecked Sendable {
                 defer { reported = true }
                 return !reported
             }
-            guard first else { return }
-            let paths = runner.followedPaths
-            logger.info("tail: following \(paths.count) file(s)", metadata: ["files": "\(paths.joined(separator: ", "))"])
+            if first { report(runner.followedPaths) }
         }
     }
 }

@@ -2,21 +2,26 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Pipeline
+import ServiceLifecycle
 import Store
 import TraceJoinCore
 
-struct TailCommand: ParsableCommand {
+struct TailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tail",
         abstract: "Follow log files and store their lines as they are written, until SIGINT or SIGTERM.",
         discussion: """
             Follows every file the globs match, and files that start matching later, through rotation \
-            (rename + create, rename then gzip, copytruncate), deletion and restarts. Where it stands in each \
-            file is stored in the database in the same transaction as the rows, so after any stop (even \
-            kill -9) a restart reads exactly the lines not yet stored. Trace summaries are brought up to \
-            date every second, so `tracejoin show` sees new entries while it runs.
+            (rename + create, rename then gzip, copytruncate), deletion and restarts; inotify wakes it at once, \
+            polling is the fallback. Where it stands in each file is stored in the database in the same \
+            transaction as the rows, so after any stop (even kill -9) a restart reads exactly the lines not yet \
+            stored. Files of OTLP JSON exports (one request per line, as SDK and Collector file exporters \
+            write) are decoded as spans and log records. `tracejoin show` sees new entries as soon as they are \
+            stored; a trace's status, root cause and class are computed once it has had no new line for \
+            --trace-idle seconds, and again if late lines arrive.
 
-            SIGINT or SIGTERM: stop polling, write what is held, checkpoint, exit 0.
+            SIGINT or SIGTERM: stop polling, write what is held, checkpoint, summarise, exit 0. \
+            SIGHUP: reload the rule files; a bad set is refused with its diagnostics and the old one stays.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -34,53 +39,61 @@ struct TailCommand: ParsableCommand {
             """)
     var pollOnly = false
 
+    @Option(help: "Seconds without new lines after which a trace's status, root cause and class are computed.")
+    var traceIdle: Int = 30
+
+    @Option(help: "Log level of tracejoin's own messages on standard error: trace, debug, info, notice, warning, error.")
+    var logLevel: LogLevel = .notice
+
     @OptionGroup var rules: RuleOptions
 
     @Argument(help: "Files, folders or globs to follow (quote globs so the shell leaves them alone).")
     var patterns: [String]
 
     func validate() throws {
+        guard traceIdle >= 0 && traceIdle <= 86_400 else {
+            throw ValidationError("--trace-idle must be between 0 and 86400 seconds")
+        }
         guard pollInterval >= 1 && pollInterval <= 60_000 else {
             throw ValidationError("--poll-interval must be between 1 and 60000 milliseconds")
         }
     }
 
-    func run() throws {
+    func run() async throws {
+        let logger = ServiceRuntime.bootstrap(level: logLevel, label: "tracejoin.tail")
         var configuration = TailRunConfiguration(patterns: patterns)
         configuration.databasePath = database.db
         configuration.startAtEnd = from == .end
         configuration.pollInterval = .milliseconds(pollInterval)
         configuration.pollOnly = pollOnly
-        configuration.scrubber = try rules.loadScrubber()
-        configuration.classifier = try rules.loadClassifier()
-        configuration.traceContextPatterns = try rules.loadTraceContextPatterns()
-
-        let stop = TailStopSignal()
-        let signals = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)  // the dispatch source receives it instead of the default handler
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.stop() }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
+        configuration.traceIdle = .seconds(traceIdle)
+        configuration.apply(try rules.loadSnapshot())
 
         do {
             let store = try IncidentStore(path: configuration.databasePath)
             let runID = try store.beginRun(command: "tail", inputs: patterns, rulesDigest: configuration.rulesDigest)
             let runner = try TailRunner(configuration: configuration, store: store)
-            var reported = false
-            try runner.run(until: stop) { runner in
-                guard !reported else { return }
-                reported = true
-                let paths = runner.followedPaths
-                print("tail: following \(paths.count) file(s) into \(configuration.databasePath)")
+            let databasePath = configuration.databasePath
+            let report = FollowReport { paths in
+                print("tail: following \(paths.count) file(s) into \(databasePath)")
                 for path in paths { print("  \(path)") }
                 fflush(nil)
             }
+            let tail = TailService(runner: runner, onPoll: report.callback)
+            let reload = RuleReload(rules: rules, logger: logger) { snapshot in
+                runner.replaceRules(
+                    scrubber: snapshot.scrubber, classifier: snapshot.classifier,
+                    traceContextPatterns: snapshot.traceContextPatterns)
+            }
+            defer { reload.cancel() }
+            try await ServiceGroup(configuration: ServiceRuntime.groupConfiguration(services: [tail], logger: logger))
+                .run()
+
             let counts = runner.counts
             try store.finishRun(
-                runID, statsJSON: "{\"lines\":\(counts.lines),\"records\":\(counts.recordsWritten),\"dropped\":\(counts.droppedByRules)}")
+                runID,
+                statsJSON:
+                    "{\"lines\":\(counts.lines),\"records\":\(counts.recordsWritten),\"dropped\":\(counts.droppedByRules)}")
             print("tail: stopped; \(counts.lines) lines read, \(counts.recordsWritten) records stored")
         } catch let diagnostic as Diagnostic {
             Console.error(diagnostic)
