@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Load generator for `tracejoin serve`: OTLP/HTTP protobuf export requests at a fixed span rate.
 
-Python standard library only. Each worker process keeps one HTTP/1.1 keep-alive connection and sends
+Python standard library only. Each of --workers processes runs --connections threads, each with one
+HTTP/1.1 keep-alive connection, sending
 `ExportTraceServiceRequest` bodies of --spans-per-request spans (traces of --spans-per-trace spans,
 two services, one error span in every tenth trace), at its share of --rate spans/s, for --seconds.
 Every span gets fresh random trace and span IDs (the body is a template whose ID bytes are patched
@@ -147,9 +148,24 @@ class Template:
 
 
 def worker(args, rate_per_worker, deadline, queue):
+    """One process: --connections threads, each with its own keep-alive connection."""
+    import threading
+    results = []
+    threads = [threading.Thread(target=connection_loop, args=(args, rate_per_worker / args.connections, deadline,
+                                                              results)) for _ in range(args.connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    queue.put({key: ([value for result in results for value in result[key]] if key == "latencies"
+                     else sum(result[key] for result in results))
+               for key in ("latencies", "accepted", "refused", "errors", "offered")})
+
+
+def connection_loop(args, rate_per_connection, deadline, results):
     url = urllib.parse.urlsplit(args.url)
     template = Template(args.spans_per_request, args.spans_per_trace)
-    interval = template.span_count / rate_per_worker
+    interval = template.span_count / rate_per_connection
     connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=30)
     headers = {"Content-Type": "application/x-protobuf"}
     if args.gzip:
@@ -188,8 +204,8 @@ def worker(args, rate_per_worker, deadline, queue):
         # A sender that falls behind does not try to catch up in a burst.
         if next_send < time.monotonic() - 1:
             next_send = time.monotonic()
-    queue.put({"latencies": latencies, "accepted": accepted, "refused": refused, "errors": errors,
-               "offered": offered})
+    results.append({"latencies": latencies, "accepted": accepted, "refused": refused, "errors": errors,
+                    "offered": offered})
 
 
 def percentile(sorted_values, fraction):
@@ -203,7 +219,8 @@ def main():
     parser.add_argument("--url", default="http://127.0.0.1:4318/v1/traces")
     parser.add_argument("--rate", type=int, default=100_000, help="spans per second offered, all workers")
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="processes")
+    parser.add_argument("--connections", type=int, default=4, help="connections (threads) per process")
     parser.add_argument("--spans-per-request", type=int, default=1000)
     parser.add_argument("--spans-per-trace", type=int, default=10)
     parser.add_argument("--gzip", action="store_true", help="Content-Encoding: gzip, as the SDKs send")

@@ -9,7 +9,7 @@
 # RSS of the server, and whether the database holds exactly the spans that were acknowledged with 200.
 #
 # Environment: SKIP_BUILD=1 (use the binary already built), TRACEJOIN=path, PORT=14318, GZIP=1
-# (send gzip bodies, as the SDKs do), WORKERS=4 (load generator processes), EXTRA_ARGS="..." for serve.
+# (send gzip bodies, as the SDKs do), WORKERS=4 CONNECTIONS=8 (load generator processes, connections each), EXTRA_ARGS="..." for serve.
 set -euo pipefail
 
 RATE="${1:-100000}"
@@ -19,6 +19,7 @@ cd "$ROOT"
 BIN="${TRACEJOIN:-$ROOT/.build/release/tracejoin}"
 PORT="${PORT:-14318}"
 WORKERS="${WORKERS:-4}"
+CONNECTIONS="${CONNECTIONS:-8}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
@@ -40,9 +41,9 @@ phase() { # name, offered rate
         sleep 0.1
     done
     python3 "$ROOT/Benchmarks/otlp_load.py" --url "http://127.0.0.1:$PORT/v1/traces" --rate "$rate" \
-        --seconds "$SECONDS_PER_PHASE" --workers "$WORKERS" ${GZIP:+--gzip} >"$WORK/$name.load.json"
+        --seconds "$SECONDS_PER_PHASE" --workers "$WORKERS" --connections "$CONNECTIONS" ${GZIP:+--gzip} >"$WORK/$name.load.json"
     # `time` is the direct child; signal the server itself so it drains and exits.
-    pkill -TERM -P "$server" -f "tracejoin serve" || kill -TERM "$server"
+    pkill -TERM -P "$server" -f "serve --db $db" || true
     wait "$server" || true
     local stored
     stored=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from spans').fetchone()[0])" "$db")

@@ -14,6 +14,12 @@ package struct SpanID: Hashable, Sendable, CustomStringConvertible {
     /// Parses the 8 raw bytes of an ID (as base64-decoded from protobuf-JSON).
     package init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 8 else { return nil }
+        if let word = bytes.withContiguousStorageIfAvailable({
+            UInt64(bigEndian: UnsafeRawBufferPointer($0).loadUnaligned(as: UInt64.self))
+        }) {
+            self.value = word
+            return
+        }
         self.value = bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 

@@ -30,6 +30,15 @@ package struct TraceID: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// Parses the 16 raw bytes of an ID (as base64-decoded from protobuf-JSON).
     package init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 16 else { return nil }
+        // Contiguous bytes (arrays, protobuf's `Data`) are read as two big-endian words: the generic
+        // path below iterates `Data` a byte at a time, which showed in receiver profiles.
+        if let words = bytes.withContiguousStorageIfAvailable({ buffer in
+            (UInt64(bigEndian: UnsafeRawBufferPointer(buffer).loadUnaligned(as: UInt64.self)),
+             UInt64(bigEndian: UnsafeRawBufferPointer(buffer).loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }) {
+            self.init(high: words.0, low: words.1)
+            return
+        }
         var high: UInt64 = 0
         var low: UInt64 = 0
         for (index, byte) in bytes.enumerated() {
