@@ -31,8 +31,8 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
     swift build -c release --product tracejoin >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; exit 1; }
 fi
 
-phase() { # name, offered rate
-    local name=$1 rate=$2 db="$WORK/$1.db"
+phase() { # name, offered rate, connections per load process
+    local name=$1 rate=$2 connections=$3 db="$WORK/$1.db"
     /usr/bin/time -v -o "$WORK/$name.time" "$BIN" serve --db "$db" --otlp-http "127.0.0.1:$PORT" \
         ${EXTRA_ARGS:-} >"$WORK/$name.serve.log" 2>&1 &
     local server=$!
@@ -41,7 +41,7 @@ phase() { # name, offered rate
         sleep 0.1
     done
     python3 "$ROOT/Benchmarks/otlp_load.py" --url "http://127.0.0.1:$PORT/v1/traces" --rate "$rate" \
-        --seconds "$SECONDS_PER_PHASE" --workers "$WORKERS" --connections "$CONNECTIONS" ${GZIP:+--gzip} >"$WORK/$name.load.json"
+        --seconds "$SECONDS_PER_PHASE" --workers "$WORKERS" --connections "$connections" ${GZIP:+--gzip} >"$WORK/$name.load.json"
     # `time` is the direct child; signal the server itself so it drains and exits.
     pkill -TERM -P "$server" -f "serve --db $db" || true
     wait "$server" || true
@@ -63,5 +63,7 @@ print(f"  database: {stored:,} spans stored, {load['accepted_spans']:,} acknowle
 EOF
 }
 
-phase sustained "$RATE"
-phase overload "$((RATE * 3))"
+phase sustained "$RATE" "$CONNECTIONS"
+# Closed-loop senders only overload the server if more requests wait than the queue holds
+# (65,536 records = 65 requests of 1,000 spans): 4x the connections for 3x the rate.
+phase overload "$((RATE * 3))" "$((CONNECTIONS * 4))"
