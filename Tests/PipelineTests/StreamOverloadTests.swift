@@ -58,4 +58,27 @@ import TraceJoinTesting
         #expect(messages == expected, "exactly the records of the stored requests are in the database")
         #expect(setup.service.counts.overloaded == overloaded.count)
     }
+
+    @Test("requests in flight are bounded too: past inFlightBytes a request is refused before it is decoded")
+    func inFlightBound() async throws {
+        var configuration = StreamConfiguration()
+        configuration.inFlightBytes = 1  // one request at a time
+        configuration.retryAfterSeconds = 5
+        let setup = try StreamSetup(configuration: configuration)
+        defer { setup.folder.remove() }
+        let intake = setup.intake
+
+        // The writer is not started: the first request stays in flight, waiting for its commit.
+        let first = Task { await intake.submit(Self.body(1), signal: .logs, encoding: .json) }
+        for _ in 0..<1000 where intake.bytesInFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(intake.bytesInFlight > 0)
+        #expect(await intake.submit(Self.body(2), signal: .logs, encoding: .json) == .overloaded(retryAfterSeconds: 5))
+        setup.service.start()
+        #expect(await first.value == stored(2))
+        #expect(await intake.submit(Self.body(3), signal: .logs, encoding: .json) == stored(2), "the bound is released")
+        try await setup.service.shutdown()
+        #expect(
+            try setup.uncorrelatedMessages()
+                == ["request 1 record 1", "request 1 record 2", "request 3 record 1", "request 3 record 2"])
+    }
 }

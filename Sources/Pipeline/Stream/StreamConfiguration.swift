@@ -6,6 +6,11 @@ package struct StreamConfiguration: Sendable {
     package var queueRecords = 65_536
     /// - `queueBytes` (default 256 MiB): the same bound in estimated memory (``estimatedBytes(bodyBytes:)``).
     package var queueBytes = 256 << 20
+    /// - `inFlightBytes` (default 64 MiB): estimated memory of the requests between arrival and answer
+    ///   (decoding, queued, being written). Decoding takes CPU, so under overload requests wait for a core
+    ///   before they ever reach the queue; past this bound they are answered `overloaded` at once instead of
+    ///   piling up. One request is always let in when none is in flight.
+    package var inFlightBytes = 64 << 20
     /// - `recordsPerTransaction` (default 8,192): requests are committed together up to this many records in
     ///   one SQLite transaction (group commit); a larger request is one transaction of its own.
     package var recordsPerTransaction = 8_192

@@ -21,9 +21,18 @@ package final class StreamIntake: OTLPIntake, @unchecked Sendable {
     private let receivedLogs: Int64
     private let lock = NSLock()
     private var lastSequence: Int64 = 0
+    /// Estimated bytes of the requests between arrival and answer (``StreamConfiguration/inFlightBytes``).
+    private var inFlightBytes = 0
+    private let inFlightLimit: Int
+    private let retryAfterSeconds: Int
 
-    init(store: IncidentStore, writer: StreamWriter, rules: RulesInForce, metrics: StreamMetrics) throws {
+    init(
+        store: IncidentStore, writer: StreamWriter, rules: RulesInForce, metrics: StreamMetrics,
+        configuration: StreamConfiguration = StreamConfiguration()
+    ) throws {
         self.writer = writer
+        inFlightLimit = configuration.inFlightBytes
+        retryAfterSeconds = configuration.retryAfterSeconds
         self.rules = rules
         self.metrics = metrics
         let run = UUID().uuidString
@@ -55,6 +64,27 @@ package final class StreamIntake: OTLPIntake, @unchecked Sendable {
         let estimatedBytes = StreamConfiguration.estimatedBytes(bodyBytes: body.count)
         // Cheap, before decoding: a full queue answers at once and spends no CPU on the body.
         if let refusal = writer.refusal(estimatedBytes: estimatedBytes) { return Self.outcome(refusal) }
+        guard admit(estimatedBytes) else { return .overloaded(retryAfterSeconds: retryAfterSeconds) }
+        let outcome = await decodeAndStore(body, signal: signal, encoding: encoding, estimatedBytes: estimatedBytes)
+        lock.withLock { inFlightBytes -= estimatedBytes }
+        return outcome
+    }
+
+    /// Estimated bytes of the requests in flight now.
+    package var bytesInFlight: Int { lock.withLock { inFlightBytes } }
+
+    /// Counts the request as in flight, unless that would pass the bound.
+    private func admit(_ estimatedBytes: Int) -> Bool {
+        lock.withLock {
+            guard inFlightBytes == 0 || inFlightBytes + estimatedBytes <= inFlightLimit else { return false }
+            inFlightBytes += estimatedBytes
+            return true
+        }
+    }
+
+    private func decodeAndStore(
+        _ body: [UInt8], signal: OTLPSignal, encoding: OTLPBodyEncoding, estimatedBytes: Int
+    ) async -> OTLPIntakeOutcome {
         guard let sourceID = sources[signal] else { return .unavailable(message: "no source for \(signal.rawValue)") }
         let origin = InputLocation(source: Self.sourcePath(signal), byteOffset: nextSequence())
         let decoded: [Record]

@@ -23,7 +23,8 @@ package final class StreamService: Service, Sendable {
         writer = StreamWriter(store: store, configuration: configuration, metrics: metrics)
         finalizer = IdleTraceFinalizer(
             store: store, rules: rules, configuration: configuration, metrics: metrics, logger: logger)
-        intake = try StreamIntake(store: store, writer: writer, rules: rules, metrics: metrics)
+        intake = try StreamIntake(
+            store: store, writer: writer, rules: rules, metrics: metrics, configuration: configuration)
     }
 
     package func run() async throws {
