@@ -75,9 +75,15 @@ package enum TraceFinalizer {
             Array(keys[$0..<min($0 + sliceSize, keys.count)])
         }
         let results = SliceResults(count: slices.count)
-        DispatchQueue.concurrentPerform(iterations: slices.count) { index in
-            results.set(index) { try summarizeSlice(slices[index], in: store, classifier: classifier) }
+        // Slices run on dispatch workers, never on the caller's thread: `concurrentPerform`
+        // called from a `Thread` of our own that later exits corrupted the heap (glibc aborts at a thread exit).
+        let group = DispatchGroup()
+        for index in slices.indices {
+            DispatchQueue.global().async(group: group) {
+                results.set(index) { try summarizeSlice(slices[index], in: store, classifier: classifier) }
+            }
         }
+        group.wait()
         return try results.joined()
     }
 
