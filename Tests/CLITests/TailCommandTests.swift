@@ -34,16 +34,6 @@ import TraceJoinTesting
         return process
     }
 
-    /// Waits until `condition` holds, checking every 50 ms, for at most `seconds`.
-    static func waitUntil(seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return try condition()
-    }
-
     /// The messages of the uncorrelated logs stored (duplicates kept).
     static func storedMessages(in folder: TemporaryFolder) throws -> [String] {
         let result = try CommandRunner.run(["logs", "--db", "tail.db", "--limit", "100000"], in: folder.path)
@@ -55,7 +45,7 @@ import TraceJoinTesting
 
     static func stop(_ process: Process, interrupt: Bool = false) -> Bool {
         if interrupt { process.interrupt() } else { process.terminate() }  // SIGINT, SIGTERM
-        return waitUntil(seconds: 15) { !process.isRunning }
+        return BackgroundCommand.waitUntil(seconds: 15) { !process.isRunning }
     }
 
     @Test("kill -9 at random points of a growing, rotating file, then a restart: every line is stored exactly once")
@@ -71,7 +61,7 @@ import TraceJoinTesting
             written += 200
             let tail = try Self.startTail(arguments, in: folder)
             // Some progress in every round, so each kill lands while lines are being read and written.
-            #expect(try Self.waitUntil { try Self.storedMessages(in: folder).count > stored })
+            #expect(try BackgroundCommand.waitUntil { try Self.storedMessages(in: folder).count > stored })
             try Self.append((written + 1)...(written + 300), to: log)
             written += 300
             if round == 2 {
@@ -91,7 +81,7 @@ import TraceJoinTesting
         try Self.append((written + 1)...(written + 100), to: log)
         written += 100
         let last = try Self.startTail(arguments, in: folder)
-        #expect(try Self.waitUntil { try Self.storedMessages(in: folder).count >= written })
+        #expect(try BackgroundCommand.waitUntil { try Self.storedMessages(in: folder).count >= written })
         #expect(Self.stop(last, interrupt: true))
         #expect(last.terminationStatus == 0)
         let messages = try Self.storedMessages(in: folder)
@@ -106,14 +96,14 @@ import TraceJoinTesting
         let log = folder.file("checkout.log")
         try Self.append(Self.line(1), to: log)
         let tail = try Self.startTail(["--db", "tail.db", "--poll-interval", "20", log], in: folder)
-        #expect(try Self.waitUntil { try Self.storedMessages(in: folder) == ["line-1"] })
+        #expect(try BackgroundCommand.waitUntil { try Self.storedMessages(in: folder) == ["line-1"] })
         let trace = "4bf92f3577b34da6a3ce929d0e0736a1"
         try Self.append(
             "{\"time\":\"2026-03-01T10:00:01Z\",\"level\":\"error\",\"msg\":\"payment declined\",\"trace_id\":\"\(trace)\"}\n",
             to: log)
         var shown = ""
         #expect(
-            try Self.waitUntil {
+            try BackgroundCommand.waitUntil {
                 let result = try CommandRunner.run(["show", "--db", "tail.db", trace], in: folder.path)
                 shown = result.standardOutput
                 return result.status == 0 && shown.contains("payment declined") && shown.contains("ERROR")

@@ -33,7 +33,7 @@ import TraceJoinTesting
         let arguments = ["--db", "tail.db", "--poll-interval", "20", folder.file("*.jsonl")]
         try TailCommandTests.append((1...2000).map(Self.exportLine).joined(), to: export)
         let first = try TailCommandTests.startTail(arguments, in: folder)
-        #expect(try TailCommandTests.waitUntil { try !Self.storedRecords(in: folder).isEmpty })
+        #expect(try BackgroundCommand.waitUntil { try !Self.storedRecords(in: folder).isEmpty })
         try TailCommandTests.append((2001...3000).map(Self.exportLine).joined(), to: export)
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
@@ -41,7 +41,7 @@ import TraceJoinTesting
 
         try TailCommandTests.append((3001...3500).map(Self.exportLine).joined(), to: export)
         let second = try TailCommandTests.startTail(arguments, in: folder)
-        #expect(try TailCommandTests.waitUntil { try Self.storedRecords(in: folder).count >= 3500 })
+        #expect(try BackgroundCommand.waitUntil { try Self.storedRecords(in: folder).count >= 3500 })
         #expect(TailCommandTests.stop(second))
         let records = try Self.storedRecords(in: folder)
         #expect(records.count == 3500)
