@@ -13,13 +13,13 @@ package import TraceJoinCore
 enum ReceivedLogKey {
     /// `origin` with `byteOffset` and `ordinal` replaced by the digest of `log`.
     static func origin(of log: LogRecord, source: String) -> InputLocation {
-        let first = digest(of: log, seed: 0xcbf2_9ce4_8422_2325)
-        let second = digest(of: log, seed: 0x6c62_272e_07bb_0142)
+        let (first, second) = digests(of: log)
         return InputLocation(source: source, byteOffset: Int64(bitPattern: first >> 1), ordinal: Int(second >> 33))
     }
 
-    static func digest(of log: LogRecord, seed: UInt64) -> UInt64 {
-        var digest = Digest(seed: seed)
+    /// Both digests in one pass, so every field (and every attribute's text) is formatted once.
+    static func digests(of log: LogRecord) -> (UInt64, UInt64) {
+        var digest = Digest(seeds: (0xcbf2_9ce4_8422_2325, 0x6c62_272e_07bb_0142))
         digest.add(log.time ?? 0)
         digest.add(Int64(log.severity.rawValue))
         digest.add(log.severityText)
@@ -28,14 +28,15 @@ enum ReceivedLogKey {
         digest.add(log.trace.map { "\($0)" } ?? "")
         digest.add(log.spanID.map { "\($0)" } ?? "")
         for attribute in log.attributes { digest.add("\(attribute)") }
-        return digest.value
+        return digest.values
     }
 
-    /// FNV-1a, 64 bits; each field is followed by a separator so ("ab","c") and ("a","bc") differ.
+    /// Two FNV-1a 64-bit lanes with different seeds; each field is followed by a separator so ("ab","c") and
+    /// ("a","bc") differ.
     struct Digest {
-        private(set) var value: UInt64
+        private(set) var values: (UInt64, UInt64)
 
-        init(seed: UInt64) { value = seed }
+        init(seeds: (UInt64, UInt64)) { values = seeds }
 
         mutating func add(_ text: String) {
             for byte in text.utf8 { add(byte) }
@@ -51,7 +52,8 @@ enum ReceivedLogKey {
         }
 
         private mutating func add(_ byte: UInt8) {
-            value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            values.0 = (values.0 ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            values.1 = (values.1 ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
     }
 }
