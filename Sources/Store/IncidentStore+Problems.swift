@@ -50,17 +50,6 @@ package struct ProblemGroup: Sendable, Equatable {
 }
 
 extension IncidentStore {
-    static func saveClassifications(_ db: Database, keys: [Int64], _ classifications: [Int64: TraceClassification])
-        throws
-    {
-        let statement = try db.cachedStatement(
-            sql: "UPDATE traces SET class_rule = ?, class_entry = ?, fingerprint = ? WHERE trace_key = ?")
-        for key in keys {
-            let value = classifications[key]
-            try statement.execute(arguments: [value?.ruleID, value?.entry, value?.fingerprint, key])
-        }
-    }
-
     /// The stored classification of a trace; nil when it has none (not an error, or not summarised yet).
     package func classification(traceKey: Int64) throws -> TraceClassification? {
         try pool.read { db in

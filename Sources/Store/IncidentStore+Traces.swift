@@ -95,12 +95,14 @@ extension IncidentStore {
     ) throws {
         let revisions = summaries.map { state.takeRevision(of: $0.traceKey) }
         try pool.write { db in
-            try Self.saveClassifications(db, keys: summaries.map(\.traceKey), classifications)
-            let statement = try db.cachedStatement(
+            // One statement per trace, bound through the C API: this runs for every trace of a night.
+            let statement = try RawStatement(
+                db, arena: BindArena(),
                 sql: """
                     UPDATE traces SET start_ns = ?2, end_ns = ?3, status = ?4, sampled = ?5, span_count = ?6,
                         log_count = ?7, event_count = ?8, services = ?9, error_class = ?10, root_service = ?11,
-                        root_span_id = ?12, root_name = ?13, root_message = ?14,
+                        root_span_id = ?12, root_name = ?13, root_message = ?14, class_rule = ?16,
+                        class_entry = ?17, fingerprint = ?18,
                         dirty = CASE WHEN ?1 IS NULL OR revision = ?1 THEN 0 ELSE 1 END
                     WHERE trace_key = ?15
                     """)
@@ -108,12 +110,26 @@ extension IncidentStore {
                 var services = JSONWriter()
                 services.write(strings: summary.services)
                 let root = summary.rootCause
-                try statement.execute(arguments: [
-                    revision, summary.start, summary.end, summary.isError ? "error" : "ok", summary.sampled,
-                    summary.spanCount, summary.logCount, summary.eventCount, services.text, summary.errorClass,
-                    root?.service, root?.spanID.map { Int64(bitPattern: $0.value) }, root?.name, root?.message,
-                    traceKey,
-                ])
+                let classification = classifications[traceKey]
+                statement.bind(1, revision)
+                statement.bind(2, summary.start)
+                statement.bind(3, summary.end)
+                statement.bind(4, summary.isError ? "error" : "ok")
+                statement.bind(5, summary.sampled)
+                statement.bind(6, summary.spanCount)
+                statement.bind(7, summary.logCount)
+                statement.bind(8, summary.eventCount)
+                statement.bind(9, services.bytes)
+                statement.bind(10, summary.errorClass)
+                statement.bind(11, root?.service)
+                statement.bind(12, root?.spanID.map { Int64(bitPattern: $0.value) })
+                statement.bind(13, root?.name)
+                statement.bind(14, root?.message)
+                statement.bind(15, traceKey)
+                statement.bind(16, classification?.ruleID)
+                statement.bind(17, classification?.entry)
+                statement.bind(18, classification?.fingerprint)
+                try statement.run()
             }
         }
     }

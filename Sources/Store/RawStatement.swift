@@ -57,6 +57,12 @@ struct RawStatement {
         }
     }
 
+    /// Text, or NULL.
+    @inline(__always)
+    func bind(_ index: Int32, _ value: String?) {
+        if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
     /// Text, or NULL for an empty string.
     @inline(__always)
     func bind(_ index: Int32, nonEmpty value: String) {

@@ -26,6 +26,9 @@ enum StoreSchema {
         migrator.registerMigration(tailMigration) { db in
             for statement in tail { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(outlineMigration) { db in
+            for statement in outlines { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
