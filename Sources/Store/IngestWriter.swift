@@ -44,6 +44,17 @@ package final class IngestWriter {
         _ records: [SourcedRecord], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = [],
         forgettingTailFiles forgotten: [StoredTailFile] = []
     ) throws -> WriteStats {
+        try write(
+            groups: [records], progress: progress, tailCheckpoints: tailCheckpoints, forgettingTailFiles: forgotten)
+    }
+
+    /// Writes several groups of records (requests received one after another) in ONE transaction, as
+    /// ``write(_:progress:tailCheckpoints:forgettingTailFiles:)`` writes one: the groups are not joined into
+    /// one array first, which would copy every record once more.
+    package func write(
+        groups: [[SourcedRecord]], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = [],
+        forgettingTailFiles forgotten: [StoredTailFile] = []
+    ) throws -> WriteStats {
         do {
             return try store.pool.write { db in
                 // Read under the write lock: a merge bumps the epoch inside its own write transaction.
@@ -57,32 +68,35 @@ package final class IngestWriter {
                 var stats = WriteStats()
                 var touched = Set<Int64>()
                 let now = IncidentStore.now()
-                for sourced in records {
-                    switch sourced.record {
-                    case .span(let span):
-                        let key = try fullTraceKey(span.traceID, statements, stats: &stats, now: now)
-                        let resourceID = try resourceID(for: span.resource, statements)
-                        pendingSpans.append(
-                            PendingSpan(span: span, traceKey: key, resourceID: resourceID, sourceID: sourced.sourceID))
-                        if pendingSpans.count == IngestStatements.spansPerInsert {
-                            try flushSpans(statements, stats: &stats, touched: &touched)
-                        }
-                    case .log(let log):
-                        let key: Int64? =
-                            switch log.trace {
-                            // All-zero IDs are what producers print outside a span: no trace context.
-                            case .full(let id)? where !id.isZero:
-                                try fullTraceKey(id, statements, stats: &stats, now: now)
-                            case .lower64(let low)? where low != 0:
-                                try lowerTraceKey(low, statements, stats: &stats, now: now)
-                            default: nil
+                for records in groups {
+                    for sourced in records {
+                        switch sourced.record {
+                        case .span(let span):
+                            let key = try fullTraceKey(span.traceID, statements, stats: &stats, now: now)
+                            let resourceID = try resourceID(for: span.resource, statements)
+                            pendingSpans.append(
+                                PendingSpan(
+                                    span: span, traceKey: key, resourceID: resourceID, sourceID: sourced.sourceID))
+                            if pendingSpans.count == IngestStatements.spansPerInsert {
+                                try flushSpans(statements, stats: &stats, touched: &touched)
                             }
-                        pendingLogs.append(PendingLog(log: log, traceKey: key, sourceID: sourced.sourceID))
-                        if pendingLogs.count == IngestStatements.logsPerInsert {
-                            try flushLogs(statements, stats: &stats, touched: &touched)
+                        case .log(let log):
+                            let key: Int64? =
+                                switch log.trace {
+                                // All-zero IDs are what producers print outside a span: no trace context.
+                                case .full(let id)? where !id.isZero:
+                                    try fullTraceKey(id, statements, stats: &stats, now: now)
+                                case .lower64(let low)? where low != 0:
+                                    try lowerTraceKey(low, statements, stats: &stats, now: now)
+                                default: nil
+                                }
+                            pendingLogs.append(PendingLog(log: log, traceKey: key, sourceID: sourced.sourceID))
+                            if pendingLogs.count == IngestStatements.logsPerInsert {
+                                try flushLogs(statements, stats: &stats, touched: &touched)
+                            }
+                        case .reject(let reject):
+                            stats.rejectsInserted += try insert(reject, sourceID: sourced.sourceID, statements)
                         }
-                    case .reject(let reject):
-                        stats.rejectsInserted += try insert(reject, sourceID: sourced.sourceID, statements)
                     }
                 }
                 try flushSpans(statements, stats: &stats, touched: &touched)

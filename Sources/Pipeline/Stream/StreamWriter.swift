@@ -161,7 +161,7 @@ final class StreamWriter: @unchecked Sendable {
             let outcome: StreamWriteOutcome
             let failure: String?
             do {
-                _ = try writer.write(batch.flatMap(\.records), progress: [])
+                _ = try writer.write(groups: batch.map(\.records), progress: [])
                 outcome = .committed
                 failure = nil
             } catch {
