@@ -77,7 +77,10 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            swiftSettings: strictSettings),
+            swiftSettings: strictSettings,
+            // jemalloc instead of glibc's malloc: records are allocated on decoding threads and freed on the
+            // writer's, which glibc's arenas handle badly (docs/performance.md, "Memory allocator").
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]),
         .target(name: "TraceJoinTesting", dependencies: ["TraceJoinCore"], swiftSettings: strictSettings),
 
         // MARK: - Tests, one target per stage
