@@ -61,7 +61,7 @@ final class StreamWriter: @unchecked Sendable {
         }
         guard first else { return }
         let thread = Thread { [self] in
-            Thread.current.name = "tj-stream-writer"
+            Thread.current.name = "tj-otlp-writer"  // Linux thread names hold 15 bytes; a longer one is refused
             writeUntilDrained()
             completion.finish(.success(()))
         }
