@@ -6,12 +6,15 @@ extension IngestWriter {
     ///
     /// A multi-row `INSERT OR IGNORE` reports only how many rows were new, so when some of a group
     /// were duplicates every trace in the group is marked dirty (a spare summary, never a missed one).
-    func flushLogs(_ statements: IngestStatements, stats: inout WriteStats, touched: inout Set<Int64>) throws {
+    func flushLogs(
+        _ groups: [[SourcedRecord]], _ statements: IngestStatements, stats: inout WriteStats,
+        touched: inout Set<Int64>
+    ) throws {
         if pendingLogs.isEmpty { return }
         defer { pendingLogs.removeAll(keepingCapacity: true) }
         if pendingLogs.count == IngestStatements.logsPerInsert {
             for (index, pending) in pendingLogs.enumerated() {
-                bind(pending, to: statements.insertLogs, from: Int32(index * IngestStatements.logColumns))
+                bind(pending, groups, to: statements.insertLogs, from: Int32(index * IngestStatements.logColumns))
             }
             let inserted = try statements.insertLogs.run()
             stats.logsInserted += inserted
@@ -22,7 +25,7 @@ extension IngestWriter {
             return
         }
         for pending in pendingLogs {
-            bind(pending, to: statements.insertLog, from: 0)
+            bind(pending, groups, to: statements.insertLog, from: 0)
             if try statements.insertLog.run() > 0 {
                 stats.logsInserted += 1
                 if let key = pending.traceKey { touched.insert(key) }
@@ -33,8 +36,10 @@ extension IngestWriter {
     }
 
     /// Binds one log's columns at parameters `offset + 1 … offset + logColumns`.
-    private func bind(_ pending: PendingLog, to statement: RawStatement, from offset: Int32) {
-        let log = pending.log
+    private func bind(_ pending: PendingLog, _ groups: [[SourcedRecord]], to statement: RawStatement, from offset: Int32) {
+        guard case .log(let log) = groups[pending.position.group][pending.position.index].record else {
+            preconditionFailure("a pending log's position holds a log")
+        }
         statement.bind(offset + 1, pending.traceKey)
         statement.bind(offset + 2, log.spanID.map { Int64(bitPattern: $0.value) })
         statement.bind(offset + 3, log.time)
@@ -54,7 +59,13 @@ extension IngestWriter {
 
 /// A log waiting for its group's insert, with its trace key resolved.
 struct PendingLog {
-    var log: LogRecord
+    var position: RecordPosition
     var traceKey: Int64?
     var sourceID: Int64
+}
+
+/// Where a record is in the groups of records being written.
+struct RecordPosition {
+    var group: Int
+    var index: Int
 }

@@ -7,26 +7,29 @@ extension IngestWriter {
     /// A full group goes in one multi-row statement. When only some of its spans were new, a span
     /// with events is new exactly when its row's rowid is above the table's largest rowid before
     /// the insert (new rows are appended); every trace in such a group is marked dirty.
-    func flushSpans(_ statements: IngestStatements, stats: inout WriteStats, touched: inout Set<Int64>) throws {
+    func flushSpans(
+        _ groups: [[SourcedRecord]], _ statements: IngestStatements, stats: inout WriteStats,
+        touched: inout Set<Int64>
+    ) throws {
         if pendingSpans.isEmpty { return }
         defer { pendingSpans.removeAll(keepingCapacity: true) }
         guard pendingSpans.count == IngestStatements.spansPerInsert else {
             for pending in pendingSpans {
-                bind(pending, to: statements.insertSpan, from: 0)
+                bind(pending, groups, to: statements.insertSpan, from: 0)
                 if try statements.insertSpan.run() > 0 {
                     stats.spansInserted += 1
                     touched.insert(pending.traceKey)
-                    try insertEvents(of: pending, statements, stats: &stats)
+                    try insertEvents(of: pending, groups, statements, stats: &stats)
                 } else {
                     stats.spansDuplicate += 1
                 }
             }
             return
         }
-        let hasEvents = pendingSpans.contains { !$0.span.events.isEmpty }
+        let hasEvents = pendingSpans.contains { $0.hasEvents }
         let rowIDBefore = hasEvents ? try statements.maxSpanRowID.firstInt64() ?? 0 : 0
         for (index, pending) in pendingSpans.enumerated() {
-            bind(pending, to: statements.insertSpans, from: Int32(index * IngestStatements.spanColumns))
+            bind(pending, groups, to: statements.insertSpans, from: Int32(index * IngestStatements.spanColumns))
         }
         let inserted = try statements.insertSpans.run()
         stats.spansInserted += inserted
@@ -35,29 +38,34 @@ extension IngestWriter {
         for pending in pendingSpans { touched.insert(pending.traceKey) }
         guard hasEvents else { return }
         if inserted == pendingSpans.count {
-            for pending in pendingSpans { try insertEvents(of: pending, statements, stats: &stats) }
+            for pending in pendingSpans where pending.hasEvents {
+                try insertEvents(of: pending, groups, statements, stats: &stats)
+            }
             return
         }
         var done = Set<SpanRowKey>()
-        for pending in pendingSpans where !pending.span.events.isEmpty {
-            let key = SpanRowKey(pending)
+        for pending in pendingSpans where pending.hasEvents {
+            let key = SpanRowKey(span(at: pending.position, in: groups), traceKey: pending.traceKey)
             guard !done.contains(key) else { continue }
             statements.findSpanRowID.bind(1, key.traceKey)
             statements.findSpanRowID.bind(2, key.spanID)
             statements.findSpanRowID.bind(3, key.shared)
             if let rowID = try statements.findSpanRowID.firstInt64(), rowID > rowIDBefore {
-                try insertEvents(of: pending, statements, stats: &stats)
+                try insertEvents(of: pending, groups, statements, stats: &stats)
                 done.insert(key)
             }
         }
     }
 
-    private func insertEvents(of pending: PendingSpan, _ statements: IngestStatements, stats: inout WriteStats) throws {
+    private func insertEvents(
+        of pending: PendingSpan, _ groups: [[SourcedRecord]], _ statements: IngestStatements, stats: inout WriteStats
+    ) throws {
         let statement = statements.insertEvent
-        for event in pending.span.events {
+        let span = span(at: pending.position, in: groups)
+        for event in span.events {
             statement.bind(1, pending.traceKey)
-            statement.bind(2, Int64(bitPattern: pending.span.spanID.value))
-            statement.bind(3, pending.span.isSharedServerHalf)
+            statement.bind(2, Int64(bitPattern: span.spanID.value))
+            statement.bind(3, span.isSharedServerHalf)
             statement.bind(4, event.time)
             statement.bind(5, event.name)
             statement.bind(6, AttributeJSON.encode(event.attributes, into: &json) ? json.bytes : nil)
@@ -67,8 +75,15 @@ extension IngestWriter {
     }
 
     /// Binds one span's columns at parameters `offset + 1 … offset + spanColumns`.
-    private func bind(_ pending: PendingSpan, to statement: RawStatement, from offset: Int32) {
-        let span = pending.span
+    private func span(at position: RecordPosition, in groups: [[SourcedRecord]]) -> SpanRecord {
+        guard case .span(let span) = groups[position.group][position.index].record else {
+            preconditionFailure("a pending span's position holds a span")
+        }
+        return span
+    }
+
+    private func bind(_ pending: PendingSpan, _ groups: [[SourcedRecord]], to statement: RawStatement, from offset: Int32) {
+        let span = span(at: pending.position, in: groups)
         statement.bind(offset + 1, pending.traceKey)
         statement.bind(offset + 2, Int64(bitPattern: span.spanID.value))
         statement.bind(offset + 3, span.isSharedServerHalf)
@@ -111,10 +126,11 @@ extension IngestWriter {
 
 /// A span waiting for its group's insert, with its trace key and resource resolved.
 struct PendingSpan {
-    var span: SpanRecord
+    var position: RecordPosition
     var traceKey: Int64
     var resourceID: Int64?
     var sourceID: Int64
+    var hasEvents: Bool
 }
 
 /// The unique key of a span row.
@@ -123,9 +139,9 @@ private struct SpanRowKey: Hashable {
     var spanID: Int64
     var shared: Bool
 
-    init(_ pending: PendingSpan) {
-        traceKey = pending.traceKey
-        spanID = Int64(bitPattern: pending.span.spanID.value)
-        shared = pending.span.isSharedServerHalf
+    init(_ span: SpanRecord, traceKey: Int64) {
+        self.traceKey = traceKey
+        spanID = Int64(bitPattern: span.spanID.value)
+        shared = span.isSharedServerHalf
     }
 }

@@ -28,6 +28,8 @@ package final class IngestWriter {
     let arena = BindArena()
     /// Reused for every attribute column, so encoding allocates nothing once warm.
     var json = JSONBuffer()
+    /// Spans and logs waiting for their group's multi-row insert, as positions in the batch being written:
+    /// the records themselves are not copied.
     var pendingSpans: [PendingSpan] = []
     var pendingLogs: [PendingLog] = []
 
@@ -68,17 +70,21 @@ package final class IngestWriter {
                 var stats = WriteStats()
                 var touched = Set<Int64>()
                 let now = IncidentStore.now()
-                for records in groups {
-                    for sourced in records {
-                        switch sourced.record {
+                for group in groups.indices {
+                    let records = groups[group]
+                    for index in records.indices {
+                        let sourceID = records[index].sourceID
+                        let position = RecordPosition(group: group, index: index)
+                        switch records[index].record {
                         case .span(let span):
                             let key = try fullTraceKey(span.traceID, statements, stats: &stats, now: now)
                             let resourceID = try resourceID(for: span.resource, statements)
                             pendingSpans.append(
                                 PendingSpan(
-                                    span: span, traceKey: key, resourceID: resourceID, sourceID: sourced.sourceID))
+                                    position: position, traceKey: key, resourceID: resourceID, sourceID: sourceID,
+                                    hasEvents: !span.events.isEmpty))
                             if pendingSpans.count == IngestStatements.spansPerInsert {
-                                try flushSpans(statements, stats: &stats, touched: &touched)
+                                try flushSpans(groups, statements, stats: &stats, touched: &touched)
                             }
                         case .log(let log):
                             let key: Int64? =
@@ -90,17 +96,17 @@ package final class IngestWriter {
                                     try lowerTraceKey(low, statements, stats: &stats, now: now)
                                 default: nil
                                 }
-                            pendingLogs.append(PendingLog(log: log, traceKey: key, sourceID: sourced.sourceID))
+                            pendingLogs.append(PendingLog(position: position, traceKey: key, sourceID: sourceID))
                             if pendingLogs.count == IngestStatements.logsPerInsert {
-                                try flushLogs(statements, stats: &stats, touched: &touched)
+                                try flushLogs(groups, statements, stats: &stats, touched: &touched)
                             }
                         case .reject(let reject):
-                            stats.rejectsInserted += try insert(reject, sourceID: sourced.sourceID, statements)
+                            stats.rejectsInserted += try insert(reject, sourceID: sourceID, statements)
                         }
                     }
                 }
-                try flushSpans(statements, stats: &stats, touched: &touched)
-                try flushLogs(statements, stats: &stats, touched: &touched)
+                try flushSpans(groups, statements, stats: &stats, touched: &touched)
+                try flushLogs(groups, statements, stats: &stats, touched: &touched)
                 for key in touched {
                     statements.touchTrace.bind(1, now)
                     statements.touchTrace.bind(2, key)

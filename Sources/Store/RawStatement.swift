@@ -48,13 +48,19 @@ struct RawStatement {
 
     @inline(__always)
     func bind(_ index: Int32, _ value: String) {
-        var value = value
-        _ = value.withUTF8 { buffer in
-            // The arena's pointer is never null, so "" is stored as '' and not NULL.
-            sqlite3_bind_text(
-                handle, index, arena.copy(UnsafeRawBufferPointer(buffer)), Int32(buffer.count),
-                Self.staticBytes)
+        // Native strings are contiguous UTF-8: read in place, without the copy `withUTF8` (mutating) needs.
+        let bound: Void? = value.utf8.withContiguousStorageIfAvailable { bind(index, utf8: $0) }
+        if bound == nil {
+            var copy = value
+            copy.withUTF8 { bind(index, utf8: $0) }
         }
+    }
+
+    @inline(__always)
+    private func bind(_ index: Int32, utf8 buffer: UnsafeBufferPointer<UInt8>) {
+        // The arena's pointer is never null, so "" is stored as '' and not NULL.
+        sqlite3_bind_text(
+            handle, index, arena.copy(UnsafeRawBufferPointer(buffer)), Int32(buffer.count), Self.staticBytes)
     }
 
     /// Text, or NULL.
