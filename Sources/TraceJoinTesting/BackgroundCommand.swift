@@ -27,9 +27,24 @@ package final class BackgroundCommand: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        try withNoSignalsBlocked { try process.run() }
         return BackgroundCommand(process: process, outputPath: path)
     }
+
+    /// Runs `body` with no signal blocked on the calling thread. A child inherits the blocked signals of the
+    /// thread that starts it, and test threads are libdispatch workers, which block SIGTERM, SIGINT and SIGHUP;
+    /// a shell starts commands with none blocked, and the tests must see what the shell's child does.
+    private static func withNoSignalsBlocked<Result>(_ body: () throws -> Result) rethrows -> Result {
+        var none = sigset_t()
+        var saved = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+        return try body()
+    }
+
+    /// The process ID, to look at the process in `/proc`.
+    package var processIdentifier: Int32 { process.processIdentifier }
 
     /// Sends `signal` (SIGHUP, SIGKILL…) to the process.
     package func send(_ signal: Int32) {

@@ -9,7 +9,12 @@ final class RuleReload: @unchecked Sendable {
     private let source: any DispatchSourceSignal
 
     init(rules: RuleOptions, logger: Logger, apply: @escaping @Sendable (RulesInForce.Snapshot) -> Void) {
-        signal(SIGHUP, SIG_IGN)  // the dispatch source receives it instead of the default handler (exit)
+        #if canImport(Darwin)
+            // kqueue reports a signal without stopping its default action (exit): ignore it. On Linux it is
+            // blocked from the start (`ServiceSignals`) and read from a signalfd; setting SIG_IGN there would
+            // discard a SIGHUP that arrived before this source.
+            signal(SIGHUP, SIG_IGN)
+        #endif
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "tracejoin.sighup"))
         source.setEventHandler {
             logger.info("SIGHUP: reloading rule files")
@@ -18,7 +23,7 @@ final class RuleReload: @unchecked Sendable {
                 return
             }
             apply(snapshot)
-            logger.info("SIGHUP: new rules in force", metadata: ["digest": "\(snapshot.digest.prefix(12))"])
+            logger.notice("SIGHUP: new rules in force", metadata: ["digest": "\(snapshot.digest.prefix(12))"])
         }
         source.resume()
     }

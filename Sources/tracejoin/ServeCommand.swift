@@ -16,7 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
             and /v1/logs, protobuf or JSON, gzip or not. A request is answered 200 only after its records are \
             scrubbed and committed; when the write queue is full the answer is 503 with Retry-After, so \
             exporters retry instead of tracejoin growing without bound. With --tail, the same process follows \
-            log files as `tracejoin tail` does, into the same database.
+            log files as `tracejoin tail` does, into the same database; --from, --poll-interval and --poll-only \
+            apply to those files as they do in `tail`.
 
             GET /healthz: alive. GET /readyz: database writable and queue below its limit. GET /metrics: \
             Prometheus text.
@@ -25,7 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
             trace has had no new data for --trace-idle seconds, and again if late data arrives. `show` sees \
             new entries as soon as they are committed.
 
-            SIGTERM or SIGINT: stop accepting, drain the queue, write, checkpoint, exit 0 within 10 s. \
+            SIGTERM or SIGINT, even while starting: stop accepting, drain the queue, write, checkpoint, exit 0 \
+            within 10 s. \
             SIGHUP: reload the rule files; a bad set is refused with its diagnostics and the rules in force stay.
             """)
 
@@ -46,11 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tail"), help: "Files, folders or globs to follow as `tracejoin tail` does. Repeatable.")
     var tailPatterns: [String] = []
 
-    @Option(help: "With --tail: where files found at the first start begin: beginning or end.")
-    var from: TailStart = .beginning
-
-    @Option(help: "With --tail: milliseconds between polls of the followed files.")
-    var pollInterval: Int = 250
+    @OptionGroup(title: "Following files (with --tail)") var follow: TailOptions
 
     @Option(help: "Log level of tracejoin's own messages: trace, debug, info, notice, warning, error.")
     var logLevel: LogLevel = .info
@@ -65,9 +63,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard queueRecords >= 1 else { throw ValidationError("--queue-records must be at least 1") }
         guard traceIdle >= 0 && traceIdle <= 86_400 else {
             throw ValidationError("--trace-idle must be between 0 and 86400 seconds")
-        }
-        guard pollInterval >= 1 && pollInterval <= 60_000 else {
-            throw ValidationError("--poll-interval must be between 1 and 60000 milliseconds")
         }
     }
 
@@ -99,8 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             if !tailPatterns.isEmpty {
                 var configuration = TailRunConfiguration(patterns: tailPatterns)
                 configuration.databasePath = database.db
-                configuration.startAtEnd = from == .end
-                configuration.pollInterval = .milliseconds(pollInterval)
+                follow.apply(to: &configuration)
                 configuration.apply(snapshot)
                 configuration.finalizesTraces = false  // the stream's finalizer covers every trace
                 let runner = try TailRunner(configuration: configuration, store: store)
