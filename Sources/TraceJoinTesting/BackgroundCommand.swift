@@ -75,14 +75,32 @@ package final class BackgroundCommand: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// Waits until `condition` holds, checking every 50 ms, for at most `seconds`.
-    package static func waitUntil(seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+    /// Waits until `condition` holds, checking every `interval` seconds (50 ms), for at most `seconds`.
+    package static func waitUntil(seconds: Double = 30, every interval: Double = 0.05, _ condition: () throws -> Bool)
+        rethrows -> Bool
+    {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: interval)
         }
         return try condition()
+    }
+
+    /// Whether the process's code has begun to take the signals `serve` and `tail` answer: its main thread
+    /// blocks SIGTERM, SIGINT and SIGHUP, or a `signalfd` is open (Linux `/proc`). Until then the process is
+    /// still being loaded, before any of its code runs.
+    package func hasTakenSignals() -> Bool {
+        let proc = "/proc/\(process.processIdentifier)"
+        let status = (try? String(contentsOfFile: proc + "/status", encoding: .utf8)) ?? ""
+        let blockedHex = status.split(separator: "\n").first { $0.hasPrefix("SigBlk:") }?.split(separator: "\t").last
+        let blocked = blockedHex.flatMap { UInt64($0, radix: 16) } ?? 0
+        let wanted = [SIGTERM, SIGINT, SIGHUP].reduce(UInt64(0)) { $0 | (1 << UInt64($1 - 1)) }
+        if blocked & wanted == wanted { return true }
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: proc + "/fd")) ?? []
+        return descriptors.contains { name in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: proc + "/fd/" + name)) == "anon_inode:[signalfd]"
+        }
     }
 
     /// The HTTP status `curl` gets for a GET of `url`, or nil when nothing answers.

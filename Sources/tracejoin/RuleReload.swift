@@ -1,22 +1,13 @@
-import Dispatch
 import Foundation
 import Logging
 import Pipeline
 
 /// SIGHUP: load the rule files again and, if the whole set loads, put it in force; a bad set is refused
-/// with its diagnostics on standard error and the rules in force stay.
-final class RuleReload: @unchecked Sendable {
-    private let source: any DispatchSourceSignal
-
+/// with its diagnostics on standard error and the rules in force stay. A SIGHUP that came before (while the
+/// command was starting) is answered at once.
+struct RuleReload: Sendable {
     init(rules: RuleOptions, logger: Logger, apply: @escaping @Sendable (RulesInForce.Snapshot) -> Void) {
-        #if canImport(Darwin)
-            // kqueue reports a signal without stopping its default action (exit): ignore it. On Linux it is
-            // blocked from the start (`ServiceSignals`) and read from a signalfd; setting SIG_IGN there would
-            // discard a SIGHUP that arrived before this source.
-            signal(SIGHUP, SIG_IGN)
-        #endif
-        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "tracejoin.sighup"))
-        source.setEventHandler {
+        ServiceSignals.shared.onHangUp {
             logger.info("SIGHUP: reloading rule files")
             guard let snapshot = try? rules.loadSnapshot() else {
                 logger.error("SIGHUP: the rule set was refused (diagnostics above); the rules in force stay")
@@ -25,10 +16,10 @@ final class RuleReload: @unchecked Sendable {
             apply(snapshot)
             logger.notice("SIGHUP: new rules in force", metadata: ["digest": "\(snapshot.digest.prefix(12))"])
         }
-        source.resume()
     }
 
-    func cancel() { source.cancel() }
+    /// Stops reloading: later SIGHUPs wait for the next `RuleReload`, if any.
+    func cancel() { ServiceSignals.shared.onHangUp(nil) }
 }
 
 extension RuleOptions {

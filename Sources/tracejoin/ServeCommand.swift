@@ -110,10 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
             var services: [any Service] = [stream]
             if let tail { services.append(tail) }
             services.append(receiver)
-            let group = ServiceGroup(
-                configuration: ServiceRuntime.groupConfiguration(services: services, logger: logger))
             do {
-                try await group.run()
+                try await ServiceRuntime.run(services, logger: logger)
             } catch {
                 // Most often the port: "bind(…): Address already in use (errno: 98)".
                 Console.note("error: serve stopped: \(error)")

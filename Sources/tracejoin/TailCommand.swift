@@ -71,8 +71,7 @@ struct TailCommand: AsyncParsableCommand {
                     traceContextPatterns: snapshot.traceContextPatterns)
             }
             defer { reload.cancel() }
-            try await ServiceGroup(configuration: ServiceRuntime.groupConfiguration(services: [tail], logger: logger))
-                .run()
+            try await ServiceRuntime.run([tail], logger: logger)
 
             let counts = runner.counts
             try store.finishRun(

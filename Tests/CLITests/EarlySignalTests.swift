@@ -9,9 +9,18 @@ import TraceJoinTesting
 /// Signals sent to `serve` and `tail` before they are ready: an init system or a deploy that stops a
 /// service at once must still get a clean exit 0 and a database that the next run and the query commands
 /// can use, not death by the signal's default action (143 for SIGTERM).
+///
+/// Each signal is sent a delay after the process's own code has begun (`hasTakenSignals`): before that it
+/// is still in the dynamic loader, where no code of ours can answer a signal (see docs/tailing.md).
 @Suite(.serialized) struct EarlySignalTests {
-    /// From "at once" (before the rules are loaded) to about when the services are running.
-    static let delays: [Double] = [0, 0, 0.005, 0.02, 0.05, 0.1, 0.2, 0.4]
+    /// From the first instant (before the rules are loaded) to about when the services are running.
+    static let delays: [Double] = [0, 0, 0, 0.005, 0.02, 0.05, 0.1, 0.2, 0.4]
+
+    /// Waits, checking all the time, until `command` runs its own code; then waits `delay` seconds.
+    static func waitUntilStarted(_ command: BackgroundCommand, then delay: Double) -> Bool {
+        defer { Thread.sleep(forTimeInterval: delay) }
+        return BackgroundCommand.waitUntil(seconds: 10, every: 0.0002) { command.hasTakenSignals() }
+    }
 
     static func line(_ number: Int) -> String {
         "{\"time\":\"2026-03-01T10:00:00Z\",\"level\":\"info\",\"msg\":\"early-\(number)\"}\n"
@@ -31,7 +40,7 @@ import TraceJoinTesting
             let serve = try BackgroundCommand.start(
                 ["serve", "--db", "s.db", "--otlp-http", "127.0.0.1:\(port)"], in: folder, output: "serve.out")
             defer { serve.terminateIfRunning() }
-            Thread.sleep(forTimeInterval: delay)
+            #expect(Self.waitUntilStarted(serve, then: delay))
             let status = serve.stop(interrupt: round % 2 == 1, seconds: 12)
             #expect(status == 0, "round \(round), \(delay) s: exit \(status)\n\(serve.output())")
             let query = try CommandRunner.run(["logs", "--db", "s.db"], in: folder.path)
@@ -51,7 +60,7 @@ import TraceJoinTesting
             written += 50
             let tail = try BackgroundCommand.start(arguments, in: folder, output: "tail-\(round).out")
             defer { tail.terminateIfRunning() }
-            Thread.sleep(forTimeInterval: delay)
+            #expect(Self.waitUntilStarted(tail, then: delay))
             let status = tail.stop(interrupt: round % 2 == 1, seconds: 12)
             #expect(status == 0, "round \(round), \(delay) s: exit \(status)\n\(tail.output())")
         }
@@ -74,6 +83,7 @@ import TraceJoinTesting
         let tail = try BackgroundCommand.start(
             ["tail", "--db", "tail.db", "--poll-interval", "20", log], in: folder, output: "tail.out")
         defer { tail.terminateIfRunning() }
+        #expect(Self.waitUntilStarted(tail, then: 0))
         tail.send(SIGHUP)
         #expect(try BackgroundCommand.waitUntil { try Self.storedMessages(in: folder) == ["early-1"] })
         #expect(tail.stop() == 0, "tail did not survive an early SIGHUP: \(tail.output())")
