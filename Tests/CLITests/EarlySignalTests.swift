@@ -76,16 +76,21 @@ import TraceJoinTesting
 
     @Test("SIGHUP before `tail` is ready does not end it; SIGTERM afterwards exits 0")
     func tailHangUpAtOnce() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let log = folder.file("app.log")
-        try TailCommandTests.append(Self.line(1), to: log)
-        let tail = try BackgroundCommand.start(
-            ["tail", "--db", "tail.db", "--poll-interval", "20", log], in: folder, output: "tail.out")
-        defer { tail.terminateIfRunning() }
-        #expect(Self.waitUntilStarted(tail, then: 0))
-        tail.send(SIGHUP)
-        #expect(try BackgroundCommand.waitUntil { try Self.storedMessages(in: folder) == ["early-1"] })
-        #expect(tail.stop() == 0, "tail did not survive an early SIGHUP: \(tail.output())")
+        for (round, delay) in [0, 0, 0.02, 0.1].enumerated() {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            let log = folder.file("app.log")
+            try TailCommandTests.append(Self.line(1), to: log)
+            let tail = try BackgroundCommand.start(
+                ["tail", "--db", "tail.db", "--poll-interval", "20", log], in: folder, output: "tail.out")
+            defer { tail.terminateIfRunning() }
+            #expect(Self.waitUntilStarted(tail, then: delay))
+            tail.send(SIGHUP)
+            #expect(
+                try BackgroundCommand.waitUntil(seconds: 10) { try Self.storedMessages(in: folder) == ["early-1"] },
+                "round \(round): \(tail.output())")
+            let status = tail.stop()
+            #expect(status == 0, "round \(round), \(delay) s: tail did not survive an early SIGHUP: \(status)")
+        }
     }
 }

@@ -30,8 +30,9 @@ import TraceJoinTesting
         process.arguments = ["tail"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         _ = FileManager.default.createFile(atPath: folder.file("tail.out"), contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("tail.out")))
-        process.standardError = FileHandle.nullDevice
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("tail.out")))
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
         return process
     }
@@ -63,7 +64,9 @@ import TraceJoinTesting
             written += 200
             let tail = try Self.startTail(arguments, in: folder)
             // Some progress in every round, so each kill lands while lines are being read and written.
-            #expect(try BackgroundCommand.waitUntil { try Self.storedMessages(in: folder).count > stored })
+            #expect(
+                try BackgroundCommand.waitUntil { try Self.storedMessages(in: folder).count > stored },
+                "round \(round): \((try? String(contentsOfFile: folder.file("tail.out"), encoding: .utf8)) ?? "")")
             try Self.append((written + 1)...(written + 300), to: log)
             written += 300
             if round == 2 {
