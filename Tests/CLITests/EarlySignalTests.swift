@@ -36,9 +36,8 @@ import TraceJoinTesting
         for (round, delay) in Self.delays.enumerated() {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
-            let port = try FreePort.find()
             let serve = try BackgroundCommand.start(
-                ["serve", "--db", "s.db", "--otlp-http", "127.0.0.1:\(port)"], in: folder, output: "serve.out")
+                ["serve", "--db", "s.db", "--otlp-http", "127.0.0.1:0"], in: folder, output: "serve.out")
             defer { serve.terminateIfRunning() }
             #expect(Self.waitUntilStarted(serve, then: delay))
             let status = serve.stop(interrupt: round % 2 == 1, seconds: 12)
