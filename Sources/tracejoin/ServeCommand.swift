@@ -45,12 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without new data after which a trace's status, root cause and class are computed.")
     var traceIdle: Int = 30
 
-    @Option(name: .customLong("tail"), help: "Files, folders or globs to follow as `tracejoin tail` does. Repeatable.")
-    var tailPatterns: [String] = []
+    @OptionGroup(title: "Following files") var tail: ServeTailOptions
 
-    @OptionGroup(title: "Following files (with --tail)") var follow: TailOptions
-
-    @Option(help: "Log level of tracejoin's own messages: trace, debug, info, notice, warning, error.")
+    @Option(help: "Log level of tracejoin's own messages on standard error.")
     var logLevel: LogLevel = .info
 
     @OptionGroup var rules: RuleOptions
@@ -74,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         do {
             let store = try IncidentStore(path: database.db)
-            let inputs = ["otlp-http://\(otlpHTTP)"] + tailPatterns
+            let inputs = ["otlp-http://\(otlpHTTP)"] + tail.patterns
             let runID = try store.beginRun(command: "serve", inputs: inputs, rulesDigest: snapshot.digest)
             let rulesInForce = RulesInForce(snapshot)
 
@@ -90,15 +87,15 @@ struct ServeCommand: AsyncParsableCommand {
                     metricsText: metrics.text),
                 intake: stream.intake)
 
-            var tail: TailService?
-            if !tailPatterns.isEmpty {
-                var configuration = TailRunConfiguration(patterns: tailPatterns)
+            var tailService: TailService?
+            if !tail.patterns.isEmpty {
+                var configuration = TailRunConfiguration(patterns: tail.patterns)
                 configuration.databasePath = database.db
-                follow.apply(to: &configuration)
+                tail.follow.apply(to: &configuration)
                 configuration.apply(snapshot)
                 configuration.finalizesTraces = false  // the stream's finalizer covers every trace
                 let runner = try TailRunner(configuration: configuration, store: store)
-                tail = TailService(runner: runner, onPoll: FollowReport(logger: logger).callback)
+                tailService = TailService(runner: runner, onPoll: FollowReport(logger: logger).callback)
             }
 
             let reload = RuleReload(rules: rules, logger: logger) { snapshot in
@@ -108,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             // Shut down in reverse order: stop receiving, then stop tailing, then drain and finalize.
             var services: [any Service] = [stream]
-            if let tail { services.append(tail) }
+            if let tailService { services.append(tailService) }
             services.append(receiver)
             do {
                 try await ServiceRuntime.run(services, logger: logger)

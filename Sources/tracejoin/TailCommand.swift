@@ -32,7 +32,7 @@ struct TailCommand: AsyncParsableCommand {
     @Option(help: "Seconds without new lines after which a trace's status, root cause and class are computed.")
     var traceIdle: Int = 30
 
-    @Option(help: "Log level of tracejoin's own messages on standard error: trace, debug, info, notice, warning, error.")
+    @Option(help: "Log level of tracejoin's own messages on standard error.")
     var logLevel: LogLevel = .notice
 
     @OptionGroup var rules: RuleOptions
