@@ -99,7 +99,8 @@ package final class BackgroundCommand: @unchecked Sendable {
         if blocked & wanted == wanted { return true }
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: proc + "/fd")) ?? []
         return descriptors.contains { name in
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: proc + "/fd/" + name)) == "anon_inode:[signalfd]"
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: proc + "/fd/" + name))
+                == "anon_inode:[signalfd]"
         }
     }
 

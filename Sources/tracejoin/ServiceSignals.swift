@@ -32,6 +32,8 @@ final class ServiceSignals: @unchecked Sendable {
 
     private static let taken: [Int32] = [SIGTERM, SIGINT, SIGHUP]
 
+    /// Reloads run here, so a slow one never holds up a SIGTERM behind it on the signal queue.
+    private let reloadQueue = DispatchQueue(label: "tracejoin.sighup")
     private let lock = NSLock()
     private var sources: [any DispatchSourceSignal] = []
     private var shutdownAction: (@Sendable (String) -> Void)?
@@ -90,14 +92,15 @@ final class ServiceSignals: @unchecked Sendable {
         if let earlier { action(earlier) }
     }
 
-    /// SIGHUP calls `action`, at once if one came while there was none; nil stops calling.
+    /// SIGHUP calls `action` (on a queue of its own), at once if one came while there was none; nil stops
+    /// calling.
     func onHangUp(_ action: (@Sendable () -> Void)?) {
         let pending = lock.withLock { () -> Bool in
             hangUpAction = action
             defer { hangUpPending = false }
             return hangUpPending && action != nil
         }
-        if pending { action?() }
+        if pending, let action { reloadQueue.async(execute: action) }
     }
 
     private func received(_ signal: Int32) {
@@ -106,7 +109,7 @@ final class ServiceSignals: @unchecked Sendable {
                 if hangUpAction == nil { hangUpPending = true }
                 return hangUpAction
             }
-            action?()
+            if let action { reloadQueue.async(execute: action) }
         } else {
             let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
             let action = lock.withLock { () -> (@Sendable (String) -> Void)? in
@@ -124,7 +127,8 @@ final class ServiceSignals: @unchecked Sendable {
     @section(".preinit_array") @used
     private let blockServiceSignalsAtLoad:
         @convention(c) (
-            Int32, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+            Int32, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+            UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
         ) -> Void = { argc, argv, _ in
             guard argc > 1, let command = argv?[1], ServiceSignals.runsServices(command) else { return }
             ServiceSignals.blockOnCallingThread()

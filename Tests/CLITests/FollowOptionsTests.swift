@@ -51,7 +51,8 @@ import TraceJoinTesting
         #expect(result.standardError.contains("--poll-interval must be between 1 and 60000"))
     }
 
-    @Test("with --poll-only the followed files are read with no inotify instance; without it, with one",
+    @Test(
+        "with --poll-only the followed files are read with no inotify instance; without it, with one",
         arguments: [true, false])
     func pollOnly(_ pollOnly: Bool) throws {
         for command in ["tail", "serve"] {
