@@ -27,9 +27,24 @@ package final class BackgroundCommand: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        try withNoSignalsBlocked { try process.run() }
         return BackgroundCommand(process: process, outputPath: path)
     }
+
+    /// Runs `body` with no signal blocked on the calling thread. A child inherits the blocked signals of the
+    /// thread that starts it, and test threads are libdispatch workers, which block SIGTERM, SIGINT and SIGHUP;
+    /// a shell starts commands with none blocked, and the tests must see what the shell's child does.
+    private static func withNoSignalsBlocked<Result>(_ body: () throws -> Result) rethrows -> Result {
+        var none = sigset_t()
+        var saved = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+        return try body()
+    }
+
+    /// The process ID, to look at the process in `/proc`.
+    package var processIdentifier: Int32 { process.processIdentifier }
 
     /// Sends `signal` (SIGHUP, SIGKILL…) to the process.
     package func send(_ signal: Int32) {
@@ -60,14 +75,33 @@ package final class BackgroundCommand: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// Waits until `condition` holds, checking every 50 ms, for at most `seconds`.
-    package static func waitUntil(seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+    /// Waits until `condition` holds, checking every `interval` seconds (50 ms), for at most `seconds`.
+    package static func waitUntil(seconds: Double = 30, every interval: Double = 0.05, _ condition: () throws -> Bool)
+        rethrows -> Bool
+    {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: interval)
         }
         return try condition()
+    }
+
+    /// Whether the process's code has begun to take the signals `serve` and `tail` answer: its main thread
+    /// blocks SIGTERM, SIGINT and SIGHUP, or a `signalfd` is open (Linux `/proc`). Until then the process is
+    /// still being loaded, before any of its code runs.
+    package func hasTakenSignals() -> Bool {
+        let proc = "/proc/\(process.processIdentifier)"
+        let status = (try? String(contentsOfFile: proc + "/status", encoding: .utf8)) ?? ""
+        let blockedHex = status.split(separator: "\n").first { $0.hasPrefix("SigBlk:") }?.split(separator: "\t").last
+        let blocked = blockedHex.flatMap { UInt64($0, radix: 16) } ?? 0
+        let wanted = [SIGTERM, SIGINT, SIGHUP].reduce(UInt64(0)) { $0 | (1 << UInt64($1 - 1)) }
+        if blocked & wanted == wanted { return true }
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: proc + "/fd")) ?? []
+        return descriptors.contains { name in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: proc + "/fd/" + name))
+                == "anon_inode:[signalfd]"
+        }
     }
 
     /// The HTTP status `curl` gets for a GET of `url`, or nil when nothing answers.

@@ -1,29 +1,25 @@
-import Dispatch
 import Foundation
 import Logging
 import Pipeline
 
 /// SIGHUP: load the rule files again and, if the whole set loads, put it in force; a bad set is refused
-/// with its diagnostics on standard error and the rules in force stay.
-final class RuleReload: @unchecked Sendable {
-    private let source: any DispatchSourceSignal
-
+/// with its diagnostics on standard error and the rules in force stay. A SIGHUP that came before (while the
+/// command was starting) is answered at once.
+struct RuleReload: Sendable {
     init(rules: RuleOptions, logger: Logger, apply: @escaping @Sendable (RulesInForce.Snapshot) -> Void) {
-        signal(SIGHUP, SIG_IGN)  // the dispatch source receives it instead of the default handler (exit)
-        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "tracejoin.sighup"))
-        source.setEventHandler {
+        ServiceSignals.shared.onHangUp {
             logger.info("SIGHUP: reloading rule files")
             guard let snapshot = try? rules.loadSnapshot() else {
                 logger.error("SIGHUP: the rule set was refused (diagnostics above); the rules in force stay")
                 return
             }
             apply(snapshot)
-            logger.info("SIGHUP: new rules in force", metadata: ["digest": "\(snapshot.digest.prefix(12))"])
+            logger.notice("SIGHUP: new rules in force", metadata: ["digest": "\(snapshot.digest.prefix(12))"])
         }
-        source.resume()
     }
 
-    func cancel() { source.cancel() }
+    /// Stops reloading: later SIGHUPs wait for the next `RuleReload`, if any.
+    func cancel() { ServiceSignals.shared.onHangUp(nil) }
 }
 
 extension RuleOptions {

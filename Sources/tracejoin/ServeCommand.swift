@@ -16,7 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
             and /v1/logs, protobuf or JSON, gzip or not. A request is answered 200 only after its records are \
             scrubbed and committed; when the write queue is full the answer is 503 with Retry-After, so \
             exporters retry instead of tracejoin growing without bound. With --tail, the same process follows \
-            log files as `tracejoin tail` does, into the same database.
+            log files as `tracejoin tail` does, into the same database; --from, --poll-interval and --poll-only \
+            apply to those files as they do in `tail`.
 
             GET /healthz: alive. GET /readyz: database writable and queue below its limit. GET /metrics: \
             Prometheus text.
@@ -25,7 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
             trace has had no new data for --trace-idle seconds, and again if late data arrives. `show` sees \
             new entries as soon as they are committed.
 
-            SIGTERM or SIGINT: stop accepting, drain the queue, write, checkpoint, exit 0 within 10 s. \
+            SIGTERM or SIGINT, even while starting: stop accepting, drain the queue, write, checkpoint, exit 0 \
+            within 10 s. \
             SIGHUP: reload the rule files; a bad set is refused with its diagnostics and the rules in force stay.
             """)
 
@@ -43,16 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without new data after which a trace's status, root cause and class are computed.")
     var traceIdle: Int = 30
 
-    @Option(name: .customLong("tail"), help: "Files, folders or globs to follow as `tracejoin tail` does. Repeatable.")
-    var tailPatterns: [String] = []
+    @OptionGroup(title: "Following files") var tail: ServeTailOptions
 
-    @Option(help: "With --tail: where files found at the first start begin: beginning or end.")
-    var from: TailStart = .beginning
-
-    @Option(help: "With --tail: milliseconds between polls of the followed files.")
-    var pollInterval: Int = 250
-
-    @Option(help: "Log level of tracejoin's own messages: trace, debug, info, notice, warning, error.")
+    @Option(help: "Log level of tracejoin's own messages on standard error.")
     var logLevel: LogLevel = .info
 
     @OptionGroup var rules: RuleOptions
@@ -66,9 +61,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard traceIdle >= 0 && traceIdle <= 86_400 else {
             throw ValidationError("--trace-idle must be between 0 and 86400 seconds")
         }
-        guard pollInterval >= 1 && pollInterval <= 60_000 else {
-            throw ValidationError("--poll-interval must be between 1 and 60000 milliseconds")
-        }
     }
 
     func run() async throws {
@@ -79,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         do {
             let store = try IncidentStore(path: database.db)
-            let inputs = ["otlp-http://\(otlpHTTP)"] + tailPatterns
+            let inputs = ["otlp-http://\(otlpHTTP)"] + tail.patterns
             let runID = try store.beginRun(command: "serve", inputs: inputs, rulesDigest: snapshot.digest)
             let rulesInForce = RulesInForce(snapshot)
 
@@ -95,16 +87,15 @@ struct ServeCommand: AsyncParsableCommand {
                     metricsText: metrics.text),
                 intake: stream.intake)
 
-            var tail: TailService?
-            if !tailPatterns.isEmpty {
-                var configuration = TailRunConfiguration(patterns: tailPatterns)
+            var tailService: TailService?
+            if !tail.patterns.isEmpty {
+                var configuration = TailRunConfiguration(patterns: tail.patterns)
                 configuration.databasePath = database.db
-                configuration.startAtEnd = from == .end
-                configuration.pollInterval = .milliseconds(pollInterval)
+                tail.follow.apply(to: &configuration)
                 configuration.apply(snapshot)
                 configuration.finalizesTraces = false  // the stream's finalizer covers every trace
                 let runner = try TailRunner(configuration: configuration, store: store)
-                tail = TailService(runner: runner, onPoll: FollowReport(logger: logger).callback)
+                tailService = TailService(runner: runner, onPoll: FollowReport(logger: logger).callback)
             }
 
             let reload = RuleReload(rules: rules, logger: logger) { snapshot in
@@ -114,12 +105,10 @@ struct ServeCommand: AsyncParsableCommand {
 
             // Shut down in reverse order: stop receiving, then stop tailing, then drain and finalize.
             var services: [any Service] = [stream]
-            if let tail { services.append(tail) }
+            if let tailService { services.append(tailService) }
             services.append(receiver)
-            let group = ServiceGroup(
-                configuration: ServiceRuntime.groupConfiguration(services: services, logger: logger))
             do {
-                try await group.run()
+                try await ServiceRuntime.run(services, logger: logger)
             } catch {
                 // Most often the port: "bind(…): Address already in use (errno: 98)".
                 Console.note("error: serve stopped: \(error)")

@@ -4,10 +4,9 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
-import UnixSignals
 
-/// What the long-running commands (`serve`, `tail`) set up before their services start: swift-log to
-/// standard error, swift-metrics into a Prometheus registry, and the service group's signals.
+/// What the long-running commands (`serve`, `tail`) set up around their services: swift-log to standard
+/// error, swift-metrics into a Prometheus registry, and the service group that SIGTERM and SIGINT stop.
 enum ServiceRuntime {
     /// Routes swift-log to standard error at `level` and returns the command's logger.
     static func bootstrap(level: LogLevel, label: String) -> Logger {
@@ -28,16 +27,20 @@ enum ServiceRuntime {
         return PrometheusMetrics(registry: registry)
     }
 
-    /// SIGTERM and SIGINT shut the group down gracefully, in reverse order of `services`; whatever is
-    /// still running after `shutdownLimit` is cancelled, so the process exits within the documented 10 s.
-    static func groupConfiguration(services: [any Service], logger: Logger, shutdownLimit: Duration = .seconds(9))
-        -> ServiceGroupConfiguration
-    {
+    /// Runs `services` in one group until they end or SIGTERM/SIGINT (at any time since exec, see
+    /// `ServiceSignals`) shuts it down gracefully, in reverse order of `services`; whatever is still running
+    /// after `shutdownLimit` is cancelled, so the process exits within the documented 10 s.
+    static func run(_ services: [any Service], logger: Logger, shutdownLimit: Duration = .seconds(9)) async throws {
         var configuration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            logger: logger)
         configuration.maximumGracefulShutdownDuration = shutdownLimit
-        return configuration
+        let group = ServiceGroup(configuration: configuration)
+        ServiceSignals.shared.onShutdown { signal in
+            logger.notice("\(signal): shutting down")
+            Task { await group.triggerGracefulShutdown() }
+        }
+        try await group.run()
     }
 }
 

@@ -20,29 +20,19 @@ struct TailCommand: AsyncParsableCommand {
             stored; a trace's status, root cause and class are computed once it has had no new line for \
             --trace-idle seconds, and again if late lines arrive.
 
-            SIGINT or SIGTERM: stop polling, write what is held, checkpoint, summarise, exit 0. \
+            SIGINT or SIGTERM, even while starting: stop polling, write what is held, checkpoint, summarise, \
+            exit 0. \
             SIGHUP: reload the rule files; a bad set is refused with its diagnostics and the old one stays.
             """)
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Where files found at the first start (no stored checkpoints) begin: beginning or end.")
-    var from: TailStart = .beginning
-
-    @Option(help: "Milliseconds between polls of the followed files.")
-    var pollInterval: Int = 250
-
-    @Flag(
-        help: """
-            Only poll every --poll-interval; never wait on inotify events (network filesystems, where changes \
-            made on another host raise none). Without it a change is read at once, the interval being the fallback.
-            """)
-    var pollOnly = false
+    @OptionGroup(title: "Following files") var follow: TailOptions
 
     @Option(help: "Seconds without new lines after which a trace's status, root cause and class are computed.")
     var traceIdle: Int = 30
 
-    @Option(help: "Log level of tracejoin's own messages on standard error: trace, debug, info, notice, warning, error.")
+    @Option(help: "Log level of tracejoin's own messages on standard error.")
     var logLevel: LogLevel = .notice
 
     @OptionGroup var rules: RuleOptions
@@ -54,18 +44,13 @@ struct TailCommand: AsyncParsableCommand {
         guard traceIdle >= 0 && traceIdle <= 86_400 else {
             throw ValidationError("--trace-idle must be between 0 and 86400 seconds")
         }
-        guard pollInterval >= 1 && pollInterval <= 60_000 else {
-            throw ValidationError("--poll-interval must be between 1 and 60000 milliseconds")
-        }
     }
 
     func run() async throws {
         let logger = ServiceRuntime.bootstrap(level: logLevel, label: "tracejoin.tail")
         var configuration = TailRunConfiguration(patterns: patterns)
         configuration.databasePath = database.db
-        configuration.startAtEnd = from == .end
-        configuration.pollInterval = .milliseconds(pollInterval)
-        configuration.pollOnly = pollOnly
+        follow.apply(to: &configuration)
         configuration.traceIdle = .seconds(traceIdle)
         configuration.apply(try rules.loadSnapshot())
 
@@ -86,8 +71,7 @@ struct TailCommand: AsyncParsableCommand {
                     traceContextPatterns: snapshot.traceContextPatterns)
             }
             defer { reload.cancel() }
-            try await ServiceGroup(configuration: ServiceRuntime.groupConfiguration(services: [tail], logger: logger))
-                .run()
+            try await ServiceRuntime.run([tail], logger: logger)
 
             let counts = runner.counts
             try store.finishRun(
@@ -100,9 +84,4 @@ struct TailCommand: AsyncParsableCommand {
             throw ExitStatus.failure
         }
     }
-}
-
-/// `--from`: where files seen the first time start.
-enum TailStart: String, ExpressibleByArgument, CaseIterable {
-    case beginning, end
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct TraceJoinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracejoin",

@@ -12,20 +12,6 @@ import TraceJoinTesting
 @Suite(.serialized) struct ServeCommandTests {
     static let trace = "7be2a4c0ad3c4b14bd1d0bd0cfd2fb11"
 
-    static func rule(_ id: String, word: String) -> String {
-        """
-        - id: \(id)
-          description: a word the test plants
-          priority: 90
-          match:
-            pattern: '\(word)'
-          action: {redact: '<planted>'}
-          examples:
-            - {in: 'say \(word) now', out: 'say <planted> now'}
-
-        """
-    }
-
     /// An OTLP/JSON logs request with one record per message, all in `trace`.
     static func logsBody(_ messages: [String], time: Int) -> String {
         let records = messages.enumerated().map { index, message in
@@ -89,7 +75,7 @@ import TraceJoinTesting
         defer { folder.remove() }
         let rules = folder.file("rules")
         try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
-        try Self.rule("test.zebra", word: "zebra").write(toFile: rules + "/zoo.yaml", atomically: true, encoding: .utf8)
+        try PlantedRules.write(PlantedRules.rule("test.zebra", word: "zebra"), as: "zoo.yaml", in: rules)
         let port = try FreePort.find()
         let base = "http://127.0.0.1:\(port)"
         let serve = try BackgroundCommand.start(
@@ -104,16 +90,17 @@ import TraceJoinTesting
         #expect(metrics.contains("# TYPE"), "not Prometheus text: \(metrics.prefix(200))")
 
         // A bad set: refused, and the zebra rule stays in force.
-        try "- id: test.broken\n  match: {pattern: '(x'}\n  action: {redact: y}\n".write(
-            toFile: rules + "/broken.yaml", atomically: true, encoding: .utf8)
+        try PlantedRules.write(PlantedRules.broken, as: "broken.yaml", in: rules)
         serve.send(SIGHUP)
         #expect(BackgroundCommand.waitUntil(seconds: 10) { serve.output().contains("rules in force stay") })
+        #expect(serve.output().contains("broken.yaml:"), "the refused set's diagnostics name the file")
         #expect(try Self.post(Self.logsBody(["zebra two", "giraffe two"], time: 2), to: base + "/v1/logs") == 200)
 
         // A good set: giraffe is now scrubbed too.
         try FileManager.default.removeItem(atPath: rules + "/broken.yaml")
-        try (Self.rule("test.zebra", word: "zebra") + Self.rule("test.giraffe", word: "giraffe")).write(
-            toFile: rules + "/zoo.yaml", atomically: true, encoding: .utf8)
+        try PlantedRules.write(
+            PlantedRules.rule("test.zebra", word: "zebra") + PlantedRules.rule("test.giraffe", word: "giraffe"),
+            as: "zoo.yaml", in: rules)
         serve.send(SIGHUP)
         #expect(BackgroundCommand.waitUntil(seconds: 10) { serve.output().contains("new rules in force") })
         #expect(try Self.post(Self.logsBody(["zebra three", "giraffe three"], time: 3), to: base + "/v1/logs") == 200)

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import TraceJoinCore
 import TraceJoinTesting
 
 /// `tracejoin tail` as a user runs it: a background process stopped by SIGTERM (exit 0) or killed with
-/// SIGKILL, with `show` and `logs` querying the database while it runs. Waits poll with a deadline.
+/// SIGKILL, with `show` and `logs` querying the database while it runs, and SIGHUP reloading its rule files.
+/// Waits poll with a deadline.
 @Suite struct TailCommandTests {
     static func line(_ number: Int) -> String {
         "{\"time\":\"2026-03-01T10:00:00Z\",\"level\":\"info\",\"msg\":\"line-\(number)\"}\n"
@@ -28,8 +30,9 @@ import TraceJoinTesting
         process.arguments = ["tail"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         _ = FileManager.default.createFile(atPath: folder.file("tail.out"), contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("tail.out")))
-        process.standardError = FileHandle.nullDevice
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("tail.out")))
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
         return process
     }
@@ -61,7 +64,9 @@ import TraceJoinTesting
             written += 200
             let tail = try Self.startTail(arguments, in: folder)
             // Some progress in every round, so each kill lands while lines are being read and written.
-            #expect(try BackgroundCommand.waitUntil { try Self.storedMessages(in: folder).count > stored })
+            #expect(
+                try BackgroundCommand.waitUntil { try Self.storedMessages(in: folder).count > stored },
+                "round \(round): \((try? String(contentsOfFile: folder.file("tail.out"), encoding: .utf8)) ?? "")")
             try Self.append((written + 1)...(written + 300), to: log)
             written += 300
             if round == 2 {
@@ -114,5 +119,61 @@ import TraceJoinTesting
         #expect(output.contains("following 1 file(s)"))
         #expect(output.contains(log))
         #expect(output.contains("stopped; 2 lines read"))
+    }
+
+    /// The messages of every uncorrelated log stored in `database`, through `logs --format json`.
+    static func allMessages(in folder: TemporaryFolder, database: String) throws -> [String] {
+        let result = try CommandRunner.run(
+            ["logs", "--db", database, "--format", "json", "--limit", "100000"], in: folder.path)
+        guard result.status == 0 else { return [] }
+        return (try JSONParser.parse(result.standardOutput).array ?? []).compactMap { $0["message"]?.string }
+    }
+
+    @Test("SIGHUP reloads the rule files for new lines; a bad set is refused on stderr and the old rules stay")
+    func reloadRules() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let rules = folder.file("rules")
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try PlantedRules.write(PlantedRules.rule("test.zebra", word: "zebra"), as: "zoo.yaml", in: rules)
+        let log = folder.file("zoo.log")
+        func write(_ message: String) throws {
+            try Self.append("{\"time\":\"2026-03-01T10:00:00Z\",\"level\":\"info\",\"msg\":\"\(message)\"}\n", to: log)
+        }
+        func stored(_ suffix: String) throws -> Bool {
+            try BackgroundCommand.waitUntil {
+                try Self.allMessages(in: folder, database: "tail.db").contains { $0.hasSuffix(suffix) }
+            }
+        }
+        try write("zebra one giraffe one")
+        let tail = try BackgroundCommand.start(
+            ["tail", "--db", "tail.db", "--poll-interval", "20", "--rules", rules, log], in: folder, output: "tail.out")
+        defer { tail.terminateIfRunning() }
+        #expect(try stored("giraffe one"))
+
+        // A bad set: refused with its file named on stderr; tail goes on with the zebra rule.
+        try PlantedRules.write(PlantedRules.broken, as: "broken.yaml", in: rules)
+        tail.send(SIGHUP)
+        #expect(BackgroundCommand.waitUntil(seconds: 10) { tail.output().contains("rules in force stay") })
+        #expect(tail.output().contains("broken.yaml:"), "the refused set's diagnostics name the file")
+        try write("zebra two giraffe two")
+        #expect(try stored("giraffe two"))
+
+        // A good set: giraffe is scrubbed too, from the next line on.
+        try FileManager.default.removeItem(atPath: rules + "/broken.yaml")
+        try PlantedRules.write(
+            PlantedRules.rule("test.zebra", word: "zebra") + PlantedRules.rule("test.giraffe", word: "giraffe"),
+            as: "zoo.yaml", in: rules)
+        tail.send(SIGHUP)
+        #expect(BackgroundCommand.waitUntil(seconds: 10) { tail.output().contains("new rules in force") })
+        try write("zebra three giraffe three")
+        #expect(try stored("<planted> three"))
+
+        #expect(tail.stop() == 0, "tail did not exit 0 on SIGTERM: \(tail.output())")
+        let messages = try Self.allMessages(in: folder, database: "tail.db")
+        #expect(
+            messages.sorted() == [
+                "<planted> one giraffe one", "<planted> three <planted> three", "<planted> two giraffe two",
+            ], "stored: \(messages)")
     }
 }
