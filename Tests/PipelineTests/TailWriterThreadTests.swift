@@ -22,7 +22,7 @@ import TraceJoinTesting
         return try TailRunner(configuration: configuration, store: try IncidentStore(path: setup.database))
     }
 
-    /// Runs `runner` on a thread of its own until `stop` is set or it fails; `ended` is signalled with how.
+    /// Runs `runner` on a thread of its own until `stop` is set or it fails; the outcome tells how it ended.
     static func start(
         _ runner: TailRunner, stop: TailStopSignal, onPoll: @escaping @Sendable () -> Void = {}
     ) -> RunOutcome {
