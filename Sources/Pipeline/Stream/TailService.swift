@@ -3,10 +3,11 @@ import ServiceLifecycle
 
 /// `tracejoin tail` as a swift-service-lifecycle `Service`, so it runs in one `ServiceGroup` with `serve`.
 ///
-/// `TailRunner` blocks (it polls files and writes SQLite), so it runs on a thread of its own, never on a
-/// Swift concurrency thread. Graceful shutdown or cancellation sets its `TailStopSignal`: the runner finishes
-/// its poll, writes what it holds with its checkpoints, and `run()` returns when the thread has ended
-/// (throwing what the runner threw). Run it once.
+/// `TailRunner` blocks (it polls files, and waits on its writer thread, which writes SQLite), so it runs on a
+/// thread of its own, never on a Swift concurrency thread. Graceful shutdown or cancellation sets its
+/// `TailStopSignal`: the runner finishes its poll, hands over what it holds with its checkpoints, its writer
+/// commits everything queued, and `run()` returns when both threads have ended (throwing what the runner or its
+/// writer threw). Run it once.
 package final class TailService: Service, @unchecked Sendable {
     package let runner: TailRunner
     private let stop = TailStopSignal()

@@ -11,7 +11,7 @@ import Metrics
 ///   limit.
 /// - `tracejoin_tail_records_written` (counter): records committed to the database.
 ///
-/// Updated once per committed batch, not per line, so the hot path pays nothing for it.
+/// Updated once per batch handed to the writer, not per line, so the hot path pays nothing for it.
 final class TailMetrics {
     private let filesFollowed = Gauge(label: "tracejoin_tail_files_followed")
     private let linesRead = Counter(label: "tracejoin_tail_lines_read")
@@ -19,7 +19,7 @@ final class TailMetrics {
     private let recordsWritten = Counter(label: "tracejoin_tail_records_written")
     private var bytesBehind: [String: Gauge] = [:]
 
-    /// Records a committed batch and where the open files stand now; returns the bytes behind per path.
+    /// Records a batch and where the open files stand now; returns the bytes behind per path.
     func update(
         open files: [TailFileProgress], linesRead lines: Int, linesCut cut: Int, recordsWritten records: Int
     ) -> [String: Int64] {

@@ -31,6 +31,9 @@ package struct TailRunConfiguration: Sendable {
     package var finalizesTraces = true
     /// - `linesPerTransaction` (default 8192): lines read per SQLite transaction at most.
     package var linesPerTransaction = 8192
+    /// - `queuedBatches` (default 3): batches decoded ahead of the writer thread; bounds memory (a full queue
+    ///   makes the poller wait, the lines wait in their files).
+    package var queuedBatches = 3
     /// - `partialLineTimeout` (default 5 s): a last line without its newline is delivered after this long.
     package var partialLineTimeout: Duration = .seconds(5)
     /// - `rotatedGrace` (default 5 s): a rotated-away file is read until it has not grown for this long.

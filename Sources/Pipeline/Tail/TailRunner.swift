@@ -9,7 +9,13 @@ package import TraceJoinCore
 /// in ONE transaction with the checkpoints that cover them; every `finalizeInterval` it brings the summaries
 /// of the traces it changed up to date, so `show` sees new entries while it runs.
 ///
-/// One per process, on one thread (``run(until:)`` blocks). Each followed file (by device + inode) has its
+/// One per process. ``run(until:onPoll:)`` blocks its thread, which polls, decodes and scrubs, and hands each
+/// batch (records, the checkpoints that changed, the files forgotten) to a writer thread through a queue of
+/// `queuedBatches` batches (``TailWriterThread``): the two halves cost about the same CPU per line, so they
+/// overlap on two cores. The writer does the jobs in order, so the checkpoints of a batch are committed with
+/// its rows and never before the rows of earlier batches. Summary passes go through the same queue, behind
+/// the rows they must see. Outside `run` (``pollAll(stop:)`` and ``finalizeIfDue()`` called directly) every
+/// job is done at once on the caller's thread. Each followed file (by device + inode) has its
 /// own `LogLineDecoder`. A decoder holds a file's last record back until the next record starts, so the
 /// checkpoint written for a file never passes the first line of a record still held: after `kill -9`, the
 /// restart reads that record again whole. Rows are unique by `(source_id, byte_offset, ordinal)`, so a line
@@ -24,17 +30,28 @@ package final class TailRunner: @unchecked Sendable {
     private var rulesToApply: TailRules?
     private let store: IncidentStore
     private let tailer: FileTailer
-    private let writer: IngestWriter
+    private let performer: TailJobPerformer
+    /// Set while ``run(until:onPoll:)`` runs; nil: jobs are done at once on the caller's thread.
+    private var writerThread: TailWriterThread?
+    /// The error that ended the writer thread: the rows then in the queue are lost to this runner (its files were
+    /// read past them), so it refuses to go on; a new runner resumes from the checkpoints committed.
+    private var writeFailure: (any Error)?
     /// Wakes the runner when a followed folder changes; nil with `pollOnly` or without inotify.
     private let watcher: TailDirectoryWatcher?
     private let now: () -> Duration = FileTailer.monotonicNow
     private var files: [TailFileKey: TailFileState] = [:]
     /// Source and position of files known from the store or closed, for a file that is read on later.
     private var known: [TailFileKey: StoredTailCheckpoint] = [:]
-    /// What was last committed per file, so only changed checkpoints are written.
-    private var committed: [TailFileKey: StoredTailCheckpoint] = [:]
+    /// Per file, the checkpoint last handed to the writer, so only changed checkpoints are written. Handed
+    /// over, not yet committed: the writer commits jobs in the order queued and the runner stops at its first
+    /// failure, so each one handed over is committed (or the run ends) before any later one; comparing with
+    /// what is committed instead would write every checkpoint again while its batch waits in the queue.
+    private var handedOver: [TailFileKey: StoredTailCheckpoint] = [:]
     private var batch: [SourcedRecord] = []
-    private var dirtySinceFinalize = false
+    /// Records handed over since the last summary pass was queued.
+    private var recordsSinceFinalize = false
+    /// Summary passes queued; one is still waiting while the performer has done fewer.
+    private var finalizesQueued = 0
     private var lastFinalize: Duration
     /// Lines read, records written and records dropped by the scrubbing rules, since the start; the same numbers
     /// go to swift-metrics (``TailMetrics``).
@@ -52,7 +69,7 @@ package final class TailRunner: @unchecked Sendable {
                 startAt: configuration.startAtEnd ? .end : .beginning,
                 partialLineTimeout: configuration.partialLineTimeout, rotatedGrace: configuration.rotatedGrace,
                 retiredLimit: configuration.retiredLimit))
-        writer = store.makeWriter()
+        performer = TailJobPerformer(store: store)
         watcher = configuration.pollOnly ? nil : TailDirectoryWatcher()
         lastFinalize = FileTailer.monotonicNow()
         let stored = try store.tailCheckpoints()
@@ -61,7 +78,7 @@ package final class TailRunner: @unchecked Sendable {
             for checkpoint in stored {
                 let key = TailFileKey(device: checkpoint.device, inode: checkpoint.inode)
                 known[key] = checkpoint
-                committed[key] = checkpoint
+                handedOver[key] = checkpoint
             }
         }
     }
@@ -71,21 +88,67 @@ package final class TailRunner: @unchecked Sendable {
 
     /// Polls until `stop` is set, then writes every record held, checkpoints, and summarises changed traces.
     /// `onPoll` runs after each full poll (the first one: report what is followed).
+    ///
+    /// The writer thread runs for the length of the call: a write error ends the run and is thrown here (after
+    /// the thread has ended), without waiting for `stop`.
     package func run(until stop: TailStopSignal, onPoll: (TailRunner) -> Void = { _ in }) throws {
         defer { tailer.close() }
-        while !stop.isStopped {
-            try pollAll(stop: stop)
-            onPoll(self)
-            try finalizeIfDue()
-            waitForChanges(stop: stop)
+        try throwIfWriteFailed()
+        let thread = TailWriterThread(performer: performer, capacity: configuration.queuedBatches)
+        thread.start()
+        writerThread = thread
+        do {
+            while !stop.isStopped {
+                try pollAll(stop: stop)
+                onPoll(self)
+                try finalizeIfDue()
+                try thread.throwIfFailed()
+                waitForChanges(stop: stop)
+            }
+            for key in files.keys { finishFile(key) }
+            try commit()
+        } catch {
+            try? endWriterThread()  // the poller's own error is the one to report; the thread must end first
+            throw error
         }
-        for key in files.keys { finishFile(key) }
-        try commit()
+        try endWriterThread()
         // Nothing more will arrive from this run: summarise every trace still open, idle or not.
         if configuration.finalizesTraces {
             try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier)
         }
     }
+
+    /// Waits until the writer thread has committed everything queued and ended; throws its error.
+    private func endWriterThread() throws {
+        guard let thread = writerThread else { return }
+        writerThread = nil
+        do {
+            try thread.finish()
+        } catch {
+            writeFailure = error
+            throw error
+        }
+        report()
+    }
+
+    /// Throws the error that ended the writer thread of an earlier run, if one did.
+    private func throwIfWriteFailed() throws {
+        if let writeFailure { throw writeFailure }
+    }
+
+    /// Hands a job to the writer thread, or does it at once outside ``run(until:onPoll:)``.
+    private func submit(_ job: TailWriteJob) throws {
+        guard let writerThread else { return try performer.perform(job) }
+        do {
+            try writerThread.submit(job)
+        } catch {
+            writeFailure = error
+            throw error
+        }
+    }
+
+    /// Whether traces written through this runner may still wait for their summary.
+    private var tracesMayBeDirty: Bool { recordsSinceFinalize || performer.progress.tracesLeftDirty }
 
     /// Whether inotify events wake this runner (false: polling only).
     package var wakesOnEvents: Bool { watcher != nil }
@@ -102,7 +165,7 @@ package final class TailRunner: @unchecked Sendable {
         for state in files.values where state.decoder.heldBackStart != nil {
             shorten(to: configuration.holdBack - (time - state.lastLine))
         }
-        if dirtySinceFinalize { shorten(to: configuration.finalizeInterval - (time - lastFinalize)) }
+        if tracesMayBeDirty { shorten(to: configuration.finalizeInterval - (time - lastFinalize)) }
         guard let watcher, let wake = stop.wakeDescriptor else { return stop.sleep(timeout) }
         watcher.watch(tailer.directoriesToWatch)
         if watcher.wait(timeout: timeout, wake: wake) { counts.wakeups += 1 }
@@ -134,6 +197,7 @@ package final class TailRunner: @unchecked Sendable {
 
     /// One full poll, in transactions of at most `linesPerTransaction` lines.
     package func pollAll(stop: TailStopSignal? = nil) throws {
+        try throwIfWriteFailed()
         applyReplacedRules()
         var more = true
         while more {
@@ -146,13 +210,17 @@ package final class TailRunner: @unchecked Sendable {
 
     /// Every `finalizeInterval`, summarises the traces idle for `traceIdle` (unless `finalizesTraces` is off).
     /// Stays due while traces written by this runner are still open (dirty), since they go idle later.
+    ///
+    /// During ``run(until:onPoll:)`` the pass is queued behind the batches already handed over, so it sees their
+    /// rows, and runs on the writer thread while this one goes on reading; one pass waits in the queue at most.
     package func finalizeIfDue() throws {
         let time = now()
-        guard configuration.finalizesTraces, dirtySinceFinalize, time - lastFinalize >= configuration.finalizeInterval
+        guard configuration.finalizesTraces, tracesMayBeDirty, time - lastFinalize >= configuration.finalizeInterval,
+            performer.progress.finalizesDone == finalizesQueued
         else { return }
-        try TraceFinalizer.finalizeIdleTraces(
-            in: store, classifier: configuration.classifier, idle: configuration.traceIdle, now: Self.wallClockNanos())
-        dirtySinceFinalize = try store.dirtyTraceCount() > 0
+        try submit(.finalizeIdleTraces(classifier: configuration.classifier, idle: configuration.traceIdle))
+        finalizesQueued += 1
+        recordsSinceFinalize = false
         lastFinalize = time
     }
 
@@ -232,8 +300,10 @@ package final class TailRunner: @unchecked Sendable {
             byteOffset: state.next.byteOffset, lineNumber: state.next.lineNumber)
     }
 
-    /// Hands the metrics what changed since the last report, and keeps the same numbers on ``counts``.
+    /// Hands the metrics what changed since the last report, and keeps the same numbers on ``counts``
+    /// (`recordsWritten`: as committed by the writer so far).
     private func report() {
+        counts.recordsWritten = performer.progress.recordsCommitted
         counts.linesCut = tailer.linesCut
         let open = tailer.openFiles
         counts.filesFollowed = open.count
@@ -245,8 +315,8 @@ package final class TailRunner: @unchecked Sendable {
 
     // MARK: - Commit
 
-    /// Writes the batch with every checkpoint that changed, and deletes those of files the tailer forgot, in one
-    /// transaction.
+    /// Hands over the batch with every checkpoint that changed, and the files the tailer forgot, as one
+    /// transaction for the writer.
     ///
     /// The tailer remembers `retiredLimit` finished files besides the open ones; a file it forgot cannot be
     /// resumed, so its row, its source and its position are dropped here too: under rotation the table and the
@@ -270,17 +340,19 @@ package final class TailRunner: @unchecked Sendable {
                 device: key.device, inode: key.inode, headLength: checkpoint.identity.headLength,
                 headHash: checkpoint.identity.headHash, path: checkpoint.path, sourceID: sourceID,
                 byteOffset: position.byteOffset, lineNumber: position.lineNumber)
-            if committed[key] != stored { changed.append(stored) }
+            if handedOver[key] != stored { changed.append(stored) }
         }
-        let forgotten = committed.keys.filter { !remembered.contains($0) }
+        let forgotten = handedOver.keys.filter { !remembered.contains($0) }
         known = known.filter { remembered.contains($0.key) }
         guard !batch.isEmpty || !changed.isEmpty || !forgotten.isEmpty else { return }
-        _ = try writer.write(batch, progress: [], tailCheckpoints: changed, forgettingTailFiles: forgotten)
-        for key in forgotten { committed[key] = nil }
-        counts.recordsWritten += batch.count
-        if !batch.isEmpty { dirtySinceFinalize = true }
-        batch.removeAll(keepingCapacity: true)
-        for checkpoint in changed { committed[TailFileKey(device: checkpoint.device, inode: checkpoint.inode)] = checkpoint }
+        // Nothing is marked handed over unless the job was accepted: a failed write done at once (outside `run`)
+        // leaves the batch and the checkpoints to the next commit.
+        try submit(.commit(TailCommit(records: batch, checkpoints: changed, forgotten: forgotten)))
+        for key in forgotten { handedOver[key] = nil }
+        if !batch.isEmpty { recordsSinceFinalize = true }
+        batch = []
+        batch.reserveCapacity(configuration.linesPerTransaction)
+        for checkpoint in changed { handedOver[TailFileKey(device: checkpoint.device, inode: checkpoint.inode)] = checkpoint }
     }
 
     private static func tailCheckpoint(_ stored: StoredTailCheckpoint) -> TailCheckpoint {
@@ -292,11 +364,13 @@ package final class TailRunner: @unchecked Sendable {
     }
 }
 
-/// What a ``TailRunner`` did so far, and where it stands (as of the last batch committed).
+/// What a ``TailRunner`` did so far, and where it stands (as of the last batch handed to the writer).
 package struct TailCounts: Sendable {
     package var lines = 0
     /// Lines longer than the tailer's line limit, stored cut.
     package var linesCut = 0
+    /// Records the writer had committed at the last report (all of them once ``TailRunner/run(until:onPoll:)``
+    /// or ``TailRunner/pollAll(stop:)`` outside a run returns).
     package var recordsWritten = 0
     /// Files open now (rotated files still draining included).
     package var filesFollowed = 0
