@@ -82,7 +82,10 @@ let package = Package(
             // jemalloc instead of glibc's malloc: records are allocated on decoding threads and freed on the
             // writer's, which glibc's arenas handle badly (docs/performance.md, "Memory allocator").
             linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]),
-        .target(name: "TraceJoinTesting", dependencies: ["TraceJoinCore"], swiftSettings: strictSettings),
+        .target(
+            name: "TraceJoinTesting",
+            dependencies: ["TraceJoinCore", .product(name: "Metrics", package: "swift-metrics")],
+            swiftSettings: strictSettings),
 
         // MARK: - Tests, one target per stage
         .testTarget(name: "TraceJoinCoreTests", dependencies: ["TraceJoinCore", "TraceJoinTesting"], swiftSettings: strictSettings),

@@ -1,5 +1,4 @@
 import Foundation
-import Metrics
 import OTLPProto
 import Pipeline
 import Store
@@ -11,7 +10,7 @@ import TraceJoinTesting
 @Suite struct StreamMetricsTests {
     @Test("records written, rejected and dropped are counted by signal; batches timed; queue and open traces gauged")
     func countsBySignal() async throws {
-        let recorded = RecordingMetrics()
+        let recorded = RecordingMetricsFactory()
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let store = try IncidentStore(path: folder.file("stream.db"))
@@ -51,52 +50,4 @@ struct DropMessages: RecordScrubber {
         return record
     }
     var digest: String { "drop:\(containing)" }
-}
-
-/// A swift-metrics backend that keeps every value, by label and dimensions.
-final class RecordingMetrics: MetricsFactory, @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [String: [Int64]] = [:]
-
-    private static func key(_ label: String, _ dimensions: [String: String]) -> String {
-        label + dimensions.sorted { $0.key < $1.key }.map { "|\($0.key)=\($0.value)" }.joined()
-    }
-
-    fileprivate func append(_ value: Int64, to key: String) { lock.withLock { values[key, default: []].append(value) } }
-    private func values(_ label: String, _ dimensions: [String: String]) -> [Int64] {
-        lock.withLock { values[Self.key(label, dimensions)] ?? [] }
-    }
-
-    func sum(_ label: String, _ dimensions: [String: String] = [:]) -> Int64 { values(label, dimensions).reduce(0, +) }
-    func count(_ label: String, _ dimensions: [String: String] = [:]) -> Int { values(label, dimensions).count }
-    func last(_ label: String, _ dimensions: [String: String] = [:]) -> Int64? { values(label, dimensions).last }
-
-    private func handler(_ label: String, _ dimensions: [(String, String)]) -> RecordingHandler {
-        RecordingHandler(metrics: self, key: Self.key(label, Dictionary(dimensions, uniquingKeysWith: { $1 })))
-    }
-
-    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler { handler(label, dimensions) }
-    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        handler(label, dimensions)
-    }
-    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler { handler(label, dimensions) }
-    func destroyCounter(_ handler: any CounterHandler) {}
-    func destroyRecorder(_ handler: any RecorderHandler) {}
-    func destroyTimer(_ handler: any TimerHandler) {}
-}
-
-final class RecordingHandler: CounterHandler, RecorderHandler, TimerHandler, @unchecked Sendable {
-    let metrics: RecordingMetrics
-    let key: String
-
-    init(metrics: RecordingMetrics, key: String) {
-        self.metrics = metrics
-        self.key = key
-    }
-
-    func increment(by amount: Int64) { metrics.append(amount, to: key) }
-    func reset() {}
-    func record(_ value: Int64) { metrics.append(value, to: key) }
-    func record(_ value: Double) { metrics.append(Int64(value), to: key) }
-    func recordNanoseconds(_ duration: Int64) { metrics.append(duration, to: key) }
 }

@@ -45,17 +45,6 @@ enum StreamBodies {
 
     static let start: UInt64 = 1_764_064_800_000_000_000
 
-    static func bytes(hex: String) -> Data {
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            bytes.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return Data(bytes)
-    }
-
     static func attribute(_ key: String, _ value: String) -> KeyValue {
         var keyValue = KeyValue()
         keyValue.key = key
@@ -69,9 +58,9 @@ enum StreamBodies {
         _ configure: (inout ProtoSpan) -> Void = { _ in }
     ) -> ProtoSpan {
         var span = ProtoSpan()
-        span.traceID = bytes(hex: trace)
-        span.spanID = bytes(hex: id)
-        if let parent { span.parentSpanID = bytes(hex: parent) }
+        span.traceID = Data(hex: trace)
+        span.spanID = Data(hex: id)
+        if let parent { span.parentSpanID = Data(hex: parent) }
         span.name = name
         span.kind = .server
         span.startTimeUnixNano = start + offsetMillis * 1_000_000

@@ -5,6 +5,7 @@ import Serve
 import Synchronization
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 @Suite("Health, readiness and metrics endpoints")
 struct OperationsEndpointTests {
@@ -93,12 +94,12 @@ struct OperationsEndpointTests {
             _ = try await receiver.post("/v1/logs", contentType: "application/json", body: try ExportBodies.logsJSON())
         }
         let requests = "tracejoin_receiver_requests_total"
-        #expect(factory.total(requests, [("signal", "traces"), ("code", "200")]) == 1)
-        #expect(factory.total(requests, [("signal", "traces"), ("code", "415")]) == 1)
-        #expect(factory.total(requests, [("signal", "logs"), ("code", "503")]) == 1)
-        #expect(factory.count("tracejoin_receiver_request_duration_seconds", [("signal", "traces")]) == 2)
-        #expect(factory.total("tracejoin_receiver_received_bytes_total", [("signal", "traces")]) == Int64(body.count))
-        #expect(factory.total("tracejoin_receiver_records_total", [("signal", "traces"), ("result", "accepted")]) == 3)
-        #expect(factory.total("tracejoin_receiver_records_total", [("signal", "traces"), ("result", "rejected")]) == 1)
+        #expect(factory.sum(requests, ["signal": "traces", "code": "200"]) == 1)
+        #expect(factory.sum(requests, ["signal": "traces", "code": "415"]) == 1)
+        #expect(factory.sum(requests, ["signal": "logs", "code": "503"]) == 1)
+        #expect(factory.count("tracejoin_receiver_request_duration_seconds", ["signal": "traces"]) == 2)
+        #expect(factory.sum("tracejoin_receiver_received_bytes_total", ["signal": "traces"]) == Int64(body.count))
+        #expect(factory.sum("tracejoin_receiver_records_total", ["signal": "traces", "result": "accepted"]) == 3)
+        #expect(factory.sum("tracejoin_receiver_records_total", ["signal": "traces", "result": "rejected"]) == 1)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import TraceJoinCore
+import TraceJoinTesting
 
 /// Short names and builders for the generated OTLP messages, so tests read like the request they send.
 enum OTLPProtoBuilders {
@@ -16,18 +17,6 @@ enum OTLPProtoBuilders {
     static let spanHex = "00f067aa0ba902b7"
     static let parentHex = "a3ce929d0e0e4736"
 
-    /// The raw bytes of a hex ID.
-    static func idBytes(_ hex: String) -> Data {
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            bytes.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return Data(bytes)
-    }
-
     static func keyValue(_ key: String, _ value: AnyValue.OneOf_Value?) -> KeyValue {
         var keyValue = KeyValue()
         keyValue.key = key
@@ -40,8 +29,8 @@ enum OTLPProtoBuilders {
     /// A server span with valid IDs; `configure` changes what a test is about.
     static func span(_ configure: (inout ProtoSpan) -> Void = { _ in }) -> ProtoSpan {
         var span = ProtoSpan()
-        span.traceID = idBytes(traceHex)
-        span.spanID = idBytes(spanHex)
+        span.traceID = Data(hex: traceHex)
+        span.spanID = Data(hex: spanHex)
         span.name = "GET /orders/:id"
         span.kind = .server
         span.startTimeUnixNano = 1_764_064_800_000_000_000

@@ -3,6 +3,7 @@ import Normalize
 import OTLPProto
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 @Suite struct OTLPProtobufDecoderTests {
     typealias B = OTLPProtoBuilders
@@ -11,7 +12,7 @@ import TraceJoinCore
     @Test("a span keeps its IDs, parent, name, kind, times, status, flags, scope and service")
     func spanFields() throws {
         let span = B.span {
-            $0.parentSpanID = B.idBytes(B.parentHex)
+            $0.parentSpanID = Data(hex: B.parentHex)
             $0.status.code = .error
             $0.status.message = "payment declined"
             $0.flags = 0x301
@@ -87,12 +88,12 @@ import TraceJoinCore
         event.name = "exception"
         event.attributes = [B.keyValue("exception.type", .stringValue("TimeoutError"))]
         var link = B.ProtoSpan.Link()
-        link.traceID = B.idBytes("0af7651916cd43dd8448eb211c80319c")
-        link.spanID = B.idBytes("b7ad6b7169203331")
+        link.traceID = Data(hex: "0af7651916cd43dd8448eb211c80319c")
+        link.spanID = Data(hex: "b7ad6b7169203331")
         link.attributes = [B.keyValue("messaging.batch", .boolValue(true))]
         var brokenLink = B.ProtoSpan.Link()
         brokenLink.traceID = Data([1, 2, 3])
-        brokenLink.spanID = B.idBytes("b7ad6b7169203331")
+        brokenLink.spanID = Data(hex: "b7ad6b7169203331")
         let request = B.traceRequest(
             service: "api",
             spans: [
@@ -135,9 +136,9 @@ import TraceJoinCore
             switch self {
             case .emptyTraceID: span.traceID = Data()
             case .zeroTraceID: span.traceID = Data(count: 16)
-            case .eightByteTraceID: span.traceID = B.idBytes(B.parentHex)
+            case .eightByteTraceID: span.traceID = Data(hex: B.parentHex)
             case .zeroSpanID: span.spanID = Data(count: 8)
-            case .sixteenByteSpanID: span.spanID = B.idBytes(B.traceHex)
+            case .sixteenByteSpanID: span.spanID = Data(hex: B.traceHex)
             case .noStartTime: span.startTimeUnixNano = 0
             case .startTimeOutOfRange: span.startTimeUnixNano = .max
             case .endTimeOutOfRange: span.endTimeUnixNano = .max

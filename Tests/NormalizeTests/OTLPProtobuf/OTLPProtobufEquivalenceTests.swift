@@ -101,7 +101,7 @@ import TraceJoinTesting
                 if idKeys.contains(member.key), let text = member.value.string,
                     text.utf8.count == 32 || text.utf8.count == 16, text.allSatisfy(\.isHexDigit)
                 {
-                    converted.members.append((member.key, .string(Base64.encode([UInt8](B.idBytes(text))))))
+                    converted.members.append((member.key, .string(Base64.encode([UInt8](Data(hex: text))))))
                 } else {
                     converted.members.append((member.key, convertIDs(member.value)))
                 }

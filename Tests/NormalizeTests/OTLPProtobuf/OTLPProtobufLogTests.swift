@@ -3,6 +3,7 @@ import Normalize
 import OTLPProto
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 @Suite struct OTLPProtobufLogTests {
     typealias B = OTLPProtoBuilders
@@ -27,8 +28,8 @@ import TraceJoinCore
     func logFields() throws {
         let logs = try decode([
             Self.record {
-                $0.traceID = B.idBytes(B.traceHex)
-                $0.spanID = B.idBytes(B.spanHex)
+                $0.traceID = Data(hex: B.traceHex)
+                $0.spanID = Data(hex: B.spanHex)
                 $0.flags = 1
                 $0.attributes = [B.keyValue("attempt", .intValue(2))]
                 $0.eventName = "payment.retry"
@@ -71,7 +72,7 @@ import TraceJoinCore
             try decode([
                 Self.record {
                     $0.traceID = Data(count: 16)
-                    $0.spanID = B.idBytes(B.spanHex)
+                    $0.spanID = Data(hex: B.spanHex)
                     $0.flags = 1
                 }
             ]).first)
