@@ -33,8 +33,12 @@ package struct BatchRunner {
         summary.files = files.count
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
         let progress = ProgressReporter(totalBytes: totalBytes, enabled: configuration.showProgress)
-        let writer = WriterThread(store: store, capacity: configuration.queuedBatches)
-        writer.start()
+        // The single thread that writes to SQLite while this one decodes.
+        let writer = QueueWorker<WriteJob>(capacity: configuration.queuedBatches)
+        writer.start(named: "tj-writer") {
+            let ingest = store.makeWriter()
+            return { job in _ = try ingest.write(job.records, progress: job.progress) }
+        }
         let sink = RecordSink(
             scrubber: configuration.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction)
 
@@ -105,7 +109,7 @@ package struct BatchRunner {
         summary.ingestSeconds = (ingested - started).seconds
         let cpuIngested = ThreadCPUTime.now()
         summary.decoderCPUSeconds = cpuIngested - cpuStarted
-        summary.writerCPUSeconds = writer.writerCPUSeconds
+        summary.writerCPUSeconds = writer.cpuSeconds
         summary.decoderWaitSeconds = Double(writer.queue.pushWaitNanos) / 1e9
         summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
 

@@ -39,8 +39,7 @@ final class IdleTraceFinalizer: @unchecked Sendable {
             return !started
         }
         guard first else { return }
-        let thread = Thread { [self] in
-            Thread.current.name = "tj-finalizer"
+        DedicatedThread.start(named: "tj-finalizer") { [self] in
             while !stopSignal.isStopped {
                 stopSignal.sleep(configuration.finalizeInterval)
                 if stopSignal.isStopped { break }
@@ -48,8 +47,6 @@ final class IdleTraceFinalizer: @unchecked Sendable {
             }
             completion.finish(Result { try finalizeEverything() })
         }
-        thread.name = "tracejoin-finalizer"
-        thread.start()
     }
 
     /// Stops the passes, summarises every dirty trace, and returns when done (throws what that threw).

@@ -60,14 +60,10 @@ final class StreamWriter: @unchecked Sendable {
             return !started
         }
         guard first else { return }
-        let thread = Thread { [self] in
-            Thread.current.name = "tj-otlp-writer"  // Linux thread names hold 15 bytes; a longer one is refused
+        DedicatedThread.start(named: "tj-otlp-writer") { [self] in
             writeUntilDrained()
             completion.finish(.success(()))
         }
-        thread.name = "tracejoin-stream-writer"
-        thread.stackSize = 4 << 20
-        thread.start()
     }
 
     // MARK: - Admission

@@ -21,13 +21,9 @@ package final class TailService: Service, @unchecked Sendable {
 
     package func run() async throws {
         let completion = ThreadCompletion()
-        let thread = Thread { [self] in
-            Thread.current.name = "tj-tail"
+        DedicatedThread.start(named: "tj-tail") { [self] in
             completion.finish(Result { try runner.run(until: stop, onPoll: onPoll) })
         }
-        thread.name = "tracejoin-tail"
-        thread.stackSize = 4 << 20
-        thread.start()
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await completion.wait()
         } onCancelOrGracefulShutdown: { [stop] in

@@ -11,7 +11,7 @@ package import TraceJoinCore
 ///
 /// One per process. ``run(until:onPoll:)`` blocks its thread, which polls, decodes and scrubs, and hands each
 /// batch (records, the checkpoints that changed, the files forgotten) to a writer thread through a queue of
-/// `queuedBatches` batches (``TailWriterThread``): the two halves cost about the same CPU per line, so they
+/// `queuedBatches` batches (a ``QueueWorker``): the two halves cost about the same CPU per line, so they
 /// overlap on two cores. The writer does the jobs in order, so the checkpoints of a batch are committed with
 /// its rows and never before the rows of earlier batches. Summary passes go through the same queue, behind
 /// the rows they must see. Outside `run` (``pollAll(stop:)`` and ``finalizeIfDue()`` called directly) every
@@ -32,7 +32,7 @@ package final class TailRunner: @unchecked Sendable {
     private let tailer: FileTailer
     private let performer: TailJobPerformer
     /// Set while ``run(until:onPoll:)`` runs; nil: jobs are done at once on the caller's thread.
-    private var writerThread: TailWriterThread?
+    private var writerThread: QueueWorker<TailWriteJob>?
     /// The error that ended the writer thread: the rows then in the queue are lost to this runner (its files were
     /// read past them), so it refuses to go on; a new runner resumes from the checkpoints committed.
     private var writeFailure: (any Error)?
@@ -94,8 +94,8 @@ package final class TailRunner: @unchecked Sendable {
     package func run(until stop: TailStopSignal, onPoll: (TailRunner) -> Void = { _ in }) throws {
         defer { tailer.close() }
         try throwIfWriteFailed()
-        let thread = TailWriterThread(performer: performer, capacity: configuration.queuedBatches)
-        thread.start()
+        let thread = QueueWorker<TailWriteJob>(capacity: configuration.queuedBatches)
+        thread.start(named: "tj-tail-writer") { [performer] in performer.perform }
         writerThread = thread
         do {
             while !stop.isStopped {
