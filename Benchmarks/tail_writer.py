@@ -30,6 +30,7 @@ class FollowedFile:
         self.index = index
         self.handle = None
         self.created_ns = 0
+        self.last_line = None  # (device, inode, created_ns, offset) of the last line written, across rotations
         self.offset = 0
         self.open_new()
 
@@ -147,6 +148,7 @@ def main():
     sampler.start()
 
     tick = 0.02
+    started_at = time.time()
     start = time.monotonic()
     written = 0
     rotations = 0
@@ -179,6 +181,7 @@ def main():
             last_offset = followed.offset + len(data) - len(lines[-1].encode())
             followed.handle.write(data)
             followed.offset += len(data)
+            followed.last_line = [followed.device, followed.inode, followed.created_ns, last_offset]
             written += count
             if index == 0 or index == len(files) // 2:
                 sampler.offer((followed.device, followed.inode, followed.created_ns, last_offset, now_ns))
@@ -186,6 +189,8 @@ def main():
         if sleep > 0:
             time.sleep(sleep)
     wall = time.monotonic() - start
+    # Where the last line of each file starts, for the caller to tell when tail has stored them all.
+    last_lines = [f.last_line for f in files if f.last_line is not None]
     for followed in files:
         followed.handle.close()
     # Samples still pending are resolved while tail catches up; the caller stops us with the summary below.
@@ -196,6 +201,8 @@ def main():
     latencies = sampler.latencies
     summary = {
         "lines": written,
+        "started_at": started_at,
+        "last_lines": last_lines,
         "seconds": wall,
         "rate": written / wall,
         "rotations": rotations,

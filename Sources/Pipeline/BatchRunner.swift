@@ -25,7 +25,7 @@ package struct BatchRunner {
         let started = clock.now
         let cpuStarted = ThreadCPUTime.now()
         let files = try InputDiscovery.expand(configuration.inputs)
-        let store = try IncidentStore(path: configuration.databasePath)
+        let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)
         let runID = try store.beginRun(
             command: "batch", inputs: configuration.inputs, rulesDigest: configuration.rulesDigest)
 

@@ -1,4 +1,5 @@
 import Foundation
+import TraceJoinCore
 
 /// One thread that does the jobs of a bounded queue in order: the SQLite writer of `batch` and of `tail`.
 ///

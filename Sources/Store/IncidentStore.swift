@@ -12,20 +12,44 @@ package final class IncidentStore: Sendable {
     package let path: String
     let pool: DatabasePool
     let state = StoreState()
+    /// Set for stores that write for long (batch, tail, serve): see ``WALCheckpointer``.
+    let checkpointer: WALCheckpointer?
 
     /// Opens the database at `path`, creating and migrating it if needed.
     ///
+    /// `backgroundCheckpoints`: copy the write-ahead log into the database file on a thread of its own
+    /// (every `checkpointInterval`) instead of making the writer wait for it; for the long-running writers.
+    ///
     /// Fails with a `StoreError` naming the file when it is not a tracejoin database, was written by
     /// a newer tracejoin, or cannot be opened for writing.
-    package init(path: String) throws {
+    package init(
+        path: String, backgroundCheckpoints: Bool = false, checkpointInterval: Duration = .milliseconds(250)
+    ) throws {
         self.path = path
         do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+            // With background checkpoints the writer's own is only the fallback: see `WALCheckpointer`.
+            let autocheckpointPages = backgroundCheckpoints ? Self.checkpointPages * 4 : Self.checkpointPages
+            pool = try DatabasePool(
+                path: path, configuration: Self.configuration(readonly: false, autocheckpointPages: autocheckpointPages))
         } catch let error as DatabaseError {
             throw Self.describe(error, path: path)
         }
-        try migrate()
+        try Self.migrate(pool, path: path)
+        checkpointer =
+            backgroundCheckpoints
+            ? try WALCheckpointer(path: path, interval: checkpointInterval, restartFrames: Int(Self.checkpointPages)) {
+                [pool] in
+                let frames = try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                return (frames.walFrameCount, frames.checkpointedFrameCount)
+            } : nil
     }
+
+    deinit {
+        checkpointer?.stop()
+    }
+
+    /// What the background checkpoints did so far; nil when the store does not run them.
+    package var backgroundCheckpointProgress: WALCheckpointer.Progress? { checkpointer?.progress }
 
     /// Opens a database that must already exist, for queries.
     package static func openExisting(path: String) throws -> IncidentStore {
@@ -37,7 +61,7 @@ package final class IncidentStore: Sendable {
         return try IncidentStore(path: path)
     }
 
-    private func migrate() throws {
+    private static func migrate(_ pool: DatabasePool, path: String) throws {
         do {
             try pool.write { db in
                 let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
@@ -59,7 +83,10 @@ package final class IncidentStore: Sendable {
         }
     }
 
-    private static func configuration(readonly: Bool) -> Configuration {
+    /// Checkpoint every 2,000 pages (32 MiB) instead of SQLite's 1,000, and cut the log back after.
+    static let checkpointPages: Int32 = 2_000
+
+    private static func configuration(readonly: Bool, autocheckpointPages: Int32 = checkpointPages) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = readonly
         configuration.foreignKeysEnabled = false
@@ -73,8 +100,7 @@ package final class IncidentStore: Sendable {
                 try db.execute(sql: "PRAGMA page_size = 16384")
                 // A bigger page cache keeps the tail of every index in memory while a batch appends.
                 try db.execute(sql: "PRAGMA cache_size = -32768")
-                // Checkpoint every 2,000 pages (32 MiB) instead of 1,000, and cut the WAL back after.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 2000")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(autocheckpointPages)")
                 try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             }
         }

@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address = ListenAddress(otlpHTTP)!
 
         do {
-            let store = try IncidentStore(path: database.db)
+            let store = try IncidentStore(path: database.db, backgroundCheckpoints: true)
             let inputs = ["otlp-http://\(otlpHTTP)"] + tail.patterns
             let runID = try store.beginRun(command: "serve", inputs: inputs, rulesDigest: snapshot.digest)
             let rulesInForce = RulesInForce(snapshot)

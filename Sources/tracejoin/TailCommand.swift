@@ -55,7 +55,7 @@ struct TailCommand: AsyncParsableCommand {
         configuration.apply(try rules.loadSnapshot())
 
         do {
-            let store = try IncidentStore(path: configuration.databasePath)
+            let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)
             let runID = try store.beginRun(command: "tail", inputs: patterns, rulesDigest: configuration.rulesDigest)
             let runner = try TailRunner(configuration: configuration, store: store)
             let databasePath = configuration.databasePath

@@ -8,11 +8,13 @@ final class TemporaryStore {
     let path: String
     let store: IncidentStore
 
-    init() throws {
+    /// `checkpointEvery`: run background checkpoints at that interval (as `batch`, `tail` and `serve` do).
+    init(checkpointEvery: Duration? = nil) throws {
         directory = NSTemporaryDirectory() + "tracejoin-store-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = directory + "/incidents.db"
-        store = try IncidentStore(path: path)
+        store = try IncidentStore(
+            path: path, backgroundCheckpoints: checkpointEvery != nil, checkpointInterval: checkpointEvery ?? .zero)
     }
 
     deinit {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Store
+import TraceJoinCore
 
 /// Summarises traces once they have gone idle, on a thread of its own: every `finalizeInterval`, the dirty
 /// traces no row has reached for `traceIdle` (``TraceFinalizer/finalizeIdleTraces(in:classifier:idle:now:chunk:)``);

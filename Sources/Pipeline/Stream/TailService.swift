@@ -1,4 +1,5 @@
 import Foundation
+import TraceJoinCore
 import ServiceLifecycle
 
 /// `tracejoin tail` as a swift-service-lifecycle `Service`, so it runs in one `ServiceGroup` with `serve`.
