@@ -98,8 +98,27 @@ struct ProtobufWireReader {
     func string(_ range: Range<Int>) throws(Unexpected) -> String {
         guard !range.isEmpty else { return "" }
         let bytes = UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+        // ASCII needs no validation; `String(validating:as:)` is generic over the encoding and its
+        // unspecialised path (metadata lookups) showed in profiles, so it is kept for the rest.
+        if Self.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw Unexpected() }
         return text
+    }
+
+    /// No byte has its high bit set; eight bytes at a time.
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var highBits: UInt64 = 0
+        var offset = 0
+        while offset + 8 <= raw.count {
+            highBits |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < raw.count {
+            highBits |= UInt64(raw[offset])
+            offset += 1
+        }
+        return highBits & 0x8080_8080_8080_8080 == 0
     }
 
     /// A bytes field's payload as its own array.
