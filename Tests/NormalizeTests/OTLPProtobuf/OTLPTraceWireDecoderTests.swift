@@ -25,7 +25,10 @@ import TraceJoinTesting
         var event = B.ProtoSpan.Event()
         event.timeUnixNano = 1_764_064_800_005_000_000
         event.name = "exception"
-        event.attributes = [B.keyValue("exception.message", .stringValue("user jane.doe@example.com: timeout"))]
+        event.attributes = [
+            B.keyValue("exception.message", .stringValue("user jane.doe@example.com: timeout")),
+            B.keyValue("exception.escaped", .boolValue(false)),
+        ]
         var link = B.ProtoSpan.Link()
         link.traceID = Data(hex: "0af7651916cd43dd8448eb211c80319c")
         link.spanID = Data(hex: "b7ad6b7169203331")
@@ -45,7 +48,7 @@ import TraceJoinTesting
                 $0.links = [link, brokenLink]
                 $0.status.code = .error
                 $0.status.message = "connection refused"
-                $0.flags = 1
+                $0.flags = 0x301  // sampled, plus the has-is-remote and is-remote bits
                 $0.traceState = "congo=t61rcWkgMzE"
                 $0.droppedAttributesCount = 3
             },
