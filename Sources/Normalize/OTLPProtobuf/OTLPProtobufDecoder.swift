@@ -29,7 +29,9 @@ package enum OTLPProtobufDecoder {
 
     /// The records through swift-protobuf's generated messages: what ``OTLPTraceWireDecoder`` falls back
     /// to for any body it does not read itself, and the reference it is tested against.
-    package static func decodeTracesWithSwiftProtobuf(_ body: [UInt8], origin: InputLocation) throws(Diagnostic) -> [Record] {
+    package static func decodeTracesWithSwiftProtobuf(_ body: [UInt8], origin: InputLocation) throws(Diagnostic)
+        -> [Record]
+    {
         let request: TraceRequest = try parse(body, origin: origin, messageName: "ExportTraceServiceRequest")
         var records: [Record] = []
         var counter = OrdinalCounter(origin)

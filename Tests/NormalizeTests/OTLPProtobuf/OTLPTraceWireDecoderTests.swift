@@ -42,7 +42,8 @@ import TraceJoinTesting
                 $0.attributes = [
                     B.keyValue("http.route", .stringValue("/api/orders/{id}")), B.keyValue("b", .boolValue(true)),
                     B.keyValue("i", .intValue(-7)), B.keyValue("bytes", .bytesValue(Data([0, 1, 255]))),
-                    B.keyValue("kv", .kvlistValue(list)), B.keyValue("empty", nil), B.keyValue("ünï", .stringValue("ç")),
+                    B.keyValue("kv", .kvlistValue(list)), B.keyValue("empty", nil),
+                    B.keyValue("ünï", .stringValue("ç")),
                 ]
                 $0.events = [event]
                 $0.links = [link, brokenLink]
@@ -198,7 +199,8 @@ import TraceJoinTesting
 
     static func range(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
         guard needle.count <= haystack.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
+        for start in 0...(haystack.count - needle.count)
+        where haystack[start..<start + needle.count].elementsEqual(needle) {
             return start..<start + needle.count
         }
         return nil
