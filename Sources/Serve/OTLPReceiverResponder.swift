@@ -79,11 +79,12 @@ struct OTLPReceiverResponder: HTTPResponder {
             )
         }
         let tooLarge = "body is larger than the limit of \(maxBodyBytes) bytes; send smaller batches"
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if let declared, declared > maxBodyBytes {
             return (failure(.contentTooLarge, .resourceExhausted, tooLarge), 0)
         }
         var body: [UInt8]
-        switch try await Self.collect(request.body, limit: maxBodyBytes) {
+        switch try await Self.collect(request.body, limit: maxBodyBytes, declaredLength: declared) {
         case .complete(let bytes): body = bytes
         case .tooLarge(let readBytes): return (failure(.contentTooLarge, .resourceExhausted, tooLarge), readBytes)
         }
@@ -128,8 +129,11 @@ struct OTLPReceiverResponder: HTTPResponder {
     }
 
     /// The whole body, unless it passes `limit`: then reading stops there (Hummingbird discards the rest).
-    private static func collect(_ body: RequestBody, limit: Int) async throws -> CollectedBody {
+    /// Room for a declared length (already checked against `limit`) is made at once, so a body of many
+    /// chunks is not copied again each time the array grows.
+    private static func collect(_ body: RequestBody, limit: Int, declaredLength: Int?) async throws -> CollectedBody {
         var bytes: [UInt8] = []
+        if let declaredLength, declaredLength > 0 { bytes.reserveCapacity(declaredLength) }
         for try await buffer in body {
             guard bytes.count + buffer.readableBytes <= limit else {
                 return .tooLarge(readBytes: bytes.count + buffer.readableBytes)

@@ -23,6 +23,15 @@ package enum OTLPProtobufDecoder {
     ///
     /// - Throws: a `Diagnostic` at `origin` when `body` is not a valid protobuf message.
     package static func decodeTraces(_ body: [UInt8], origin: InputLocation) throws(Diagnostic) -> [Record] {
+        if let records = OTLPTraceWireDecoder.decode(body, origin: origin) { return records }
+        return try decodeTracesWithSwiftProtobuf(body, origin: origin)
+    }
+
+    /// The records through swift-protobuf's generated messages: what ``OTLPTraceWireDecoder`` falls back
+    /// to for any body it does not read itself, and the reference it is tested against.
+    package static func decodeTracesWithSwiftProtobuf(_ body: [UInt8], origin: InputLocation) throws(Diagnostic)
+        -> [Record]
+    {
         let request: TraceRequest = try parse(body, origin: origin, messageName: "ExportTraceServiceRequest")
         var records: [Record] = []
         var counter = OrdinalCounter(origin)
@@ -74,9 +83,14 @@ package enum OTLPProtobufDecoder {
     /// Resource attributes and the service they name (`unknown_service` when none does).
     static func resourceContext(_ resource: Opentelemetry_Proto_Resource_V1_Resource) -> OTLPJSONDecoder.ResourceContext
     {
+        resourceContext(attributes: OTLPProtobufValues.attributes(resource.attributes))
+    }
+
+    /// Resource attributes and the service they name.
+    static func resourceContext(attributes: [Attribute]) -> OTLPJSONDecoder.ResourceContext {
         var context = OTLPJSONDecoder.ResourceContext()
-        context.attributes = OTLPProtobufValues.attributes(resource.attributes)
-        if case .string(let service)? = context.attributes[key: "service.name"], !service.isEmpty {
+        context.attributes = attributes
+        if case .string(let service)? = attributes[key: "service.name"], !service.isEmpty {
             context.service = service
         }
         return context
@@ -93,20 +107,11 @@ package enum OTLPProtobufDecoder {
     static func decodeSpan(
         _ span: ProtoSpan, context: OTLPJSONDecoder.ResourceContext, scope: String, origin: InputLocation
     ) -> Record {
-        guard let traceID = traceID(span.traceID) else {
-            return reject("span has no valid trace ID (16 non-zero bytes)", span, origin: origin)
-        }
-        guard let spanID = spanID(span.spanID) else {
-            return reject("span has no valid span ID (8 non-zero bytes)", span, origin: origin)
-        }
-        guard span.startTimeUnixNano != 0 else {
-            return reject("span start time is missing", span, origin: origin)
-        }
-        guard let start = Int64(exactly: span.startTimeUnixNano) else {
-            return reject("span start time is out of range", span, origin: origin)
-        }
-        guard let end = span.endTimeUnixNano == 0 ? start : Int64(exactly: span.endTimeUnixNano) else {
-            return reject("span end time is out of range", span, origin: origin)
+        let essentials = SpanEssentials(
+            traceID: traceID(span.traceID), spanID: spanID(span.spanID), start: span.startTimeUnixNano,
+            end: span.endTimeUnixNano)
+        guard case .valid(let traceID, let spanID, let start, let end) = essentials else {
+            return reject(essentials.fault ?? "", span, origin: origin)
         }
         return .span(
             SpanRecord(
@@ -133,7 +138,7 @@ package enum OTLPProtobufDecoder {
     }
 
     /// The span as protobuf-JSON text (IDs in base64), kept with the reject for a user to look at.
-    private static func reject(_ reason: String, _ span: ProtoSpan, origin: InputLocation) -> Record {
+    static func reject(_ reason: String, _ span: ProtoSpan, origin: InputLocation) -> Record {
         let text = (try? span.jsonString()) ?? ""
         return SpanRejection.make(reason, raw: Array(text.utf8), origin: origin)
     }
