@@ -6,26 +6,25 @@ extension IncidentStore {
     /// Folds provisional traces (logs that carried only the lower 64 bits of a trace ID) into the full
     /// trace with the same lower bits, once one exists. Returns how many were merged.
     ///
-    /// Only pairs where one side is dirty are looked at, so call this after ingest and before
-    /// `saveSummaries` clears the dirty flags. When several full traces share the lower bits, the
-    /// first one stored wins.
+    /// Only pairs where one side is dirty are merged, so call this after ingest and before `saveSummaries`
+    /// clears the dirty flags. When several full traces share the lower bits, the first one stored wins.
+    /// The search starts from the provisional traces (`traces_provisional`, few), not from the dirty ones
+    /// (every open trace of a live run): it runs inside a write transaction, every second in `serve`/`tail`.
     @discardableResult
     package func mergeLower64Traces() throws -> Int {
         let merged = try pool.write { db -> Int in
             let pairs = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.trace_key AS provisional, min(f.trace_key) AS full
-                    FROM traces d CROSS JOIN traces p CROSS JOIN traces f
-                    WHERE d.dirty = 1 AND d.lower64_only = 0
-                        AND p.trace_lo = d.trace_lo AND p.trace_hi = 0 AND p.lower64_only = 1
-                        AND f.trace_lo = p.trace_lo AND f.lower64_only = 0
-                    GROUP BY p.trace_key
-                    UNION
-                    SELECT p.trace_key, min(f.trace_key)
-                    FROM traces p CROSS JOIN traces f
-                    WHERE p.dirty = 1 AND p.lower64_only = 1 AND f.trace_lo = p.trace_lo AND f.lower64_only = 0
-                    GROUP BY p.trace_key
+                    SELECT provisional, full FROM (
+                        SELECT p.trace_key AS provisional, p.trace_lo AS lo, p.dirty AS dirty,
+                            (SELECT min(f.trace_key) FROM traces f WHERE f.trace_lo = p.trace_lo AND f.lower64_only = 0)
+                                AS full
+                        FROM traces p
+                        WHERE p.lower64_only = 1 AND p.trace_hi = 0
+                    )
+                    WHERE full IS NOT NULL AND (dirty = 1 OR EXISTS (
+                        SELECT 1 FROM traces d WHERE d.trace_lo = lo AND d.lower64_only = 0 AND d.dirty = 1))
                     """)
             var done = Set<Int64>()
             let now = Self.now()
@@ -63,7 +62,10 @@ extension IncidentStore {
         try pool.read { db in
             try Int64.fetchAll(
                 db,
-                sql: "SELECT trace_key FROM traces WHERE dirty = 1 AND updated_ns <= ? ORDER BY trace_key LIMIT ?",
+                sql: """
+                    SELECT trace_key FROM traces INDEXED BY traces_dirty_by_update
+                    WHERE dirty = 1 AND updated_ns <= ? ORDER BY trace_key LIMIT ?
+                    """,
                 arguments: [cutoff, limit])
         }
     }

@@ -29,6 +29,9 @@ enum StoreSchema {
         migrator.registerMigration(outlineMigration) { db in
             for statement in outlines { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(liveSummaryMigration) { db in
+            for statement in liveSummary { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
