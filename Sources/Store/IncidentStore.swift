@@ -26,6 +26,12 @@ package final class IncidentStore: Sendable {
         path: String, backgroundCheckpoints: Bool = false, checkpointInterval: Duration = .milliseconds(250)
     ) throws {
         self.path = path
+        // Creating and migrating a new file is several steps, and GRDB reads which migrations are applied outside
+        // the transaction that applies one: two processes opening one new file at once (`tail` starting while
+        // `show` opens it) failed with "database is locked", "not a tracejoin database" or "table … already
+        // exists". One opener at a time per folder (an advisory lock, held for milliseconds).
+        let opening = OpeningLock(folderOf: path)
+        defer { opening.release() }
         do {
             // With background checkpoints the writer's own is only the fallback: see `WALCheckpointer`.
             let autocheckpointPages = backgroundCheckpoints ? Self.checkpointPages * 4 : Self.checkpointPages

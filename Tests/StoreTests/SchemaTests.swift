@@ -96,3 +96,26 @@ enum ForeignDatabase {
         try queue.write { db in try db.execute(sql: "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)") }
     }
 }
+
+@Suite struct ConcurrentOpenTests {
+    @Test("several openers of one new file at once all get a migrated store (tail starting while show opens it)")
+    func concurrentMigrations() throws {
+        for _ in 0..<5 {
+            let directory = NSTemporaryDirectory() + "tracejoin-open-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let path = directory + "/incidents.db"
+            let failures = NSLock()
+            nonisolated(unsafe) var errors: [String] = []
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                do {
+                    let store = try IncidentStore(path: path)
+                    _ = try store.counts()
+                } catch {
+                    failures.withLock { errors.append("\(error)") }
+                }
+            }
+            #expect(errors.isEmpty, "\(errors)")
+        }
+    }
+}
