@@ -1,6 +1,7 @@
 import Correlate
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 @Suite struct PlainTraceSummaryTests {
     static let trace = TraceID(high: 1, low: 2)
@@ -13,7 +14,7 @@ import TraceJoinCore
 
     @Test("the quick summary of a logs-only trace equals the full assembly's", arguments: 0..<200)
     func equalsFullAssembly(_ seed: Int) {
-        var generator = SeededGenerator(seed: UInt64(seed))
+        var generator = SplitMix64(seed: UInt64(seed) &+ 0x9E37_79B9_7F4A_7C15)
         let services = ["a", "b", "", "payment-service-with-a-long-name"]
         let count = Int.random(in: 1...12, using: &generator)
         let logs = (0..<count).map { index in
@@ -36,18 +37,5 @@ import TraceJoinCore
             #expect(TraceAssembler.plainSummary(traceID: Self.trace, logs: outlines) == nil)
         }
         #expect(TraceAssembler.plainSummary(traceID: Self.trace, logs: []) == nil)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Ingest
 import Testing
+import TraceJoinTesting
 
 /// Compares ``LineReader`` with a plain reference splitter on random content full of edge cases.
 @Suite struct LineReaderModelTests {
@@ -24,19 +25,7 @@ import Testing
         return lines
     }
 
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func randomContent(_ generator: inout SplitMix) -> [UInt8] {
+    static func randomContent(_ generator: inout SplitMix64) -> [UInt8] {
         var bytes: [UInt8] = Bool.random(using: &generator) ? [0xEF, 0xBB, 0xBF] : []
         for _ in 0..<Int.random(in: 0...60, using: &generator) {
             let length = [0, 1, 5, 9, 10, 11, 12, 30].randomElement(using: &generator)!
@@ -51,7 +40,7 @@ import Testing
 
     @Test("random lines with CR, BOM, invalid UTF-8 and long lines match the reference", arguments: 1...40)
     func matchesReference(seed: Int) throws {
-        var generator = SplitMix(state: UInt64(seed))
+        var generator = SplitMix64(seed: UInt64(seed))
         let folder = TemporaryFolder()
         let bytes = Self.randomContent(&generator)
         let maxLineBytes = Int.random(in: 1...12, using: &generator)

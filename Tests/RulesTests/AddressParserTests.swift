@@ -1,5 +1,6 @@
 import Rules
 import Testing
+import TraceJoinTesting
 
 /// The byte parsers behind the IP validators (the hot path) must answer exactly as the
 /// character-by-character versions they replace on address-alphabet text.
@@ -25,25 +26,12 @@ import Testing
     @Test("IPv4 and IPv6 parsing agrees with the character-by-character parsers on random address-like text")
     func agreesOnRandomText() {
         let alphabet = Array("0123456789abcdefABCDEF:.::..00255")
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<20_000 {
             let length = Int(generator.next() % 24)
             let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
             #expect(Validators.ipv4Octets(text[...]) == Validators.ipv4OctetsOfCharacters(text[...]), "\(text)")
             #expect(Validators.ipv6Groups(text[...]) == Validators.ipv6GroupsOfCharacters(text[...]), "\(text)")
         }
-    }
-}
-
-/// A small seeded generator, so a failure reproduces.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

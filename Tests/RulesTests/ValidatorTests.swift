@@ -1,5 +1,6 @@
 import Rules
 import Testing
+import TraceJoinTesting
 
 @Suite struct ValidatorTests {
     @Test(
@@ -116,7 +117,7 @@ import Testing
     @Test("the scrubber's one-pass text summary counts digit runs exactly as DigitRun does")
     func summaryAgrees() {
         let alphabet = Array("0123456789 -./()+:xA\u{e9}")
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<20_000 {
             let length = Int(generator.next() % 40)
             var text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })

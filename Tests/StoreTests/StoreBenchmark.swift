@@ -2,6 +2,7 @@ import Foundation
 import Store
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 /// Write throughput of `IngestWriter` on 500,000 synthetic records: about 4 logs per span, 10% of logs
 /// uncorrelated, traces of about 25 records interleaved 40 at a time (as in a busy service's log),
@@ -16,7 +17,7 @@ import TraceJoinCore
         let source = try temporary.source("bench.log")
         let total = 500_000
         let batchSize = 10_000
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let resource = [
             Attribute("service.name", .string("checkout")), Attribute("host.name", .string("node-7")),
             Attribute("k8s.pod.name", .string("checkout-7d9f8-abcde")),
@@ -83,18 +84,5 @@ import TraceJoinCore
         print("StoreBenchmark: \(total) records in \(String(format: "%.2f", seconds)) s = \(Int(rate)) records/s")
         #expect(stats.spansInserted + stats.logsInserted == total)
         #expect(stats.tracesCreated == traces.count)
-    }
-}
-
-/// A small deterministic random number generator, so every run writes the same corpus.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

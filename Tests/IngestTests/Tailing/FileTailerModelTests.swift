@@ -1,5 +1,6 @@
 import Ingest
 import Testing
+import TraceJoinTesting
 
 /// The model test issue 5 asks for: random writes, rotations, truncations, deletions and restarts on real files,
 /// with the real ``FileTailer`` polled step by step, checked against the lines written.
@@ -9,13 +10,12 @@ import Testing
 /// truncated in place) when the tailer held no descriptor for it — not polled since it appeared, or stopped.
 /// Those may be missed (quirks note, 8), but are still never delivered twice.
 @Suite struct FileTailerModelTests {
-    typealias SplitMix = LineReaderModelTests.SplitMix
 
     /// The world as the writer and logrotate made it, and what the tailer may or must deliver.
     final class Model {
         let files: TailFiles
         let pattern: String
-        var generator: SplitMix
+        var generator: SplitMix64
         var tailer: FileTailer?
         var saved: [TailCheckpoint] = []
         /// Name → generation (an inode's life) for plain files; `app.log*` are matched, `old-*` are not.
@@ -40,7 +40,7 @@ import Testing
         init(folder: TemporaryFolder, seed: UInt64) {
             files = TailFiles(folder: folder)
             pattern = folder.path + "/app.log*"
-            generator = SplitMix(state: seed)
+            generator = SplitMix64(seed: seed)
             tailer = makeTailer()
         }
 

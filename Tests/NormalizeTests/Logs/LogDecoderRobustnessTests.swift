@@ -1,6 +1,7 @@
 import Normalize
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 /// Bad data never crashes the decoder: mutated real lines and random bytes all decode to records
 /// or rejects, and every non-blank line is accounted for.
@@ -15,22 +16,10 @@ import TraceJoinCore
         "E, [2026-11-23T10:00:00.123456 #1]  ERROR -- : z", "[2026-11-23 10:00:00,1: ERROR/W] t",
     ]
 
-    /// A small deterministic generator (SplitMix64), so a failure reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
 
     @Test("mutated real lines and random bytes never crash, and nothing is lost")
     func mutations() {
-        var generator = Generator(state: 42)
+        var generator = SplitMix64(seed: 42)
         var text: [UInt8] = []
         var lines = 0
         let interesting: [UInt8] = Array(#"{}[]":,\ntT0123456789abcdefZ+-.:= \#t"#.utf8) + [0xFF, 0xC3, 0x0D, 0xEF, 0xBB, 0xBF]
@@ -62,7 +51,7 @@ import TraceJoinCore
 
     @Test("lines of random bytes never crash")
     func randomBytes() {
-        var generator = Generator(state: 7)
+        var generator = SplitMix64(seed: 7)
         var text: [UInt8] = []
         for _ in 0..<2000 {
             for _ in 0..<generator.below(300) { text.append(UInt8(truncatingIfNeeded: generator.next())) }
