@@ -92,7 +92,7 @@ package final class IncidentStore: Sendable {
     /// Checkpoint every 2,000 pages (32 MiB) instead of SQLite's 1,000, and cut the log back after.
     static let checkpointPages: Int32 = 2_000
 
-    private static func configuration(readonly: Bool, autocheckpointPages: Int32 = checkpointPages) -> Configuration {
+    private static func configuration(readonly: Bool, autocheckpointPages: Int32) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = readonly
         configuration.foreignKeysEnabled = false

@@ -53,15 +53,7 @@ private struct TraceDecoding {
     /// `ExportTraceServiceRequest`: 1 resource_spans.
     mutating func request() throws(Unexpected) {
         var reader = reader(0..<buffer.count)
-        while !reader.isAtEnd {
-            let (number, type) = try reader.field()
-            guard number == 1 else {
-                try reader.skip(type)
-                continue
-            }
-            try reader.expect(.lengthDelimited, type)
-            try resourceSpans(reader.lengthDelimited())
-        }
+        try reader.forEachMessage(inField: 1) { range throws(Unexpected) in try resourceSpans(range) }
     }
 
     /// `ResourceSpans`: 1 resource, 2 scope_spans, 3 schema_url. The resource may come after the spans it
@@ -407,14 +399,8 @@ private struct TraceDecoding {
     private func values(_ range: Range<Int>, depth: Int) throws(Unexpected) -> [AttributeValue] {
         var values: [AttributeValue] = []
         var reader = reader(range)
-        while !reader.isAtEnd {
-            let (number, type) = try reader.field()
-            guard number == 1 else {
-                try reader.skip(type)
-                continue
-            }
-            try reader.expect(.lengthDelimited, type)
-            try values.append(anyValue(reader.lengthDelimited(), depth: depth + 1))
+        try reader.forEachMessage(inField: 1) { value throws(Unexpected) in
+            try values.append(anyValue(value, depth: depth + 1))
         }
         return values
     }
@@ -423,14 +409,8 @@ private struct TraceDecoding {
     private func keyValues(_ range: Range<Int>, depth: Int) throws(Unexpected) -> [Attribute] {
         var attributes: [Attribute] = []
         var reader = reader(range)
-        while !reader.isAtEnd {
-            let (number, type) = try reader.field()
-            guard number == 1 else {
-                try reader.skip(type)
-                continue
-            }
-            try reader.expect(.lengthDelimited, type)
-            try attributes.append(keyValue(reader.lengthDelimited(), depth: depth + 1))
+        try reader.forEachMessage(inField: 1) { keyValue throws(Unexpected) in
+            try attributes.append(self.keyValue(keyValue, depth: depth + 1))
         }
         return attributes
     }

@@ -89,6 +89,22 @@ struct ProtobufWireReader {
         }
     }
 
+    /// Calls `body` with the payload of every `number` field (a repeated message) up to the end, and moves past
+    /// every other field: the shape of a message whose only field of interest is one repeated message.
+    mutating func forEachMessage(
+        inField number: UInt64, _ body: (Range<Int>) throws(Unexpected) -> Void
+    ) throws(Unexpected) {
+        while !isAtEnd {
+            let (field, type) = try field()
+            guard field == number else {
+                try skip(type)
+                continue
+            }
+            try expect(.lengthDelimited, type)
+            try body(lengthDelimited())
+        }
+    }
+
     /// The payload of a field, checked to be of `type` (else swift-protobuf would treat it otherwise).
     func expect(_ type: WireType, _ actual: WireType) throws(Unexpected) {
         guard type == actual else { throw Unexpected() }
