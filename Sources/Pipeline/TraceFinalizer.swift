@@ -11,8 +11,9 @@ import TraceJoinCore
 /// Reads a chunk of traces at a time from the store, so memory depends on the chunk and the largest
 /// trace, not on the input. The chunk is split over the cores (SQLite readers run in parallel in WAL
 /// mode); the summaries are then saved by one writer. Traces with only plain logs (no spans, no
-/// error) are summarised from log outlines without reading messages or attributes. Shared by `batch`
-/// (after ingest) and the streaming services (when a trace goes idle).
+/// error) are summarised from log outlines without reading messages or attributes; other traces that
+/// did not fail, from their records without names, messages or attributes (`RecordDetail.summary`).
+/// Shared by `batch` (after ingest) and the streaming services (when a trace goes idle).
 package enum TraceFinalizer {
     /// How many threads read and assemble traces at once.
     static let parallelism = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
@@ -91,15 +92,29 @@ package enum TraceFinalizer {
         -> [Result]
     {
         var results: [Result] = []
-        var needFullRead: [Int64] = []
+        var needSpans: [Int64] = []
+        var failed: [Int64] = []
         for outline in try store.outlines(traceKeys: keys) {
             if !outline.hasSpans, let summary = TraceAssembler.plainSummary(traceID: outline.traceID, logs: outline.logs) {
                 results.append(Result(traceKey: outline.traceKey, summary: summary))
+            } else if outline.logs.contains(where: { $0.severity >= .error }) {
+                failed.append(outline.traceKey)
             } else {
-                needFullRead.append(outline.traceKey)
+                needSpans.append(outline.traceKey)
             }
         }
-        for trace in try store.records(traceKeys: needFullRead, errorLogAttributesOnly: true) {
+        // Most traces with spans did not fail: their summary needs no names, messages or attributes, so
+        // they are read without them first, and only the failed ones are read again whole.
+        for trace in try store.records(traceKeys: needSpans, detail: .summary) {
+            let summary = TraceAssembler.assembleWithSources(traceID: trace.traceID, spans: trace.spans, logs: trace.logs)
+                .summary
+            if summary.isError {
+                failed.append(trace.traceKey)
+            } else {
+                results.append(Result(traceKey: trace.traceKey, summary: summary))
+            }
+        }
+        for trace in try store.records(traceKeys: failed, detail: .errorLogAttributes) {
             let assembled = TraceAssembler.assembleWithSources(traceID: trace.traceID, spans: trace.spans, logs: trace.logs)
             var timeline = assembled.timeline
             var classification: TraceClassification?

@@ -8,7 +8,7 @@ import TraceJoinCore
 /// Built for the hot path (every message and string attribute of every record): the rules are
 /// compiled once into `CompiledRule`s with a `RuleGate` each; one pass over a text (`TextSummary`)
 /// lets most rules be skipped without calling PCRE2; a text no rule changes is returned as is;
-/// key-rule decisions and unchanged texts are remembered per thread (`ThreadCaches`). A final class, so passing
+/// key-rule decisions and scrubbed texts are remembered per thread (`ThreadCaches`). A final class, so passing
 /// the engine around retains one reference rather than copying its fields. See docs/rules.md.
 package final class ScrubEngine: Sendable {
     /// What scrubbing one value decided.
@@ -34,10 +34,12 @@ package final class ScrubEngine: Sendable {
     let keyRules: [CompiledRule]
     /// Tells this engine's `ThreadCaches` from other engines'. The caches hold key-rule decisions
     /// per attribute key (keys repeat on every record; deciding one means normalising it and running
-    /// the key patterns) and texts no rule changed, so a repeated value (service and host names,
-    /// routes, user agents, SQL, content types) is scanned once. Only unchanged texts are kept, so
-    /// no hit count is lost, and the result depends on the text alone (PCRE2's limits count steps,
-    /// not time). Texts are not cached when a rule has a `fields` condition (the result then
+    /// the key patterns) and what scrubbing a text gave, so a repeated value is scanned once: service
+    /// and host names, routes, user agents, SQL, content types, and also the personal data that recurs
+    /// on every span and log of one user's requests (an e-mail address, a client IP). The outcome is
+    /// kept with the hit counts it made, which a later lookup adds again, so no hit count is lost; the
+    /// result depends on the text alone (PCRE2's limits count steps, not time; a hash action's key is
+    /// the engine's). Texts are not cached when a rule has a `fields` condition (the result then
     /// depends on the field too).
     let serial = ThreadCaches.nextEngineSerial()
     /// Longer texts are rarely repeated; they are not remembered.
@@ -71,11 +73,18 @@ package final class ScrubEngine: Sendable {
         let length = text.utf8.count
         if length < minimumTextLength { return .keep }
         let cacheable = !hasFieldConditions && length <= Self.longestRememberedText
-        let hash = cacheable ? SlotCache<Bool>.hash(of: text) : 0
-        let cleanTexts = cacheable ? ThreadCaches.current(forEngine: serial).cleanTexts : nil
-        if let cleanTexts, cleanTexts.value(for: text, hash: hash) != nil { return .keep }
-        let outcome = scan(text, path: path, key: key, hits: &hits)
-        if let cleanTexts, case .keep = outcome { cleanTexts.remember(true, for: text, hash: hash) }
+        guard cacheable else { return scan(text, path: path, key: key, hits: &hits) }
+        let hash = SlotCache<ScrubbedText>.hash(of: text)
+        let scrubbedTexts = ThreadCaches.current(forEngine: serial).scrubbedTexts
+        if let remembered = scrubbedTexts.value(for: text, hash: hash) {
+            for (rule, count) in remembered.hits { hits[rule, default: 0] += count }
+            return remembered.outcome
+        }
+        // The hits of this text alone are what a later lookup replays.
+        var own: [String: Int] = [:]
+        let outcome = scan(text, path: path, key: key, hits: &own)
+        scrubbedTexts.remember(ScrubbedText(outcome: outcome, hits: own), for: text, hash: hash)
+        for (rule, count) in own { hits[rule, default: 0] += count }
         return outcome
     }
 

@@ -1,7 +1,7 @@
 /// A small direct-mapped cache keyed by text: a slot holds the last text hashed to it and its value.
 ///
 /// The scrubber keeps two per thread (`ThreadCaches`): key-rule decisions per attribute key and
-/// texts no rule changed. Direct-mapped, so one-off texts (IDs, timestamps) push out old entries
+/// what scrubbing a text gave. Direct-mapped, so one-off texts (IDs, timestamps) push out old entries
 /// rather than filling the cache for good, and memory is fixed. Not thread-safe: one thread's own.
 final class SlotCache<Value> {
     static var slotCount: Int { 4096 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// One thread's caches for one engine: key-rule decisions per attribute key, and texts no rule
-/// changed (see `ScrubEngine.scrubText`).
+/// One thread's caches for one engine: key-rule decisions per attribute key, and what scrubbing a
+/// text gave (see `ScrubEngine.scrubText`).
 ///
 /// Per thread rather than shared behind a lock: the scrubber runs on every string of every record,
 /// and an uncontended lock pair per lookup cost as much as the lookup. A thread keeps the caches of
@@ -11,7 +11,7 @@ import Foundation
 final class ThreadCaches {
     let engineSerial: UInt64
     let keyDecisions = SlotCache<KeyDecision>()
-    let cleanTexts = SlotCache<Bool>()
+    let scrubbedTexts = SlotCache<ScrubbedText>()
 
     private init(engineSerial: UInt64) { self.engineSerial = engineSerial }
 
@@ -54,4 +54,10 @@ private final class SerialCounter: @unchecked Sendable {
         last += 1
         return last
     }
+}
+
+/// What scrubbing one text gave, and the hits per rule id it counted.
+struct ScrubbedText {
+    var outcome: ScrubEngine.Outcome
+    var hits: [String: Int]
 }

@@ -17,14 +17,26 @@ package struct StoredTrace: Sendable {
 /// keys are handed out in arrival order and every table is indexed by `trace_key`, so a run of
 /// wanted keys is a short contiguous stretch of each index. Rows of keys in a run that are not wanted
 /// are skipped before anything is decoded.
+/// How much of each record ``IncidentStore/records(traceKeys:detail:)`` reads.
+package enum RecordDetail: Sendable {
+    /// Everything stored.
+    case full
+    /// Everything but the attributes of logs below error severity: what summarising and classifying a
+    /// failed trace needs (attributes explain a failure; decoding every log's attribute JSON was most of
+    /// the summary pass's cost).
+    case errorLogAttributes
+    /// What the summary of a trace that did not fail needs: IDs, parents, services, kinds, times,
+    /// statuses and flags of spans; their events whole (an exception event makes a trace fail); span IDs,
+    /// times, severities and services of logs. Names, messages, attributes, resources, scopes and links
+    /// come back empty, and origins without their path. Whether the trace failed is the same as from
+    /// a full read; anything beyond its summary is not.
+    case summary
+}
+
 extension IncidentStore {
-    /// The spans (with events, links, resources) and logs of each of `traceKeys`, in key order.
-    /// Keys that no longer exist (merged away) are skipped.
-    ///
-    /// With `errorLogAttributesOnly`, logs below error severity come without their attributes: the
-    /// summary pass needs attributes only where a failure may be explained, and decoding every log's
-    /// attribute JSON was most of its cost.
-    package func records(traceKeys: [Int64], errorLogAttributesOnly: Bool = false) throws -> [StoredTrace] {
+    /// The spans (with events, links, resources) and logs of each of `traceKeys`, in key order, with the
+    /// parts `detail` asks for. Keys that no longer exist (merged away) are skipped.
+    package func records(traceKeys: [Int64], detail: RecordDetail = .full) throws -> [StoredTrace] {
         let keys = traceKeys.sorted()
         guard !keys.isEmpty else { return [] }
         let wanted = Set(keys)
@@ -32,9 +44,7 @@ extension IncidentStore {
             var traces: [Int64: StoredTrace] = [:]
             var paths = SourcePaths()
             for run in Self.keyRuns(keys) {
-                try readRun(
-                    db, run, wanted: wanted, errorLogAttributesOnly: errorLogAttributesOnly, paths: &paths,
-                    into: &traces)
+                try readRun(db, run, wanted: wanted, detail: detail, paths: &paths, into: &traces)
             }
             return keys.compactMap { traces[$0] }
         }
@@ -63,7 +73,7 @@ extension IncidentStore {
 
     /// The traces, spans (with events and resources) and logs of the wanted keys in `run`, added to `traces`.
     private func readRun(
-        _ db: Database, _ run: ClosedRange<Int64>, wanted: Set<Int64>, errorLogAttributesOnly: Bool,
+        _ db: Database, _ run: ClosedRange<Int64>, wanted: Set<Int64>, detail: RecordDetail,
         paths: inout SourcePaths, into traces: inout [Int64: StoredTrace]
     ) throws {
         let (low, high) = (run.lowerBound, run.upperBound)
@@ -85,97 +95,107 @@ extension IncidentStore {
         }
 
         let events = try Self.events(db, from: low, through: high, wanted: wanted)
-        var resources: [Int64: [Attribute]] = [:]
-        let spanRows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT s.trace_key, s.span_id, s.shared, s.parent_span_id, s.service, s.name, s.kind, s.start_ns,
-                        s.end_ns, s.status, s.status_message, s.attributes, s.resource_id, r.attributes, s.scope,
-                        s.links, s.flags, s.source_id, s.line, s.byte_offset, s.ordinal
-                    FROM spans s LEFT JOIN resources r ON r.resource_id = s.resource_id
-                    WHERE s.trace_key BETWEEN ? AND ?
-                    ORDER BY s.trace_key, s.start_ns, s.span_id, s.shared
-                    """),
-            arguments: [low, high])
-        while let row = try spanRows.next() {
-            let key: Int64 = row[0]
-            guard let traceID = traces[key]?.traceID else { continue }
-            let spanID = SpanID(UInt64(bitPattern: row[1] as Int64))
-            let shared: Bool = row[2]
-            var resource: [Attribute] = []
-            if let resourceID = row[12] as Int64? {
-                if let cached = resources[resourceID] {
-                    resource = cached
-                } else {
-                    resource = AttributeJSON.decode(row[13])
-                    resources[resourceID] = resource
-                }
-            }
-            let span = SpanRecord(
-                traceID: traceID, spanID: spanID,
-                parentSpanID: (row[3] as Int64?).map { SpanID(UInt64(bitPattern: $0)) },
-                service: row[4], name: row[5], kind: SpanKind(rawValue: row[6]) ?? .unspecified,
-                startTime: row[7], endTime: row[8], status: SpanStatus(rawValue: row[9]) ?? .unset,
-                statusMessage: row[10] ?? "", attributes: AttributeJSON.decode(row[11]), resource: resource,
-                scope: row[14] ?? "", events: events[BulkEventOwner(traceKey: key, spanID: spanID, shared: shared)] ?? [],
-                links: AttributeJSON.decodeLinks(row[15]), flags: UInt32(truncatingIfNeeded: row[16] as Int64),
-                isSharedServerHalf: shared,
-                origin: try paths.location(
-                    db, sourceID: row[17], line: row[18], byteOffset: row[19], ordinal: row[20]))
-            traces[key]?.spans.append(span)
-        }
-
-        try Self.readLogs(
-            db, from: low, through: high, wanted: wanted, errorLogAttributesOnly: errorLogAttributesOnly, paths: &paths
-        ) { key, log in
+        try readSpans(db, from: low, through: high, detail: detail, events: events, paths: &paths, into: &traces)
+        try Self.readLogs(db, from: low, through: high, wanted: wanted, detail: detail, paths: &paths) { key, log in
             guard let traceID = traces[key]?.traceID else { return }
             log.trace = lower64Only.contains(key) ? .lower64(traceID.low) : .full(traceID)
             traces[key]?.logs.append(log)
         }
     }
 
+    /// The spans of a key range, each added to its trace in `traces` (rows of other traces are skipped).
+    private func readSpans(
+        _ db: Database, from low: Int64, through high: Int64, detail: RecordDetail,
+        events: [BulkEventOwner: [SpanEvent]], paths: inout SourcePaths, into traces: inout [Int64: StoredTrace]
+    ) throws {
+        let statement = try db.cachedStatement(
+            sql: detail == .summary
+                ? """
+                SELECT trace_key, span_id, shared, parent_span_id, service, NULL, kind, start_ns, end_ns, status, NULL,
+                    NULL, NULL, NULL, NULL, NULL, flags, source_id, line, byte_offset, ordinal
+                FROM spans WHERE trace_key BETWEEN ? AND ?
+                ORDER BY trace_key, start_ns, span_id, shared
+                """
+                : """
+                SELECT s.trace_key, s.span_id, s.shared, s.parent_span_id, s.service, s.name, s.kind, s.start_ns,
+                    s.end_ns, s.status, s.status_message, s.attributes, s.resource_id, r.attributes, s.scope,
+                    s.links, s.flags, s.source_id, s.line, s.byte_offset, s.ordinal
+                FROM spans s LEFT JOIN resources r ON r.resource_id = s.resource_id
+                WHERE s.trace_key BETWEEN ? AND ?
+                ORDER BY s.trace_key, s.start_ns, s.span_id, s.shared
+                """)
+        var columns = try ColumnReader(statement, from: low, through: high, path: path)
+        defer { columns.reset() }
+        var resources: [Int64: [Attribute]] = [:]
+        let withPaths = detail != .summary
+        while try columns.step() {
+            let key = columns.int(0)
+            guard let traceID = traces[key]?.traceID else { continue }
+            let spanID = SpanID(UInt64(bitPattern: columns.int(1)))
+            let shared = columns.int(2) != 0
+            var resource: [Attribute] = []
+            if let resourceID = columns.integer(12) {
+                if let cached = resources[resourceID] {
+                    resource = cached
+                } else {
+                    resource = AttributeJSON.decode(columns.text(13))
+                    resources[resourceID] = resource
+                }
+            }
+            let line = Int(columns.int(18)), byteOffset = columns.int(19), ordinal = Int(columns.int(20))
+            let span = SpanRecord(
+                traceID: traceID, spanID: spanID,
+                parentSpanID: columns.integer(3).map { SpanID(UInt64(bitPattern: $0)) },
+                service: columns.text(4) ?? "", name: columns.text(5) ?? "",
+                kind: SpanKind(rawValue: Int(columns.int(6))) ?? .unspecified,
+                startTime: columns.int(7), endTime: columns.int(8),
+                status: SpanStatus(rawValue: Int(columns.int(9))) ?? .unset, statusMessage: columns.text(10) ?? "",
+                attributes: AttributeJSON.decode(columns.text(11)), resource: resource, scope: columns.text(14) ?? "",
+                events: events[BulkEventOwner(traceKey: key, spanID: spanID, shared: shared)] ?? [],
+                links: AttributeJSON.decodeLinks(columns.text(15)), flags: UInt32(truncatingIfNeeded: columns.int(16)),
+                isSharedServerHalf: shared,
+                origin: withPaths
+                    ? try paths.location(db, sourceID: columns.int(17), line: line, byteOffset: byteOffset, ordinal: ordinal)
+                    : InputLocation(source: "", line: line, byteOffset: byteOffset, ordinal: ordinal))
+            traces[key]?.spans.append(span)
+        }
+    }
+
     /// The logs of a key range in index order (within a trace, the order they were stored in; the
     /// assembler orders by time), read through the SQLite C API since logs are most of the rows.
     private static func readLogs(
-        _ db: Database, from low: Int64, through high: Int64, wanted: Set<Int64>, errorLogAttributesOnly: Bool,
+        _ db: Database, from low: Int64, through high: Int64, wanted: Set<Int64>, detail: RecordDetail,
         paths: inout SourcePaths, _ body: (Int64, inout LogRecord) -> Void
     ) throws {
+        let columnList =
+            switch detail {
+            case .full: logColumns
+            case .errorLogAttributes: errorOnlyLogColumns
+            case .summary: summaryLogColumns
+            }
         let statement = try db.cachedStatement(
             sql: """
-                SELECT trace_key, \(errorLogAttributesOnly ? errorOnlyLogColumns : logColumns)
+                SELECT trace_key, \(columnList)
                 FROM logs WHERE trace_key BETWEEN ? AND ?
                 ORDER BY trace_key
                 """)
-        let handle = statement.sqliteStatement
-        sqlite3_bind_int64(handle, 1, low)
-        sqlite3_bind_int64(handle, 2, high)
-        defer { sqlite3_reset(handle) }
-        func text(_ column: Int32) -> String? {
-            guard let pointer = sqlite3_column_text(handle, column) else { return nil }
-            let count = Int(sqlite3_column_bytes(handle, column))
-            return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
-        }
-        func integer(_ column: Int32) -> Int64? {
-            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
-        }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else {
-                throw StoreError(path: "", message: "reading logs failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-            }
-            let key = sqlite3_column_int64(handle, 0)
+        var columns = try ColumnReader(statement, from: low, through: high, path: "")
+        defer { columns.reset() }
+        let withPaths = detail != .summary
+        while try columns.step() {
+            let key = columns.int(0)
             guard wanted.contains(key) else { continue }
             // Columns: trace_key, then `logColumns` in order.
+            let line = Int(columns.int(11)), byteOffset = columns.int(12), ordinal = Int(columns.int(13))
             var log = LogRecord(
-                time: integer(2), severity: LogSeverity(rawValue: Int(sqlite3_column_int64(handle, 3))) ?? .unspecified,
-                severityText: text(4) ?? "", message: text(5) ?? "", service: text(6) ?? "",
-                serviceFromFileName: sqlite3_column_int64(handle, 7) != 0, trace: nil,
-                spanID: integer(1).map { SpanID(UInt64(bitPattern: $0)) },
-                sampled: integer(8).map { $0 != 0 }, attributes: AttributeJSON.decode(text(9)),
-                origin: try paths.location(
-                    db, sourceID: sqlite3_column_int64(handle, 10), line: Int(sqlite3_column_int64(handle, 11)),
-                    byteOffset: sqlite3_column_int64(handle, 12), ordinal: Int(sqlite3_column_int64(handle, 13))))
+                time: columns.integer(2), severity: LogSeverity(rawValue: Int(columns.int(3))) ?? .unspecified,
+                severityText: columns.text(4) ?? "", message: columns.text(5) ?? "", service: columns.text(6) ?? "",
+                serviceFromFileName: columns.int(7) != 0, trace: nil,
+                spanID: columns.integer(1).map { SpanID(UInt64(bitPattern: $0)) },
+                sampled: columns.integer(8).map { $0 != 0 }, attributes: AttributeJSON.decode(columns.text(9)),
+                origin: withPaths
+                    ? try paths.location(db, sourceID: columns.int(10), line: line, byteOffset: byteOffset, ordinal: ordinal)
+                    : InputLocation(source: "", line: line, byteOffset: byteOffset, ordinal: ordinal))
             body(key, &log)
         }
     }
@@ -207,6 +227,54 @@ extension IncidentStore {
     static let errorOnlyLogColumns = logColumns.replacingOccurrences(
         of: "sampled, attributes,",
         with: "sampled, CASE WHEN severity >= \(LogSeverity.error.rawValue) THEN attributes END,")
+
+    /// `logColumns` with what ``RecordDetail/summary`` leaves out as NULL: severity text, message, attributes.
+    static let summaryLogColumns = logColumns
+        .replacingOccurrences(of: "severity_text, message,", with: "NULL, NULL,")
+        .replacingOccurrences(of: "sampled, attributes,", with: "sampled, NULL,")
+}
+
+/// Steps a statement bound to a key range and reads its columns through the SQLite C API, which
+/// costs a fraction of GRDB's `Row` (no boxed values) on the hundreds of thousands of rows a pass reads.
+private struct ColumnReader {
+    let handle: OpaquePointer
+    let connection: OpaquePointer?
+    let path: String
+
+    init(_ statement: Statement, from low: Int64, through high: Int64, path: String) throws {
+        handle = statement.sqliteStatement
+        connection = sqlite3_db_handle(handle)
+        self.path = path
+        sqlite3_reset(handle)
+        sqlite3_bind_int64(handle, 1, low)
+        sqlite3_bind_int64(handle, 2, high)
+    }
+
+    /// Moves to the next row; false after the last.
+    func step() throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            throw StoreError(path: path, message: "reading failed: \(String(cString: sqlite3_errmsg(connection)))")
+        }
+    }
+
+    func reset() { sqlite3_reset(handle) }
+
+    func text(_ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    /// The column's integer, nil for NULL.
+    func integer(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
+    /// The column's integer (0 for NULL).
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 }
 
 /// A span as its events name it, within a chunk of traces.

@@ -37,7 +37,7 @@ final class IngestStatements {
         insertTrace = try prepare(
             """
             INSERT INTO traces(trace_hi, trace_lo, lower64_only, dirty, revision, first_seen_ns, updated_ns)
-            VALUES (?1, ?2, ?3, 1, 0, ?4, ?4)
+            VALUES (?1, ?2, ?3, 1, 1, ?4, ?4)
             """)
         touchTrace = try prepare(
             "UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ?1 WHERE trace_key = ?2")

@@ -32,6 +32,8 @@ package final class IngestWriter {
     /// the records themselves are not copied.
     var pendingSpans: [PendingSpan] = []
     var pendingLogs: [PendingLog] = []
+    /// Traces inserted by the transaction being written.
+    var createdTraces = Set<Int64>()
 
     init(store: IncidentStore) {
         self.store = store
@@ -69,6 +71,7 @@ package final class IngestWriter {
                 let statements = try IngestStatements(db, arena: arena)
                 var stats = WriteStats()
                 var touched = Set<Int64>()
+                createdTraces.removeAll(keepingCapacity: true)
                 let now = IncidentStore.now()
                 for group in groups.indices {
                     let records = groups[group]
@@ -107,7 +110,9 @@ package final class IngestWriter {
                 }
                 try flushSpans(groups, statements, stats: &stats, touched: &touched)
                 try flushLogs(groups, statements, stats: &stats, touched: &touched)
-                for key in touched {
+                // A trace created in this transaction was inserted dirty, at revision 1 and with this `now`:
+                // touching it again would rewrite its row and two index entries for nothing.
+                for key in touched where !createdTraces.contains(key) {
                     statements.touchTrace.bind(1, now)
                     statements.touchTrace.bind(2, key)
                     try statements.touchTrace.run()
@@ -189,7 +194,9 @@ package final class IngestWriter {
         statement.bind(3, lower64Only)
         statement.bind(4, now)
         try statement.run()
-        return statement.lastInsertedRowID
+        let key = statement.lastInsertedRowID
+        createdTraces.insert(key)
+        return key
     }
 
     // MARK: - Rejects and progress

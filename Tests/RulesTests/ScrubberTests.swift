@@ -144,6 +144,29 @@ import TraceJoinTesting
         #expect(scrubber.hitCounts.count == 2)
     }
 
+    @Test("a value seen again is scrubbed again and its hits counted again (the per-thread cache replays them)")
+    func repeatedValues() throws {
+        let scrubber = try Scrubber(ruleSet: RuleSet(layers: [RuleSource.builtIn]), hashKey: nil)
+        let address = Attribute("customer.email", .string("jane.doe@example.com"))
+        for round in 1...3 {
+            // The same texts each round: a log message and a span attribute with an address, a clean route.
+            let log = try Self.scrubbed(Self.log("sent to jane.doe@example.com", service: "mail"), with: scrubber)
+            #expect(!log.message.contains("jane.doe"), "round \(round)")
+            let span = SpanRecord(
+                traceID: TraceID(high: 1, low: 2), spanID: SpanID(3), service: "shop", name: "GET /orders",
+                startTime: 1, endTime: 2, attributes: [address, Attribute("http.route", .string("/orders"))],
+                origin: Samples.origin)
+            guard case .span(let scrubbedSpan) = try #require(scrubber.scrub(.span(span))) else {
+                Issue.record("not a span")
+                continue
+            }
+            #expect(scrubbedSpan.attributes[key: "customer.email"]?.text.contains("jane.doe") == false, "round \(round)")
+            #expect(scrubbedSpan.attributes[key: "http.route"] == .string("/orders"))
+            #expect(scrubber.hitCounts[ScrubHit(rule: "pii.email", service: "mail")] == round)
+            #expect(scrubber.hitCounts[ScrubHit(rule: "pii.email", service: "shop")] == round)
+        }
+    }
+
     @Test("hash gives the same token for the same value and needs a key")
     func hash() throws {
         let source = RuleSource(
