@@ -56,35 +56,12 @@ private struct TraceDecoding {
         try reader.forEachMessage(inField: 1) { range throws(Unexpected) in try resourceSpans(range) }
     }
 
-    /// `ResourceSpans`: 1 resource, 2 scope_spans, 3 schema_url. The resource may come after the spans it
-    /// describes, so a first pass finds it (and checks the rest), a second decodes the scopes.
+    /// `ResourceSpans`: 1 resource, 2 scope_spans, 3 schema_url.
     private mutating func resourceSpans(_ range: Range<Int>) throws(Unexpected) {
-        var resource: Range<Int>?
-        var reader = reader(range)
-        while !reader.isAtEnd {
-            let (number, type) = try reader.field()
-            switch number {
-            case 1:
-                try reader.expect(.lengthDelimited, type)
-                guard resource == nil else { throw Unexpected() }
-                resource = try reader.lengthDelimited()
-            case 2:
-                try reader.expect(.lengthDelimited, type)
-                _ = try reader.lengthDelimited()
-            case 3:
-                try reader.expect(.lengthDelimited, type)
-                _ = try reader.string(reader.lengthDelimited())
-            default: try reader.skip(type)
-            }
-        }
+        let resource = try headerAndChildCount(range).header
         let context = OTLPProtobufDecoder.resourceContext(attributes: try resource.map(resourceAttributes) ?? [])
-        reader = self.reader(range)
-        while !reader.isAtEnd {
-            let (number, type) = try reader.field()
-            let payload = try type == .lengthDelimited ? reader.lengthDelimited() : nil
-            if number == 2, let payload { try scopeSpans(payload, context: context) }
-            if payload == nil { try reader.skip(type) }
-        }
+        var reader = reader(range)
+        try reader.forEachMessage(inField: 2) { payload throws(Unexpected) in try scopeSpans(payload, context: context) }
     }
 
     /// `Resource`: 1 attributes, 2 dropped_attributes_count.
@@ -106,41 +83,45 @@ private struct TraceDecoding {
         return attributes
     }
 
-    /// `ScopeSpans`: 1 scope, 2 spans, 3 schema_url; the scope may follow its spans, as above.
+    /// `ScopeSpans`: 1 scope, 2 spans, 3 schema_url.
     private mutating func scopeSpans(_ range: Range<Int>, context: OTLPJSONDecoder.ResourceContext)
         throws(Unexpected)
     {
-        var scope: Range<Int>?
-        var spanCount = 0
+        let (scope, spanCount) = try headerAndChildCount(range)
+        let scopeText = try scope.map(self.scopeText) ?? ""
+        records.reserveCapacity(records.count + spanCount)
+        var reader = reader(range)
+        try reader.forEachMessage(inField: 2) { payload throws(Unexpected) in
+            try records.append(span(payload, context: context, scope: scopeText, origin: counter.take()))
+        }
+    }
+
+    /// The first pass over a `ResourceSpans` or a `ScopeSpans`, which share a layout: 1 a singular header (the
+    /// resource, the scope), 2 repeated children (scope spans, spans), 3 schema_url. The header may come after
+    /// the children it describes, so it is found before they are decoded; the pass also checks every field
+    /// and counts the children.
+    private func headerAndChildCount(_ range: Range<Int>) throws(Unexpected) -> (header: Range<Int>?, children: Int) {
+        var header: Range<Int>?
+        var children = 0
         var reader = reader(range)
         while !reader.isAtEnd {
             let (number, type) = try reader.field()
             switch number {
             case 1:
                 try reader.expect(.lengthDelimited, type)
-                guard scope == nil else { throw Unexpected() }
-                scope = try reader.lengthDelimited()
+                guard header == nil else { throw Unexpected() }
+                header = try reader.lengthDelimited()
             case 2:
                 try reader.expect(.lengthDelimited, type)
                 _ = try reader.lengthDelimited()
-                spanCount += 1
+                children += 1
             case 3:
                 try reader.expect(.lengthDelimited, type)
                 _ = try reader.string(reader.lengthDelimited())
             default: try reader.skip(type)
             }
         }
-        let scopeText = try scope.map(self.scopeText) ?? ""
-        records.reserveCapacity(records.count + spanCount)
-        reader = self.reader(range)
-        while !reader.isAtEnd {
-            let (number, type) = try reader.field()
-            let payload = try type == .lengthDelimited ? reader.lengthDelimited() : nil
-            if number == 2, let payload {
-                try records.append(span(payload, context: context, scope: scopeText, origin: counter.take()))
-            }
-            if payload == nil { try reader.skip(type) }
-        }
+        return (header, children)
     }
 
     /// `InstrumentationScope` (1 name, 2 version, 3 attributes, 4 dropped_attributes_count) as
