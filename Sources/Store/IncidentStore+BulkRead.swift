@@ -124,7 +124,7 @@ extension IncidentStore {
                 WHERE s.trace_key BETWEEN ? AND ?
                 ORDER BY s.trace_key, s.start_ns, s.span_id, s.shared
                 """)
-        var columns = try ColumnReader(statement, from: low, through: high, path: path)
+        let columns = ColumnReader(statement, from: low, through: high, path: path, table: "spans")
         defer { columns.reset() }
         var resources: [Int64: [Attribute]] = [:]
         let withPaths = detail != .summary
@@ -179,7 +179,7 @@ extension IncidentStore {
                 FROM logs WHERE trace_key BETWEEN ? AND ?
                 ORDER BY trace_key
                 """)
-        var columns = try ColumnReader(statement, from: low, through: high, path: "")
+        let columns = ColumnReader(statement, from: low, through: high, path: "", table: "logs")
         defer { columns.reset() }
         let withPaths = detail != .summary
         while try columns.step() {
@@ -236,15 +236,18 @@ extension IncidentStore {
 
 /// Steps a statement bound to a key range and reads its columns through the SQLite C API, which
 /// costs a fraction of GRDB's `Row` (no boxed values) on the hundreds of thousands of rows a pass reads.
-private struct ColumnReader {
+struct ColumnReader {
     let handle: OpaquePointer
     let connection: OpaquePointer?
     let path: String
+    /// What is read, for the error message.
+    let table: String
 
-    init(_ statement: Statement, from low: Int64, through high: Int64, path: String) throws {
+    init(_ statement: Statement, from low: Int64, through high: Int64, path: String, table: String) {
         handle = statement.sqliteStatement
         connection = sqlite3_db_handle(handle)
         self.path = path
+        self.table = table
         sqlite3_reset(handle)
         sqlite3_bind_int64(handle, 1, low)
         sqlite3_bind_int64(handle, 2, high)
@@ -256,7 +259,7 @@ private struct ColumnReader {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
-            throw StoreError(path: path, message: "reading failed: \(String(cString: sqlite3_errmsg(connection)))")
+            throw StoreError(path: path, message: "reading \(table) failed: \(String(cString: sqlite3_errmsg(connection)))")
         }
     }
 

@@ -38,26 +38,18 @@ extension IncidentStore {
                     SELECT trace_key, time_ns, severity, service FROM logs
                     WHERE trace_key BETWEEN ? AND ? ORDER BY trace_key
                     """)
-            let handle = statement.sqliteStatement
-            sqlite3_bind_int64(handle, 1, low)
-            sqlite3_bind_int64(handle, 2, high)
-            defer { sqlite3_reset(handle) }
+            let columns = ColumnReader(statement, from: low, through: high, path: path, table: "logs")
+            defer { columns.reset() }
             // Consecutive logs mostly share a service: reuse the last String instead of building one per row.
             var lastService = ""
             var lastServiceBytes: [UInt8] = []
-            while true {
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw StoreError(
-                        path: path, message: "reading logs failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-                }
-                let key = sqlite3_column_int64(handle, 0)
+            while try columns.step() {
+                let key = columns.int(0)
                 guard outlines[key] != nil else { continue }
-                let time = sqlite3_column_type(handle, 1) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 1)
-                let severity = LogSeverity(rawValue: Int(sqlite3_column_int64(handle, 2))) ?? .unspecified
-                if let pointer = sqlite3_column_text(handle, 3) {
-                    let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, 3)))
+                let time = columns.integer(1)
+                let severity = LogSeverity(rawValue: Int(columns.int(2))) ?? .unspecified
+                if let pointer = sqlite3_column_text(columns.handle, 3) {
+                    let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(columns.handle, 3)))
                     if !bytes.elementsEqual(lastServiceBytes) {
                         lastServiceBytes = Array(bytes)
                         lastService = String(decoding: bytes, as: UTF8.self)
