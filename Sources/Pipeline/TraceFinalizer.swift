@@ -23,7 +23,7 @@ package enum TraceFinalizer {
     package static func finalizeDirtyTraces(
         in store: IncidentStore, classifier: Classifier = .builtIn, chunk: Int = 4000
     ) throws -> Int {
-        try finalize(in: store, classifier: classifier) { try store.dirtyTraceKeys(limit: chunk) }
+        try finalize(in: store, classifier: classifier, chunk: chunk) { try store.dirtyTraceKeys(limit: $0) }
     }
 
     /// Summarises the dirty traces no row has reached for at least `idle`; returns how many were summarised.
@@ -38,29 +38,49 @@ package enum TraceFinalizer {
     ) throws -> Int {
         let (seconds, attoseconds) = idle.components
         let cutoff = now - (seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        return try finalize(in: store, classifier: classifier) {
-            try store.dirtyTraceKeys(updatedAtOrBefore: cutoff, limit: chunk)
+        return try finalize(in: store, classifier: classifier, chunk: chunk) {
+            try store.dirtyTraceKeys(updatedAtOrBefore: cutoff, limit: $0)
         }
     }
 
     /// Merges Datadog-only traces, then summarises the traces `nextKeys` names, a chunk at a time, until it
     /// names none (saving a summary clears `dirty`, so each call returns the next ones).
+    ///
+    /// Saving is one writer's work on this thread; it runs while the workers read and assemble the next
+    /// chunk, so the cores are not left idle during the save (it was a third of the pass). `nextKeys(limit)`
+    /// is asked for the keys of the chunk still being saved too, which are still dirty, and those are left out.
     private static func finalize(
-        in store: IncidentStore, classifier: Classifier, nextKeys: () throws -> [Int64]
+        in store: IncidentStore, classifier: Classifier, chunk: Int, nextKeys: (_ limit: Int) throws -> [Int64]
     ) throws -> Int {
         try store.mergeLower64Traces()
         var total = 0
+        var unsaved: [Result] = []
+        var unsavedKeys: Set<Int64> = []
         while true {
-            let keys = try nextKeys()
-            if keys.isEmpty { return total }
-            let results = try summarize(keys, in: store, classifier: classifier)
-            var classifications: [Int64: TraceClassification] = [:]
-            for result in results {
-                if let classification = result.classification { classifications[result.traceKey] = classification }
+            let keys = Array(try nextKeys(chunk + unsavedKeys.count).lazy.filter { !unsavedKeys.contains($0) }.prefix(chunk))
+            if keys.isEmpty { break }
+            let running = startSummarizing(keys, in: store, classifier: classifier)
+            do {
+                try save(unsaved, in: store)
+            } catch {
+                _ = try? running.wait()
+                throw error
             }
-            try store.saveSummaries(results.map { ($0.traceKey, $0.summary) }, classifications: classifications)
+            unsaved = try running.wait()
+            unsavedKeys = Set(keys)
             total += keys.count
         }
+        try save(unsaved, in: store)
+        return total
+    }
+
+    private static func save(_ results: [Result], in store: IncidentStore) throws {
+        guard !results.isEmpty else { return }
+        var classifications: [Int64: TraceClassification] = [:]
+        for result in results {
+            if let classification = result.classification { classifications[result.traceKey] = classification }
+        }
+        try store.saveSummaries(results.map { ($0.traceKey, $0.summary) }, classifications: classifications)
     }
 
     struct Result: Sendable {
@@ -69,23 +89,34 @@ package enum TraceFinalizer {
         var classification: TraceClassification?
     }
 
-    /// The summaries of `keys`, computed in `parallelism` slices of consecutive keys.
-    static func summarize(_ keys: [Int64], in store: IncidentStore, classifier: Classifier) throws -> [Result] {
-        let sliceSize = max(1, (keys.count + parallelism - 1) / parallelism)
+    /// How many slices a chunk is cut into per thread: slices differ in cost (failed traces are read twice
+    /// and classified), and with several per thread a thread that finished early takes the next one.
+    static let slicesPerThread = 4
+
+    /// Starts summarising `keys` in slices of consecutive keys on `parallelism` dispatch workers; `wait()`
+    /// returns the results in key order.
+    private static func startSummarizing(_ keys: [Int64], in store: IncidentStore, classifier: Classifier)
+        -> RunningSlices
+    {
+        let sliceCount = parallelism * slicesPerThread
+        let sliceSize = max(1, (keys.count + sliceCount - 1) / sliceCount)
         let slices = stride(from: 0, to: keys.count, by: sliceSize).map {
             Array(keys[$0..<min($0 + sliceSize, keys.count)])
         }
         let results = SliceResults(count: slices.count)
         // Slices run on dispatch workers, never on the caller's thread: `concurrentPerform`
         // called from a `Thread` of our own that later exits corrupted the heap (glibc aborts at a thread exit).
+        // At most `parallelism` run at once, each taking the next slice when it is done.
         let group = DispatchGroup()
-        for index in slices.indices {
+        let next = SliceCounter()
+        for _ in 0..<min(parallelism, slices.count) {
             DispatchQueue.global().async(group: group) {
-                results.set(index) { try summarizeSlice(slices[index], in: store, classifier: classifier) }
+                while let index = next.take(below: slices.count) {
+                    results.set(index) { try summarizeSlice(slices[index], in: store, classifier: classifier) }
+                }
             }
         }
-        group.wait()
-        return try results.joined()
+        return RunningSlices(group: group, results: results)
     }
 
     private static func summarizeSlice(_ keys: [Int64], in store: IncidentStore, classifier: Classifier) throws
@@ -127,6 +158,32 @@ package enum TraceFinalizer {
             results.append(Result(traceKey: trace.traceKey, summary: timeline.summary, classification: classification))
         }
         return results
+    }
+}
+
+/// Slices being summarised on dispatch workers.
+private struct RunningSlices {
+    let group: DispatchGroup
+    let results: SliceResults
+
+    /// Waits for every slice; the results in slice order, or the first slice's error.
+    func wait() throws -> [TraceFinalizer.Result] {
+        group.wait()
+        return try results.joined()
+    }
+}
+
+/// Hands out slice indexes, each once, to the workers that share them.
+private final class SliceCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below count: Int) -> Int? {
+        lock.withLock {
+            guard next < count else { return nil }
+            defer { next += 1 }
+            return next
+        }
     }
 }
 

@@ -36,7 +36,7 @@ package final class IncidentStore: Sendable {
             // With background checkpoints the writer's own is only the fallback: see `WALCheckpointer`.
             let autocheckpointPages = backgroundCheckpoints ? Self.checkpointPages * 4 : Self.checkpointPages
             pool = try DatabasePool(
-                path: path, configuration: Self.configuration(readonly: false, autocheckpointPages: autocheckpointPages))
+                path: path, configuration: Self.configuration(autocheckpointPages: autocheckpointPages))
         } catch let error as DatabaseError {
             throw Self.describe(error, path: path)
         }
@@ -92,15 +92,14 @@ package final class IncidentStore: Sendable {
     /// Checkpoint every 2,000 pages (32 MiB) instead of SQLite's 1,000, and cut the log back after.
     static let checkpointPages: Int32 = 2_000
 
-    private static func configuration(readonly: Bool, autocheckpointPages: Int32) -> Configuration {
+    private static func configuration(autocheckpointPages: Int32) -> Configuration {
         var configuration = Configuration()
-        configuration.readonly = readonly
         configuration.foreignKeysEnabled = false
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            if !db.configuration.readonly {
+            if !db.configuration.readonly {  // the pool's writer; its readers are read-only
                 // Only takes effect on a new file (before WAL is set up). 16 KiB pages made
                 // batched appends ~25% faster than 4 KiB in sqlite3-shell measurements here.
                 try db.execute(sql: "PRAGMA page_size = 16384")

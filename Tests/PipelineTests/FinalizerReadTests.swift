@@ -94,8 +94,11 @@ import TraceJoinTesting
             }
         })
         #expect(keys.count == traceIDs.count && keys.count > 250)
-        // Small chunks, so one pass meets traces of every kind in one chunk and several chunks.
-        try TraceFinalizer.finalizeDirtyTraces(in: store, chunk: 37)
+        // Small chunks, so one pass meets traces of every kind in one chunk and several chunks. Each chunk is
+        // saved while the next one is read: every trace is summarised once, and none is left dirty.
+        let summarised = try TraceFinalizer.finalizeDirtyTraces(in: store, chunk: 37)
+        #expect(summarised == keys.count)
+        #expect(try store.dirtyTraceKeys(limit: 10).isEmpty)
 
         var failed = 0
         for trace in try store.records(traceKeys: keys, detail: .full) {
