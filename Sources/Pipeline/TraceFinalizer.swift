@@ -10,7 +10,7 @@ import TraceJoinCore
 ///
 /// Reads a chunk of traces at a time from the store, so memory depends on the chunk and the largest
 /// trace, not on the input. The chunk is split over the cores (SQLite readers run in parallel in WAL
-/// mode); the summaries are then saved by one writer. Traces with only plain logs (no spans, no
+/// mode); the summaries are saved by one writer while the next chunk is read. Traces with only plain logs (no spans, no
 /// error) are summarised from log outlines without reading messages or attributes; other traces that
 /// did not fail, from their records without names, messages or attributes (`RecordDetail.summary`).
 /// Shared by `batch` (after ingest) and the streaming services (when a trace goes idle).
@@ -57,7 +57,8 @@ package enum TraceFinalizer {
         var unsaved: [Result] = []
         var unsavedKeys: Set<Int64> = []
         while true {
-            let keys = Array(try nextKeys(chunk + unsavedKeys.count).lazy.filter { !unsavedKeys.contains($0) }.prefix(chunk))
+            let fetched = try nextKeys(chunk + unsavedKeys.count)
+            let keys = Array(fetched.lazy.filter { !unsavedKeys.contains($0) }.prefix(chunk))
             if keys.isEmpty { break }
             let running = startSummarizing(keys, in: store, classifier: classifier)
             do {

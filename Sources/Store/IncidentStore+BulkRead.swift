@@ -11,12 +11,6 @@ package struct StoredTrace: Sendable {
     package var logs: [LogRecord]
 }
 
-/// Reading many traces at once for the summary pass.
-///
-/// Range scans per table over runs of nearby trace keys, instead of four queries per trace: trace
-/// keys are handed out in arrival order and every table is indexed by `trace_key`, so a run of
-/// wanted keys is a short contiguous stretch of each index. Rows of keys in a run that are not wanted
-/// are skipped before anything is decoded.
 /// How much of each record ``IncidentStore/records(traceKeys:detail:)`` reads.
 package enum RecordDetail: Sendable {
     /// Everything stored.
@@ -33,6 +27,12 @@ package enum RecordDetail: Sendable {
     case summary
 }
 
+/// Reading many traces at once for the summary pass.
+///
+/// Range scans per table over runs of nearby trace keys, instead of four queries per trace: trace
+/// keys are handed out in arrival order and every table is indexed by `trace_key`, so a run of
+/// wanted keys is a short contiguous stretch of each index. Rows of keys in a run that are not wanted
+/// are skipped before anything is decoded.
 extension IncidentStore {
     /// The spans (with events, links, resources) and logs of each of `traceKeys`, in key order, with the
     /// parts `detail` asks for. Keys that no longer exist (merged away) are skipped.
@@ -237,11 +237,11 @@ extension IncidentStore {
 /// Steps a statement bound to a key range and reads its columns through the SQLite C API, which
 /// costs a fraction of GRDB's `Row` (no boxed values) on the hundreds of thousands of rows a pass reads.
 struct ColumnReader {
-    let handle: OpaquePointer
-    let connection: OpaquePointer?
-    let path: String
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer?
+    private let path: String
     /// What is read, for the error message.
-    let table: String
+    private let table: String
 
     init(_ statement: Statement, from low: Int64, through high: Int64, path: String, table: String) {
         handle = statement.sqliteStatement
@@ -265,10 +265,14 @@ struct ColumnReader {
 
     func reset() { sqlite3_reset(handle) }
 
-    func text(_ column: Int32) -> String? {
+    /// The column's UTF-8 bytes, nil for NULL; valid until the next step.
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }
-        let count = Int(sqlite3_column_bytes(handle, column))
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
+    }
+
+    func text(_ column: Int32) -> String? {
+        bytes(column).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The column's integer, nil for NULL.

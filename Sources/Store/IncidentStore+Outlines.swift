@@ -1,5 +1,4 @@
 import GRDB
-import GRDBSQLite
 package import TraceJoinCore
 
 /// A trace as the quick summary path sees it: whether it has spans, and its logs' outlines.
@@ -48,8 +47,7 @@ extension IncidentStore {
                 guard outlines[key] != nil else { continue }
                 let time = columns.integer(1)
                 let severity = LogSeverity(rawValue: Int(columns.int(2))) ?? .unspecified
-                if let pointer = sqlite3_column_text(columns.handle, 3) {
-                    let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(columns.handle, 3)))
+                if let bytes = columns.bytes(3) {
                     if !bytes.elementsEqual(lastServiceBytes) {
                         lastServiceBytes = Array(bytes)
                         lastService = String(decoding: bytes, as: UTF8.self)
