@@ -96,7 +96,9 @@ extension IncidentStore {
 
         let events = try Self.events(db, from: low, through: high, wanted: wanted)
         try readSpans(db, from: low, through: high, detail: detail, events: events, paths: &paths, into: &traces)
-        try Self.readLogs(db, from: low, through: high, wanted: wanted, detail: detail, paths: &paths) { key, log in
+        try Self.readLogs(
+            db, from: low, through: high, wanted: wanted, detail: detail, databasePath: path, paths: &paths
+        ) { key, log in
             guard let traceID = traces[key]?.traceID else { return }
             log.trace = lower64Only.contains(key) ? .lower64(traceID.low) : .full(traceID)
             traces[key]?.logs.append(log)
@@ -165,7 +167,7 @@ extension IncidentStore {
     /// assembler orders by time), read through the SQLite C API since logs are most of the rows.
     private static func readLogs(
         _ db: Database, from low: Int64, through high: Int64, wanted: Set<Int64>, detail: RecordDetail,
-        paths: inout SourcePaths, _ body: (Int64, inout LogRecord) -> Void
+        databasePath: String, paths: inout SourcePaths, _ body: (Int64, inout LogRecord) -> Void
     ) throws {
         let columnList =
             switch detail {
@@ -179,7 +181,7 @@ extension IncidentStore {
                 FROM logs WHERE trace_key BETWEEN ? AND ?
                 ORDER BY trace_key
                 """)
-        let columns = ColumnReader(statement, from: low, through: high, path: "", table: "logs")
+        let columns = ColumnReader(statement, from: low, through: high, path: databasePath, table: "logs")
         defer { columns.reset() }
         let withPaths = detail != .summary
         while try columns.step() {
