@@ -8,7 +8,7 @@
 ///
 /// Foundation's FileManager would do, but `stat` gives the device and inode that de-duplicate inputs,
 /// and `readdir` lets a walk skip hidden entries without building URLs.
-enum FileSystem {
+package enum FileSystem {
     enum Kind: Equatable {
         case file, directory, other
     }
@@ -18,6 +18,8 @@ enum FileSystem {
         var size: Int64
         var device: UInt64
         var inode: UInt64
+        /// Last modification, nanoseconds since the epoch.
+        var modifiedNanos: Int64
     }
 
     /// `stat` (following symbolic links: Kubernetes' /var/log/containers holds links to the real files).
@@ -30,7 +32,19 @@ enum FileSystem {
         case S_IFDIR: kind = .directory
         default: kind = .other
         }
-        return Status(kind: kind, size: Int64(info.st_size), device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        #if canImport(Darwin)
+            let modified = info.st_mtimespec
+        #else
+            let modified = info.st_mtim
+        #endif
+        return Status(
+            kind: kind, size: Int64(info.st_size), device: UInt64(info.st_dev), inode: UInt64(info.st_ino),
+            modifiedNanos: Int64(modified.tv_sec) * 1_000_000_000 + Int64(modified.tv_nsec))
+    }
+
+    /// When the file at `path` was last modified (nanoseconds since the epoch), nil if it cannot be read.
+    package static func modificationNanos(_ path: String) -> Int64? {
+        status(path)?.modifiedNanos
     }
 
     /// True for a symbolic link itself (not followed). A walk does not descend into linked folders, so it cannot loop.

@@ -86,7 +86,9 @@ final class FileIngestor {
     private func readLogLines(from position: LinePosition, onOpened: () throws -> Void) throws -> LineReader {
         var decoder = LogLineDecoder(
             source: path, serviceFromPath: ServiceName.fromPath(path),
-            configuration: LogDecoderConfiguration(traceContextPatterns: traceContextPatterns))
+            configuration: LogDecoderConfiguration(
+                traceContextPatterns: traceContextPatterns,
+                timesOfDayNotAfter: FileSystem.modificationNanos(path)))
         let reader = try LineReader(path: path, startingAt: position)
         try onOpened()
         var lines = 0

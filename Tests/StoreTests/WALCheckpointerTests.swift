@@ -66,6 +66,8 @@ import TraceJoinCore
         let progress = try #require(store.backgroundCheckpointProgress)
         #expect(progress.restarts > 0)
         #expect(progress.lastFailure == nil)
-        #expect(largestLog < 48 << 20, "largest -wal file: \(largestLog) bytes; \(progress)")
+        // Twice the threshold: on a busy machine the checkpoint thread may wait for a core while the writer
+        // appends several transactions (50.5 MB was seen under load), and without restarts it would reach ~100 MB.
+        #expect(largestLog < 64 << 20, "largest -wal file: \(largestLog) bytes; \(progress)")
     }
 }

@@ -18,8 +18,12 @@
 /// - `yearForYearlessTimes` (int, default: the current UTC year): the year of syslog and glog
 ///   stamps (`Nov 23 10:00:00`, `I1123 …`), which have none.
 /// - `dateOfTimesOfDay` (days since 1970-01-01, default none): the date of lines that carry only a
-///   time of day (`16:51:51.647`) when no container wrapper gives the time; without it such records
-///   have no time rather than a wrong one. Ingest may set it from the file's modification date.
+///   time of day (`16:51:51.647`) when no container wrapper gives the time.
+/// - `timesOfDayNotAfter` (nanoseconds since the epoch, default none): without a configured date, the first
+///   bare time of day of an input is taken as its latest occurrence at or before this instant; ingest sets
+///   it to the file's last modification (no line of a file was written after it). Later bare times of
+///   day follow the input's previous time forward (across midnight). Without either, such records have
+///   no time rather than a wrong one.
 /// - `maxRejectRawBytes` (int, default 4096): how much of a rejected line is kept.
 package struct LogDecoderConfiguration: Sendable {
     package var traceContextPatterns: [TraceContextPattern]
@@ -27,18 +31,20 @@ package struct LogDecoderConfiguration: Sendable {
     package var assumedUTCOffsetSeconds: Int
     package var yearForYearlessTimes: Int
     package var dateOfTimesOfDay: Int?
+    package var timesOfDayNotAfter: Int64?
     package var maxRejectRawBytes: Int
 
     package init(
         traceContextPatterns: [TraceContextPattern] = TraceContextPattern.defaults, maxRecordBytes: Int = 256 * 1024,
         assumedUTCOffsetSeconds: Int = 0, yearForYearlessTimes: Int? = nil, dateOfTimesOfDay: Int? = nil,
-        maxRejectRawBytes: Int = 4096
+        timesOfDayNotAfter: Int64? = nil, maxRejectRawBytes: Int = 4096
     ) {
         self.traceContextPatterns = traceContextPatterns
         self.maxRecordBytes = maxRecordBytes
         self.assumedUTCOffsetSeconds = assumedUTCOffsetSeconds
         self.yearForYearlessTimes = yearForYearlessTimes ?? Self.currentUTCYear()
         self.dateOfTimesOfDay = dateOfTimesOfDay
+        self.timesOfDayNotAfter = timesOfDayNotAfter
         self.maxRejectRawBytes = maxRejectRawBytes
     }
 

@@ -26,6 +26,8 @@ package struct LogLineDecoder: Sendable {
     private var members: [RawMember] = []
     private var unwrappedText: [UInt8] = []
     private var innerMembers: [RawMember] = []
+    /// The last time a record of this input resolved to: where a bare time of day after it is placed.
+    private var lastTime: Int64?
 
     package init(source: String, serviceFromPath: String?, configuration: LogDecoderConfiguration = .init()) {
         self.source = source
@@ -248,20 +250,56 @@ package struct LogLineDecoder: Sendable {
 
     /// What a record's time means: a full instant as written; a time without date or zone yields to
     /// the container wrapper's UTC time; otherwise a date without zone gets the configured offset, and
-    /// a bare time of day the configured date (or no time at all).
-    private func resolveTime(_ parsed: ParsedLogTime?, wrapperTime: Int64?) -> Int64? {
+    /// a bare time of day the configured date, else a date from the input (`placeTimeOfDay`), else no time.
+    private mutating func resolveTime(_ parsed: ParsedLogTime?, wrapperTime: Int64?) -> Int64? {
         let offset = Int64(configuration.assumedUTCOffsetSeconds) * CivilTime.nanosPerSecond
+        let time: Int64?
         switch parsed {
-        case .instant(let nanos)?: return nanos
-        case .wallClock(let nanos)?: return wrapperTime ?? nanos - offset
+        case .instant(let nanos)?: time = nanos
+        case .wallClock(let nanos)?: time = wrapperTime ?? nanos - offset
         case .timeOfDay(let nanos)?:
-            if let wrapperTime { return wrapperTime }
-            guard let day = configuration.dateOfTimesOfDay else { return nil }
-            let (midnight, overflow) = Int64(day).multipliedReportingOverflow(by: CivilTime.nanosPerDay)
-            guard !overflow, abs(midnight) < Int64.max / 2 else { return nil }
-            return midnight + nanos - offset
-        case nil: return wrapperTime
+            if let wrapperTime {
+                time = wrapperTime
+            } else if let day = configuration.dateOfTimesOfDay {
+                let (midnight, overflow) = Int64(day).multipliedReportingOverflow(by: CivilTime.nanosPerDay)
+                guard !overflow, abs(midnight) < Int64.max / 2 else { return nil }
+                time = midnight + nanos - offset
+            } else {
+                time = placeTimeOfDay(nanos - offset)
+            }
+        case nil: time = wrapperTime
         }
+        if let time { lastTime = time }
+        return time
+    }
+
+    /// How far a log may step back in time and still be read as the same day (threads write out of order).
+    static let timeOfDaySlack: Int64 = 3600 * CivilTime.nanosPerSecond
+
+    /// The instant of a bare time of day (`sinceMidnightUTC`: nanoseconds after midnight UTC, possibly
+    /// negative or past a day after the zone offset): the first occurrence at or after the input's previous
+    /// time less an hour, since a log goes forward (`23:59:59` then `00:00:01` is the next day); for the first
+    /// time of an input, the last occurrence at or before `timesOfDayNotAfter` (the file's modification).
+    private func placeTimeOfDay(_ sinceMidnightUTC: Int64) -> Int64? {
+        let day = CivilTime.nanosPerDay
+        func occurrence(onDayOf instant: Int64) -> Int64? {
+            guard abs(instant) < Int64.max / 4 else { return nil }
+            let midnight = (instant >= 0 ? instant / day : (instant - day + 1) / day) * day
+            return midnight + sinceMidnightUTC
+        }
+        if let lastTime {
+            let earliest = lastTime - Self.timeOfDaySlack
+            guard var candidate = occurrence(onDayOf: earliest) else { return nil }
+            while candidate < earliest { candidate += day }
+            while candidate - day >= earliest { candidate -= day }
+            return candidate
+        }
+        guard let notAfter = configuration.timesOfDayNotAfter, var candidate = occurrence(onDayOf: notAfter) else {
+            return nil
+        }
+        while candidate > notAfter { candidate -= day }
+        while candidate + day <= notAfter { candidate += day }
+        return candidate
     }
 
     private mutating func reject(

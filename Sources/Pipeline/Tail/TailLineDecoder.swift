@@ -28,7 +28,9 @@ struct TailLineDecoder {
         if !Self.holdsSpanDocumentLines(firstBytes) {
             logs = LogLineDecoder(
                 source: path, serviceFromPath: ServiceName.fromPath(path),
-                configuration: LogDecoderConfiguration(traceContextPatterns: traceContextPatterns))
+                configuration: LogDecoderConfiguration(
+                    traceContextPatterns: traceContextPatterns,
+                    timesOfDayNotAfter: FileSystem.modificationNanos(path)))
         }
     }
 

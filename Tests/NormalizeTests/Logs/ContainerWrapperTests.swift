@@ -139,4 +139,39 @@ import TraceJoinCore
         }
         #expect(log.time == LogDecoding.base + 250_000_000)
     }
+
+    @Test("without a wrapper or a date, bare times of day are placed before the file's modification, in order")
+    func timeOfDayFromModificationTime() throws {
+        // Written 2026-11-23 between 23:59 and 00:01 the next day; the file was last modified at 00:05.
+        let text = """
+            23:59:58.500 ERROR [main] c.e.App - failed trace_id=4bf92f3577b34da6a3ce929d0e0e4736
+            23:59:58.400 INFO  [pool-1] c.e.App - written a little out of order
+            00:00:01.250 INFO  [main] c.e.App - recovered trace_id=4bf92f3577b34da6a3ce929d0e0e4736
+            """
+        var configuration = LogDecoderConfiguration()
+        configuration.timesOfDayNotAfter = LogDecoding.nanos(2026, 11, 24, 0, 5, 0)
+        let times = LogDecoding.records(text, configuration: configuration).compactMap { record -> Int64?? in
+            if case .log(let log) = record { log.time } else { nil }
+        }
+        #expect(
+            times == [
+                LogDecoding.nanos(2026, 11, 23, 23, 59, 58, nanos: 500_000_000),
+                LogDecoding.nanos(2026, 11, 23, 23, 59, 58, nanos: 400_000_000),
+                LogDecoding.nanos(2026, 11, 24, 0, 0, 1, nanos: 250_000_000),
+            ])
+    }
+
+    @Test("a bare time of day after a dated line follows it, in the configured zone")
+    func timeOfDayAfterDatedLine() throws {
+        let text = """
+            {"time":"2026-11-23T18:00:00.000+08:00","level":"info","msg":"dated"}
+            {"time":"18:00:05.500","level":"info","msg":"time of day only"}
+            """
+        var configuration = LogDecoderConfiguration()
+        configuration.assumedUTCOffsetSeconds = 8 * 3600
+        let logs = LogDecoding.records(text, configuration: configuration).compactMap { record -> LogRecord? in
+            if case .log(let log) = record { log } else { nil }
+        }
+        #expect(logs.map(\.time) == [LogDecoding.base, LogDecoding.base + 5_500_000_000])
+    }
 }
