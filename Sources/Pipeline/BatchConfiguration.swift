@@ -21,7 +21,7 @@ package struct BatchConfiguration: Sendable {
     package var recordsPerTransaction = 8192
     /// - `queuedBatches` (default 3): batches decoded ahead of the writer; bounds memory.
     package var queuedBatches = 3
-    /// - `rejectsPrintedPerFile` (default 5): reject messages printed per file before only counting.
+    /// - `rejectsPrintedPerFile` (default 5): reject messages printed per file before only counting; 0 prints none.
     package var rejectsPrintedPerFile = 5
     /// - `showProgress`: draw the live progress line.
     package var showProgress = false

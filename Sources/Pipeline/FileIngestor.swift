@@ -154,7 +154,7 @@ final class FileIngestor {
         } catch {
             fileError = Diagnostic(location: InputLocation(source: path), message: "read failed: \(error)")
         }
-        if rejectsInFile > rejectsPrinted {
+        if rejectsPrinted > 0, rejectsInFile > rejectsPrinted {
             Console.note("\(path): \(rejectsInFile) records skipped in this file (first \(rejectsPrinted) shown)")
         }
     }

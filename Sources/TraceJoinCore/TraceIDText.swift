@@ -37,6 +37,19 @@ package enum TraceIDText {
         }
         return nil
     }
+
+    /// Every trace the text may name, most likely first: `parse`'s reading, then for 16 decimal digits
+    /// (hex by `parse`, but also a Datadog ID: about one in 2,000 of those has 16 digits) the decimal one.
+    package static func readings(_ raw: String) -> [TraceReference] {
+        guard let first = parse(raw) else { return [] }
+        let text = raw.trimmingWhitespace()
+        if text.utf8.count == 16, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let low = UInt64(text), low != 0
+        {
+            return [first, .lower64(low)]
+        }
+        return [first]
+    }
 }
 
 extension String {

@@ -15,7 +15,8 @@ struct BatchCommand: ParsableCommand {
             Docker or CRI container wrappers. Files already ingested whole (same content, any name) are skipped.
 
             Malformed records are skipped, counted and kept in the database (`tracejoin rejects`); \
-            the exit status stays 0 unless --strict is given.
+            a damaged file (a corrupt or truncated gzip member) keeps what was readable and is reported. \
+            The exit status stays 0 in both cases unless --strict is given.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -25,10 +26,10 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
-    @Flag(help: "Exit with status 65 when any record was rejected.")
+    @Flag(help: "Exit with status 65 when any record was rejected or a file could not be read to its end.")
     var strict = false
 
-    @Flag(help: "Print nothing but errors (for cron).")
+    @Flag(help: "Print nothing but errors (for cron): no progress, no skipped-record warnings, no summary.")
     var quiet = false
 
     @Argument(help: "Files, folders or globs to read.")
@@ -46,6 +47,7 @@ struct BatchCommand: ParsableCommand {
         configuration.databasePath = database.db
         configuration.format = format.flatMap(InputFormat.init(overrideName:))
         configuration.showProgress = !quiet && ProgressReporter.standardErrorIsTerminal
+        if quiet { configuration.rejectsPrintedPerFile = 0 }
         configuration.scrubber = try rules.loadScrubber()
         configuration.classifier = try rules.loadClassifier()
         configuration.traceContextPatterns = try rules.loadTraceContextPatterns()
@@ -57,6 +59,6 @@ struct BatchCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         if !quiet { print(summary.text) }
-        if strict && summary.rejects > 0 { throw ExitStatus.dataError }
+        if strict && (summary.rejects > 0 || !summary.fileErrors.isEmpty) { throw ExitStatus.dataError }
     }
 }

@@ -30,9 +30,12 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let reference = TraceIDText.parse(traceID)!
         let store = try openStore(database.db)
-        let timelines = try TimelineQuery.classifiedTimelines(for: reference, in: store)
+        // 16 decimal digits read as hex first, then as a Datadog decimal ID.
+        var timelines: [(timeline: TraceTimeline, classification: TraceClassification?)] = []
+        for reference in TraceIDText.readings(traceID) where timelines.isEmpty {
+            timelines = try TimelineQuery.classifiedTimelines(for: reference, in: store)
+        }
         guard !timelines.isEmpty else {
             Console.note("error: no trace \(traceID) in \(database.db)")
             throw ExitStatus.failure

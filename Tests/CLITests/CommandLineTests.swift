@@ -44,6 +44,21 @@ import TraceJoinTesting
         #expect(result.standardError.contains("no trace"))
     }
 
+    @Test("show finds a Datadog trace by a 16-digit decimal ID, which also reads as hex")
+    func sixteenDigitDatadogID() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let log = folder.file("dd.log")
+        try #"{"timestamp":"2026-11-23T10:00:00.007Z","status":"error","message":"x","dd":{"trace_id":"1234567890123456","span_id":"1"}}"#
+            .write(toFile: log, atomically: true, encoding: .utf8)
+        let db = folder.file("t.db")
+        #expect(try CommandRunner.run(["batch", "--quiet", "--db", db, log]).status == 0)
+        let show = try CommandRunner.run(["show", "--db", db, "--format", "json", "1234567890123456"])
+        #expect(show.status == 0, "\(show.standardError)")
+        let traceID = try JSONParser.parse(show.standardOutput)["traceId"]?.string
+        #expect(traceID == "0000000000000000000462d53c8abac0")
+    }
+
     @Test("--strict turns rejected records into exit status 65, and the reject names file and line")
     func strictRejects() throws {
         let folder = try TemporaryFolder()
@@ -56,6 +71,10 @@ import TraceJoinTesting
         #expect(relaxed.standardError.contains("svc.log:2"))
         let strict = try CommandRunner.run(["batch", "--strict", "--db", folder.file("b.db"), log])
         #expect(strict.status == 65)
+        let quiet = try CommandRunner.run(["batch", "--quiet", "--db", folder.file("c.db"), log])
+        #expect(quiet.status == 0)
+        #expect(quiet.standardError.isEmpty, "--quiet prints no warnings: \(quiet.standardError)")
+        #expect(quiet.standardOutput.isEmpty)
         let rejects = try CommandRunner.run(["rejects", "--db", folder.file("a.db")])
         #expect(rejects.standardOutput.contains("svc.log:2"))
     }
@@ -92,5 +111,8 @@ import TraceJoinTesting
         let show = try CommandRunner.run(["show", "--db", db, "--format", "json", "0af7651916cd43dd8448eb211c80319c"])
         let logCount = try JSONParser.parse(show.standardOutput)["logCount"]?.int64 ?? 0
         #expect(logCount > 500 && logCount < 2000, "the lines before the cut are kept (\(logCount))")
+        let strict = try CommandRunner.run(["batch", "--strict", "--quiet", "--db", folder.file("s.db"), damaged])
+        #expect(strict.status == 65, "a damaged file fails a --strict run")
+        #expect(strict.standardError.contains("svc.log.1.gz"), "and is reported even with --quiet")
     }
 }
