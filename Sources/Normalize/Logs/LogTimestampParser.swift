@@ -2,8 +2,9 @@
 ///
 /// Shapes read (each with any fraction of a second, `.` or `,`):
 /// - ISO 8601 / RFC 3339: `2026-11-23T10:00:00.123456789Z`, `…+08:00`, `…+0800`, `…+08`,
-///   with `T` or a space between date and time, `2026/11/23 10:00:00` (Go's `log`), and a
-///   trailing ` UTC`/` GMT`; without a zone it is a wall-clock time;
+///   with `T` or a space between date and time, `2026/11/23 10:00:00` (Go's `log`), a trailing
+///   ` UTC`/` GMT`, or an offset after a space (` +0100`, ` +01:00`, Go's ` +0100 CET`); without a zone it
+///   is a wall-clock time;
 /// - time of day only: `16:51:51.647`;
 /// - syslog `Nov 23 10:00:00` (no year: the configured year is used);
 /// - Apache/NCSA `23/Nov/2026:10:00:00 +0000`;
@@ -122,6 +123,20 @@ enum LogTimestampParser {
             LogBytes.hasPrefix(bytes, at: start, to: end, " UTC") || LogBytes.hasPrefix(bytes, at: start, to: end, " GMT")
         {
             return (0, start + 4)
+        }
+        // ` +0100` or ` +01:00` after a space (Ruby, Go's `Time.String()`, some Java patterns): full offsets
+        // only, so a ` - ` separator or ` -05 items` is not read as one. Go adds the zone's name: ` +0100 CET`.
+        if byte == UInt8(ascii: " "), start + 1 < end,
+            bytes[start + 1] == UInt8(ascii: "+") || bytes[start + 1] == UInt8(ascii: "-"),
+            let (offset, after) = parseZone(bytes, start + 1, end), after - start >= 6
+        {
+            var index = after
+            if index + 1 < end, bytes[index] == UInt8(ascii: " ") {
+                var letter = index + 1
+                while letter < end, bytes[letter] >= UInt8(ascii: "A"), bytes[letter] <= UInt8(ascii: "Z") { letter += 1 }
+                if (3...5).contains(letter - index - 1), isBoundary(bytes, letter, end) { index = letter }
+            }
+            return (offset, index)
         }
         return nil
     }

@@ -22,6 +22,9 @@ import TraceJoinCore
             (#""date":"2026-11-23 10:00:00.5""#, base + 500_000_000),
             (#""t":"2026-11-23 10:00:00 UTC""#, base),
             (#""eventTime":"2026-11-23t10:00:00z""#, base),
+            (#""time":"2026-11-23 11:00:00 +0100""#, base),
+            (#""time":"2026-11-23 11:00:00.5 +0100 CET""#, base + 500_000_000),
+            (#""time":"2026-11-23 11:00:00.800 +01:00""#, base + 800_000_000),
         ]
 
     static let textTimeCases: [(String, Int64)] = [
@@ -31,6 +34,7 @@ import TraceJoinCore
             ("[2026-11-23 12:00:00+02:00] msg", base),
             ("23/Nov/2026:11:00:00 +0100 msg", base),
             ("I, [2026-11-23T10:00:00.000001 #1234]  INFO -- : msg", base + 1000),
+            ("2026-11-23 05:00:00 -0500 msg", base),
         ]
 
     static let levelCases: [(String, LogSeverity)] = [
