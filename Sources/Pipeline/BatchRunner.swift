@@ -87,6 +87,10 @@ package struct BatchRunner {
             if let fileError = ingestor.fileError {
                 Console.warning(fileError)
                 summary.fileErrors.append(fileError)
+                // A gzip file cut short may be a copy still in progress: let its complete copy continue it.
+                if let head = match.decompressedHead {
+                    try store.setHead(of: sourceID, hash: head.hash, length: head.length)
+                }
             }
             let counts = sink.counts
             sink.flush(progress: [

@@ -14,6 +14,9 @@ struct SourceMatch {
     var headLength: Int
     /// The stored source this file continues, to be read on from its checkpoint.
     var continues: ResumableSource?
+    /// For gzip, the hash and length of the decompressed first bytes: stored only when the file ends early
+    /// (a copy still in progress), so the complete copy of a later run continues it instead of starting over.
+    var decompressedHead: (hash: Int64, length: Int)?
 
     /// Where `continues` left off.
     var position: LinePosition {
@@ -36,7 +39,8 @@ struct SourceMatch {
         guard inner.length > 0 else { return SourceMatch(headHash: nil, headLength: 0, continues: nil) }
         var hasher = FileHead.PrefixHasher(inner)
         let source = try store.resumableSource(size: .max, excluding: claimed) { hasher.hash(length: $0) }
-        return SourceMatch(headHash: nil, headLength: 0, continues: source)
+        return SourceMatch(
+            headHash: nil, headLength: 0, continues: source, decompressedHead: inner.hash().map { ($0, inner.length) })
     }
 
     /// Reads `file` on from the source it continues, else (or when it cannot be opened at that source's

@@ -114,6 +114,16 @@ extension IncidentStore {
         }
     }
 
+    /// Records the hash of a source's first `length` bytes (decompressed), so a later file that starts with
+    /// the same bytes continues it (``resumableSource(size:excluding:headHash:)``).
+    package func setHead(of sourceID: Int64, hash: Int64, length: Int) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE sources SET head_hash = ?, head_length = ? WHERE source_id = ?",
+                arguments: [hash, length, sourceID])
+        }
+    }
+
     /// Where a source's unread lines start: `(checkpoint_offset, checkpoint_line)`; nil for an unknown source.
     package func checkpointPosition(sourceID: Int64) throws -> (byteOffset: Int64, lineNumber: Int)? {
         try pool.read { db in

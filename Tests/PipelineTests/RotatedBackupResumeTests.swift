@@ -35,6 +35,29 @@ import TraceJoinTesting
         #expect(try night.logs().count == 5)
     }
 
+    @Test("a gzip file read while still being copied is continued by its complete copy: nothing twice")
+    func gzipCopyInProgress() throws {
+        let night = try NightlyFolder()
+        try night.writeGzip("app.log.2.gz", Self.lines(1...400))
+        let complete = try #require(FileManager.default.contents(atPath: night.path("app.log.2.gz")))
+        try night.remove("app.log.2.gz")
+        try complete.prefix(complete.count / 2).write(to: URL(fileURLWithPath: night.path("app.log.2.gz")))
+        let first = try night.batch()
+        #expect(first.fileErrors.count == 1)
+        let readFirst = try night.logs().count
+        #expect(readFirst > 10 && readFirst < 400)
+
+        try complete.write(to: URL(fileURLWithPath: night.path("app.log.2.gz")))
+        let second = try night.batch()
+        #expect(second.fileErrors.isEmpty)
+        #expect(second.filesResumed == 1)
+        let messages = try night.logs().map { $0.split(separator: " ", maxSplits: 1)[1] }
+        #expect(messages.count == 400)
+        #expect(Set(messages).count == 400, "no line stored twice")
+        #expect(try night.rejects().isEmpty, "the half line at the cut is read again whole")
+        #expect(try night.store.counts().sources == 1)
+    }
+
     @Test("logrotate delaycompress: renamed, grown, then compressed a night later, each line stored once")
     func delayedCompression() throws {
         let night = try NightlyFolder()
