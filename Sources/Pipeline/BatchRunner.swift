@@ -83,7 +83,14 @@ package struct BatchRunner {
             let match = try SourceMatch.find(for: file, in: store, excluding: claimed)
             let (sourceID, ingestor, outcome) = try match.read(file, fingerprint: fingerprint, in: store, using: read)
             claimed.insert(sourceID)
-            if ingestor.fileError == nil { completedThisRun.insert(fingerprint) }
+            let counts = sink.counts
+            let stored = counts.spans + counts.logs - countsBefore.spans - countsBefore.logs
+            let rejected = counts.rejects - countsBefore.rejects
+            // Nothing but rejects (read with the wrong --format, say) is not done: the next run reads it again
+            // from the start (its rejects are replaced), rather than skipping it as ingested for good.
+            let onlyRejects = stored == 0 && rejected > 0
+            let complete = ingestor.fileError == nil && !onlyRejects
+            if complete { completedThisRun.insert(fingerprint) }
             if let fileError = ingestor.fileError {
                 Console.warning(fileError)
                 summary.fileErrors.append(fileError)
@@ -92,13 +99,11 @@ package struct BatchRunner {
                     try store.setHead(of: sourceID, hash: head.hash, length: head.length)
                 }
             }
-            let counts = sink.counts
+            let checkpoint = onlyRejects ? LinePosition.start : outcome.checkpoint
             sink.flush(progress: [
                 SourceProgress(
-                    sourceID: sourceID, checkpointOffset: outcome.checkpoint.byteOffset,
-                    checkpointLine: outcome.checkpoint.lineNumber, complete: ingestor.fileError == nil,
-                    records: counts.spans + counts.logs - countsBefore.spans - countsBefore.logs,
-                    rejects: counts.rejects - countsBefore.rejects)
+                    sourceID: sourceID, checkpointOffset: checkpoint.byteOffset, checkpointLine: checkpoint.lineNumber,
+                    complete: complete, records: stored, rejects: rejected)
             ])
             bytesBefore += file.size
             summary.bytes += outcome.compressed ? file.size : file.size - outcome.bytesSkipped

@@ -59,6 +59,30 @@ import TraceJoinTesting
         #expect(traceID == "0000000000000000000462d53c8abac0")
     }
 
+    @Test("a file read with the wrong --format (every record rejected) is read again by the next run")
+    func wrongFormatIsNotFinal() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let log = folder.file("payment-service.log")
+        try """
+        {"level":"info","time":"2026-11-23T10:00:00Z","msg":"charged","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}
+        {"level":"error","time":"2026-11-23T10:00:01Z","msg":"declined","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}
+
+        """.write(toFile: log, atomically: true, encoding: .utf8)
+        let db = folder.file("t.db")
+        let wrong = try CommandRunner.run(["batch", "--quiet", "--format", "otlp-json", "--db", db, log])
+        #expect(wrong.status == 0)
+        let right = try CommandRunner.run(["batch", "--db", db, log])
+        #expect(right.status == 0)
+        #expect(right.standardOutput.contains("logs       2 read"), "\(right.standardOutput)")
+        let show = try CommandRunner.run(["show", "--db", db, "--format", "json", "4bf92f3577b34da6a3ce929d0e0e4736"])
+        #expect(try JSONParser.parse(show.standardOutput)["logCount"]?.int64 == 2)
+        let rejects = try CommandRunner.run(["rejects", "--db", db])
+        #expect(!rejects.standardOutput.contains("payment-service.log:"), "the wrong format's rejects are gone")
+        let again = try CommandRunner.run(["batch", "--db", db, log])
+        #expect(again.standardOutput.contains("already ingested"), "\(again.standardOutput)")
+    }
+
     @Test("--strict turns rejected records into exit status 65, and the reject names file and line")
     func strictRejects() throws {
         let folder = try TemporaryFolder()
