@@ -27,13 +27,24 @@ enum StructuredIDParser {
         member.kind == .number && member.valueEnd - member.valueStart == 1 && bytes[member.valueStart] == 0x30
     }
 
-    /// 1 to 32 hex digits (OTel writes 32; Jaeger-era producers 16; some drop leading zeros).
+    /// 1 to 32 hex digits (OTel writes 32; Jaeger-era producers 16; some drop leading zeros); failing that,
+    /// the other whole-ID forms a trace-ID field may hold: an AWS X-Ray ID, a `traceparent`, base64 of the 16 bytes.
     static func traceHex(_ bytes: Buffer, _ member: RawMember) -> Outcome<TraceReference> {
         guard member.kind == .string else { return isZeroNumber(bytes, member) ? .none : .invalid }
         return withValueBytes(bytes, member) { buffer, start, end in
-            guard let id = LogBytes.hex128(buffer, start, end - start) else { return .invalid }
+            guard let id = LogBytes.hex128(buffer, start, end - start) ?? otherForm(buffer, start, end) else {
+                return .invalid
+            }
             return id.isZero ? .none : .value(.full(id))
         }
+    }
+
+    /// An X-Ray ID, a `traceparent` or base64 (what `TraceIDText` reads, less the hex and decimal forms).
+    private static func otherForm(_ bytes: Buffer, _ start: Int, _ end: Int) -> TraceID? {
+        guard (22...55).contains(end - start) else { return nil }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        guard case .full(let id)? = TraceIDText.parse(text) else { return nil }
+        return id
     }
 
     /// Datadog's `dd.trace_id`: the lower 64 bits in decimal (string or number); 32 hex is accepted too.

@@ -187,6 +187,22 @@ import TraceJoinCore
         #expect(log.severity == .error)
     }
 
+    @Test("a trace-ID field holding an X-Ray ID, a traceparent or base64 gives the same trace; other text none")
+    func otherIDFormsInTraceFields() throws {
+        let values = [
+            "1-4bf92f35-77b34da6a3ce929d0e0e4736", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "S/kvNXezTaajzpKdDg5HNg==", "S_kvNXezTaajzpKdDg5HNg",
+        ]
+        for value in values {
+            let log = try #require(LogDecoding.log(#"{"msg":"a","trace_id":"\#(value)"}"#))
+            #expect(log.trace == LogDecoding.trace(traceHex), "\(value)")
+        }
+        for value in ["not-a-trace-id-at-all-really", "tenant-4bf92f3577b34da6a3ce929d0e0e4736"] {
+            let log = try #require(LogDecoding.log(#"{"msg":"a","traceId":"\#(value)"}"#))
+            #expect(log.trace == nil, "\(value)")
+        }
+    }
+
     @Test("structlog event, Serilog @m/@l, journald-style log key: messages from every spelling")
     func messageSpellings() throws {
         #expect(LogDecoding.log(#"{"event":"user created","level":"info","timestamp":"2026-11-23T10:00:00Z"}"#)?.message == "user created")
