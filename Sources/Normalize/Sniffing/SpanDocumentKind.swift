@@ -3,7 +3,8 @@ package import TraceJoinCore
 /// Which span-export decoder a parsed JSON document needs.
 package enum SpanDocumentKind: String, Hashable, Sendable, CaseIterable {
     /// `TracesData`/`LogsData`/`Export…ServiceRequest` (`resourceSpans`, `resourceLogs`),
-    /// also inside `{"result": …}`.
+    /// also inside `{"result": …}`; or one bare `ResourceSpans`/`ResourceLogs` (`scopeSpans`, `scopeLogs`),
+    /// which the Java SDK's `logging-otlp` exporters write per line.
     case otlp
     /// `{"data": [traces]}`, one trace `{traceID, spans, processes}`, or an array of spans with `traceID` + `spanID`.
     case jaeger
@@ -58,6 +59,7 @@ package enum SpanDocumentKind: String, Hashable, Sendable, CaseIterable {
         for member in object.members {
             switch member.key {
             case "resourceSpans", "resource_spans", "resourceLogs", "resource_logs": return true
+            case "scopeSpans", "scope_spans", "scopeLogs", "scope_logs": return true
             default: continue
             }
         }

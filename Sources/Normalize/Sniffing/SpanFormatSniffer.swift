@@ -106,6 +106,10 @@ package enum SpanFormatSniffer {
         switch String(decoding: bytes[index..<close], as: UTF8.self) {
         case "resourceSpans", "resource_spans", "resourceLogs", "resource_logs", "result": return .otlpJSONLines
         case "data", "traceID", "spans", "processes": return .jsonDocument(nil)
+        case "resource":
+            // A bare ResourceSpans/ResourceLogs line (Java `logging-otlp`) names its scope list after the resource.
+            let text = String(decoding: bytes, as: UTF8.self)
+            return text.contains("\"scopeSpans\"") || text.contains("\"scopeLogs\"") ? .otlpJSONLines : .logLines
         default: return .logLines
         }
     }

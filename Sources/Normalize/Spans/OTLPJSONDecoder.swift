@@ -26,6 +26,9 @@ package enum OTLPJSONDecoder {
         return records
     }
 
+    /// The members that make an object a bare `ResourceSpans` or `ResourceLogs`.
+    static let bareResourceKeys: Set<String> = ["scopeSpans", "scope_spans", "scopeLogs", "scope_logs"]
+
     private static func decodeDocument(
         _ document: JSONValue, into records: inout [Record], counter: inout OrdinalCounter, depth: Int
     ) {
@@ -33,6 +36,14 @@ package enum OTLPJSONDecoder {
         case .array(let documents) where depth == 0:
             // Some tools dump several requests as one JSON array.
             for element in documents { decodeDocument(element, into: &records, counter: &counter, depth: 1) }
+        case .object(let object) where object.members.contains(where: { Self.bareResourceKeys.contains($0.key) }):
+            // One bare ResourceSpans or ResourceLogs (the Java SDK's `logging-otlp` exporters).
+            let isSpans = object.members.contains { $0.key == "scopeSpans" || $0.key == "scope_spans" }
+            if isSpans {
+                decodeResourceSpans(document, into: &records, counter: &counter)
+            } else {
+                decodeResourceLogs(document, into: &records, counter: &counter)
+            }
         case .object(let object):
             var recognized = object.members.isEmpty
             for member in object.members {

@@ -22,6 +22,23 @@ import TraceJoinTesting
         #expect(span.status == .unset)
     }
 
+    @Test("the Java SDK's logging-otlp lines: a bare ResourceSpans and a bare ResourceLogs per line")
+    func bareResourceLines() throws {
+        let records = try SpanFixtures.records("otlp-quirks/java-logging-otlp.jsonl")
+        let span = try #require(records.spanRecords.first)
+        #expect(records.spanRecords.count == 1)
+        #expect(span.traceID.hex == "f1f92f3577b34da6a3ce929d0e0e4736")
+        #expect(span.service == "inventory-api")
+        #expect(span.scope == "io.opentelemetry.spring-webmvc-6.0@2.10.0-alpha")
+        #expect(span.kind == .server)
+        let log = try #require(records.logRecords.first)
+        #expect(records.logRecords.count == 1)
+        #expect(log.message == "item found")
+        #expect(log.service == "inventory-api")
+        #expect(log.spanID?.hex == "1111111111111111")
+        #expect(records.count == 2, "no rejects")
+    }
+
     @Test("base64 IDs with enum names, as generic protobuf converters write them")
     func base64AndEnumNames() throws {
         let span = try #require(try SpanFixtures.records("otlp-quirks/base64-ids-enum-names.json").spanRecords.first)

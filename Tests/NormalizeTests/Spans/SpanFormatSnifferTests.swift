@@ -17,6 +17,7 @@ import TraceJoinTesting
             ("otlp-quirks/collector-lines.jsonl", .otlpJSONLines),
             ("otlp-quirks/snake-case.jsonl", .otlpJSONLines),
             ("otlp-quirks/jaeger-v3-result.json", .otlpJSONLines),
+            ("otlp-quirks/java-logging-otlp.jsonl", .otlpJSONLines),
             ("jaeger/ui_01.json", .jsonDocument(.jaeger)),
             ("jaeger/bare-spans-quirks.json", .jsonDocument(.jaeger)),
             ("jaeger/api-error.json", .jsonDocument(.jaeger)),
