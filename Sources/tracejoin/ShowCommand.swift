@@ -54,6 +54,9 @@ struct ShowCommand: ParsableCommand {
 func openStore(_ path: String) throws -> IncidentStore {
     do {
         return try IncidentStore.openExisting(path: path)
+    } catch let error as StoreError {
+        Console.note(error.description)  // names the file and says `error:` itself
+        throw ExitStatus.failure
     } catch {
         Console.note("error: \(error)")
         throw ExitStatus.failure

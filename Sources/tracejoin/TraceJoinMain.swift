@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Store
 
 /// The process entry: takes the signals `serve` and `tail` answer before anything else runs (see
 /// `ServiceSignals`), then hands over to ArgumentParser.
@@ -8,6 +10,19 @@ enum TraceJoinMain {
     @MainActor
     static func main() async {
         ServiceSignals.takeIfRunningServices(arguments: CommandLine.arguments)
-        await TraceJoinCommand.main()
+        do {
+            var command = try TraceJoinCommand.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as StoreError {
+            // Already `path: error: what to do`; ArgumentParser would add its own `Error: ` in front.
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            TraceJoinCommand.exit(withError: ExitStatus.failure)
+        } catch {
+            TraceJoinCommand.exit(withError: error)
+        }
     }
 }

@@ -83,6 +83,23 @@ import TraceJoinTesting
         #expect(again.standardOutput.contains("already ingested"), "\(again.standardOutput)")
     }
 
+    @Test("a missing or foreign database is named once, compiler-style, with exit status 1")
+    func databaseErrorsNameTheFileOnce() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let missing = folder.file("missing.db")
+        let show = try CommandRunner.run(["show", "--db", missing, "4bf92f3577b34da6a3ce929d0e0e4736"])
+        #expect(show.status == 1)
+        #expect(show.standardError.hasPrefix("\(missing): error: no database"), "\(show.standardError)")
+        let foreign = folder.file("notes.db")
+        try "not a database\n".write(toFile: foreign, atomically: true, encoding: .utf8)
+        let log = folder.file("app.log")
+        try #"{"level":"info","msg":"hi"}"#.write(toFile: log, atomically: true, encoding: .utf8)
+        let batch = try CommandRunner.run(["batch", "--db", foreign, log])
+        #expect(batch.status == 1)
+        #expect(batch.standardError.hasPrefix("\(foreign): error: not a tracejoin database"), "\(batch.standardError)")
+    }
+
     @Test("--strict turns rejected records into exit status 65, and the reject names file and line")
     func strictRejects() throws {
         let folder = try TemporaryFolder()
