@@ -14,8 +14,11 @@ package import TraceJoinCore
 /// after a member ends, `inflateReset` starts the next one. Bytes after the last member that are not a gzip
 /// header (tape padding) are ignored and counted in ``ignoredTrailingBytes``, as `gzip -d` does.
 ///
-/// On a truncated or corrupt member, everything inflated before the damage is delivered first; the next
-/// `read` throws a ``ByteStreamError`` saying where. Memory: one input buffer and zlib's 32 KiB window.
+/// On a corrupt member, reading goes on at the next gzip member header after the damage (the members after
+/// it are intact: `cat a.gz b.gz c.gz` with `b` damaged keeps `a` and `c`); a newline is put between what came
+/// before the damage and the next member, so a half line stays a line of its own, and the damage is listed in
+/// ``damages``. When no member follows, and on a truncated member, everything inflated before is delivered
+/// first; the next `read` throws a ``ByteStreamError`` saying where. Memory: one input buffer and zlib's 32 KiB window.
 package final class ByteStream {
     package enum Compression: Sendable, Equatable {
         case none, gzip
@@ -31,6 +34,10 @@ package final class ByteStream {
     package private(set) var member = 0
     /// Non-gzip bytes after the last gzip member, skipped.
     package private(set) var ignoredTrailingBytes: Int64 = 0
+    /// Corrupt members skipped, reading on at the next member: where each was found damaged.
+    package private(set) var damages: [ByteStreamError] = []
+    /// A newline is owed between the data before a skipped damage and the next member's.
+    private var separatorOwed = false
 
     private let descriptor: Int32
     private let input: UnsafeMutableRawBufferPointer
@@ -191,6 +198,12 @@ package final class ByteStream {
                 memberEnded = false
                 member += 1
             }
+            if separatorOwed {
+                buffer.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: produced, as: UInt8.self)
+                produced += 1
+                separatorOwed = false
+                if produced == buffer.count { return produced }
+            }
             let available = inputEnd - inputStart
             stream.pointee.next_in = (input.baseAddress! + inputStart).assumingMemoryBound(to: Bytef.self)
             stream.pointee.avail_in = uInt(available)
@@ -212,6 +225,19 @@ package final class ByteStream {
                 }
             default:
                 let error = failure(.gzipCorrupt(zlibMessage(stream, status: status)))
+                do {
+                    if try skipToNextMember() {
+                        damages.append(error)
+                        inflateReset(stream)
+                        member += 1
+                        separatorOwed = true
+                        if produced > 0 { return produced }
+                        continue
+                    }
+                } catch {
+                    finished = true
+                    throw error
+                }
                 if produced > 0 {
                     pendingError = error
                 } else {
@@ -222,6 +248,33 @@ package final class ByteStream {
             }
         }
         return produced
+    }
+
+    /// Moves the input to the next gzip member header (`1f 8b 08`, reserved flags clear) after the current
+    /// position, counting the bytes passed over as consumed; false (all input consumed) when there is none.
+    private func skipToNextMember() throws(ByteStreamError) -> Bool {
+        var index = inputStart + 1  // past the damaged byte zlib stopped at
+        while true {
+            while index + 3 < inputEnd {
+                if input[index] == 0x1f, input[index + 1] == 0x8b, input[index + 2] == 0x08, input[index + 3] & 0xE0 == 0 {
+                    compressedBytesConsumed += Int64(index - inputStart)
+                    inputStart = index
+                    return true
+                }
+                index += 1
+            }
+            // Keep the last bytes, which may start a header, and read on.
+            let keep = min(3, inputEnd - inputStart)
+            compressedBytesConsumed += Int64(inputEnd - inputStart - keep)
+            inputStart = inputEnd - keep
+            if endOfFile {
+                compressedBytesConsumed += Int64(keep)
+                inputStart = inputEnd
+                return false
+            }
+            try fillInput()
+            index = inputStart
+        }
     }
 
     private func failure(_ kind: ByteStreamError.Kind) -> ByteStreamError {

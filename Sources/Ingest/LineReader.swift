@@ -58,6 +58,8 @@ package final class LineReader {
     package var compressedBytesConsumed: Int64 { stream.compressedBytesConsumed }
     /// Decompressed bytes read so far.
     package var decompressedBytesRead: Int64 { stream.decompressedBytesDelivered }
+    /// Corrupt gzip members passed over, reading on at the next member (``ByteStream/damages``).
+    package var damages: [ByteStreamError] { stream.damages }
 
     /// Opens `path`, positioned at `position` (the start by default; a saved ``nextPosition`` to resume).
     ///

@@ -91,6 +91,10 @@ package struct BatchRunner {
             let onlyRejects = stored == 0 && rejected > 0
             let complete = ingestor.fileError == nil && !onlyRejects
             if complete { completedThisRun.insert(fingerprint) }
+            for damage in ingestor.damages {
+                Console.warning(damage)
+                summary.fileErrors.append(damage)
+            }
             if let fileError = ingestor.fileError {
                 Console.warning(fileError)
                 summary.fileErrors.append(fileError)

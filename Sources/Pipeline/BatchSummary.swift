@@ -55,13 +55,18 @@ package struct BatchSummary: Sendable {
             files      \(files)\(skipped), \(ByteCount.text(bytes))
             spans      \(spans) read
             logs       \(logs) read
-            rejects    \(rejects)\(rejects > 0 ? "  (see `tracejoin rejects`)" : "")
+            rejects    \(rejects)\(rejects > 0 ? "  (see `tracejoin rejects`)" : "")\(damagedLine)
             scrubbed   \(scrubbedValues) values\(scrubbedValues > 0 ? "  (see `tracejoin report pii`)" : "")
             database   \(traces) traces (\(incidents) incidents, \(unsampledTraces) unsampled), \
             \(uncorrelatedLogs) uncorrelated logs
             elapsed    \(String(format: "%.2f", elapsedSeconds)) s (ingest \(String(format: "%.2f", ingestSeconds)) s, \
             summaries \(String(format: "%.2f", summarizeSeconds)) s), \(String(format: "%.0f", eventsPerSecond)) events/s
             """
+    }
+
+    /// A line for files that were damaged or could not be read to their end, if any.
+    private var damagedLine: String {
+        fileErrors.isEmpty ? "" : "\ndamaged    \(fileErrors.count) file problem\(fileErrors.count == 1 ? "" : "s") (printed above)"
     }
 
     /// The summary as JSON, stored in the `runs` table.

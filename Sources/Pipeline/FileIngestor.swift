@@ -38,6 +38,8 @@ final class FileIngestor {
 
     /// Problems that stopped the file early (a truncated gzip member); what came before is kept.
     private(set) var fileError: Diagnostic?
+    /// Damage read past: corrupt gzip members, after which reading went on at the next member.
+    private(set) var damages: [Diagnostic] = []
     private var rejectsInFile = 0
     /// Where the records the log decoder still held at the end of the file start.
     private var lastRecordStart: LinePosition?
@@ -153,6 +155,11 @@ final class FileIngestor {
             fileError = diagnostic
         } catch {
             fileError = Diagnostic(location: InputLocation(source: path), message: "read failed: \(error)")
+        }
+        damages = reader.damages.map { damage in
+            Diagnostic(
+                location: InputLocation(source: path), message: damage.reason + "; read on at the next gzip member",
+                hint: "the file is damaged (`gzip -t` confirms it): the rest of that member is lost, the other members were read")
         }
         if rejectsPrinted > 0, rejectsInFile > rejectsPrinted {
             Console.note("\(path): \(rejectsInFile) records skipped in this file (first \(rejectsPrinted) shown)")

@@ -87,6 +87,30 @@ import TraceJoinTesting
         #expect(diagnostic.message.contains("lines before it were read"))
     }
 
+    @Test("a corrupt middle member is passed over: the members after it are read, and the damage is listed")
+    func corruptMiddleMember() throws {
+        let folder = TemporaryFolder()
+        let first = GzipEncoder.compress(Self.jsonLines(1...2000))
+        var second = GzipEncoder.compress(Self.jsonLines(2001...4000))
+        for index in 20..<60 { second[index] ^= 0x5A }
+        let third = GzipEncoder.compress(Self.jsonLines(4001...6000))
+        let path = folder.write("damaged.log.gz", first + second + third)
+        for chunkBytes in [7, 256 << 10] {
+            let (lines, error, reader) = try readAllLines(path, configuration: .init(chunkBytes: chunkBytes))
+            #expect(error == nil)
+            let texts = lines.map(\.text)
+            #expect(Array(texts.prefix(2000)) == (1...2000).map { #"{"level":30,"msg":"request \#($0)"}"# })
+            #expect(Array(texts.suffix(2000)) == (4001...6000).map { #"{"level":30,"msg":"request \#($0)"}"# })
+            #expect(lines.map(\.number) == Array(1...lines.count), "line numbers run on")
+            let damage = try #require(reader.damages.first)
+            #expect(reader.damages.count == 1)
+            #expect(damage.member == 2)
+            #expect(damage.compressedOffset > Int64(first.count))
+            #expect(damage.compressedOffset <= Int64(first.count + second.count))
+            #expect(reader.compressedBytesConsumed == Int64(first.count + second.count + third.count))
+        }
+    }
+
     @Test("a thousands count in the message is grouped, 4,812 style")
     func groupedCount() throws {
         let folder = TemporaryFolder()
