@@ -32,7 +32,7 @@ package struct TimelineTextFormatter {
         if let rootCause = summary.rootCause {
             lines.append(
                 "  root cause: \(rootCause.service) `\(rootCause.name)`"
-                    + (rootCause.message.isEmpty ? "" : ": \(oneLine(rootCause.message, limit: width - 40))"))
+                    + (rootCause.message.isEmpty ? "" : ": \(oneLine(ReadableMessage.text(rootCause.message), limit: width - 40))"))
         }
         lines.append("")
         let barWidth = 24
@@ -61,7 +61,9 @@ package struct TimelineTextFormatter {
             let level = (entry.severity?.name ?? "log").uppercased()
             let levelText = entry.isError ? paint(level, .red) : (entry.severity == .warn ? paint(level, .yellow) : level)
             return "\(time) \(marker) \(String(repeating: " ", count: barWidth)) "
-                + clip("\(indent)\(levelText) [\(entry.service)] \(oneLine(entry.message, limit: width))", width - barWidth - 17)
+                + clip(
+                    "\(indent)\(levelText) [\(entry.service)] \(oneLine(ReadableMessage.text(entry.message), limit: width))",
+                    width - barWidth - 17)
         }
     }
 
@@ -82,11 +84,14 @@ package struct TimelineTextFormatter {
     package func format(incidents: [TraceSummary]) -> String {
         if incidents.isEmpty { return "no incidents match" }
         return incidents.map { summary in
-            let rootCause = summary.rootCause.map { "\($0.service) `\($0.name)`: \(oneLine($0.message, limit: 60))" } ?? "-"
+            let rootCause =
+                summary.rootCause.map { "\($0.service) `\($0.name)`: \(oneLine(ReadableMessage.text($0.message), limit: width))" }
+                ?? "-"
             let classText = summary.errorClass ?? "-"
+            // The root cause before the services: a long service list must not push it off the line.
             return clip(
-                "\(UnixTime.rfc3339(summary.start).prefix(23))  \(summary.traceID.hex)  \(classText)  "
-                    + "\(summary.services.joined(separator: ",")) | \(rootCause)", width)
+                "\(UnixTime.rfc3339(summary.start).prefix(23))  \(summary.traceID.hex)  \(classText)  \(rootCause)"
+                    + "  | \(summary.services.joined(separator: ","))", width)
         }.joined(separator: "\n")
     }
 
