@@ -117,7 +117,6 @@ package struct BatchRunner {
             }
         }
         try writer.finish()
-        progress.finish()
         let ingested = clock.now
         summary.ingestSeconds = (ingested - started).seconds
         let cpuIngested = ThreadCPUTime.now()
@@ -126,7 +125,11 @@ package struct BatchRunner {
         summary.decoderWaitSeconds = Double(writer.queue.pushWaitNanos) / 1e9
         summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
 
-        try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier)
+        let toSummarise = configuration.showProgress ? try store.dirtyTraceCount() : 0
+        try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier) { done in
+            progress.updateSummaries(done: done, total: toSummarise)
+        }
+        progress.finish()
         summary.summarizeSeconds = (clock.now - ingested).seconds
         summary.summarizeCPUSeconds = ThreadCPUTime.now() - cpuIngested
 

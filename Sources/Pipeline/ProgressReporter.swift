@@ -39,6 +39,19 @@ package final class ProgressReporter: @unchecked Sendable {
         Console.progressLine.isDrawn = true
     }
 
+    /// The line during the summary pass, which follows reading: traces summarised of those to do.
+    package func updateSummaries(done: Int, total: Int) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - lastDraw > 250_000_000 else { return }
+        lastDraw = now
+        let percent = total > 0 ? Double(done) / Double(total) * 100 : 100
+        let line = String(format: "\r\u{1B}[Ksummarising traces: %d of %d (%.0f%%)", done, total, percent)
+        FileHandle.standardError.write(Data(line.utf8))
+        drewSomething = true
+        Console.progressLine.isDrawn = true
+    }
+
     /// Clears the progress line before the summary is printed.
     package func finish() {
         guard enabled, drewSomething else { return }

@@ -20,10 +20,15 @@ package enum TraceFinalizer {
 
     /// Summarises all dirty traces; returns how many were summarised.
     @discardableResult
+    ///
+    /// `onProgress`, when given, is called after each chunk with the number of traces summarised so far.
     package static func finalizeDirtyTraces(
-        in store: IncidentStore, classifier: Classifier = .builtIn, chunk: Int = 4000
+        in store: IncidentStore, classifier: Classifier = .builtIn, chunk: Int = 4000,
+        onProgress: ((_ summarised: Int) -> Void)? = nil
     ) throws -> Int {
-        try finalize(in: store, classifier: classifier, chunk: chunk) { try store.dirtyTraceKeys(limit: $0) }
+        try finalize(in: store, classifier: classifier, chunk: chunk, onProgress: onProgress) {
+            try store.dirtyTraceKeys(limit: $0)
+        }
     }
 
     /// Summarises the dirty traces no row has reached for at least `idle`; returns how many were summarised.
@@ -50,7 +55,8 @@ package enum TraceFinalizer {
     /// chunk, so the cores are not left idle during the save (it was a third of the pass). `nextKeys(limit)`
     /// is asked for the keys of the chunk still being saved too, which are still dirty, and those are left out.
     private static func finalize(
-        in store: IncidentStore, classifier: Classifier, chunk: Int, nextKeys: (_ limit: Int) throws -> [Int64]
+        in store: IncidentStore, classifier: Classifier, chunk: Int, onProgress: ((Int) -> Void)? = nil,
+        nextKeys: (_ limit: Int) throws -> [Int64]
     ) throws -> Int {
         try store.mergeLower64Traces()
         var total = 0
@@ -69,6 +75,7 @@ package enum TraceFinalizer {
             }
             unsaved = try running.wait()
             unsavedKeys = Set(keys)
+            onProgress?(total)
             total += keys.count
         }
         try save(unsaved, in: store)
