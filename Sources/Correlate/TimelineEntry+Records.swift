@@ -51,9 +51,16 @@ extension TimelineEntry {
         self.init(
             kind: .log, time: time, service: span?.service ?? log.service,
             spanID: log.spanID.flatMap { $0.isZero ? nil : $0 }, parentSpanID: nil,
-            depth: spanDepth.map { $0 + 1 } ?? 0, name: log.severityText.isEmpty ? log.severity.name : log.severityText,
+            depth: spanDepth.map { $0 + 1 } ?? 0, name: Self.levelName(of: log),
             durationNanos: nil, severity: log.severity, message: log.message, status: isError ? "error" : "",
             isError: isError, attributes: attributes)
+    }
+
+    /// A log entry's name: its level as written (`WARNING`), or the level's name when it was written as a number
+    /// (pino's `30`, bunyan's `50`) or not at all.
+    static func levelName(of log: LogRecord) -> String {
+        let text = log.severityText
+        return text.isEmpty || text.allSatisfy(\.isNumber) ? log.severity.name : text
     }
 
     /// What an event says: the exception message, else a `message` attribute (Jaeger span logs), else its name.
