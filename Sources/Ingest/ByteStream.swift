@@ -38,6 +38,8 @@ package final class ByteStream {
     package private(set) var damages: [ByteStreamError] = []
     /// A newline is owed between the data before a skipped damage and the next member's.
     private var separatorOwed = false
+    /// Where the last resynchronisation started (compressed offset), so a header that fails at once is passed.
+    private var lastResync: Int64 = -1
 
     private let descriptor: Int32
     private let input: UnsafeMutableRawBufferPointer
@@ -189,10 +191,22 @@ package final class ByteStream {
                     return 0
                 }
                 guard inputEnd - inputStart >= 2, input[inputStart] == 0x1f, input[inputStart + 1] == 0x8b else {
-                    ignoredTrailingBytes = Int64(inputEnd - inputStart) + remainingFileBytes()
-                    compressedBytesConsumed += ignoredTrailingBytes
-                    finished = true
-                    return 0
+                    // Not a header: a damaged one if a member follows further on, else padding.
+                    let before = compressedBytesConsumed
+                    let damage = failure(.gzipCorrupt("no gzip member header after member \(member)"))
+                    let found: Bool
+                    do { found = try skipToNextMember(from: inputStart) } catch {
+                        finished = true
+                        throw error
+                    }
+                    guard found else {
+                        ignoredTrailingBytes = compressedBytesConsumed - before
+                        finished = true
+                        return 0
+                    }
+                    damages.append(damage)
+                    separatorOwed = true
+                    continue
                 }
                 inflateReset(stream)
                 memberEnded = false
@@ -226,7 +240,11 @@ package final class ByteStream {
             default:
                 let error = failure(.gzipCorrupt(zlibMessage(stream, status: status)))
                 do {
-                    if try skipToNextMember() {
+                    // zlib stops on the damage, or (a bad length in the trailer) just after the member, on the
+                    // next header: look from here, unless the last resynchronisation already started here.
+                    let from = compressedBytesConsumed == lastResync ? inputStart + 1 : inputStart
+                    lastResync = compressedBytesConsumed
+                    if try skipToNextMember(from: from) {
                         damages.append(error)
                         inflateReset(stream)
                         member += 1
@@ -250,10 +268,10 @@ package final class ByteStream {
         return produced
     }
 
-    /// Moves the input to the next gzip member header (`1f 8b 08`, reserved flags clear) after the current
-    /// position, counting the bytes passed over as consumed; false (all input consumed) when there is none.
-    private func skipToNextMember() throws(ByteStreamError) -> Bool {
-        var index = inputStart + 1  // past the damaged byte zlib stopped at
+    /// Moves the input to the next gzip member header (`1f 8b 08`, reserved flags clear) at or after `start`,
+    /// counting the bytes passed over as consumed; false (all input consumed) when there is none.
+    private func skipToNextMember(from start: Int) throws(ByteStreamError) -> Bool {
+        var index = start
         while true {
             while index + 3 < inputEnd {
                 if input[index] == 0x1f, input[index + 1] == 0x8b, input[index + 2] == 0x08, input[index + 3] & 0xE0 == 0 {

@@ -111,6 +111,25 @@ import TraceJoinTesting
         }
     }
 
+    @Test(
+        "damage in a member's trailer length or in its header: the members after it are still read",
+        arguments: ["trailer length", "header magic"])
+    func damagedTrailerOrHeader(_ place: String) throws {
+        let folder = TemporaryFolder()
+        let first = GzipEncoder.compress(Self.jsonLines(1...100))
+        var second = GzipEncoder.compress(Self.jsonLines(101...200))
+        if place == "trailer length" { second[second.count - 1] ^= 0x01 } else { second[1] ^= 0xFF }
+        let third = GzipEncoder.compress(Self.jsonLines(201...300))
+        let path = folder.write("damaged.log.gz", first + second + third)
+        let (lines, error, reader) = try readAllLines(path)
+        #expect(error == nil)
+        let texts = lines.map(\.text)
+        #expect(Array(texts.prefix(100)) == (1...100).map { #"{"level":30,"msg":"request \#($0)"}"# })
+        #expect(Array(texts.suffix(100)) == (201...300).map { #"{"level":30,"msg":"request \#($0)"}"# })
+        #expect(reader.damages.count == 1, "\(reader.damages.map(\.reason))")
+        #expect(reader.compressedBytesConsumed == Int64(first.count + second.count + third.count))
+    }
+
     @Test("a thousands count in the message is grouped, 4,812 style")
     func groupedCount() throws {
         let folder = TemporaryFolder()

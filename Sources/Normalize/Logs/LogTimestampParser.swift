@@ -134,12 +134,25 @@ enum LogTimestampParser {
             if index + 1 < end, bytes[index] == UInt8(ascii: " ") {
                 var letter = index + 1
                 while letter < end, bytes[letter] >= UInt8(ascii: "A"), bytes[letter] <= UInt8(ascii: "Z") { letter += 1 }
-                if (3...5).contains(letter - index - 1), isBoundary(bytes, letter, end) { index = letter }
+                // Only a known zone name: a level (`+0100 ERROR …`) or a method (`GET`) is the line's, not the time's.
+                if (3...5).contains(letter - index - 1), isBoundary(bytes, letter, end),
+                    zoneNames.contains(String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<letter]), as: UTF8.self))
+                {
+                    index = letter
+                }
             }
             return (offset, index)
         }
         return nil
     }
+
+    /// Zone abbreviations Go's `Time.String()` writes after the offset (`+0100 CET`).
+    static let zoneNames: Set<String> = [
+        "UTC", "GMT", "WET", "WEST", "BST", "IST", "CET", "CEST", "MET", "MEST", "EET", "EEST", "MSK", "SAST", "CAT",
+        "EAT", "WAT", "PKT", "HKT", "SGT", "WIB", "WITA", "WIT", "PHT", "JST", "KST", "AWST", "ACST", "ACDT", "AEST",
+        "AEDT", "NZST", "NZDT", "HST", "AKST", "AKDT", "PST", "PDT", "MST", "MDT", "CST", "CDT", "EST", "EDT", "AST",
+        "ADT", "NST", "NDT", "ART", "BRT", "CLT", "CLST",
+    ]
 
     private static func skipZone(_ bytes: Buffer, _ start: Int, _ end: Int) -> Int {
         guard start < end, bytes[start] != UInt8(ascii: " ") else { return start }

@@ -35,6 +35,7 @@ import TraceJoinCore
             ("23/Nov/2026:11:00:00 +0100 msg", base),
             ("I, [2026-11-23T10:00:00.000001 #1234]  INFO -- : msg", base + 1000),
             ("2026-11-23 05:00:00 -0500 msg", base),
+            ("2026-11-23 05:00:00.000 -0500 EST msg", base),
         ]
 
     static let levelCases: [(String, LogSeverity)] = [
@@ -66,6 +67,14 @@ import TraceJoinCore
         let log = try #require(LogDecoding.log(line))
         #expect(log.time == expected)
         #expect(log.message == "msg")
+    }
+
+    @Test("a level after a spaced offset stays the line's level, not a zone name")
+    func levelAfterSpacedOffset() throws {
+        let log = try #require(LogDecoding.log("2026-11-23 11:00:00 +0100 ERROR payment failed"))
+        #expect(log.time == Self.base)
+        #expect(log.severity == .error)
+        #expect(log.message == "payment failed")
     }
 
     @Test("syslog and glog stamps have no year: the configured year is used")
