@@ -70,7 +70,14 @@ struct SourceMatch {
         }
         let sourceID = try store.registerSource(
             path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash, headLength: headLength)
-        let (ingestor, outcome) = try read(sourceID, .start) {}
+        // The same content may be stored already, unfinished (a crashed run; a run that rejected every record,
+        // whose checkpoint stayed at the start): what it holds from its checkpoint on is replaced by this read.
+        // A new source holds nothing, so this deletes nothing.
+        let (ingestor, outcome) = try read(sourceID, .start) {
+            try store.reopenSource(
+                sourceID, path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash,
+                headLength: headLength)
+        }
         return (sourceID, ingestor, outcome)
     }
 }

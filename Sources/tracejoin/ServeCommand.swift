@@ -109,6 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(receiver)
             do {
                 try await ServiceRuntime.run(services, logger: logger)
+            } catch let error as StoreError {
+                Console.note(error.description)  // names the database and says `error:` itself
+                throw ExitStatus.failure
             } catch {
                 // Most often the port: "bind(…): Address already in use (errno: 98)".
                 Console.note("error: serve stopped: \(error)")

@@ -81,6 +81,19 @@ import TraceJoinTesting
         #expect(!rejects.standardOutput.contains("payment-service.log:"), "the wrong format's rejects are gone")
         let again = try CommandRunner.run(["batch", "--db", db, log])
         #expect(again.standardOutput.contains("already ingested"), "\(again.standardOutput)")
+
+        // The same for a gzip file, which has no head to be continued by: read again as the same source.
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", log]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let gzDB = folder.file("gz.db")
+        _ = try CommandRunner.run(["batch", "--quiet", "--format", "otlp-json", "--db", gzDB, log + ".gz"])
+        let gzRight = try CommandRunner.run(["batch", "--db", gzDB, log + ".gz"])
+        #expect(gzRight.standardOutput.contains("logs       2 read"), "\(gzRight.standardOutput)")
+        let gzRejects = try CommandRunner.run(["rejects", "--db", gzDB])
+        #expect(!gzRejects.standardOutput.contains("payment-service.log.gz:"), "\(gzRejects.standardOutput)")
     }
 
     @Test("a missing or foreign database is named once, compiler-style, with exit status 1")
