@@ -24,6 +24,9 @@
 ///   it to the file's last modification (no line of a file was written after it). Later bare times of
 ///   day follow the input's previous time forward (across midnight). Without either, such records have
 ///   no time rather than a wrong one.
+/// - `timesOfDayFromClock` (bool, default false): each bare time of day is its latest occurrence at or before
+///   the moment it is read (`tail`: lines are read as they are written, and a quiet day between two lines
+///   would mislead the forward rule).
 /// - `maxRejectRawBytes` (int, default 4096): how much of a rejected line is kept.
 package struct LogDecoderConfiguration: Sendable {
     package var traceContextPatterns: [TraceContextPattern]
@@ -32,6 +35,7 @@ package struct LogDecoderConfiguration: Sendable {
     package var yearForYearlessTimes: Int
     package var dateOfTimesOfDay: Int?
     package var timesOfDayNotAfter: Int64?
+    package var timesOfDayFromClock = false
     package var maxRejectRawBytes: Int
 
     package init(
@@ -58,7 +62,7 @@ package struct LogDecoderConfiguration: Sendable {
         return CivilTime.year(ofNanos: wallClockNanos())
     }
 
-    private static func wallClockNanos() -> Int64 {
+    package static func wallClockNanos() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)

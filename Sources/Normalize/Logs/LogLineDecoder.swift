@@ -287,6 +287,13 @@ package struct LogLineDecoder: Sendable {
             let midnight = (instant >= 0 ? instant / day : (instant - day + 1) / day) * day
             return midnight + sinceMidnightUTC
         }
+        if configuration.timesOfDayFromClock {
+            let now = LogDecoderConfiguration.wallClockNanos()
+            guard var candidate = occurrence(onDayOf: now) else { return nil }
+            while candidate > now { candidate -= day }
+            while candidate + day <= now { candidate += day }
+            return candidate
+        }
         if let lastTime {
             let earliest = lastTime - Self.timeOfDaySlack
             guard var candidate = occurrence(onDayOf: earliest) else { return nil }

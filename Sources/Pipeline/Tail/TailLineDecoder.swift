@@ -26,11 +26,10 @@ struct TailLineDecoder {
         source = path
         self.maxLineBytes = maxLineBytes
         if !Self.holdsSpanDocumentLines(firstBytes) {
+            var configuration = LogDecoderConfiguration(traceContextPatterns: traceContextPatterns)
+            configuration.timesOfDayFromClock = true  // lines are read as they are written
             logs = LogLineDecoder(
-                source: path, serviceFromPath: ServiceName.fromPath(path),
-                configuration: LogDecoderConfiguration(
-                    traceContextPatterns: traceContextPatterns,
-                    timesOfDayNotAfter: FileSystem.modificationNanos(path)))
+                source: path, serviceFromPath: ServiceName.fromPath(path), configuration: configuration)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Normalize
 import Testing
 import TraceJoinCore
@@ -173,5 +174,25 @@ import TraceJoinCore
             if case .log(let log) = record { log } else { nil }
         }
         #expect(logs.map(\.time) == [LogDecoding.base, LogDecoding.base + 5_500_000_000])
+    }
+
+    @Test("read as it is written (tail), a bare time of day is its latest occurrence before now, whatever came before")
+    func timeOfDayFromClock() throws {
+        var configuration = LogDecoderConfiguration()
+        configuration.timesOfDayFromClock = true
+        let now = LogDecoderConfiguration.wallClockNanos()
+        let day: Int64 = 86_400 * 1_000_000_000
+        let sinceMidnight = (now % day) - 60 * 1_000_000_000  // a minute ago (yesterday's last minute just after midnight)
+        let wrapped = (sinceMidnight + day) % day
+        func text(_ nanos: Int64) -> String {
+            let seconds = nanos / 1_000_000_000
+            return String(format: "%02d:%02d:%02d.000", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        }
+        let lines = "{\"time\":\"2026-01-01T00:00:00Z\",\"msg\":\"old\"}\n\(text(wrapped)) INFO now-ish\n"
+        let times = LogDecoding.records(lines, configuration: configuration).compactMap { record -> Int64?? in
+            if case .log(let log) = record { log.time } else { nil }
+        }
+        let placed = try #require(times.last ?? nil)
+        #expect(placed <= now && now - placed < 2 * 60 * 1_000_000_000, "\(placed) vs \(now)")
     }
 }
