@@ -81,7 +81,15 @@ package struct BatchRunner {
                 return (ingestor, try ingestor.run(resumingAt: position, onOpened: onOpened))
             }
             let match = try SourceMatch.find(for: file, in: store, excluding: claimed)
-            let (sourceID, ingestor, outcome) = try match.read(file, fingerprint: fingerprint, in: store, using: read)
+            let sourceID: Int64, ingestor: FileIngestor, outcome: FileIngestor.Outcome
+            do {
+                (sourceID, ingestor, outcome) = try match.read(file, fingerprint: fingerprint, in: store, using: read)
+            } catch let copy as CopyInProgress {
+                Console.note(copy.note)
+                summary.filesSkipped += 1
+                bytesBefore += file.size
+                continue
+            }
             claimed.insert(sourceID)
             let counts = sink.counts
             let stored = counts.spans + counts.logs - countsBefore.spans - countsBefore.logs

@@ -64,6 +64,13 @@ struct SourceMatch {
                     reopened = true
                 }
                 return (source.sourceID, ingestor, outcome)
+            } catch let diagnostic as Diagnostic where !reopened && decompressedHead != nil
+                && diagnostic.message.hasPrefix(ByteStreamError.truncatedPrefix)
+            {
+                // A gzip copy cut short before the checkpoint (still being written): all it holds is stored
+                // already. Read whole as a new source, its lines would be stored twice; its complete copy
+                // continues the source in a later run.
+                throw CopyInProgress(path: file.path)
             } catch where !reopened {
                 // Nothing was read or changed: read it as a new source below.
             }
@@ -79,5 +86,15 @@ struct SourceMatch {
                 headLength: headLength)
         }
         return (sourceID, ingestor, outcome)
+    }
+}
+
+/// A gzip file that ends before what is stored for the source it continues: skipped, not read.
+struct CopyInProgress: Error {
+    var path: String
+
+    var note: String {
+        "\(path): ends before what is already stored from it (a copy still in progress?): skipped; "
+            + "a later run reads it once it is complete"
     }
 }

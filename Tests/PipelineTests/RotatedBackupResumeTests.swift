@@ -58,6 +58,30 @@ import TraceJoinTesting
         #expect(try night.store.counts().sources == 1)
     }
 
+    @Test("a half-written gzip copy of a file already read is skipped, and its complete copy continues the source")
+    func gzipCopyOfReadFile() throws {
+        // Larger than the 64 KiB head that tells a file's sources apart, as real logs are, even when half-written.
+        let night = try NightlyFolder()
+        try night.write("app.log", Self.lines(1...4000))
+        try night.batch()
+
+        try night.writeGzip("app.log.1.gz", Self.lines(1...4001))
+        let complete = try #require(FileManager.default.contents(atPath: night.path("app.log.1.gz")))
+        try night.remove("app.log")
+        try complete.prefix(complete.count / 2).write(to: URL(fileURLWithPath: night.path("app.log.1.gz")))
+        let second = try night.batch()
+        #expect(second.filesSkipped == 1)
+        #expect(try night.logs().count == 4000, "nothing stored twice")
+
+        try complete.write(to: URL(fileURLWithPath: night.path("app.log.1.gz")))
+        let third = try night.batch()
+        #expect(third.filesResumed == 1)
+        let messages = try night.logs().map { $0.split(separator: " ", maxSplits: 1)[1] }
+        #expect(messages.count == 4001)
+        #expect(Set(messages).count == 4001)
+        #expect(try night.store.counts().sources == 1)
+    }
+
     @Test("logrotate delaycompress: renamed, grown, then compressed a night later, each line stored once")
     func delayedCompression() throws {
         let night = try NightlyFolder()
