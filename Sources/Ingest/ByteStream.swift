@@ -331,10 +331,4 @@ package final class ByteStream {
             return
         }
     }
-
-    private func remainingFileBytes() -> Int64 {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return 0 }
-        return max(0, Int64(info.st_size) - fileOffset)
-    }
 }

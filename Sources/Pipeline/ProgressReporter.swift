@@ -22,10 +22,7 @@ package final class ProgressReporter: @unchecked Sendable {
     package static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     package func update(bytesDone: Int64, events: Int, file: String) {
-        guard enabled else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
-        guard now - lastDraw > 250_000_000 else { return }
-        lastDraw = now
+        guard let now = drawTime() else { return }
         let elapsed = Double(now - started) / 1e9
         let rate = elapsed > 0 ? Double(events) / elapsed : 0
         let fraction = totalBytes > 0 ? Double(bytesDone) / Double(totalBytes) : 0
@@ -34,19 +31,26 @@ package final class ProgressReporter: @unchecked Sendable {
         let line = String(
             format: "\r\u{1B}[K%@ of %@ (%.0f%%)  %.0f events/s  ETA %@  %@", ByteCount.text(bytesDone),
             ByteCount.text(totalBytes), fraction * 100, rate, eta.isNaN ? "--" : "\(Int(eta))s", name)
-        FileHandle.standardError.write(Data(line.utf8))
-        drewSomething = true
-        Console.progressLine.isDrawn = true
+        draw(line)
     }
 
     /// The line during the summary pass, which follows reading: traces summarised of those to do.
     package func updateSummaries(done: Int, total: Int) {
-        guard enabled else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
-        guard now - lastDraw > 250_000_000 else { return }
-        lastDraw = now
+        guard drawTime() != nil else { return }
         let percent = total > 0 ? Double(done) / Double(total) * 100 : 100
-        let line = String(format: "\r\u{1B}[Ksummarising traces: %d of %d (%.0f%%)", done, total, percent)
+        draw(String(format: "\r\u{1B}[Ksummarising traces: %d of %d (%.0f%%)", done, total, percent))
+    }
+
+    /// Now, when a line is due (enabled, and the last one drawn a quarter of a second ago or more); nil otherwise.
+    private func drawTime() -> UInt64? {
+        guard enabled else { return nil }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - lastDraw > 250_000_000 else { return nil }
+        lastDraw = now
+        return now
+    }
+
+    private func draw(_ line: String) {
         FileHandle.standardError.write(Data(line.utf8))
         drewSomething = true
         Console.progressLine.isDrawn = true

@@ -287,26 +287,19 @@ package struct LogLineDecoder: Sendable {
             let midnight = (instant >= 0 ? instant / day : (instant - day + 1) / day) * day
             return midnight + sinceMidnightUTC
         }
-        if configuration.timesOfDayFromClock {
-            let now = LogDecoderConfiguration.wallClockNanos()
-            guard var candidate = occurrence(onDayOf: now) else { return nil }
-            while candidate > now { candidate -= day }
-            while candidate + day <= now { candidate += day }
+        func latest(atOrBefore limit: Int64) -> Int64? {
+            guard var candidate = occurrence(onDayOf: limit) else { return nil }
+            while candidate > limit { candidate -= day }
+            while candidate + day <= limit { candidate += day }
             return candidate
         }
+        if configuration.timesOfDayFromClock { return latest(atOrBefore: LogDecoderConfiguration.wallClockNanos()) }
         if let lastTime {
+            // The first occurrence at or after `earliest` is the day after the latest one before it.
             let earliest = lastTime - Self.timeOfDaySlack
-            guard var candidate = occurrence(onDayOf: earliest) else { return nil }
-            while candidate < earliest { candidate += day }
-            while candidate - day >= earliest { candidate -= day }
-            return candidate
+            return latest(atOrBefore: earliest - 1).map { $0 + day }
         }
-        guard let notAfter = configuration.timesOfDayNotAfter, var candidate = occurrence(onDayOf: notAfter) else {
-            return nil
-        }
-        while candidate > notAfter { candidate -= day }
-        while candidate + day <= notAfter { candidate += day }
-        return candidate
+        return configuration.timesOfDayNotAfter.flatMap(latest(atOrBefore:))
     }
 
     private mutating func reject(

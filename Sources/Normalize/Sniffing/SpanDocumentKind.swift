@@ -55,11 +55,16 @@ package enum SpanDocumentKind: String, Hashable, Sendable, CaseIterable {
         return nil
     }
 
+    /// The members that make an object one bare `ResourceSpans` / `ResourceLogs`.
+    static let bareResourceSpansKeys: Set<String> = ["scopeSpans", "scope_spans"]
+    static let bareResourceLogsKeys: Set<String> = ["scopeLogs", "scope_logs"]
+
     private static func hasOTLPKey(_ object: JSONObject) -> Bool {
         for member in object.members {
             switch member.key {
             case "resourceSpans", "resource_spans", "resourceLogs", "resource_logs": return true
-            case "scopeSpans", "scope_spans", "scopeLogs", "scope_logs": return true
+            case _ where bareResourceSpansKeys.contains(member.key) || bareResourceLogsKeys.contains(member.key):
+                return true
             default: continue
             }
         }

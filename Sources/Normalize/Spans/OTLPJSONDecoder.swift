@@ -26,9 +26,6 @@ package enum OTLPJSONDecoder {
         return records
     }
 
-    /// The members that make an object a bare `ResourceSpans` or `ResourceLogs`.
-    static let bareResourceKeys: Set<String> = ["scopeSpans", "scope_spans", "scopeLogs", "scope_logs"]
-
     private static func decodeDocument(
         _ document: JSONValue, into records: inout [Record], counter: inout OrdinalCounter, depth: Int
     ) {
@@ -36,14 +33,11 @@ package enum OTLPJSONDecoder {
         case .array(let documents) where depth == 0:
             // Some tools dump several requests as one JSON array.
             for element in documents { decodeDocument(element, into: &records, counter: &counter, depth: 1) }
-        case .object(let object) where object.members.contains(where: { Self.bareResourceKeys.contains($0.key) }):
-            // One bare ResourceSpans or ResourceLogs (the Java SDK's `logging-otlp` exporters).
-            let isSpans = object.members.contains { $0.key == "scopeSpans" || $0.key == "scope_spans" }
-            if isSpans {
-                decodeResourceSpans(document, into: &records, counter: &counter)
-            } else {
-                decodeResourceLogs(document, into: &records, counter: &counter)
-            }
+        // One bare ResourceSpans or ResourceLogs per line (the Java SDK's `logging-otlp` exporters).
+        case .object(let object) where object.hasMember(in: SpanDocumentKind.bareResourceSpansKeys):
+            decodeResourceSpans(document, into: &records, counter: &counter)
+        case .object(let object) where object.hasMember(in: SpanDocumentKind.bareResourceLogsKeys):
+            decodeResourceLogs(document, into: &records, counter: &counter)
         case .object(let object):
             var recognized = object.members.isEmpty
             for member in object.members {
@@ -247,5 +241,12 @@ package enum OTLPJSONDecoder {
             }
         }
         return links
+    }
+}
+
+extension JSONObject {
+    /// Whether one of the object's member names is in `keys`.
+    fileprivate func hasMember(in keys: Set<String>) -> Bool {
+        members.contains { keys.contains($0.key) }
     }
 }
