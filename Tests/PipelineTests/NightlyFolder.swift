@@ -81,6 +81,15 @@ extension NightlyFolder {
         try FileManager.default.moveItem(atPath: path(name + ".plain.gz"), toPath: path(name))
     }
 
+    /// Writes the first half of `text` gzip-compressed, as a copy still in progress leaves it; returns the
+    /// complete compressed file, to write once the copy is done.
+    func writeHalfOfGzip(_ name: String, _ text: String) throws -> Data {
+        try writeGzip(name, text)
+        let complete = try #require(FileManager.default.contents(atPath: path(name)))
+        try complete.prefix(complete.count / 2).write(to: URL(fileURLWithPath: path(name)))
+        return complete
+    }
+
     func remove(_ name: String) throws {
         try FileManager.default.removeItem(atPath: path(name))
     }

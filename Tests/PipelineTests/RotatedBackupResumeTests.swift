@@ -38,16 +38,13 @@ import TraceJoinTesting
     @Test("a gzip file read while still being copied is continued by its complete copy: nothing twice")
     func gzipCopyInProgress() throws {
         let night = try NightlyFolder()
-        try night.writeGzip("app.log.2.gz", Self.lines(1...400))
-        let complete = try #require(FileManager.default.contents(atPath: night.path("app.log.2.gz")))
-        try night.remove("app.log.2.gz")
-        try complete.prefix(complete.count / 2).write(to: URL(fileURLWithPath: night.path("app.log.2.gz")))
+        let complete = try night.writeHalfOfGzip("app.log.2.gz", Self.lines(1...400))
         let first = try night.batch()
         #expect(first.fileErrors.count == 1)
         let readFirst = try night.logs().count
         #expect(readFirst > 10 && readFirst < 400)
 
-        try complete.write(to: URL(fileURLWithPath: night.path("app.log.2.gz")))
+        try complete.write(to: URL(fileURLWithPath: night.path("app.log.2.gz")))  // the copy finished
         let second = try night.batch()
         #expect(second.fileErrors.isEmpty)
         #expect(second.filesResumed == 1)
@@ -65,15 +62,13 @@ import TraceJoinTesting
         try night.write("app.log", Self.lines(1...4000))
         try night.batch()
 
-        try night.writeGzip("app.log.1.gz", Self.lines(1...4001))
-        let complete = try #require(FileManager.default.contents(atPath: night.path("app.log.1.gz")))
+        let complete = try night.writeHalfOfGzip("app.log.1.gz", Self.lines(1...4001))
         try night.remove("app.log")
-        try complete.prefix(complete.count / 2).write(to: URL(fileURLWithPath: night.path("app.log.1.gz")))
         let second = try night.batch()
         #expect(second.filesSkipped == 1)
         #expect(try night.logs().count == 4000, "nothing stored twice")
 
-        try complete.write(to: URL(fileURLWithPath: night.path("app.log.1.gz")))
+        try complete.write(to: URL(fileURLWithPath: night.path("app.log.1.gz")))  // the copy finished
         let third = try night.batch()
         #expect(third.filesResumed == 1)
         let messages = try night.logs().map { $0.split(separator: " ", maxSplits: 1)[1] }
