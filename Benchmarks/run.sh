@@ -9,6 +9,7 @@
 #   TRACEJOIN=path      binary to run (default .build/release/tracejoin)
 #   EXTRA_ARGS="..."    more arguments for `batch`, e.g. "--no-default-rules" to measure rules off
 #   KEEP_DB=1           keep the database (its path is printed) instead of deleting it
+#   SKIP_BASELINE=1     do not run the Python baseline (Benchmarks/baseline.py) after tracejoin
 set -euo pipefail
 
 SIZE="${1:-1GB}"
@@ -88,17 +89,31 @@ if [[ -n "$trace_id" ]]; then
     show_end=$(date +%s.%N)
     show_ms=$(python3 -c "print('%.1f' % ((float('$show_end') - float('$show_start')) * 1000 / 20))")
 fi
+# The script a user would write instead (issue #16): Python + orjson + sqlite3, index built after the load.
+baseline_secs=""
+if [[ -z "${SKIP_BASELINE:-}" ]]; then
+    PY=python3
+    if ! python3 -c 'import orjson' 2>/dev/null; then
+        [[ -x "$BENCH/venv/bin/python" ]] || { python3 -m venv "$BENCH/venv" && "$BENCH/venv/bin/pip" install -q orjson; }
+        PY="$BENCH/venv/bin/python"
+    fi
+    baseline_start=$(date +%s.%N)
+    /usr/bin/time -v "$PY" "$ROOT/Benchmarks/baseline.py" --db "$TMP/baseline.db" "$CORPUS" 2>"$TMP/baseline-time.txt"
+    baseline_end=$(date +%s.%N)
+    baseline_secs=$(python3 -c "print(float('$baseline_end') - float('$baseline_start'))")
+    rm -f "$TMP/baseline.db"*
+fi
 phases=$(sqlite3 "$DB" "SELECT stats FROM runs ORDER BY run_id DESC LIMIT 1" 2>/dev/null || true)
 
-python3 - "$STATS" "$cat_start" "$cat_end" "$TMP/time.txt" "$DB" "${EXTRA_ARGS:-}" "$run_start" "$run_end" "$show_ms" "$phases" <<'PY'
+python3 - "$STATS" "$cat_start" "$cat_end" "$TMP/time.txt" "$DB" "${EXTRA_ARGS:-}" "$run_start" "$run_end" "$show_ms" "$phases" "$baseline_secs" "$TMP/baseline-time.txt" <<'PY'
 import json, os, re, sys
 stats = json.load(open(sys.argv[1]))
 cat_secs = float(sys.argv[3]) - float(sys.argv[2])
 report = open(sys.argv[4]).read()
 elapsed = float(sys.argv[8]) - float(sys.argv[7])
 
-def field(label):
-    m = re.search(re.escape(label) + r".*?:\s*(\S+)\s*$", report, re.M)
+def field(label, text=report):
+    m = re.search(re.escape(label) + r".*?:\s*(\S+)\s*$", text, re.M)
     return m.group(1) if m else None
 
 rss_mib = int(field("Maximum resident set size")) / 1024
@@ -118,6 +133,12 @@ print("peak RSS:    %.1f MiB" % rss_mib)
 print("database:    %.1f MiB" % (db_size / mib))
 print("cat/zcat:    %.2f s, %.0f MiB/s decompressed (tracejoin takes %.1fx as long)" % (
     cat_secs, stats["decompressedBytes"] / mib / cat_secs, elapsed / cat_secs))
+if sys.argv[11]:
+    baseline_secs = float(sys.argv[11])
+    baseline_report = open(sys.argv[12]).read()
+    print("baseline:    %.2f s, %.0f events/s, peak RSS %.1f MiB (Benchmarks/baseline.py: Python + orjson + sqlite3)" % (
+        baseline_secs, records / baseline_secs, int(field("Maximum resident set size", baseline_report)) / 1024))
+    print("ratio:       tracejoin %.2fx the baseline's events/s (target >= 2.5x)" % (baseline_secs / elapsed))
 if sys.argv[9]:
     print("show:        %s ms per `show --format json` of one incident (process start included)" % sys.argv[9])
 if sys.argv[10]:

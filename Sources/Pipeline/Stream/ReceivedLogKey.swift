@@ -1,4 +1,4 @@
-package import TraceJoinCore
+import TraceJoinCore
 
 /// The position a received OTLP log record is stored at: a digest of its content instead of a sequence
 /// number, so the same record received twice is stored once.
