@@ -752,15 +752,22 @@ package enum EmbeddedRules {
             # Passwords and secrets in structured spots: URLs, key=value pairs, query strings, PEM blocks,
             # and attributes whose key says they hold a secret.
             - id: pii.private-key
-              description: PEM private key blocks (also cut-off ones)
+              description: PEM private key blocks (a cut-off one up to the next ----- or the end of the value)
               priority: 100
               match:
-                pattern: '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[A-Za-z0-9+/=\s\\]*)'
+                # The body runs to the next `-----`, possessively: a lazy `[\s\S]*?` looking for the END line
+                # rescanned the rest of the value from every BEGIN (quadratic; over an hour on an 8 MiB body).
+                pattern: '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[^-]|-(?!----))*+(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?'
                 prefilter: 'PRIVATE KEY'
               action: {redact: '<private-key>'}
               examples:
                 - in: "key -----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY----- loaded"
                   out: 'key <private-key> loaded'
+                - in: "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17\n\nMIIBOgIBAAJBAKj3\n-----END RSA PRIVATE KEY-----\n"
+                  out: "<private-key>\n"
+                - {in: 'cfg {"key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B', out: 'cfg {"key":"<private-key>'}
+                - {in: '-----BEGIN PRIVATE KEY----------BEGIN PRIVATE KEY-----', out: '<private-key><private-key>'}
+                - {keep: '-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKj34GkxFhD90vcN\n-----END PUBLIC KEY-----'}
                 - {keep: 'no private key configured'}
 
             - id: pii.secret-key-attribute
@@ -795,7 +802,9 @@ package enum EmbeddedRules {
               description: Values of password=, secret:, token=, api_key= pairs in text and JSON
               priority: 75
               match:
-                pattern: '(?<![\w-])[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey)["'']?\s*[=:]\s*["'']?(?!<[\w:-]+>(?:[\s"''&;,}]|$))(?<value>[^\s"''&;,}]+)'
+                # Starts only where a run of [\w.-] starts: starting after each `.` inside a run too rescanned the
+                # run from every dot (quadratic on `a.a.a.…`).
+                pattern: '(?<![\w.-])[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey)["'']?\s*[=:]\s*["'']?(?!<[\w:-]+>(?:[\s"''&;,}]|$))(?<value>[^\s"''&;,}]+)'
                 ignore-case: true
                 prefilter: ['pass', 'pwd', 'secret', 'token', 'key']
               action: {redact: '<redacted>'}
