@@ -568,6 +568,180 @@ package enum EmbeddedRules {
             """#####
         ),
         (
+            path: "Rules/classify/spring.yaml",
+            text: #####"""
+            # Java, continued: what Spring services log every day. Spring wraps the cause in its own exception
+            # (`Request processing failed; nested exception is java.lang.IllegalStateException: No instances
+            # available for ts-seat-service`), so these rules sit above `classify.java-npe` (75), which would
+            # call the wrapper a code defect. HikariCP's `Connection is not available, request timed out` is
+            # `classify.db-pool-exhausted` (databases.yaml).
+
+            - id: classify.spring-no-instances
+              description: Spring Cloud LoadBalancer found no instance of the service to call (upstream unavailable)
+              class: upstream
+              priority: 85
+              match:
+                pattern: '\bNo instances available for \S|\bLoad balancer does not contain an instance for the service \S'
+                prefilter: ['No instances available', 'does not contain an instance']
+              examples:
+                - message: 'Servlet.service() for servlet [dispatcherServlet] threw exception [Request processing failed; nested exception is java.lang.IllegalStateException: No instances available for ts-seat-service] with root cause'
+                  class: upstream
+                - {message: 'java.lang.IllegalStateException: Load balancer does not contain an instance for the service ts-order-service', class: upstream}
+                - {message: 'no instances available for the maintenance window', class: unknown}
+
+            - id: classify.spring-client-refused
+              description: RestTemplate, WebClient or Feign could not connect (`I/O error on GET request for "…": Connection refused`)
+              class: connection
+              priority: 85
+              match:
+                pattern: '\bI/O error on [A-Z]+ request for "[^"\n]*+": (?:Connect to \S++ (?:\[\S++\] )?failed: )?Connection refused|\b(?:RetryableException|WebClientRequestException|AnnotatedConnectException): Connection refused'
+                prefilter: ['I/O error on', 'RetryableException', 'WebClientRequestException', 'AnnotatedConnectException']
+              examples:
+                - message: 'ResourceAccessException: I/O error on POST request for "http://ts-seat-service:18898/api/v1/seatservice/seats": Connection refused (Connection refused); nested exception is java.net.ConnectException: Connection refused'
+                  class: connection
+                - {message: 'feign.RetryableException: Connection refused executing GET http://ts-order-service/api/v1/orders', class: connection}
+                - {message: 'I/O error on GET request for "http://a/b": 200 OK after retry', class: unknown}
+
+            - id: classify.spring-client-timeout
+              description: RestTemplate or Feign gave up waiting (`I/O error on … request for "…": Read timed out`)
+              class: timeout
+              priority: 85
+              match:
+                pattern: '\bI/O error on [A-Z]+ request for "[^"\n]*+": (?:Read timed out|Connect timed out|connect timed out|timeout)|\bRetryableException: (?:Read timed out|connect timed out|timeout)'
+                prefilter: ['I/O error on', 'RetryableException']
+              examples:
+                - {message: 'I/O error on GET request for "http://ts-travel-service:12346/api/v1/travelservice/trips": Read timed out', class: timeout}
+                - {message: 'feign.RetryableException: Read timed out executing POST http://ts-payment-service/pay', class: timeout}
+                - {message: 'I/O error on GET request for "http://a/b": Read succeeded', class: unknown}
+
+            - id: classify.spring-http-not-found
+              description: the called service answered 404 or 410 (RestTemplate, WebClient, Feign)
+              class: not_found
+              priority: 85
+              match:
+                pattern: '\b(?:HttpClientErrorException|WebClientResponseException|FeignException)\$(?:NotFound|Gone)\b'
+                prefilter: ['$NotFound', '$Gone']
+              examples:
+                - {message: 'org.springframework.web.client.HttpClientErrorException$NotFound: 404 Not Found: [no body]', class: not_found}
+                - {kind: event, attributes: {exception.type: 'feign.FeignException$NotFound'}, class: not_found}
+                - {message: 'HttpClientErrorException handler registered', class: unknown}
+
+            - id: classify.spring-http-auth
+              description: the called service answered 401 or 403
+              class: auth
+              priority: 85
+              match:
+                pattern: '\b(?:HttpClientErrorException|WebClientResponseException|FeignException)\$(?:Unauthorized|Forbidden)\b'
+                prefilter: ['$Unauthorized', '$Forbidden']
+              examples:
+                - {message: 'org.springframework.web.client.HttpClientErrorException$Unauthorized: 401 Unauthorized', class: auth}
+                - {message: 'feign.FeignException$Forbidden: [403] during [GET] to [http://ts-auth-service/users]', class: auth}
+                - {message: 'FeignException$Unauthorizedish is not a class', class: unknown}
+
+            - id: classify.spring-http-rate-limit
+              description: the called service answered 429
+              class: rate_limit
+              priority: 85
+              match:
+                pattern: '\b(?:HttpClientErrorException|WebClientResponseException|FeignException)\$TooManyRequests\b'
+                prefilter: '$TooManyRequests'
+              examples:
+                - {message: 'HttpClientErrorException$TooManyRequests: 429 Too Many Requests: [{"error":"slow down"}]', class: rate_limit}
+                - {message: 'TooManyRequests counter reset', class: unknown}
+
+            - id: classify.spring-http-bad-request
+              description: the called service refused the request as invalid (400, 422)
+              class: validation
+              priority: 85
+              match:
+                pattern: '\b(?:HttpClientErrorException|WebClientResponseException|FeignException)\$(?:BadRequest|UnprocessableEntity)\b'
+                prefilter: ['$BadRequest', '$UnprocessableEntity']
+              examples:
+                - {message: 'feign.FeignException$BadRequest: [400] during [POST] to [http://ts-order-service/orders]', class: validation}
+                - {message: 'FeignException retries exhausted: 0 of 3 left', class: unknown}
+
+            - id: classify.spring-http-conflict
+              description: the called service answered 409 or 412
+              class: conflict
+              priority: 85
+              match:
+                pattern: '\b(?:HttpClientErrorException|WebClientResponseException|FeignException)\$(?:Conflict|PreconditionFailed)\b'
+                prefilter: ['$Conflict', '$PreconditionFailed']
+              examples:
+                - {message: 'HttpClientErrorException$Conflict: 409 Conflict', class: conflict}
+                - {message: 'no Conflict found', class: unknown}
+
+            - id: classify.spring-http-upstream
+              description: the called service failed (500, 502, 503)
+              class: upstream
+              priority: 85
+              match:
+                pattern: '\b(?:HttpServerErrorException|WebClientResponseException|FeignException)\$(?:ServiceUnavailable|BadGateway|InternalServerError)\b'
+                prefilter: ['$ServiceUnavailable', '$BadGateway', '$InternalServerError']
+              examples:
+                - {message: 'org.springframework.web.client.HttpServerErrorException$ServiceUnavailable: 503 Service Unavailable', class: upstream}
+                - {message: 'feign.FeignException$InternalServerError: [500] during [GET] to [http://ts-price-service/prices]', class: upstream}
+                - {message: 'HttpServerErrorException$ServiceUnavailableish', class: unknown}
+
+            - id: classify.spring-http-gateway-timeout
+              description: the called service's gateway timed out (504)
+              class: timeout
+              priority: 85
+              match:
+                pattern: '\b(?:HttpServerErrorException|WebClientResponseException|FeignException)\$GatewayTimeout\b'
+                prefilter: '$GatewayTimeout'
+              examples:
+                - {message: 'HttpServerErrorException$GatewayTimeout: 504 Gateway Timeout', class: timeout}
+                - {message: 'GatewayTimeout configured to 30s', class: unknown}
+
+            - id: classify.feign-retryable
+              description: Feign's RetryableException for any other I/O failure (reset, unknown host)
+              class: connection
+              priority: 72
+              match: {pattern: '\bRetryableException\b', prefilter: 'RetryableException'}
+              examples:
+                - {message: 'feign.RetryableException: Connection reset executing GET http://ts-route-service/routes', class: connection}
+                - {message: 'RetryableExceptions are retried 5 times', class: unknown}
+
+            - id: classify.jpa-not-found
+              description: JPA, Hibernate or Spring Data found no row (EntityNotFoundException, EmptyResultDataAccessException)
+              class: not_found
+              priority: 85
+              match:
+                pattern: '\b(?:EntityNotFoundException|EmptyResultDataAccessException|NoResultException|ObjectNotFoundException)\b'
+                prefilter: ['NotFoundException', 'EmptyResultDataAccessException', 'NoResultException']
+              examples:
+                - {message: 'javax.persistence.EntityNotFoundException: Unable to find com.trainticket.entity.Order with id 6a82e0cd', class: not_found}
+                - {message: 'org.springframework.dao.EmptyResultDataAccessException: Incorrect result size: expected 1, actual 0', class: not_found}
+                - {message: 'EmptyResultDataAccessExceptionTranslator loaded', class: unknown}
+
+            - id: classify.spring-data-integrity
+              description: a write broke a constraint (DataIntegrityViolationException, DuplicateKeyException)
+              class: conflict
+              priority: 85
+              match:
+                pattern: '\b(?:DataIntegrityViolationException|DuplicateKeyException)\b'
+                prefilter: ['DataIntegrityViolationException', 'DuplicateKeyException']
+              examples:
+                - message: 'org.springframework.dao.DataIntegrityViolationException: could not execute statement; SQL [n/a]; constraint [uk_user_email]; nested exception is org.hibernate.exception.ConstraintViolationException'
+                  class: conflict
+                - {message: 'DataIntegrityViolationExceptions: 0', class: unknown}
+
+            - id: classify.spring-lock
+              description: a lock or an optimistic version check failed (CannotAcquireLockException and friends)
+              class: conflict
+              priority: 85
+              match:
+                pattern: '\b(?:CannotAcquireLockException|PessimisticLockingFailureException|ObjectOptimisticLockingFailureException|OptimisticLockingFailureException|DeadlockLoserDataAccessException|StaleObjectStateException|OptimisticLockException)\b'
+                prefilter: ['LockException', 'LockingFailureException', 'DeadlockLoser', 'StaleObjectState']
+              examples:
+                - {message: 'org.springframework.dao.CannotAcquireLockException: could not execute statement; SQL [n/a]; nested exception is org.hibernate.exception.LockAcquisitionException', class: conflict}
+                - {kind: event, attributes: {exception.type: org.springframework.orm.ObjectOptimisticLockingFailureException}, class: conflict}
+                - {message: 'CannotAcquireLockExceptionHandler ready', class: unknown}
+
+            """#####
+        ),
+        (
             path: "Rules/classify/throttling.yaml",
             text: #####"""
             # Quota and throttling messages from APIs and cloud SDKs.
@@ -752,15 +926,22 @@ package enum EmbeddedRules {
             # Passwords and secrets in structured spots: URLs, key=value pairs, query strings, PEM blocks,
             # and attributes whose key says they hold a secret.
             - id: pii.private-key
-              description: PEM private key blocks (also cut-off ones)
+              description: PEM private key blocks (a cut-off one up to the next ----- or the end of the value)
               priority: 100
               match:
-                pattern: '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[A-Za-z0-9+/=\s\\]*)'
+                # The body runs to the next `-----`, possessively: a lazy `[\s\S]*?` looking for the END line
+                # rescanned the rest of the value from every BEGIN (quadratic; over an hour on an 8 MiB body).
+                pattern: '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[^-]|-(?!----))*+(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?'
                 prefilter: 'PRIVATE KEY'
               action: {redact: '<private-key>'}
               examples:
                 - in: "key -----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY----- loaded"
                   out: 'key <private-key> loaded'
+                - in: "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17\n\nMIIBOgIBAAJBAKj3\n-----END RSA PRIVATE KEY-----\n"
+                  out: "<private-key>\n"
+                - {in: 'cfg {"key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B', out: 'cfg {"key":"<private-key>'}
+                - {in: '-----BEGIN PRIVATE KEY----------BEGIN PRIVATE KEY-----', out: '<private-key><private-key>'}
+                - {keep: '-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKj34GkxFhD90vcN\n-----END PUBLIC KEY-----'}
                 - {keep: 'no private key configured'}
 
             - id: pii.secret-key-attribute
@@ -795,7 +976,9 @@ package enum EmbeddedRules {
               description: Values of password=, secret:, token=, api_key= pairs in text and JSON
               priority: 75
               match:
-                pattern: '(?<![\w-])[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey)["'']?\s*[=:]\s*["'']?(?!<[\w:-]+>(?:[\s"''&;,}]|$))(?<value>[^\s"''&;,}]+)'
+                # Starts only where a run of [\w.-] starts: starting after each `.` inside a run too rescanned the
+                # run from every dot (quadratic on `a.a.a.…`).
+                pattern: '(?<![\w.-])[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey)["'']?\s*[=:]\s*["'']?(?!<[\w:-]+>(?:[\s"''&;,}]|$))(?<value>[^\s"''&;,}]+)'
                 ignore-case: true
                 prefilter: ['pass', 'pwd', 'secret', 'token', 'key']
               action: {redact: '<redacted>'}

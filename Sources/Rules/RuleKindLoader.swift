@@ -96,20 +96,18 @@ struct RuleKindLoader<Rule: IdentifiedRule> {
 
 extension RuleSource {
     /// The layers `--rules` options name: the built-in packs (unless `includeBuiltIn` is false), then each
-    /// folder's files. A folder that cannot be read throws a diagnostic naming it.
+    /// folder's files. Every file or folder that cannot be read is named in the error, with why.
     static func layers(includeBuiltIn: Bool, ruleFolders: [String]) throws(RuleSetError) -> [[RuleSource]] {
         var layers: [[RuleSource]] = includeBuiltIn ? [RuleSource.builtIn] : []
-        do {
-            for folder in ruleFolders { layers.append(try RuleSource.files(in: folder)) }
-        } catch let diagnostic as Diagnostic {
-            throw RuleSetError(diagnostics: [diagnostic])
-        } catch {
-            throw RuleSetError(diagnostics: [
-                Diagnostic(
-                    location: InputLocation(source: ruleFolders.joined(separator: ", ")),
-                    message: "rules cannot be read")
-            ])
+        var problems: [Diagnostic] = []
+        for folder in ruleFolders {
+            do {
+                layers.append(try RuleSource.files(in: folder))
+            } catch {
+                problems += error.diagnostics
+            }
         }
+        if !problems.isEmpty { throw RuleSetError(diagnostics: problems) }
         return layers
     }
 }

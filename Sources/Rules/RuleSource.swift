@@ -1,5 +1,5 @@
 import Foundation
-import TraceJoinCore
+package import TraceJoinCore
 
 /// The text of one rule file and the path used in messages about it.
 package struct RuleSource: Sendable, Equatable {
@@ -13,27 +13,29 @@ package struct RuleSource: Sendable, Equatable {
 
     /// Every `*.yaml` / `*.yml` file under `folder`, recursively, sorted by path.
     /// Paths in messages are `folder/relative`. A single file may be given instead of a folder.
-    package static func files(in folder: String) throws -> [RuleSource] {
-        let manager = FileManager.default
+    /// Throws a diagnostic for every file or folder that cannot be read, naming it and why.
+    package static func files(in folder: String) throws(RuleSetError) -> [RuleSource] {
+        let (sources, problems) = read(folder)
+        if !problems.isEmpty { throw RuleSetError(diagnostics: problems) }
+        return sources
+    }
+
+    /// `files(in:)` without throwing: the files that could be read, and a diagnostic for each that could not.
+    package static func read(_ folder: String) -> (sources: [RuleSource], problems: [Diagnostic]) {
         var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: folder, isDirectory: &isDirectory) else {
-            throw Diagnostic(location: InputLocation(source: folder), message: "no such file or folder")
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            return ([], [Diagnostic(location: InputLocation(source: folder), message: "no such file or folder")])
         }
-        if !isDirectory.boolValue {
-            return [RuleSource(path: folder, text: try String(contentsOfFile: folder, encoding: .utf8))]
-        }
-        var relatives: [String] = []
-        if let enumerator = manager.enumerator(atPath: folder) {
-            for case let relative as String in enumerator
-            where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
-                relatives.append(relative)
+        let (paths, listingProblems) = isDirectory.boolValue ? RuleFileReader.paths(under: folder) : ([folder], [])
+        var sources: [RuleSource] = []
+        var problems = listingProblems
+        for path in paths {
+            switch RuleFileReader.read(path) {
+            case .success(let source): sources.append(source)
+            case .failure(let diagnostic): problems.append(diagnostic)
             }
         }
-        let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        return try relatives.sorted().map { relative in
-            let path = base + "/" + relative
-            return RuleSource(path: path, text: try String(contentsOfFile: path, encoding: .utf8))
-        }
+        return (sources, problems)
     }
 }
 

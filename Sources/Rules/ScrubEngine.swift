@@ -38,15 +38,17 @@ package final class ScrubEngine: Sendable {
     /// and host names, routes, user agents, SQL, content types, and also the personal data that recurs
     /// on every span and log of one user's requests (an e-mail address, a client IP). The outcome is
     /// kept with the hit counts it made, which a later lookup adds again, so no hit count is lost; the
-    /// result depends on the text alone (PCRE2's limits count steps, not time; a hash action's key is
-    /// the engine's). Texts are not cached when a rule has a `fields` condition (the result then
+    /// result depends on the text alone (PCRE2's limits count steps, not time; values timed by the
+    /// `ScanBudget` are not remembered; a hash action's key is the engine's). Texts are not cached when a rule has a `fields` condition (the result then
     /// depends on the field too).
     let serial = ThreadCaches.nextEngineSerial()
     /// Longer texts are rarely repeated; they are not remembered.
     static let longestRememberedText = 1024
     private let hashKey: [UInt8]
+    /// How long the pattern rules may take on one long value before it becomes `<unscanned>`.
+    let budget: ScanBudget
 
-    package init(rules: [Rule], hashKey: [UInt8]) {
+    package init(rules: [Rule], hashKey: [UInt8], budget: ScanBudget = .standard) {
         let ordered = rules.sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
         self.rules = ordered
         let withPattern = ordered.filter { $0.match.pattern != nil && $0.match.keys == nil }
@@ -58,6 +60,7 @@ package final class ScrubEngine: Sendable {
         hasFieldConditions = patternRules.contains { !$0.appliesEverywhere }
         keyRules = ordered.filter { $0.match.keys != nil }.map(CompiledRule.init)
         self.hashKey = hashKey
+        self.budget = budget
     }
 
     // MARK: - Text
@@ -72,7 +75,8 @@ package final class ScrubEngine: Sendable {
     func scrubText(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
         let length = text.utf8.count
         if length < minimumTextLength { return .keep }
-        let cacheable = !hasFieldConditions && length <= Self.longestRememberedText
+        // A timed value's result depends on the clock too, so it is never remembered.
+        let cacheable = !hasFieldConditions && length <= Self.longestRememberedText && length < budget.minimumLength
         guard cacheable else { return scan(text, path: path, key: key, hits: &hits) }
         let hash = SlotCache<ScrubbedText>.hash(of: text)
         let scrubbedTexts = ThreadCaches.current(forEngine: serial).scrubbedTexts
@@ -94,6 +98,7 @@ package final class ScrubEngine: Sendable {
         var changed = false
         var scratch: MatchScratch?
         var field: String?
+        let deadline = budget.deadline(forLength: text.utf8.count)
         var next = 0
         while next < gates.count {
             // One pass over the rules on one summary; a rule that changes the text ends the pass,
@@ -110,7 +115,7 @@ package final class ScrubEngine: Sendable {
                         field = name
                         if !rule.applies(to: name) { continue }
                     }
-                    step = apply(rule, to: bytes, hits: &hits, scratch: &scratch)
+                    step = apply(rule, to: bytes, hits: &hits, scratch: &scratch, deadline: deadline)
                     if case .keep = step { continue }
                     return
                 }
@@ -153,14 +158,15 @@ package final class ScrubEngine: Sendable {
             guard rule.pattern != nil, rule.gate.admits(summary, literals: rule.literals, pairMap: &pairMap) else {
                 return .keep
             }
-            return apply(rule, to: bytes, hits: &hits, scratch: &scratch)
+            return apply(rule, to: bytes, hits: &hits, scratch: &scratch, deadline: nil)
         }
     }
 
-    /// A rule whose gate admitted `text`: prefilter, pattern, validator, action.
+    /// A rule whose gate admitted `text`: prefilter, pattern, validator, action. Past `deadline`
+    /// (the value's `ScanBudget`), the value becomes `<unscanned>`.
     private func apply(
         _ rule: CompiledRule, to bytes: UnsafeBufferPointer<UInt8>, hits: inout [String: Int],
-        scratch: inout MatchScratch?
+        scratch: inout MatchScratch?, deadline: ScanDeadline?
     ) -> Outcome {
         guard let pattern = rule.pattern else { return .keep }
         let matchScratch = scratch ?? MatchScratch()
@@ -168,8 +174,9 @@ package final class ScrubEngine: Sendable {
         if let scanner = rule.prefilter, !scanner.firstMatch(in: bytes, scratch: matchScratch) {
             return .keep
         }
-        guard let matches = pattern.matches(in: bytes, scratch: matchScratch) else {
-            // PCRE2 hit its limits: the text may hold what the rule looks for, so none of it is kept.
+        guard let matches = pattern.matches(in: bytes, scratch: matchScratch, deadline: deadline) else {
+            // PCRE2 hit its limits, or the value its time budget: the text may hold what the rule
+            // looks for, so none of it is kept.
             hits[rule.id, default: 0] += 1
             return .replace(Self.unscannedText)
         }

@@ -26,16 +26,12 @@ extension Scrubber {
 
 /// What `tracejoin rules check DIR` reports.
 package enum RuleCheck {
-    /// Load problems, then failing examples, of the files under `folder` (a file also works), in file order.
+    /// Files that cannot be read, then load problems, then failing examples, of the files under `folder`
+    /// (a file also works), in file order.
     /// Extraction examples run only with a `finder` (Pipeline's `TraceContextRules.finder`).
     package static func diagnostics(forFolder folder: String, finder: TraceContextFinder? = nil) -> [Diagnostic] {
-        do {
-            return diagnostics(for: try RuleSource.files(in: folder), finder: finder)
-        } catch let diagnostic as Diagnostic {
-            return [diagnostic]
-        } catch {
-            return [Diagnostic(location: InputLocation(source: folder), message: "rules cannot be read")]
-        }
+        let (sources, problems) = RuleSource.read(folder)
+        return problems + diagnostics(for: sources, finder: finder)
     }
 
     package static func diagnostics(for sources: [RuleSource], finder: TraceContextFinder? = nil) -> [Diagnostic] {

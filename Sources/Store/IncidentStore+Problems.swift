@@ -69,34 +69,22 @@ extension IncidentStore {
 
     /// Error traces folded by fingerprint, most frequent first (then most recent). The filter's
     /// `limit` applies to groups. A trace without a fingerprint is a group of its own.
+    ///
+    /// A fingerprint is the root cause (service, operation, message), not the class, so one problem may
+    /// hold incidents of several classes: its class, rule and example are those of its latest incident
+    /// among the ones the filter admits (with `--class timeout`, a timeout one).
     package func problems(_ filter: IncidentFilter) throws -> [ProblemGroup] {
-        var conditions = "t.status = 'error'"
-        var arguments = StatementArguments()
-        if let since = filter.since {
-            conditions += " AND t.start_ns >= ?"
-            arguments += [since]
-        }
-        if let until = filter.until {
-            conditions += " AND t.start_ns < ?"
-            arguments += [until]
-        }
-        if let service = filter.service {
-            conditions += " AND EXISTS (SELECT 1 FROM json_each(t.services) WHERE json_each.value = ?)"
-            arguments += [service]
-        }
-        if let errorClass = filter.errorClass {
-            conditions += " AND t.error_class = ?"
-            arguments += [errorClass]
-        }
+        let (conditions, arguments) = Self.incidentConditions(filter, alias: "t")
+        let (exampleConditions, exampleArguments) = Self.incidentConditions(filter, alias: "e")
         let group = "coalesce(t.fingerprint, 'trace-' || t.trace_key)"
         var sql = """
             SELECT \(group) AS problem, count(*), min(t.start_ns), max(t.start_ns),
                 (SELECT e.trace_key FROM traces e WHERE coalesce(e.fingerprint, 'trace-' || e.trace_key) = \(group)
-                    AND e.status = 'error' ORDER BY e.start_ns DESC, e.trace_key DESC LIMIT 1) AS example
+                    AND \(exampleConditions) ORDER BY e.start_ns DESC, e.trace_key DESC LIMIT 1) AS example
             FROM traces t WHERE \(conditions)
             GROUP BY problem ORDER BY count(*) DESC, max(t.start_ns) DESC, problem
             """
-        var groupArguments = arguments
+        var groupArguments = exampleArguments + arguments
         if let limit = filter.limit {
             sql += " LIMIT ?"
             groupArguments += [limit]
@@ -128,5 +116,28 @@ extension IncidentStore {
                     exampleTraceID: summary.traceID, rootCause: summary.rootCause, ruleID: example[15])
             }
         }
+    }
+
+    /// The SQL condition on the `traces` row `alias` for the filter (error traces only), and its arguments.
+    static func incidentConditions(_ filter: IncidentFilter, alias: String) -> (String, StatementArguments) {
+        var conditions = "\(alias).status = 'error'"
+        var arguments = StatementArguments()
+        if let since = filter.since {
+            conditions += " AND \(alias).start_ns >= ?"
+            arguments += [since]
+        }
+        if let until = filter.until {
+            conditions += " AND \(alias).start_ns < ?"
+            arguments += [until]
+        }
+        if let service = filter.service {
+            conditions += " AND EXISTS (SELECT 1 FROM json_each(\(alias).services) WHERE json_each.value = ?)"
+            arguments += [service]
+        }
+        if let errorClass = filter.errorClass {
+            conditions += " AND \(alias).error_class = ?"
+            arguments += [errorClass]
+        }
+        return (conditions, arguments)
     }
 }

@@ -47,24 +47,9 @@ extension IncidentStore {
 
     /// Traces with status error, newest first.
     package func incidents(_ filter: IncidentFilter) throws -> [TraceSummary] {
-        var sql = "SELECT \(Self.summaryColumns) FROM traces WHERE status = 'error'"
-        var arguments = StatementArguments()
-        if let since = filter.since {
-            sql += " AND start_ns >= ?"
-            arguments += [since]
-        }
-        if let until = filter.until {
-            sql += " AND start_ns < ?"
-            arguments += [until]
-        }
-        if let service = filter.service {
-            sql += " AND EXISTS (SELECT 1 FROM json_each(traces.services) WHERE json_each.value = ?)"
-            arguments += [service]
-        }
-        if let errorClass = filter.errorClass {
-            sql += " AND error_class = ?"
-            arguments += [errorClass]
-        }
+        let (conditions, filterArguments) = Self.incidentConditions(filter, alias: "traces")
+        var arguments = filterArguments
+        var sql = "SELECT \(Self.summaryColumns) FROM traces WHERE \(conditions)"
         sql += " ORDER BY start_ns DESC, trace_key DESC"
         if let limit = filter.limit {
             sql += " LIMIT ?"

@@ -56,11 +56,9 @@ struct RulesTestCommand: ParsableCommand {
             sources = RuleSource.builtIn
         } else {
             for path in paths {
-                do {
-                    sources += try RuleSource.files(in: path)
-                } catch let diagnostic as Diagnostic {
-                    diagnostics.append(diagnostic)
-                }
+                let (read, problems) = RuleSource.read(path)
+                sources += read
+                diagnostics += problems
             }
         }
         let scrubbing = RuleLoader.load(sources)

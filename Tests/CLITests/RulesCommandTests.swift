@@ -19,6 +19,19 @@ import TraceJoinTesting
         #expect(result.standardError.contains("hint:"))
     }
 
+    @Test("rules check names a rule file that cannot be read, and why, and still checks the others")
+    func unreadableFileIsNamed() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try FileManager.default.createSymbolicLink(atPath: folder.file("gone.yaml"), withDestinationPath: "/nonexistent/x.yaml")
+        try FileManager.default.copyItem(
+            atPath: FixturePaths.fixture("rules/bad/unclosed-group.yaml"), toPath: folder.file("unclosed-group.yaml"))
+        let result = try CommandRunner.run(["rules", "check", folder.path])
+        #expect(result.status == 78)
+        #expect(result.standardError.contains("gone.yaml: error: rule file cannot be read: No such file or directory"))
+        #expect(result.standardError.contains("unclosed-group.yaml:5:14: error:"))
+    }
+
     @Test("a bad rule set stops batch before anything is written, with exit 78")
     func badRulesStopBatch() throws {
         let folder = try TemporaryFolder()

@@ -157,12 +157,33 @@ import TraceJoinCore
         #expect(try Self.fingerprint("users", "User 9 not found").count == 16)
     }
 
-    @Test("a different service, class or wording is a different problem")
+    @Test("a different service, operation or wording is a different problem")
     func differentProblems() throws {
         let base = try Self.fingerprint("users", "User 9 not found")
         #expect(try Self.fingerprint("orders", "User 9 not found") != base)
         #expect(try Self.fingerprint("users", "Order 9 not found") != base)
         #expect(try Self.fingerprint("users", "User 9 deadlock detected") != base)
+        let otherOperation = [Self.span("users", "DELETE /users/:id", id: 1, depth: 0, time: 0, message: "User 9 not found")]
+        let result = try #require(Self.classifier.classify(Self.timeline(otherOperation, root: 0), rootCauseEntryIndex: 0))
+        #expect(result.fingerprint != base)
+    }
+
+    @Test("one root cause is one problem, whichever evidence elsewhere in each trace decided its class")
+    func classIsNotPartOfTheFingerprint() throws {
+        func classify(_ evidence: String) throws -> Classification {
+            let entries = [
+                Self.span("ts-preserve-service", "/api/v1/preserveservice/preserve", id: 1, depth: 0, time: 0,
+                    message: "Request processing failed for order 42", attributes: Self.http(500)),
+                Self.log("ts-seat-service", evidence, span: nil, depth: 0, time: 5),
+            ]
+            return try #require(Self.classifier.classify(Self.timeline(entries, root: 0), rootCauseEntryIndex: 0))
+        }
+        let refused = try classify("dial tcp 10.0.3.0:5432: connect: connection refused")
+        let timedOut = try classify("context deadline exceeded")
+        let bare = try classify("seat map rebuilt")
+        #expect([refused.errorClass, timedOut.errorClass, bare.errorClass] == [.connection, .timeout, .codeDefect])
+        #expect(refused.fingerprint == timedOut.fingerprint)
+        #expect(refused.fingerprint == bare.fingerprint)
     }
 
     @Test(

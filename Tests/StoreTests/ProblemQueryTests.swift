@@ -77,4 +77,43 @@ import TraceJoinCore
             ])
         #expect(try temporary.store.problems(IncidentFilter(limit: 1)).count == 1)
     }
+
+    @Test("a problem holding incidents of two classes takes the latest one's class, or the latest of the filtered class")
+    func problemOfTwoClasses() throws {
+        let temporary = try TemporaryStore()
+        let source = try temporary.source()
+        var summaries: [(traceKey: Int64, summary: TraceSummary)] = []
+        var classifications: [Int64: TraceClassification] = [:]
+        for (index, errorClass) in ["timeout", "connection", "timeout", "connection"].enumerated() {
+            let trace = TraceID(high: 2, low: UInt64(index + 1))
+            let start = Int64(index) * 1000
+            try temporary.write(
+                [.span(StoreSamples.span(trace: trace, id: UInt64(index + 1), service: "preserve", start: start))],
+                source: source)
+            let key = try #require(try temporary.store.traceKeys(for: .full(trace)).first)
+            summaries.append(
+                (
+                    key,
+                    TraceSummary(
+                        traceID: trace, services: ["preserve"], start: start, end: start + 500, isError: true,
+                        sampled: true, spanCount: 1, logCount: 0, eventCount: 0, errorClass: errorClass,
+                        rootCause: RootCause(service: "preserve", spanID: nil, name: "preserve", message: "failed"))
+                ))
+            classifications[key] = TraceClassification(
+                errorClass: errorClass, ruleID: "classify.\(errorClass)", entry: "preserve span `preserve`",
+                fingerprint: "cccccccccccccccc")
+        }
+        try temporary.store.saveSummaries(summaries, classifications: classifications)
+
+        let all = try temporary.store.problems(IncidentFilter())
+        #expect(all.map(\.count) == [4])
+        #expect(all.first?.errorClass == "connection")
+        #expect(all.first?.exampleTraceID == TraceID(high: 2, low: 4))
+
+        let timeouts = try temporary.store.problems(IncidentFilter(errorClass: "timeout"))
+        #expect(timeouts.map(\.count) == [2])
+        #expect(timeouts.first?.errorClass == "timeout")
+        #expect(timeouts.first?.ruleID == "classify.timeout")
+        #expect(timeouts.first?.exampleTraceID == TraceID(high: 2, low: 3))
+    }
 }

@@ -64,7 +64,6 @@ package struct Classifier: Sendable {
             else { continue }
             best = (rule, index, rank)
         }
-        var fromElsewhere = false
         if best.map({ $0.rule.priority < Self.specificPriority }) ?? true {
             // Only specific rules count here, so stop at the first generic one.
             let specific = rules.firstIndex { $0.priority < Self.specificPriority } ?? rules.count
@@ -75,7 +74,6 @@ package struct Classifier: Sendable {
             for index in others {
                 guard let (rule, rank) = firstMatch(entries[index], below: limit, scratch: scratch) else { continue }
                 best = (rule, index, rank)
-                fromElsewhere = true
                 limit = rank
                 if rank == 0 { break }
             }
@@ -83,11 +81,11 @@ package struct Classifier: Sendable {
 
         let decided = best.map { entries[$0.index] } ?? root
         let errorClass = best?.rule.errorClass ?? .unknown
-        // The root cause names service and message, unless evidence from elsewhere decided: then that entry does.
+        // The fingerprint is what failed where: the root cause, whichever entry decided the class.
         let rootCause = timeline.summary.rootCause
-        let service = fromElsewhere ? decided.service : (rootCause?.service ?? root.service)
-        let message = fromElsewhere ? decided.message : (rootCause?.message ?? root.message)
-        let name = fromElsewhere ? decided.name : (rootCause?.name ?? root.name)
+        let service = rootCause?.service ?? root.service
+        let message = rootCause?.message ?? root.message
+        let name = rootCause?.name ?? root.name
         let fingerprint = Fingerprint.make(
             Fingerprint.Facts(
                 service: service, errorClass: errorClass.rawValue, message: message, name: name,

@@ -2,9 +2,12 @@ import Foundation
 
 /// Groups incidents into problems: the same failure in different traces gets the same fingerprint.
 ///
-/// By default the parts are the root-cause service, the error class and the root-cause message with
-/// its variable parts (numbers, hex, UUIDs, emails, IP addresses, quoted values) replaced by
-/// placeholders, so `User 14841 not found` and `User 9 not found` are one problem. A rule's
+/// A problem is what failed where: by default the parts are the root-cause service, its operation (the
+/// span name) and the root-cause message with its variable parts (numbers, hex, UUIDs, emails, IP
+/// addresses, quoted values) replaced by placeholders, so `User 14841 not found` and `User 9 not found`
+/// are one problem. The class is not a part: it is decided by evidence that differs from trace to
+/// trace (a gateway's 502 here, the upstream's refused connection there), and with it in the
+/// fingerprint one failure of TrainTicket's was split into three problems. A rule's
 /// `fingerprint:` replaces the parts, as Sentry's fingerprint rules do; `{{ default }}` stands for
 /// the default parts. The parts are hashed (SHA-256) to 16 hex digits, stable across runs and builds.
 package enum Fingerprint {
@@ -33,7 +36,7 @@ package enum Fingerprint {
     /// The 16-hex-digit fingerprint of the facts, with a rule's parts when it has them.
     package static func make(_ facts: Facts, parts: [String]? = nil) -> String {
         let normalised = normalize(facts.message)
-        let defaults = [facts.service, facts.errorClass, normalised]
+        let defaults = [facts.service, facts.name, normalised]
         var expanded: [String] = []
         if let parts {
             for part in parts {
