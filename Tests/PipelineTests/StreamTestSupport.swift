@@ -15,11 +15,14 @@ struct StreamSetup {
     var database: String { folder.file("stream.db") }
 
     /// Not started: call `service.start()` (or run it in a `ServiceGroup`) when the test wants it writing.
-    init(configuration: StreamConfiguration = StreamConfiguration(), rules: RulesInForce = RulesInForce(.init())) throws
-    {
+    /// `clock` drives the finalizer's passes: pass a `ManualThreadClock` to move it from the test.
+    init(
+        configuration: StreamConfiguration = StreamConfiguration(), rules: RulesInForce = RulesInForce(.init()),
+        clock: any ThreadClock = SystemThreadClock()
+    ) throws {
         folder = try TemporaryFolder()
         store = try IncidentStore(path: folder.file("stream.db"))
-        service = try StreamService(store: store, rules: rules, configuration: configuration)
+        service = try StreamService(store: store, rules: rules, configuration: configuration, clock: clock)
     }
 
     /// Every byte of the database and its side files.
