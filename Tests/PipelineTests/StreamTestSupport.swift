@@ -114,5 +114,18 @@ func stored(_ accepted: Int) -> OTLPIntakeOutcome {
     .stored(accepted: accepted, rejected: 0, rejectionMessage: nil)
 }
 
+/// Waits until `condition` holds, checking every 10 ms; false after `patience`, which is generous: it bounds
+/// a hang, not how fast things happen (a loaded 2-core machine can keep a task from running for seconds).
+/// For what a test sets in motion itself (tasks queuing, a thread taking a request); time-driven passes are
+/// driven with a `ManualThreadClock` instead.
+func eventually(patience: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + patience
+    while ContinuousClock.now < deadline {
+        if try condition() { return true }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    return try condition()
+}
+
 /// Nanoseconds since the Unix epoch, the clock of `traces.updated_ns`.
 func wallClockNow() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000_000) }
