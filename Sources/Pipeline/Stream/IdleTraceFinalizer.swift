@@ -3,10 +3,10 @@ import Logging
 import Store
 import TraceJoinCore
 
-/// Summarises traces once they have gone idle, on a thread of its own: every `finalizeInterval` of its
-/// clock (a ``ThreadClock``, manual in tests), the dirty
+/// Summarises traces once they have gone idle, on a thread of its own: every `finalizeInterval`, the dirty
 /// traces no row has reached for `traceIdle` (``TraceFinalizer/finalizeIdleTraces(in:classifier:idle:now:chunk:)``);
-/// when stopped, every dirty trace, idle or not, since nothing more will arrive.
+/// when stopped, every dirty trace, idle or not, since nothing more will arrive. Both times are read from an
+/// injected ``ThreadClock`` (manual in tests).
 ///
 /// Keeps no per-trace state: the open traces are the dirty rows of `traces`, so memory does not grow with
 /// the number of traces in flight. It summarises whatever is dirty, whoever wrote it, so one finalizer
