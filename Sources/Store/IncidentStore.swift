@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+package import TraceJoinCore
 
 /// The SQLite database of one tracejoin installation: spans, events, logs, per-trace summaries,
 /// ingested sources, rejects and runs.
@@ -18,12 +19,14 @@ package final class IncidentStore: Sendable {
     /// Opens the database at `path`, creating and migrating it if needed.
     ///
     /// `backgroundCheckpoints`: copy the write-ahead log into the database file on a thread of its own
-    /// (every `checkpointInterval`) instead of making the writer wait for it; for the long-running writers.
+    /// (every `checkpointInterval` of `checkpointClock`) instead of making the writer wait for it; for the
+    /// long-running writers.
     ///
     /// Fails with a `StoreError` naming the file when it is not a tracejoin database, was written by
     /// a newer tracejoin, or cannot be opened for writing.
     package init(
-        path: String, backgroundCheckpoints: Bool = false, checkpointInterval: Duration = .milliseconds(250)
+        path: String, backgroundCheckpoints: Bool = false, checkpointInterval: Duration = .milliseconds(250),
+        checkpointClock: any ThreadClock = SystemThreadClock()
     ) throws {
         self.path = path
         // Creating and migrating a new file is several steps, and GRDB reads which migrations are applied outside
@@ -43,8 +46,10 @@ package final class IncidentStore: Sendable {
         try Self.migrate(pool, path: path)
         checkpointer =
             backgroundCheckpoints
-            ? try WALCheckpointer(path: path, interval: checkpointInterval, restartFrames: Int(Self.checkpointPages)) {
-                [pool] in
+            ? try WALCheckpointer(
+                path: path, interval: checkpointInterval, clock: checkpointClock,
+                restartFrames: Int(Self.checkpointPages)
+            ) { [pool] in
                 let frames = try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                 return (frames.walFrameCount, frames.checkpointedFrameCount)
             } : nil

@@ -37,18 +37,20 @@ package final class WALCheckpointer: @unchecked Sendable {
 
     private let connection: OpaquePointer
     private let interval: Duration
+    private let clock: any ThreadClock
     private let restartFrames: Int
     private let finishOnWriter: @Sendable () throws -> (logFrames: Int, copiedFrames: Int)
-    private let condition = NSCondition()
-    private var stopping = false
+    private let lock = NSLock()
     private var progressSoFar = Progress()
+    /// Rung by ``stop()``: ends the sleep between passes at once.
+    private let stopping = ThreadWakeup()
     private let ended = DispatchSemaphore(value: 0)
 
     /// Opens a connection of its own to `path` (an existing database in WAL mode) and checkpoints every
-    /// `interval` until ``stop()``; once the log holds `restartFrames` frames, runs `finishOnWriter` (a PASSIVE
-    /// checkpoint on the writer's connection, between its transactions).
+    /// `interval` of `clock` until ``stop()``; once the log holds `restartFrames` frames, runs `finishOnWriter`
+    /// (a PASSIVE checkpoint on the writer's connection, between its transactions).
     init(
-        path: String, interval: Duration, restartFrames: Int,
+        path: String, interval: Duration, clock: any ThreadClock, restartFrames: Int,
         finishOnWriter: @escaping @Sendable () throws -> (logFrames: Int, copiedFrames: Int)
     ) throws {
         var handle: OpaquePointer?
@@ -66,30 +68,22 @@ package final class WALCheckpointer: @unchecked Sendable {
         }
         connection = handle
         self.interval = interval
+        self.clock = clock
         self.restartFrames = restartFrames
         self.finishOnWriter = finishOnWriter
         DedicatedThread.start(named: "tj-checkpoint") { [self] in run() }
     }
 
-    package var progress: Progress { condition.withLock { progressSoFar } }
+    package var progress: Progress { lock.withLock { progressSoFar } }
 
     /// Ends the thread after the pass it may be in, and closes the connection. Call once.
     func stop() {
-        condition.withLock {
-            stopping = true
-            condition.signal()
-        }
+        stopping.ring()
         ended.wait()
     }
 
     private func run() {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        while true {
-            let stop = condition.withLock {
-                if !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: seconds)) }
-                return stopping
-            }
-            if stop { break }
+        while !clock.sleep(for: interval, unless: stopping) {
             checkpointOnce()
         }
         sqlite3_close_v2(connection)
@@ -122,7 +116,7 @@ package final class WALCheckpointer: @unchecked Sendable {
                 failure = "\(error)"
             }
         }
-        condition.withLock {
+        lock.withLock {
             if let failure { progressSoFar.lastFailure = failure }
             progressSoFar.passes += 1
             progressSoFar.logFrames = outcome.logFrames

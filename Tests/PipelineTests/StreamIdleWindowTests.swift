@@ -66,26 +66,32 @@ import TraceJoinTesting
         try await setup.service.shutdown()
     }
 
-    @Test("the finalizer loop summarises a trace by itself once it has been idle for traceIdle")
+    @Test(
+        "the finalizer loop summarises a trace by itself once it has been idle for traceIdle, not before",
+        .timeLimit(.minutes(1)))
     func loopSummarises() async throws {
         var configuration = StreamConfiguration()
-        configuration.traceIdle = .milliseconds(300)
-        configuration.finalizeInterval = .milliseconds(50)
-        let setup = try StreamSetup(configuration: configuration)
+        configuration.traceIdle = .seconds(3_600)
+        configuration.finalizeInterval = .seconds(1)
+        // Rows are stamped with the real time, never before the manual clock's start (the real time when made).
+        let clock = ManualThreadClock()
+        let setup = try StreamSetup(configuration: configuration, clock: clock)
         defer { setup.folder.remove() }
         setup.service.start()
-        let written = ContinuousClock.now
+        await clock.sleepers(atLeast: 1)  // the finalizer, between passes
         #expect(await setup.intake.submit(try Self.errorSpans(), signal: .traces, encoding: .protobuf) == stored(2))
         let traceID = try #require(TraceID(hex: Self.trace))
         let key = try #require(try setup.store.traceKeys(for: .full(traceID)).first)
-        var summary: TraceSummary?
-        for _ in 0..<200 {
-            summary = try setup.store.summary(traceKey: key)
-            if summary != nil { break }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        #expect(summary?.isError == true)
-        #expect(ContinuousClock.now - written >= .milliseconds(300), "not summarised before it was idle")
+
+        // A pass a second short of the idle window after the clock's start, so at most that after the write.
+        await clock.advance(by: .seconds(3_599))
+        #expect(try setup.store.summary(traceKey: key) == nil, "summarised before it was idle")
+        #expect(try setup.store.dirtyTraceCount() == 1)
+
+        // A pass an hour later: idle for at least traceIdle, whenever within the first hour it was written.
+        await clock.advance(by: .seconds(3_600))
+        #expect(try setup.store.summary(traceKey: key)?.isError == true)
+        #expect(try setup.store.dirtyTraceCount() == 0)
         try await setup.service.shutdown()
     }
 

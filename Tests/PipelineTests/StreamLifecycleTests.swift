@@ -27,8 +27,7 @@ import TraceJoinTesting
                     signal: .logs, encoding: .json)
             }
         }
-        for _ in 0..<500 where setup.service.queuedRecords < 10 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(setup.service.queuedRecords == 10)
+        #expect(try await eventually { setup.service.queuedRecords == 10 })
 
         let group = ServiceGroup(services: [setup.service], logger: Self.logger)
         let running = Task { try await group.run() }
@@ -66,7 +65,7 @@ import TraceJoinTesting
         let messages = {
             try Set(store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 10).map(\.message))
         }
-        for _ in 0..<500 where try messages().count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await eventually { try messages().count == 2 })
         #expect(try messages() == ["line-1", "line-2"])
         await group.triggerGracefulShutdown()
         try await running.value

@@ -37,7 +37,7 @@ import TraceJoinTesting
         // behind a slow disk, deterministically.
         let service = setup.service
         let starter = Task {
-            for _ in 0..<1000 where service.counts.overloaded == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            _ = try await eventually { service.counts.overloaded > 0 }
             service.start()
         }
         var outcomes = await Self.submitAll(0..<50, to: setup.intake)
@@ -70,8 +70,7 @@ import TraceJoinTesting
 
         // The writer is not started: the first request stays in flight, waiting for its commit.
         let first = Task { await intake.submit(Self.body(1), signal: .logs, encoding: .json) }
-        for _ in 0..<1000 where intake.bytesInFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        try #require(intake.bytesInFlight > 0)
+        try #require(try await eventually { intake.bytesInFlight > 0 })
         #expect(await intake.submit(Self.body(2), signal: .logs, encoding: .json) == .overloaded(retryAfterSeconds: 5))
         setup.service.start()
         #expect(await first.value == stored(2))

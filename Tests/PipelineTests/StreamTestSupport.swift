@@ -15,11 +15,14 @@ struct StreamSetup {
     var database: String { folder.file("stream.db") }
 
     /// Not started: call `service.start()` (or run it in a `ServiceGroup`) when the test wants it writing.
-    init(configuration: StreamConfiguration = StreamConfiguration(), rules: RulesInForce = RulesInForce(.init())) throws
-    {
+    /// `clock` drives the finalizer's passes: pass a `ManualThreadClock` to move it from the test.
+    init(
+        configuration: StreamConfiguration = StreamConfiguration(), rules: RulesInForce = RulesInForce(.init()),
+        clock: any ThreadClock = SystemThreadClock()
+    ) throws {
         folder = try TemporaryFolder()
         store = try IncidentStore(path: folder.file("stream.db"))
-        service = try StreamService(store: store, rules: rules, configuration: configuration)
+        service = try StreamService(store: store, rules: rules, configuration: configuration, clock: clock)
     }
 
     /// Every byte of the database and its side files.
@@ -109,6 +112,19 @@ enum StreamBodies {
 /// What a request of `accepted` readable records (none rejected) is answered.
 func stored(_ accepted: Int) -> OTLPIntakeOutcome {
     .stored(accepted: accepted, rejected: 0, rejectionMessage: nil)
+}
+
+/// Waits until `condition` holds, checking every 10 ms; false after `patience`, which is generous: it bounds
+/// a hang, not how fast things happen (a loaded 2-core machine can keep a task from running for seconds).
+/// For what a test sets in motion itself (tasks queuing, a thread taking a request); time-driven passes are
+/// driven with a `ManualThreadClock` instead.
+func eventually(patience: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + patience
+    while ContinuousClock.now < deadline {
+        if try condition() { return true }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    return try condition()
 }
 
 /// Nanoseconds since the Unix epoch, the clock of `traces.updated_ns`.

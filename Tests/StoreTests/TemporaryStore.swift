@@ -8,13 +8,15 @@ final class TemporaryStore {
     let path: String
     let store: IncidentStore
 
-    /// `checkpointEvery`: run background checkpoints at that interval (as `batch`, `tail` and `serve` do).
-    init(checkpointEvery: Duration? = nil) throws {
+    /// `checkpointEvery`: run background checkpoints at that interval of `clock` (as `batch`, `tail` and
+    /// `serve` do).
+    init(checkpointEvery: Duration? = nil, clock: any ThreadClock = SystemThreadClock()) throws {
         directory = NSTemporaryDirectory() + "tracejoin-store-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = directory + "/incidents.db"
         store = try IncidentStore(
-            path: path, backgroundCheckpoints: checkpointEvery != nil, checkpointInterval: checkpointEvery ?? .zero)
+            path: path, backgroundCheckpoints: checkpointEvery != nil, checkpointInterval: checkpointEvery ?? .zero,
+            checkpointClock: clock)
     }
 
     deinit {

@@ -2,6 +2,7 @@ import Foundation
 import Store
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 @Suite struct WALCheckpointerTests {
     /// Size in bytes of the file at `path` (0 when there is none).
@@ -19,62 +20,67 @@ import TraceJoinCore
         }
     }
 
-    @Test("pages written land in the database file without the writer checkpointing")
-    func copiesTheLogInTheBackground() throws {
-        let temporary = try TemporaryStore(checkpointEvery: .milliseconds(10))
+    @Test("pages written land in the database file without the writer checkpointing", .timeLimit(.minutes(1)))
+    func copiesTheLogInTheBackground() async throws {
+        let clock = ManualThreadClock()
+        let temporary = try TemporaryStore(checkpointEvery: .milliseconds(10), clock: clock)
         let (store, path) = (temporary.store, temporary.path)
         let source = try temporary.source()
+        await clock.sleepers(atLeast: 1)
         let before = Self.size(path)
 
         // About 1.5 MiB: far below the writer's own checkpoint threshold (8,000 pages of 16 KiB here).
         let records = Self.bulkyLogs(count: 500, bytes: 3_008, first: 0)
         _ = try store.makeWriter().write(records.map { SourcedRecord(sourceID: source, record: $0) }, progress: [])
+        #expect(Self.size(path) < before + 1_500_000, "the writer checkpointed")
+        #expect(store.backgroundCheckpointProgress?.passes == 0)
 
-        let deadline = Date().addingTimeInterval(10)
-        func done() -> Bool {
-            guard let progress = store.backgroundCheckpointProgress else { return true }
-            return progress.logFrames > 0 && progress.copiedFrames == progress.logFrames
-                && Self.size(path) >= before + 1_500_000
-        }
-        while !done(), Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        await clock.advance(by: .milliseconds(10))
         let progress = try #require(store.backgroundCheckpointProgress)
+        #expect(progress.passes == 1)
         #expect(progress.logFrames > 0)
         #expect(progress.copiedFrames == progress.logFrames)
         #expect(progress.lastFailure == nil)
         #expect(Self.size(path) >= before + 1_500_000)
     }
 
-    @Test("under writes that never pause, the log file stays near the checkpoint threshold")
-    func logStaysBounded() throws {
-        // A short interval, so the background pass is often running when the writer wants to checkpoint.
-        let temporary = try TemporaryStore(checkpointEvery: .milliseconds(5))
+    @Test("once the log holds the restart threshold, a pass starts it again and the file stops growing",
+        .timeLimit(.minutes(1)))
+    func logStaysBounded() async throws {
+        let clock = ManualThreadClock()
+        let temporary = try TemporaryStore(checkpointEvery: .milliseconds(5), clock: clock)
         let (store, path) = (temporary.store, temporary.path)
         let source = try temporary.source()
-        let writer = try store.makeWriter()
-
-        var largestLog = 0
-        // ~1.5 MiB each, ~100 MiB in all: three times the threshold of the background restart (2,000 pages),
-        // and below the writer's own fallback (8,000 pages), so without a restart the log would hold it all.
-        let transactions = 64
-        for transaction in 0..<transactions {
-            let records = Self.bulkyLogs(count: 500, bytes: 3_008, first: Int64(transaction) * 10_000_000)
-            _ = try writer.write(records.map { SourcedRecord(sourceID: source, record: $0) }, progress: [])
-            largestLog = max(largestLog, Self.size(path + "-wal"))
+        let writer = store.makeWriter()
+        await clock.sleepers(atLeast: 1)
+        // ~1.5 MiB each: 24 of them hold more than the threshold of the background restart (2,000 pages of 16 KiB,
+        // 31.25 MiB), and less than the writer's own fallback (8,000 pages).
+        var transaction: Int64 = 0
+        func writeTransactions(_ count: Int) throws {
+            for _ in 0..<count {
+                let records = Self.bulkyLogs(count: 500, bytes: 3_008, first: transaction * 10_000_000)
+                _ = try writer.write(records.map { SourcedRecord(sourceID: source, record: $0) }, progress: [])
+                transaction += 1
+            }
         }
 
-        #expect(try store.counts().logs == transactions * 500)
-        // A restart is counted when the writer's checkpoint copies every frame; a pass that races a commit copies
-        // all but the newest, so on a fast run every pass during the loop may have raced one. Once the writes
-        // stop, the next pass over a log past the threshold must restart it.
-        let deadline = Date().addingTimeInterval(5)
-        while (store.backgroundCheckpointProgress?.restarts ?? 0) == 0, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
+        // No pass yet: the log holds every transaction.
+        try writeTransactions(24)
+        let fullLog = Self.size(path + "-wal")
+        #expect(fullLog > 32 << 20)
+
+        // One pass: it copies every frame, and as the log is past the threshold, the writer's connection
+        // finishes the checkpoint, so the writer's next transaction writes from the log's start.
+        await clock.advance(by: .milliseconds(5))
         let progress = try #require(store.backgroundCheckpointProgress)
-        #expect(progress.restarts > 0)
+        #expect(progress.passes == 1)
+        #expect(progress.restarts == 1)
+        #expect(progress.copiedFrames == progress.logFrames)
         #expect(progress.lastFailure == nil)
-        // Twice the threshold: on a busy machine the checkpoint thread may wait for a core while the writer
-        // appends several transactions (50.5 MB was seen under load), and without restarts it would reach ~100 MB.
-        #expect(largestLog < 64 << 20, "largest -wal file: \(largestLog) bytes; \(progress)")
+
+        // As many transactions again land in the same file instead of doubling it.
+        try writeTransactions(24)
+        #expect(try store.counts().logs == 48 * 500)
+        #expect(Self.size(path + "-wal") <= fullLog, "the log did not start again: \(progress)")
     }
 }

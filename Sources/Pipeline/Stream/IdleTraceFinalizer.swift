@@ -5,7 +5,8 @@ import TraceJoinCore
 
 /// Summarises traces once they have gone idle, on a thread of its own: every `finalizeInterval`, the dirty
 /// traces no row has reached for `traceIdle` (``TraceFinalizer/finalizeIdleTraces(in:classifier:idle:now:chunk:)``);
-/// when stopped, every dirty trace, idle or not, since nothing more will arrive.
+/// when stopped, every dirty trace, idle or not, since nothing more will arrive. Both times are read from an
+/// injected ``ThreadClock`` (manual in tests).
 ///
 /// Keeps no per-trace state: the open traces are the dirty rows of `traces`, so memory does not grow with
 /// the number of traces in flight. It summarises whatever is dirty, whoever wrote it, so one finalizer
@@ -16,21 +17,23 @@ final class IdleTraceFinalizer: @unchecked Sendable {
     private let configuration: StreamConfiguration
     private let metrics: StreamMetrics
     private let logger: Logger
-    /// Wakes the thread's sleep between passes at once when stopping.
-    private let stopSignal = TailStopSignal()
+    private let clock: any ThreadClock
+    /// Rung when stopping: ends the thread's sleep between passes at once.
+    private let stopping = ThreadWakeup()
     private let completion = ThreadCompletion()
     private let lock = NSLock()
     private var started = false
 
     init(
         store: IncidentStore, rules: RulesInForce, configuration: StreamConfiguration, metrics: StreamMetrics,
-        logger: Logger
+        logger: Logger, clock: any ThreadClock
     ) {
         self.store = store
         self.rules = rules
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.clock = clock
     }
 
     /// Starts the thread (once).
@@ -41,9 +44,7 @@ final class IdleTraceFinalizer: @unchecked Sendable {
         }
         guard first else { return }
         DedicatedThread.start(named: "tj-finalizer") { [self] in
-            while !stopSignal.isStopped {
-                stopSignal.sleep(configuration.finalizeInterval)
-                if stopSignal.isStopped { break }
+            while !clock.sleep(for: configuration.finalizeInterval, unless: stopping) {
                 finalizeIdle()
             }
             completion.finish(Result { try finalizeEverything() })
@@ -54,7 +55,7 @@ final class IdleTraceFinalizer: @unchecked Sendable {
     /// Call it after the writers have drained, so their last rows are included.
     func finish() async throws {
         start()
-        stopSignal.stop()
+        stopping.ring()
         try await completion.wait()
     }
 
@@ -63,7 +64,7 @@ final class IdleTraceFinalizer: @unchecked Sendable {
         do {
             let summarised = try TraceFinalizer.finalizeIdleTraces(
                 in: store, classifier: rules.current.classifier, idle: configuration.traceIdle,
-                now: TailRunner.wallClockNanos())
+                now: clock.wallNanos)
             let open = try store.dirtyTraceCount()
             metrics.recordOpenTraces(open)
             if summarised > 0 {

@@ -51,8 +51,8 @@ package final class StreamMetrics: Sendable {
         queueBytes.record(bytes)
     }
 
-    func recordBatch(nanoseconds: UInt64) {
-        batchLatency.recordNanoseconds(Int64(clamping: nanoseconds))
+    func recordBatch(_ duration: Duration) {
+        batchLatency.recordNanoseconds(duration.inNanoseconds)
     }
 
     func recordOpenTraces(_ count: Int) {

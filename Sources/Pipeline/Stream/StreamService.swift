@@ -1,6 +1,7 @@
 package import Logging
 import ServiceLifecycle
 package import Store
+package import TraceJoinCore
 
 /// The streaming write path as one swift-service-lifecycle `Service`: the writer thread and the idle-trace
 /// finalizer, with ``intake`` for the OTLP/HTTP receiver.
@@ -15,14 +16,16 @@ package final class StreamService: Service, Sendable {
     private let writer: StreamWriter
     private let finalizer: IdleTraceFinalizer
 
-    /// Registers the receiver's sources in `store` (throws if the database cannot be written).
+    /// Registers the receiver's sources in `store` (throws if the database cannot be written). `clock` times
+    /// the writer's batches and the finalizer's passes and idle window; tests pass a manual one.
     package init(
         store: IncidentStore, rules: RulesInForce, configuration: StreamConfiguration = StreamConfiguration(),
-        metrics: StreamMetrics = StreamMetrics(), logger: Logger = Logger(label: "tracejoin.stream")
+        metrics: StreamMetrics = StreamMetrics(), logger: Logger = Logger(label: "tracejoin.stream"),
+        clock: any ThreadClock = SystemThreadClock()
     ) throws {
-        writer = StreamWriter(store: store, configuration: configuration, metrics: metrics)
+        writer = StreamWriter(store: store, configuration: configuration, metrics: metrics, clock: clock)
         finalizer = IdleTraceFinalizer(
-            store: store, rules: rules, configuration: configuration, metrics: metrics, logger: logger)
+            store: store, rules: rules, configuration: configuration, metrics: metrics, logger: logger, clock: clock)
         intake = try StreamIntake(
             store: store, writer: writer, rules: rules, metrics: metrics, configuration: configuration)
     }
