@@ -82,13 +82,14 @@ struct SourceMatch {
                 // Nothing was read or changed: read it as a new source below.
             }
         }
-        let sourceID = try store.registerSource(
+        let (sourceID, isNew) = try store.registerSourceReportingNew(
             path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash, headLength: headLength,
             headKey: headKey)
         // The same content may be stored already, unfinished (a crashed run; a run that rejected every record,
         // whose checkpoint stayed at the start): what it holds from its checkpoint on is replaced by this read.
-        // A new source holds nothing, so this deletes nothing.
+        // A new source holds nothing: no second transaction per file for it.
         let (ingestor, outcome) = try read(sourceID, .start) {
+            guard !isNew else { return }
             try store.reopenSource(
                 sourceID, path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash,
                 headLength: headLength, headKey: headKey)

@@ -27,6 +27,17 @@ extension IncidentStore {
         path: String, fingerprint: String, size: Int64, headHash: Int64? = nil, headLength: Int = 0,
         headKey: Int64? = nil
     ) throws -> Int64 {
+        try registerSourceReportingNew(
+            path: path, fingerprint: fingerprint, size: size, headHash: headHash, headLength: headLength,
+            headKey: headKey
+        ).sourceID
+    }
+
+    /// ``registerSource(path:fingerprint:size:headHash:headLength:headKey:)``, also saying whether the row is new
+    /// (it then holds nothing, and needs no ``reopenSource(_:path:fingerprint:size:headHash:headLength:headKey:)``).
+    package func registerSourceReportingNew(
+        path: String, fingerprint: String, size: Int64, headHash: Int64?, headLength: Int, headKey: Int64?
+    ) throws -> (sourceID: Int64, isNew: Bool) {
         try pool.write { db in
             let now = Self.now()
             if let row = try Row.fetchOne(
@@ -51,7 +62,7 @@ extension IncidentStore {
                     arguments: [
                         path, size, oldSize != size, oldSize != size, headHash, headKey, headHash, headLength, sourceID,
                     ])
-                return sourceID
+                return (sourceID, false)
             }
             try db.execute(
                 sql: """
@@ -62,7 +73,7 @@ extension IncidentStore {
                     path, fingerprint, size, now, headHash, headHash == nil ? 0 : headLength,
                     headHash == nil ? nil : headKey,
                 ])
-            return db.lastInsertedRowID
+            return (db.lastInsertedRowID, true)
         }
     }
 
