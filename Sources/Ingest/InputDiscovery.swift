@@ -15,11 +15,15 @@ package import TraceJoinCore
 /// - Within one argument paths are sorted, so runs are deterministic; arguments keep their order.
 /// - The same file reached twice (two arguments, a link and its target) is listed once, by device and inode.
 package enum InputDiscovery {
-    package static func expand(_ arguments: [String]) throws(Diagnostic) -> [InputFile] {
+    ///
+    /// `skipped` hears of each path a glob matched that is not a file or folder (a FIFO), which is left out.
+    package static func expand(_ arguments: [String], skipped: (Diagnostic) -> Void = { _ in }) throws(Diagnostic)
+        -> [InputFile]
+    {
         var seen = Set<FileIdentity>()
         var files: [InputFile] = []
         for argument in arguments {
-            for path in try paths(for: argument) {
+            for path in try paths(for: argument, skipped: skipped) {
                 guard let status = FileSystem.status(path), status.kind == .file else { continue }
                 guard seen.insert(FileIdentity(device: status.device, inode: status.inode)).inserted else { continue }
                 guard FileSystem.canRead(path) else {
@@ -35,7 +39,7 @@ package enum InputDiscovery {
     }
 
     /// The regular files one argument names, sorted.
-    static func paths(for argument: String) throws(Diagnostic) -> [String] {
+    static func paths(for argument: String, skipped: (Diagnostic) -> Void = { _ in }) throws(Diagnostic) -> [String] {
         if let status = FileSystem.status(argument) {
             switch status.kind {
             case .file: return [argument]
@@ -55,7 +59,16 @@ package enum InputDiscovery {
             }
             var files: [String] = []
             for match in matches {
-                files += try paths(for: match)
+                // A FIFO (or socket, device) is skipped as a folder walk skips it: reading one would block, and
+                // it is no reason to stop reading the other files.
+                if let status = FileSystem.status(match), status.kind == .other {
+                    skipped(
+                        Diagnostic(
+                            location: InputLocation(source: match), severity: .note,
+                            message: "not a regular file (a FIFO, socket or device): skipped"))
+                    continue
+                }
+                files += try paths(for: match, skipped: skipped)
             }
             return files
         }

@@ -24,7 +24,7 @@ package struct BatchRunner {
         let clock = ContinuousClock()
         let started = clock.now
         let cpuStarted = ThreadCPUTime.now()
-        let files = try InputDiscovery.expand(configuration.inputs)
+        let files = try InputDiscovery.expand(configuration.inputs) { Console.warning($0) }
         let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)
         let runID = try store.beginRun(
             command: "batch", inputs: configuration.inputs, rulesDigest: configuration.rulesDigest)
@@ -108,15 +108,14 @@ package struct BatchRunner {
                 summary.fileErrors.append(fileError)
                 // A gzip file cut short may be a copy still in progress: let its complete copy continue it.
                 if let head = match.decompressedHead {
-                    try store.setHead(of: sourceID, hash: head.hash, length: head.length)
+                    try store.setHead(of: sourceID, hash: head.hash, length: head.length, key: head.key)
                 }
             }
             let checkpoint = onlyRejects ? LinePosition.start : outcome.checkpoint
-            sink.flush(progress: [
+            sink.addProgress(
                 SourceProgress(
                     sourceID: sourceID, checkpointOffset: checkpoint.byteOffset, checkpointLine: checkpoint.lineNumber,
-                    complete: complete, records: stored, rejects: rejected)
-            ])
+                    complete: complete, records: stored, rejects: rejected))
             bytesBefore += file.size
             summary.bytes += outcome.compressed ? file.size : file.size - outcome.bytesSkipped
             if outcome.bytesSkipped > 0 {
@@ -124,6 +123,7 @@ package struct BatchRunner {
                 summary.bytesResumedPast += outcome.bytesSkipped
             }
         }
+        sink.flush()
         try writer.finish()
         let ingested = clock.now
         summary.ingestSeconds = (ingested - started).seconds

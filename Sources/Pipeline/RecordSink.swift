@@ -11,6 +11,7 @@ final class RecordSink {
     private let queue: BoundedQueue<WriteJob>
     private let batchSize: Int
     private var pending: [SourcedRecord] = []
+    private var pendingProgress: [SourceProgress] = []
     private(set) var counts = RecordCounts()
 
     init(scrubber: any RecordScrubber, queue: BoundedQueue<WriteJob>, batchSize: Int) {
@@ -32,15 +33,27 @@ final class RecordSink {
         case .reject: counts.rejects += 1
         }
         pending.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
-        if pending.count >= batchSize { flush(progress: []) }
+        if pending.count >= batchSize { flush() }
+    }
+
+    /// Most source progress entries in one transaction.
+    static let progressPerBatch = 1_000
+
+    /// Adds a file's progress to the pending batch: it commits with the file's last records, in the transaction
+    /// that holds them. Small files share a transaction instead of taking one each: 10,000 files of two lines
+    /// wrote 2.2 GB of log pages for 1.3 MB of input with a commit per file (issue #14).
+    func addProgress(_ progress: SourceProgress) {
+        pendingProgress.append(progress)
+        if pendingProgress.count >= Self.progressPerBatch { flush() }
     }
 
     /// Sends what is pending, with the source progress it covers, to the writer.
-    func flush(progress: [SourceProgress]) {
-        guard !pending.isEmpty || !progress.isEmpty else { return }
-        queue.push(WriteJob(records: pending, progress: progress))
+    func flush() {
+        guard !pending.isEmpty || !pendingProgress.isEmpty else { return }
+        queue.push(WriteJob(records: pending, progress: pendingProgress))
         pending = []
         pending.reserveCapacity(batchSize)
+        pendingProgress = []
     }
 }
 

@@ -12,11 +12,13 @@ struct SourceMatch {
     /// Hash of the file's first `headLength` bytes, stored with its source; nil for gzip, which never grows.
     var headHash: Int64?
     var headLength: Int
+    /// Hash of the first `IncidentStore.headKeyLength(headLength)` bytes, to find the source by.
+    var headKey: Int64?
     /// The stored source this file continues, to be read on from its checkpoint.
     var continues: ResumableSource?
     /// For gzip, the hash and length of the decompressed first bytes: stored only when the file ends early
     /// (a copy still in progress), so the complete copy of a later run continues it instead of starting over.
-    var decompressedHead: (hash: Int64, length: Int)?
+    var decompressedHead: (hash: Int64, length: Int, key: Int64?)?
 
     /// Where `continues` left off.
     var position: LinePosition {
@@ -30,7 +32,9 @@ struct SourceMatch {
         guard head.isGzip else {
             var hasher = FileHead.PrefixHasher(head)
             let source = try store.resumableSource(size: file.size, excluding: claimed) { hasher.hash(length: $0) }
-            return SourceMatch(headHash: head.hash(), headLength: head.length, continues: source)
+            return SourceMatch(
+                headHash: head.hash(), headLength: head.length,
+                headKey: head.hash(length: IncidentStore.headKeyLength(head.length)), continues: source)
         }
         // A backup compressed after an earlier run read it plain (logrotate `compress`, `delaycompress`):
         // matched by its decompressed first bytes. Its decompressed size is unknown before reading it all, so
@@ -40,7 +44,10 @@ struct SourceMatch {
         var hasher = FileHead.PrefixHasher(inner)
         let source = try store.resumableSource(size: .max, excluding: claimed) { hasher.hash(length: $0) }
         return SourceMatch(
-            headHash: nil, headLength: 0, continues: source, decompressedHead: inner.hash().map { ($0, inner.length) })
+            headHash: nil, headLength: 0, continues: source,
+            decompressedHead: inner.hash().map {
+                ($0, inner.length, inner.hash(length: IncidentStore.headKeyLength(inner.length)))
+            })
     }
 
     /// Reads `file` on from the source it continues, else (or when it cannot be opened at that source's
@@ -60,7 +67,7 @@ struct SourceMatch {
                 let (ingestor, outcome) = try read(source.sourceID, position) {
                     try store.reopenSource(
                         source.sourceID, path: file.path, fingerprint: fingerprint, size: file.size,
-                        headHash: headHash, headLength: headLength)
+                        headHash: headHash, headLength: headLength, headKey: headKey)
                     reopened = true
                 }
                 return (source.sourceID, ingestor, outcome)
@@ -75,15 +82,17 @@ struct SourceMatch {
                 // Nothing was read or changed: read it as a new source below.
             }
         }
-        let sourceID = try store.registerSource(
-            path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash, headLength: headLength)
+        let (sourceID, isNew) = try store.registerSourceReportingNew(
+            path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash, headLength: headLength,
+            headKey: headKey)
         // The same content may be stored already, unfinished (a crashed run; a run that rejected every record,
         // whose checkpoint stayed at the start): what it holds from its checkpoint on is replaced by this read.
-        // A new source holds nothing, so this deletes nothing.
+        // A new source holds nothing: no second transaction per file for it.
         let (ingestor, outcome) = try read(sourceID, .start) {
+            guard !isNew else { return }
             try store.reopenSource(
                 sourceID, path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash,
-                headLength: headLength)
+                headLength: headLength, headKey: headKey)
         }
         return (sourceID, ingestor, outcome)
     }

@@ -32,8 +32,12 @@ extension IncidentStore {
     /// The source a file of `size` bytes continues, if any: one whose first `head_length` bytes hash as the
     /// file's first `head_length` bytes (`headHash(head_length)`, nil when the file is shorter), no larger
     /// than the file. The largest such source wins (the most already read); sources in `excluding` (already
-    /// claimed by another file of this run) are passed over. `headHash` is asked for increasing lengths, so it
-    /// can hash one prefix on from the last.
+    /// claimed by another file of this run) are passed over.
+    ///
+    /// Found through `head_key` (see ``headKeyLength(_:)``): one indexed lookup of the file's key at each power
+    /// of two up to its head, then each candidate's whole head is compared. Scanning every head length stored
+    /// made a batch over 10,000 small files quadratic (issue #14). Sources stored before `head_key` existed are
+    /// looked up by length as before, through an index that holds only them.
     ///
     /// A file smaller than its recorded size (copytruncate, or replaced) never matches: it is a new source.
     /// Pass `.max` as `size` when the file's (decompressed) size is unknown, as for a gzip backup.
@@ -41,35 +45,84 @@ extension IncidentStore {
         size: Int64, excluding: Set<Int64> = [], headHash: (_ length: Int) -> Int64?
     ) throws -> ResumableSource? {
         try pool.read { db in
-            let lengths = try Int.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT head_length FROM sources
-                    WHERE head_length > 0 AND head_length <= ?1 AND size <= ?1 ORDER BY head_length
-                    """,
-                arguments: [size])
+            var keys: [Int64] = []
+            var keyLength = 1
+            while let key = headHash(keyLength) {
+                keys.append(key)
+                keyLength <<= 1
+            }
+            var candidates: [Row] = []
+            if !keys.isEmpty {
+                candidates = try Row.fetchAll(
+                    db, sql: Self.keyedLookup(keyCount: keys.count), arguments: StatementArguments(keys + [size]))
+            }
+            candidates += try unkeyedCandidates(db, size: size, headHash: headHash)
             var best: ResumableSource?
-            for length in lengths {
-                guard let hash = headHash(length) else { continue }
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT source_id, path, size, checkpoint_offset, checkpoint_line, state FROM sources
-                        WHERE head_length = ? AND head_hash = ? AND size <= ?
-                        ORDER BY size DESC, source_id DESC
-                        """,
-                    arguments: [length, hash, size])
-                for row in rows {
-                    let candidate = ResumableSource(
-                        sourceID: row["source_id"], path: row["path"], size: row["size"],
-                        checkpointOffset: row["checkpoint_offset"], checkpointLine: row["checkpoint_line"],
-                        complete: (row["state"] as String) == "complete")
-                    guard !excluding.contains(candidate.sourceID) else { continue }
-                    if best.map({ candidate.size > $0.size }) ?? true { best = candidate }
-                    break
+            for row in candidates.sorted(by: { ($0["head_length"] as Int) < ($1["head_length"] as Int) }) {
+                let sourceID: Int64 = row["source_id"]
+                guard !excluding.contains(sourceID), headHash(row["head_length"]) == row["head_hash"] else { continue }
+                let candidate = ResumableSource(
+                    sourceID: sourceID, path: row["path"], size: row["size"],
+                    checkpointOffset: row["checkpoint_offset"], checkpointLine: row["checkpoint_line"],
+                    complete: (row["state"] as String) == "complete")
+                if best.map({ ($0.size, $0.sourceID) < (candidate.size, candidate.sourceID) }) ?? true {
+                    best = candidate
                 }
             }
             return best
+        }
+    }
+
+    /// How many first bytes `head_key` hashes for a head of `headLength` bytes: the largest power of two no
+    /// larger, so a file has one key to look up per power of two up to its own head (17 for 64 KiB).
+    package static func headKeyLength(_ headLength: Int) -> Int {
+        headLength <= 0 ? 0 : 1 << (Int.bitWidth - 1 - headLength.leadingZeroBitCount)
+    }
+
+    private static let resumeColumns =
+        "source_id, path, size, checkpoint_offset, checkpoint_line, state, head_length, head_hash"
+
+    /// Sources whose head was stored without a key (before migration `v6-head-keys`, or by a caller that gave
+    /// none) and which may match: one lookup per distinct head length, as before keys.
+    private func unkeyedCandidates(_ db: Database, size: Int64, headHash: (_ length: Int) -> Int64?) throws -> [Row] {
+        let lengths = try Int.fetchAll(db, sql: Self.unkeyedLengths, arguments: [size])
+        var rows: [Row] = []
+        for length in lengths {
+            guard let hash = headHash(length) else { break }
+            rows += try Row.fetchAll(db, sql: Self.unkeyedLookup, arguments: [length, hash, size])
+        }
+        return rows
+    }
+
+    static func keyedLookup(keyCount: Int) -> String {
+        """
+        SELECT \(resumeColumns) FROM sources
+        WHERE head_key IN (\(Array(repeating: "?", count: keyCount).joined(separator: ","))) AND head_key IS NOT NULL
+            AND size <= ?
+        """
+    }
+
+    static let unkeyedLengths = """
+        SELECT DISTINCT head_length FROM sources
+        WHERE head_length > 0 AND head_key IS NULL AND head_length <= ? ORDER BY head_length
+        """
+
+    static let unkeyedLookup = """
+        SELECT \(resumeColumns) FROM sources
+        WHERE head_length = ? AND head_hash = ? AND head_length > 0 AND head_key IS NULL AND size <= ?
+        """
+
+    /// `EXPLAIN QUERY PLAN` of each lookup ``resumableSource(size:excluding:headHash:)`` runs, for tests: every
+    /// one must seek an index, never read all of `sources`.
+    package func resumableSourcePlans() throws -> [String] {
+        try pool.read { db in
+            try [Self.keyedLookup(keyCount: 3), Self.unkeyedLengths, Self.unkeyedLookup].flatMap { sql in
+                let count = sql.filter { $0 == "?" }.count
+                return try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN " + sql,
+                    arguments: StatementArguments(Array(repeating: 1, count: count))
+                ).map { $0["detail"] as String }
+            }
         }
     }
 
@@ -82,7 +135,8 @@ extension IncidentStore {
     /// marked for a new summary: reading on from the checkpoint stores them again as they are now. The
     /// checkpoint promises nothing about them, so deleting them first is safe whatever happens next.
     package func reopenSource(
-        _ sourceID: Int64, path: String, fingerprint: String, size: Int64, headHash: Int64?, headLength: Int
+        _ sourceID: Int64, path: String, fingerprint: String, size: Int64, headHash: Int64?, headLength: Int,
+        headKey: Int64? = nil
     ) throws {
         try pool.write { db in
             let checkpoint =
@@ -103,24 +157,25 @@ extension IncidentStore {
             try db.execute(
                 sql: """
                     UPDATE sources SET path = ?, fingerprint = ?, size = ?, head_hash = ?, head_length = ?,
-                        state = 'partial', completed_ns = NULL,
+                        head_key = ?, state = 'partial', completed_ns = NULL,
                         records = max(0, records - ?), rejects = max(0, rejects - ?)
                     WHERE source_id = ?
                     """,
                 arguments: [
-                    path, fingerprint, size, headHash, headHash == nil ? 0 : headLength, logsDeleted, rejectsDeleted,
-                    sourceID,
+                    path, fingerprint, size, headHash, headHash == nil ? 0 : headLength, headHash == nil ? nil : headKey,
+                    logsDeleted, rejectsDeleted, sourceID,
                 ])
         }
     }
 
     /// Records the hash of a source's first `length` bytes (decompressed), so a later file that starts with
-    /// the same bytes continues it (``resumableSource(size:excluding:headHash:)``).
-    package func setHead(of sourceID: Int64, hash: Int64, length: Int) throws {
+    /// the same bytes continues it (``resumableSource(size:excluding:headHash:)``); `key` hashes the first
+    /// ``headKeyLength(_:)`` bytes (nil: found only by the slower lookup by length).
+    package func setHead(of sourceID: Int64, hash: Int64, length: Int, key: Int64? = nil) throws {
         try pool.write { db in
             try db.execute(
-                sql: "UPDATE sources SET head_hash = ?, head_length = ? WHERE source_id = ?",
-                arguments: [hash, length, sourceID])
+                sql: "UPDATE sources SET head_hash = ?, head_length = ?, head_key = ? WHERE source_id = ?",
+                arguments: [hash, length, key, sourceID])
         }
     }
 

@@ -21,10 +21,23 @@ extension IncidentStore {
     /// renamed or grown: its row is reused (path and size updated, back to `partial` if it grew),
     /// so its checkpoint and its records' `(source_id, byte_offset)` keys still apply. Anything
     /// else gets a new row. `headHash` and `headLength` describe the file's first bytes (see
-    /// ``resumableSource(size:excluding:headHash:)``); a file without them (gzip) is never resumed.
+    /// ``resumableSource(size:excluding:headHash:)``); a file without them (gzip) is never resumed. `headKey`
+    /// hashes its first ``headKeyLength(_:)`` bytes, to find it by (nil: found only by the slower lookup by length).
     package func registerSource(
-        path: String, fingerprint: String, size: Int64, headHash: Int64? = nil, headLength: Int = 0
+        path: String, fingerprint: String, size: Int64, headHash: Int64? = nil, headLength: Int = 0,
+        headKey: Int64? = nil
     ) throws -> Int64 {
+        try registerSourceReportingNew(
+            path: path, fingerprint: fingerprint, size: size, headHash: headHash, headLength: headLength,
+            headKey: headKey
+        ).sourceID
+    }
+
+    /// ``registerSource(path:fingerprint:size:headHash:headLength:headKey:)``, also saying whether the row is new
+    /// (it then holds nothing, and needs no ``reopenSource(_:path:fingerprint:size:headHash:headLength:headKey:)``).
+    package func registerSourceReportingNew(
+        path: String, fingerprint: String, size: Int64, headHash: Int64?, headLength: Int, headKey: Int64?
+    ) throws -> (sourceID: Int64, isNew: Bool) {
         try pool.write { db in
             let now = Self.now()
             if let row = try Row.fetchOne(
@@ -42,19 +55,25 @@ extension IncidentStore {
                         UPDATE sources SET path = ?, size = ?,
                             state = CASE WHEN ? THEN 'partial' ELSE state END,
                             completed_ns = CASE WHEN ? THEN NULL ELSE completed_ns END,
+                            head_key = CASE WHEN ? IS NULL THEN head_key ELSE ? END,
                             head_hash = coalesce(?, head_hash), head_length = max(?, head_length)
                         WHERE source_id = ?
                         """,
-                    arguments: [path, size, oldSize != size, oldSize != size, headHash, headLength, sourceID])
-                return sourceID
+                    arguments: [
+                        path, size, oldSize != size, oldSize != size, headHash, headKey, headHash, headLength, sourceID,
+                    ])
+                return (sourceID, false)
             }
             try db.execute(
                 sql: """
-                    INSERT INTO sources(path, fingerprint, size, first_seen_ns, head_hash, head_length)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO sources(path, fingerprint, size, first_seen_ns, head_hash, head_length, head_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [path, fingerprint, size, now, headHash, headHash == nil ? 0 : headLength])
-            return db.lastInsertedRowID
+                arguments: [
+                    path, fingerprint, size, now, headHash, headHash == nil ? 0 : headLength,
+                    headHash == nil ? nil : headKey,
+                ])
+            return (db.lastInsertedRowID, true)
         }
     }
 

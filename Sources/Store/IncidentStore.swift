@@ -16,35 +16,37 @@ package final class IncidentStore: Sendable {
     /// Set for stores that write for long (batch, tail, serve): see ``WALCheckpointer``.
     let checkpointer: WALCheckpointer?
 
-    /// Opens the database at `path`, creating and migrating it if needed.
+    /// Opens the database at `path` for writing, creating and migrating it if needed.
     ///
     /// `backgroundCheckpoints`: copy the write-ahead log into the database file on a thread of its own
     /// (every `checkpointInterval` of `checkpointClock`) instead of making the writer wait for it; for the
     /// long-running writers.
     ///
     /// Fails with a `StoreError` naming the file when it is not a tracejoin database, was written by
-    /// a newer tracejoin, or cannot be opened for writing.
-    package init(
+    /// a newer tracejoin, or cannot be opened for writing; such a file is refused before anything is written
+    /// to it (not even switched to WAL mode).
+    package convenience init(
         path: String, backgroundCheckpoints: Bool = false, checkpointInterval: Duration = .milliseconds(250),
         checkpointClock: any ThreadClock = SystemThreadClock()
     ) throws {
-        self.path = path
         // Creating and migrating a new file is several steps, and GRDB reads which migrations are applied outside
         // the transaction that applies one: two processes opening one new file at once (`tail` starting while
         // `show` opens it) failed with "database is locked", "not a tracejoin database" or "table … already
         // exists". One opener at a time per folder (an advisory lock, held for milliseconds).
         let opening = OpeningLock(folderOf: path)
         defer { opening.release() }
+        _ = try StoreFileInspector.inspect(path: path, purpose: .writing)
+        let pool: DatabasePool
         do {
             // With background checkpoints the writer's own is only the fallback: see `WALCheckpointer`.
             let autocheckpointPages = backgroundCheckpoints ? Self.checkpointPages * 4 : Self.checkpointPages
             pool = try DatabasePool(
                 path: path, configuration: Self.configuration(autocheckpointPages: autocheckpointPages))
+            try StoreSchema.migrator.migrate(pool)
         } catch let error as DatabaseError {
-            throw Self.describe(error, path: path)
+            throw Self.describe(error, path: path, purpose: .writing)
         }
-        try Self.migrate(pool, path: path)
-        checkpointer =
+        let checkpointer =
             backgroundCheckpoints
             ? try WALCheckpointer(
                 path: path, interval: checkpointInterval, clock: checkpointClock,
@@ -53,6 +55,13 @@ package final class IncidentStore: Sendable {
                 let frames = try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                 return (frames.walFrameCount, frames.checkpointedFrameCount)
             } : nil
+        self.init(path: path, pool: pool, checkpointer: checkpointer)
+    }
+
+    private init(path: String, pool: DatabasePool, checkpointer: WALCheckpointer?) {
+        self.path = path
+        self.pool = pool
+        self.checkpointer = checkpointer
     }
 
     deinit {
@@ -62,35 +71,39 @@ package final class IncidentStore: Sendable {
     /// What the background checkpoints did so far; nil when the store does not run them.
     package var backgroundCheckpointProgress: WALCheckpointer.Progress? { checkpointer?.progress }
 
-    /// Opens a database that must already exist, for queries.
+    /// Opens a database that must already exist, read-only, for queries: `show`, `incidents`, `logs`, `rejects`
+    /// and `report` on a file the user may only read (another user's nightly database).
+    ///
+    /// Never creates, migrates or writes: a missing or empty file, another program's database, and one that
+    /// this tracejoin would first have to migrate are each a `StoreError`. In a folder where SQLite may not
+    /// create the `-shm` file of a WAL database, it is read with `immutable=1` (see `StoreFileInspector`).
     package static func openExisting(path: String) throws -> IncidentStore {
-        guard FileManager.default.fileExists(atPath: path) else {
+        let opening = OpeningLock(folderOf: path)
+        defer { opening.release() }
+        let (content, access) = try StoreFileInspector.inspect(path: path, purpose: .reading)
+        switch content {
+        case .missing:
             throw StoreError(
                 path: path, message: "no database at \(path): run `tracejoin batch` first",
                 hint: "pass --db with the file `batch` wrote")
-        }
-        return try IncidentStore(path: path)
-    }
-
-    private static func migrate(_ pool: DatabasePool, path: String) throws {
-        do {
-            try pool.write { db in
-                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-                if applicationID != StoreSchema.applicationID, applicationID != 0 || tableCount > 0 {
-                    throw StoreError(
-                        path: path, message: "not a tracejoin database",
-                        hint: "pass --db with a new file name or a database tracejoin created")
-                }
+        case .empty:
+            throw StoreError(
+                path: path, message: "the database is empty: nothing was stored in it yet",
+                hint: "pass --db with the file `batch` wrote")
+        case .tracejoin(current: false):
+            throw StoreError(
+                path: path, message: "the database was written by an older tracejoin",
+                hint: "run `tracejoin batch --db \(path)` once (it upgrades the file); queries only read")
+        case .tracejoin(current: true):
+            do {
+                var configuration = Self.configuration(autocheckpointPages: Self.checkpointPages)
+                configuration.readonly = true
+                let pool = try DatabasePool(
+                    path: StoreFileInspector.connectionPath(path, access: access), configuration: configuration)
+                return IncidentStore(path: path, pool: pool, checkpointer: nil)
+            } catch let error as DatabaseError {
+                throw Self.describe(error, path: path, purpose: .reading)
             }
-            let migrator = StoreSchema.migrator
-            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
-                throw StoreError(
-                    path: path, message: "the database was written by a newer tracejoin", hint: "upgrade tracejoin")
-            }
-            try migrator.migrate(pool)
-        } catch let error as DatabaseError {
-            throw Self.describe(error, path: path)
         }
     }
 
@@ -118,16 +131,24 @@ package final class IncidentStore: Sendable {
     }
 
     /// A user-facing error for an SQLite failure at open time; SQLite messages name no stored values.
-    static func describe(_ error: DatabaseError, path: String) -> StoreError {
+    static func describe(_ error: DatabaseError, path: String, purpose: StoreFileInspector.Purpose) -> StoreError {
         switch error.resultCode {
         case .SQLITE_NOTADB:
             StoreError(
                 path: path, message: "not a tracejoin database (not an SQLite file)",
                 hint: "pass --db with a new file name or a database tracejoin created")
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR:
-            StoreError(
-                path: path, message: "cannot open the database for writing: \(error.message ?? "\(error.resultCode)")",
-                hint: "check that the directory exists and is writable")
+            switch purpose {
+            case .writing:
+                StoreError(
+                    path: path,
+                    message: "cannot open the database for writing: \(error.message ?? "\(error.resultCode)")",
+                    hint: "check that the directory exists and is writable")
+            case .reading:
+                StoreError(
+                    path: path, message: "cannot read the database: \(error.message ?? "\(error.resultCode)")",
+                    hint: "check that the file is readable")
+            }
         case .SQLITE_CORRUPT:
             StoreError(path: path, message: "the database file is damaged")
         default:

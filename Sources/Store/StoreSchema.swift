@@ -32,6 +32,9 @@ enum StoreSchema {
         migrator.registerMigration(liveSummaryMigration) { db in
             for statement in liveSummary { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(headKeyMigration) { db in
+            for statement in headKeys { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

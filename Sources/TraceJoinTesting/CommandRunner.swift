@@ -20,10 +20,16 @@ package enum CommandRunner {
     }
 
     /// Runs `tracejoin <arguments>` in `directory` and collects its output.
-    package static func run(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
+    ///
+    /// `launcher`: a command that runs it, e.g. `["/usr/bin/setpriv", "--reuid=nobody", …]` to run it as
+    /// another user.
+    package static func run(_ arguments: [String], in directory: String? = nil, launcher: [String] = []) throws
+        -> CommandResult
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executablePath)
-        process.arguments = arguments
+        let command = launcher + [executablePath] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe()
         let error = Pipe()

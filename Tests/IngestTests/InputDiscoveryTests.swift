@@ -94,6 +94,21 @@ import TraceJoinCore
         #expect(files.first?.size == 2)
     }
 
+    @Test("a FIFO a glob matches is skipped with a note; the other files are read")
+    func globSkipsFIFO() throws {
+        let folder = Self.makeTree()
+        let fifo = folder.path + "/logs/stream.log"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        var notes: [Diagnostic] = []
+        let files = try InputDiscovery.expand([folder.path + "/logs/*.log"]) { notes.append($0) }
+        #expect(
+            files.map { $0.path.replacingPrefix(folder.path + "/", with: "") } == [
+                "logs/order-service.log", "logs/user-service.log",
+            ])
+        #expect(notes.map(\.location.source) == [fifo])
+        #expect(notes.first?.severity == .note)
+    }
+
     @Test("an unreadable file is an error naming it", .disabled(if: getuid() == 0, "root reads everything"))
     func unreadable() throws {
         let folder = TemporaryFolder()

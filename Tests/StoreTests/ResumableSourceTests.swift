@@ -109,7 +109,8 @@ import TraceJoinCore
         let temporary = try TemporaryStore()
         let columns = try temporary.store.columns(of: "sources")
         for column in ["head_hash", "head_length", "checkpoint_line"] { #expect(columns.contains(column)) }
-        #expect(try temporary.store.schemaObjects().contains("sources_by_head"))
+        #expect(try temporary.store.schemaObjects().contains("sources_by_head_key"))
+        #expect(try temporary.store.schemaObjects().contains("sources_unkeyed_head"))
     }
 
     @Test("a complete source found by fingerprint takes the path rotation gave its file")
@@ -123,5 +124,36 @@ import TraceJoinCore
         #expect(try store.completedSourceID(fingerprint: "sz500-a", size: 500, seenAt: "/var/log/app.log.1") == source)
         #expect(try temporary.dump("sources").first?.contains("path:\"/var/log/app.log.1\"") == true)
         #expect(try store.completedSourceID(fingerprint: "sz500-a", size: 501, seenAt: "/var/log/app.log.1") == nil)
+    }
+}
+
+/// Finding the source a file continues costs index lookups, not a read of every source (issue #14).
+@Suite struct ResumableSourceLookupTests {
+    @Test("each lookup of a file's head seeks an index: by key for keyed sources, among unkeyed ones only else")
+    func lookupsSeekIndexes() throws {
+        let temporary = try TemporaryStore()
+        let plans = try temporary.store.resumableSourcePlans()
+        #expect(plans.contains { $0.contains("USING INDEX sources_by_head_key (head_key=?)") }, "\(plans)")
+        #expect(plans.allSatisfy { !$0.hasPrefix("SCAN sources") && !$0.contains("sources_by_head ") }, "\(plans)")
+        #expect(plans.filter { $0.contains("sources_unkeyed_head") }.count == 2, "\(plans)")
+    }
+
+    @Test("a source registered with a head key is continued by a file with the same first bytes, and only then")
+    func keyedSourceFound() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        // The file's first n bytes hash to 1_000 + n.
+        let head = ResumableSourceTests.head(base: 1_000, fileLength: 900)
+        let keyLength = IncidentStore.headKeyLength(500)
+        #expect(keyLength == 256)
+        let source = try store.registerSource(
+            path: "a.log", fingerprint: "f1", size: 500, headHash: 1_500, headLength: 500,
+            headKey: 1_000 + Int64(keyLength))
+        // Same key, other whole head: not that file.
+        _ = try store.registerSource(
+            path: "b.log", fingerprint: "f2", size: 400, headHash: 7, headLength: 400, headKey: 1_256)
+        #expect(try store.resumableSource(size: 900, headHash: head)?.sourceID == source)
+        #expect(try store.resumableSource(size: 900, excluding: [source], headHash: head) == nil)
+        #expect(try store.resumableSource(size: 900, headHash: ResumableSourceTests.head(base: 5, fileLength: 900)) == nil)
     }
 }
