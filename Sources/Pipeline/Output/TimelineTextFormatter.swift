@@ -1,3 +1,4 @@
+import Correlate
 package import Store
 package import TraceJoinCore
 
@@ -35,6 +36,9 @@ package struct TimelineTextFormatter {
                 "  root cause: \(safe(rootCause.service)) `\(safe(rootCause.name))`"
                     + (rootCause.message.isEmpty ? "" : ": \(oneLine(ReadableMessage.text(rootCause.message), limit: width - 40))"))
         }
+        if timeline.entries.contains(where: Self.isPlacedByTime) {
+            lines.append("  ~ a log whose span is not in the trace, shown under the innermost span open at its time")
+        }
         lines.append("")
         let barWidth = 24
         for entry in timeline.entries {
@@ -61,9 +65,10 @@ package struct TimelineTextFormatter {
         case .log:
             let level = (entry.severity?.name ?? "log").uppercased()
             let levelText = entry.isError ? paint(level, .red) : (entry.severity == .warn ? paint(level, .yellow) : level)
+            let placed = Self.isPlacedByTime(entry) ? "~" : ""
             return "\(time) \(marker) \(String(repeating: " ", count: barWidth)) "
                 + clip(
-                    "\(indent)\(levelText) [\(safe(entry.service))] \(oneLine(ReadableMessage.text(entry.message), limit: width))",
+                    "\(indent)\(placed)\(levelText) [\(safe(entry.service))] \(oneLine(ReadableMessage.text(entry.message), limit: width))",
                     width - barWidth - 17)
         }
     }
@@ -97,6 +102,11 @@ package struct TimelineTextFormatter {
     }
 
     // MARK: - Helpers
+
+    /// A log the correlator placed by its time, not by a span ID (`LogPlacer`).
+    private static func isPlacedByTime(_ entry: TimelineEntry) -> Bool {
+        entry.kind == .log && entry.attributes[key: CorrelateAttributeKey.placedUnder] != nil
+    }
 
     private enum Colour: String {
         case red = "31", green = "32", yellow = "33"
