@@ -8,6 +8,9 @@ package enum CorrelateAttributeKey {
     package static let cycle = "tracejoin.cycle"
     /// On a log record that carried no time and was placed at its span's start or the trace start: `true`.
     package static let timeInferred = "tracejoin.time_inferred"
+    /// On a log whose span is not in the trace, placed by its time under the innermost span open then
+    /// (see `LogPlacer`): that span's ID, as hex.
+    package static let placedUnder = "tracejoin.placed_under"
 }
 
 /// Making timeline entries from records.
@@ -54,6 +57,14 @@ extension TimelineEntry {
             depth: spanDepth.map { $0 + 1 } ?? 0, name: Self.levelName(of: log),
             durationNanos: nil, severity: log.severity, message: log.message, status: isError ? "error" : "",
             isError: isError, attributes: attributes)
+    }
+
+    /// The entry of a log that joins no span, placed by its time under `span` at `depth` (see `LogPlacer`).
+    ///
+    /// It keeps its own service and span ID: the span it sits under is where it happened, not whose it is.
+    package init(log: LogRecord, time: Int64, placedUnder span: SpanRecord, depth: Int) {
+        self.init(log: log, time: time, joining: nil, spanDepth: depth - 1)
+        attributes.append(Attribute(CorrelateAttributeKey.placedUnder, .string(span.spanID.hex)))
     }
 
     /// A log entry's name: its level as written (`WARNING`), or the level's name when it was written as a number

@@ -33,7 +33,8 @@ package enum TraceAssembler {
     /// One entry per span, per span event and per log, each with its source, in timeline order.
     ///
     /// A log without a time is placed at the start of the span it joins, else at the trace start; the
-    /// order's last tie-breaker keeps such logs in input order.
+    /// order's last tie-breaker keeps such logs in input order. A timed log whose span is not in the
+    /// trace sits under the innermost span open at its time (`LogPlacer`).
     package static func orderedEntries(tree: SpanTree, logs: [LogRecord]) -> [SourcedEntry] {
         var result: [SourcedEntry] = []
         result.reserveCapacity(tree.count + logs.count)
@@ -53,12 +54,20 @@ package enum TraceAssembler {
         let traceStart =
             [result.lazy.map(\.entry.time).min(), logs.lazy.compactMap(\.time).min()]
             .compactMap { $0 }.min() ?? 0
+        let joined = logs.map { log in log.spanID.flatMap { tree.resolve($0, service: log.service) } }
+        let placements = LogPlacer.placements(
+            of: joined.indices.filter { joined[$0] == nil }, in: logs, tree: tree)
         for (index, log) in logs.enumerated() {
-            let spanIndex = log.spanID.flatMap { tree.resolve($0, service: log.service) }
+            let spanIndex = joined[index]
             let span = spanIndex.map { tree.spans[$0] }
             let time = log.time ?? span?.startTime ?? traceStart
-            let entry = TimelineEntry(
-                log: log, time: time, joining: span, spanDepth: spanIndex.map { tree.depths[$0] })
+            let entry =
+                if let placement = placements[index] {
+                    TimelineEntry(
+                        log: log, time: time, placedUnder: tree.spans[placement.spanIndex], depth: placement.depth)
+                } else {
+                    TimelineEntry(log: log, time: time, joining: span, spanDepth: spanIndex.map { tree.depths[$0] })
+                }
             result.append(SourcedEntry(entry: entry, source: .log(index, span: spanIndex), sequence: result.count))
         }
         result.sort(by: SourcedEntry.precedes)

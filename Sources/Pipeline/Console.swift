@@ -12,9 +12,11 @@ package enum Console {
     /// Set by `ProgressReporter` while its line is drawn.
     static let progressLine = ProgressLineState()
 
+    /// Writes `text` with its control characters escaped (`TerminalText`); line breaks stay.
     private static func write(_ text: String) {
         let prefix = progressLine.isDrawn ? "\r\u{1B}[K" : ""
-        FileHandle.standardError.write(Data((prefix + text + "\n").utf8))
+        let safe = TerminalText.escaped(text, keepingNewlines: true)
+        FileHandle.standardError.write(Data((prefix + safe + "\n").utf8))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TraceJoinCore
 
 /// The live progress line of long runs: bytes done of total, events/s and ETA, on a terminal only.
 ///
@@ -27,7 +28,7 @@ package final class ProgressReporter: @unchecked Sendable {
         let rate = elapsed > 0 ? Double(events) / elapsed : 0
         let fraction = totalBytes > 0 ? Double(bytesDone) / Double(totalBytes) : 0
         let eta = fraction > 0.01 ? elapsed / fraction - elapsed : .nan
-        let name = (file as NSString).lastPathComponent
+        let name = TerminalText.escaped((file as NSString).lastPathComponent)
         let line = String(
             format: "\r\u{1B}[K%@ of %@ (%.0f%%)  %.0f events/s  ETA %@  %@", ByteCount.text(bytesDone),
             ByteCount.text(totalBytes), fraction * 100, rate, eta.isNaN ? "--" : "\(Int(eta))s", name)

@@ -57,7 +57,7 @@ extension IncidentStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT error_class, class_rule, class_entry, fingerprint FROM traces
+                        SELECT error_class, class_rule, CAST(class_entry AS BLOB), fingerprint FROM traces
                         WHERE trace_key = ? AND fingerprint IS NOT NULL
                         """,
                     arguments: [traceKey])

@@ -139,9 +139,11 @@ extension IncidentStore {
 
     // MARK: - Summaries
 
+    /// Texts that carry input (a service name) are read as blobs: GRDB reads a TEXT value up to its first
+    /// NUL (`String(cString:)`), a blob by its length, and a name may hold U+0000.
     static let summaryColumns = """
         trace_hi, trace_lo, services, start_ns, end_ns, status, sampled, span_count, log_count, event_count,
-        error_class, root_service, root_span_id, root_name, root_message
+        error_class, CAST(root_service AS BLOB), root_span_id, CAST(root_name AS BLOB), CAST(root_message AS BLOB)
         """
 
     static func summary(_ row: Row) -> TraceSummary {

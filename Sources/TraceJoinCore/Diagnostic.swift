@@ -22,11 +22,13 @@ package struct Diagnostic: Error, Sendable, CustomStringConvertible {
         self.hint = hint
     }
 
+    /// The printed form; the file name, message and hint are escaped for the terminal (`TerminalText`), as a
+    /// file name or a skipped record's reason can come from input.
     package var description: String {
-        var text = "\(location)"
+        var text = TerminalText.escaped("\(location)")
         if let column { text += ":\(column)" }
-        text += ": \(severity.rawValue): \(message)"
-        if let hint { text += "\n  hint: \(hint)" }
+        text += ": \(severity.rawValue): \(TerminalText.escaped(message))"
+        if let hint { text += "\n  hint: \(TerminalText.escaped(hint))" }
         return text
     }
 }

@@ -54,7 +54,10 @@ struct LogsCommand: ParsableCommand {
             if logs.isEmpty { print("no uncorrelated logs match") }
             for log in logs {
                 let time = log.time.map(UnixTime.rfc3339) ?? "-"
-                print("\(time) \(log.severity.name.uppercased()) [\(log.service)] \(log.message)")
+                // A stack trace keeps its lines, indented, so no line of a message can pass for a record.
+                let message = TerminalText.escaped(log.message, keepingNewlines: true)
+                    .split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n    ")
+                print("\(time) \(log.severity.name.uppercased()) [\(TerminalText.escaped(log.service))] \(message)")
             }
         }
     }

@@ -22,8 +22,8 @@ struct RejectsCommand: ParsableCommand {
         let rejects = try store.rejects(limit: limit)
         if rejects.isEmpty { print("no rejected records") }
         for reject in rejects {
-            print("\(reject.location): \(reject.reason)")
-            if raw { print("  " + reject.raw.prefix(400)) }
+            print(TerminalText.escaped("\(reject.location): \(reject.reason)"))
+            if raw { print("  " + TerminalText.escaped(String(reject.raw.prefix(400)))) }
         }
     }
 }

@@ -34,6 +34,8 @@ struct PIIReportCommand: ParsableCommand {
         }
         let rows = totals.flatMap { rule, services in services.map { (rule: rule, service: $0.key, count: $0.value) } }
             .sorted { ($0.rule, $0.service) < ($1.rule, $1.service) }
+        // Rule IDs and service names come from files and stored data: the text table escapes them.
+        let textRows = rows.map { (rule: TerminalText.escaped($0.rule), service: TerminalText.escaped($0.service), count: $0.count) }
         switch format {
         case .json:
             var writer = JSONWriter()
@@ -55,10 +57,10 @@ struct PIIReportCommand: ParsableCommand {
                 print("no personal data was found by the rules")
                 return
             }
-            let ruleWidth = max(4, rows.map(\.rule.count).max() ?? 4)
-            let serviceWidth = max(7, rows.map(\.service.count).max() ?? 7)
+            let ruleWidth = max(4, textRows.map(\.rule.count).max() ?? 4)
+            let serviceWidth = max(7, textRows.map(\.service.count).max() ?? 7)
             print(pad("rule", ruleWidth) + "  " + pad("service", serviceWidth) + "  count")
-            for row in rows {
+            for row in textRows {
                 print(pad(row.rule, ruleWidth) + "  " + pad(row.service.isEmpty ? "-" : row.service, serviceWidth) + "  \(row.count)")
             }
             print("total: \(rows.reduce(0) { $0 + $1.count }) values removed or masked")

@@ -97,7 +97,9 @@ struct RulesExplainCommand: ParsableCommand {
             print("no rule matches; the text is kept as it is")
             return
         }
-        for hit in explanation.hits { print("\(hit.rule): \(hit.count) match\(hit.count == 1 ? "" : "es")") }
-        print("result: \(explanation.result ?? "(record dropped)")")
+        for hit in explanation.hits {
+            print("\(TerminalText.escaped(hit.rule)): \(hit.count) match\(hit.count == 1 ? "" : "es")")
+        }
+        print("result: \(explanation.result.map { TerminalText.escaped($0) } ?? "(record dropped)")")
     }
 }

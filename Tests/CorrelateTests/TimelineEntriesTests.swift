@@ -139,10 +139,12 @@ import TraceJoinCore
         #expect(logs[0].spanID == SpanID(2))
         #expect(logs[0].name == "INFO")
         #expect(logs[0].severity == .info)
+        // The other two join no span: placed by time under payment-service's span (depth 1), as another
+        // service's logs two levels below it (`LogPlacementTests`).
         #expect(logs[1].service == "cron")
-        #expect(logs[1].depth == 0)
+        #expect(logs[1].depth == 3)
         #expect(logs[2].service == "batch")
-        #expect(logs[2].depth == 0)
+        #expect(logs[2].depth == 3)
         #expect(logs[2].spanID == SpanID(77))
     }
 
@@ -153,7 +155,7 @@ import TraceJoinCore
             logs: [R.log("outside any span", at: 1, severity: .error, service: "worker-proc", span: 0)])
         let log = try #require(timeline.entries.first { $0.kind == .log })
         #expect(log.spanID == nil)
-        #expect(log.depth == 0)
+        #expect(log.depth == 2, "placed by time under worker's span, as another service's log")
         #expect(log.service == "worker-proc")
         #expect(timeline.summary.rootCause?.spanID == nil)
     }

@@ -45,7 +45,7 @@ package enum ProblemFormatter {
     }
 
     /// Three lines per problem: count, class, fingerprint, first and last seen, example trace; then the
-    /// root cause; then the services.
+    /// root cause; then the services. Stored strings are escaped for the terminal (`TerminalText`).
     package static func text(_ problems: [ProblemGroup], width: Int = 120) -> String {
         if problems.isEmpty { return "no incidents match" }
         var lines = [
@@ -53,22 +53,22 @@ package enum ProblemFormatter {
         ]
         for problem in problems {
             let count = String(problem.count)
-            let errorClass = problem.errorClass ?? "-"
+            let errorClass = TerminalText.escaped(problem.errorClass ?? "-")
             lines.append(
                 String(repeating: " ", count: max(0, 5 - count.count)) + count + "  "
                     + errorClass.padding(19) + " "
-                    + (problem.fingerprint.isEmpty ? "-" : problem.fingerprint).padding(17)
+                    + TerminalText.escaped(problem.fingerprint.isEmpty ? "-" : problem.fingerprint).padding(17)
                     + " " + String(UnixTime.rfc3339(problem.firstSeen).prefix(23)).padding(25) + " "
                     + String(UnixTime.rfc3339(problem.lastSeen).prefix(23)).padding(25) + " "
                     + problem.exampleTraceID.hex)
             if let rootCause = problem.rootCause {
                 let firstLine = rootCause.message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-                var text =
-                    "       \(rootCause.service) `\(rootCause.name)`" + (firstLine.isEmpty ? "" : ": \(firstLine)")
+                var text = TerminalText.escaped(
+                    "       \(rootCause.service) `\(rootCause.name)`" + (firstLine.isEmpty ? "" : ": \(firstLine)"))
                 if text.count > width { text = String(text.prefix(width - 1)) + "…" }
                 lines.append(text)
             }
-            lines.append("       services: \(problem.services.joined(separator: ", "))")
+            lines.append("       services: \(TerminalText.escaped(problem.services.joined(separator: ", ")))")
         }
         return lines.joined(separator: "\n")
     }

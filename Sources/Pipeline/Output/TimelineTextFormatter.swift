@@ -1,10 +1,12 @@
+import Correlate
 package import Store
 package import TraceJoinCore
 
 /// The text forms of `show` and `incidents`: a waterfall for people, readable at 120 columns.
 ///
 /// Spans are indented by depth with a bar showing where they sit in the trace; logs and events are
-/// interleaved under their spans. Colour is used only when `colour` is true (a TTY).
+/// interleaved under their spans. Colour is used only when `colour` is true (a TTY). Every string taken
+/// from the data goes through `TerminalText.escaped`, so a log line cannot drive the terminal.
 package struct TimelineTextFormatter {
     package var width: Int
     package var colour: Bool
@@ -23,16 +25,19 @@ package struct TimelineTextFormatter {
             "trace \(summary.traceID.hex)  \(status)  \(durationText(summary.durationNanos))  "
                 + "\(summary.spanCount) spans, \(summary.logCount) logs" + (summary.sampled ? "" : "  (unsampled: logs only)"))
         lines.append("  \(UnixTime.rfc3339(summary.start)) → \(UnixTime.rfc3339(summary.end))")
-        lines.append("  services: \(summary.services.joined(separator: ", "))")
+        lines.append("  services: \(safe(summary.services.joined(separator: ", ")))")
         if let classification {
-            lines.append("  class: " + paint(clip(classification.explanation, width - 9), .red))
+            lines.append("  class: " + paint(clip(safe(classification.explanation), width - 9), .red))
         } else if let errorClass = summary.errorClass {
-            lines.append("  class: \(errorClass)")
+            lines.append("  class: \(safe(errorClass))")
         }
         if let rootCause = summary.rootCause {
             lines.append(
-                "  root cause: \(rootCause.service) `\(rootCause.name)`"
+                "  root cause: \(safe(rootCause.service)) `\(safe(rootCause.name))`"
                     + (rootCause.message.isEmpty ? "" : ": \(oneLine(ReadableMessage.text(rootCause.message), limit: width - 40))"))
+        }
+        if timeline.entries.contains(where: Self.isPlacedByTime) {
+            lines.append("  ~ a log whose span is not in the trace, shown under the innermost span open at its time")
         }
         lines.append("")
         let barWidth = 24
@@ -49,20 +54,21 @@ package struct TimelineTextFormatter {
         switch entry.kind {
         case .span:
             let bar = self.bar(entry, summary: summary, width: barWidth)
-            let head = "\(indent)\(entry.service) \(entry.name)"
+            let head = "\(indent)\(safe(entry.service)) \(safe(entry.name))"
             let duration = entry.durationNanos.map(durationText) ?? ""
             let available = width - barWidth - 17
-            let statusText = entry.isError && !entry.message.isEmpty ? "  " + entry.message : ""
+            let statusText = entry.isError && !entry.message.isEmpty ? "  " + safe(entry.message) : ""
             return "\(time) \(marker) \(bar) " + clip(head + "  " + duration + statusText, available)
         case .event:
             return "\(time) \(marker) \(String(repeating: " ", count: barWidth)) "
-                + clip("\(indent)• \(entry.name): \(oneLine(entry.message, limit: width))", width - barWidth - 17)
+                + clip("\(indent)• \(safe(entry.name)): \(oneLine(entry.message, limit: width))", width - barWidth - 17)
         case .log:
             let level = (entry.severity?.name ?? "log").uppercased()
             let levelText = entry.isError ? paint(level, .red) : (entry.severity == .warn ? paint(level, .yellow) : level)
+            let placed = Self.isPlacedByTime(entry) ? "~" : ""
             return "\(time) \(marker) \(String(repeating: " ", count: barWidth)) "
                 + clip(
-                    "\(indent)\(levelText) [\(entry.service)] \(oneLine(ReadableMessage.text(entry.message), limit: width))",
+                    "\(indent)\(placed)\(levelText) [\(safe(entry.service))] \(oneLine(ReadableMessage.text(entry.message), limit: width))",
                     width - barWidth - 17)
         }
     }
@@ -85,17 +91,22 @@ package struct TimelineTextFormatter {
         if incidents.isEmpty { return "no incidents match" }
         return incidents.map { summary in
             let rootCause =
-                summary.rootCause.map { "\($0.service) `\($0.name)`: \(oneLine(ReadableMessage.text($0.message), limit: width))" }
+                summary.rootCause.map { "\(safe($0.service)) `\(safe($0.name))`: \(oneLine(ReadableMessage.text($0.message), limit: width))" }
                 ?? "-"
-            let classText = summary.errorClass ?? "-"
+            let classText = safe(summary.errorClass ?? "-")
             // The root cause before the services: a long service list must not push it off the line.
             return clip(
                 "\(UnixTime.rfc3339(summary.start).prefix(23))  \(summary.traceID.hex)  \(classText)  \(rootCause)"
-                    + "  | \(summary.services.joined(separator: ","))", width)
+                    + "  | \(safe(summary.services.joined(separator: ",")))", width)
         }.joined(separator: "\n")
     }
 
     // MARK: - Helpers
+
+    /// A log the correlator placed by its time, not by a span ID (`LogPlacer`).
+    private static func isPlacedByTime(_ entry: TimelineEntry) -> Bool {
+        entry.kind == .log && entry.attributes[key: CorrelateAttributeKey.placedUnder] != nil
+    }
 
     private enum Colour: String {
         case red = "31", green = "32", yellow = "33"
@@ -105,11 +116,14 @@ package struct TimelineTextFormatter {
         self.colour ? "\u{1B}[\(colour.rawValue)m\(text)\u{1B}[0m" : text
     }
 
+    /// The first line of `text`, escaped and cut to `limit`, with ` …` when more lines follow.
     private func oneLine(_ text: String, limit: Int) -> String {
         let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let more = text.contains("\n") ? " …" : ""
-        return clip(first, limit) + more
+        return clip(safe(first), limit) + more
     }
+
+    private func safe(_ text: String) -> String { TerminalText.escaped(text) }
 
     /// Cuts text to `limit` characters, ignoring colour codes when counting is not worth it.
     private func clip(_ text: String, _ limit: Int) -> String {
