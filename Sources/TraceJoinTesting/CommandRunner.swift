@@ -19,11 +19,20 @@ package enum CommandRunner {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }
 
+    /// The child's environment: the test's, with `TZ=UTC` (zone-less log times are read in the machine's zone,
+    /// and a test must not depend on the machine), then `overrides`.
+    package static func environment(_ overrides: [String: String] = [:]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 }.merging(overrides) { $1 }
+    }
+
     /// Runs `tracejoin <arguments>` in `directory` and collects its output.
-    package static func run(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
+    package static func run(
+        _ arguments: [String], in directory: String? = nil, environment overrides: [String: String] = [:]
+    ) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = arguments
+        process.environment = environment(overrides)
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe()
         let error = Pipe()
