@@ -17,6 +17,8 @@ package struct BatchConfiguration: Sendable {
     /// - `traceContextPatterns` (default: the shipped `Rules/extract` pack): the keyed trace-context forms
     ///   the log decoder looks for in plain-text lines and messages, tried in order.
     package var traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn
+    /// - `timeZones` (default: UTC for every file): the zone of zone-less log times, per file.
+    package var timeZones = SourceTimeZones()
     /// - `recordsPerTransaction` (default 8192): rows written per SQLite transaction.
     package var recordsPerTransaction = 8192
     /// - `queuedBatches` (default 3): batches decoded ahead of the writer; bounds memory.

@@ -74,7 +74,8 @@ package struct BatchRunner {
                 let ingestor = FileIngestor(
                     path: file.path, sourceID: sourceID, formatOverride: configuration.format,
                     rejectsPrinted: configuration.rejectsPrintedPerFile,
-                    traceContextPatterns: configuration.traceContextPatterns, sink: sink
+                    traceContextPatterns: configuration.traceContextPatterns,
+                    timeZone: configuration.timeZones.zone(forPath: file.path), sink: sink
                 ) { [bytesBefore] bytesRead in
                     progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
                 }

@@ -33,6 +33,8 @@ final class FileIngestor {
     let rejectsPrinted: Int
     /// The trace-context patterns handed to the log decoder (the extraction rules in force).
     let traceContextPatterns: [TraceContextPattern]
+    /// The zone of the file's zone-less times.
+    let timeZone: LogTimeZone
     let sink: RecordSink
     let onProgress: (_ bytesRead: Int64) -> Void
 
@@ -46,7 +48,8 @@ final class FileIngestor {
 
     init(
         path: String, sourceID: Int64, formatOverride: InputFormat?, rejectsPrinted: Int,
-        traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn, sink: RecordSink,
+        traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn, timeZone: LogTimeZone = .utc,
+        sink: RecordSink,
         onProgress: @escaping (_ bytesRead: Int64) -> Void
     ) {
         self.path = path
@@ -54,6 +57,7 @@ final class FileIngestor {
         self.formatOverride = formatOverride
         self.rejectsPrinted = rejectsPrinted
         self.traceContextPatterns = traceContextPatterns
+        self.timeZone = timeZone
         self.sink = sink
         self.onProgress = onProgress
     }
@@ -89,7 +93,7 @@ final class FileIngestor {
         var decoder = LogLineDecoder(
             source: path, serviceFromPath: ServiceName.fromPath(path),
             configuration: LogDecoderConfiguration(
-                traceContextPatterns: traceContextPatterns,
+                traceContextPatterns: traceContextPatterns, timeZone: timeZone,
                 timesOfDayNotAfter: FileSystem.modificationNanos(path)))
         let reader = try LineReader(path: path, startingAt: position)
         try onOpened()

@@ -31,9 +31,12 @@ package enum RuleLoader {
             return ([], reader.diagnostics)
         }
         var rules: [Rule] = []
-        // Entries with `class:` are classification rules, with `extract:` extraction rules (their loaders read those).
+        // Entries with `class:` are classification rules, with `extract:` extraction rules, with `timezone:` time
+        // zone rules (their loaders read those).
         for item in items
-        where !ClassificationRuleLoader.isClassificationRule(item) && !ExtractionRuleLoader.isExtractionRule(item) {
+        where !ClassificationRuleLoader.isClassificationRule(item) && !ExtractionRuleLoader.isExtractionRule(item)
+            && !TimeZoneRuleLoader.isTimeZoneRule(item)
+        {
             if let rule = reader.rule(item) { rules.append(rule) }
         }
         return (rules, reader.diagnostics)

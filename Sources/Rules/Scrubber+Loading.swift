@@ -39,6 +39,10 @@ package enum RuleCheck {
         let pii = loaded.diagnostics + RuleTester.test(loaded.rules).failures
         let classes = ClassificationTester.diagnostics(for: sources, skipping: Set(pii.map(\.description)))
         let reported = Set((pii + classes).map(\.description))
-        return pii + classes + ExtractionTester.diagnostics(for: sources, finder: finder, skipping: reported)
+        let extraction = ExtractionTester.diagnostics(for: sources, finder: finder, skipping: reported)
+        let zones = TimeZoneRuleLoader.load(sources).diagnostics.filter {
+            !reported.contains($0.description) && !extraction.map(\.description).contains($0.description)
+        }
+        return pii + classes + extraction + zones
     }
 }

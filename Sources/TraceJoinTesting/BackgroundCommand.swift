@@ -21,6 +21,7 @@ package final class BackgroundCommand: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.executablePath)
         process.arguments = arguments
+        process.environment = CommandRunner.environment()
         process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         let path = folder.file(output)
         _ = FileManager.default.createFile(atPath: path, contents: nil)

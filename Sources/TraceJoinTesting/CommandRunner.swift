@@ -19,17 +19,25 @@ package enum CommandRunner {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }
 
+    /// The child's environment: the test's, with `TZ=UTC` (zone-less log times are read in the machine's zone,
+    /// and a test must not depend on the machine), then `overrides`.
+    package static func environment(_ overrides: [String: String] = [:]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 }.merging(overrides) { $1 }
+    }
+
     /// Runs `tracejoin <arguments>` in `directory` and collects its output.
     ///
     /// `launcher`: a command that runs it, e.g. `["/usr/bin/setpriv", "--reuid=nobody", …]` to run it as
-    /// another user.
-    package static func run(_ arguments: [String], in directory: String? = nil, launcher: [String] = []) throws
-        -> CommandResult
-    {
+    /// another user. `overrides`: environment variables set on top of ``environment(_:)``.
+    package static func run(
+        _ arguments: [String], in directory: String? = nil, launcher: [String] = [],
+        environment overrides: [String: String] = [:]
+    ) throws -> CommandResult {
         let process = Process()
         let command = launcher + [executablePath] + arguments
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
+        process.environment = environment(overrides)
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe()
         let error = Pipe()

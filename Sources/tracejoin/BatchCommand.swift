@@ -26,6 +26,8 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @OptionGroup var zone: TimeZoneOptions
+
     @Flag(help: "Exit with status 65 when any record was rejected or a file could not be read to its end.")
     var strict = false
 
@@ -51,6 +53,7 @@ struct BatchCommand: ParsableCommand {
         configuration.scrubber = try rules.loadScrubber()
         configuration.classifier = try rules.loadClassifier()
         configuration.traceContextPatterns = try rules.loadTraceContextPatterns()
+        configuration.timeZones = zone.timeZones(rules: try rules.loadTimeZoneRules())
         let summary: BatchSummary
         do {
             summary = try BatchRunner(configuration: configuration).run()

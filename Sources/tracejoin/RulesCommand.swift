@@ -36,6 +36,10 @@ struct RulesCheckCommand: ParsableCommand {
             diagnostics = RuleCheck.diagnostics(for: RuleSource.builtIn, finder: TraceContextRules.finder)
         } else {
             diagnostics = paths.flatMap { RuleCheck.diagnostics(forFolder: $0, finder: TraceContextRules.finder) }
+            let sources = paths.flatMap { (try? RuleSource.files(in: $0)) ?? [] }
+            for rule in TimeZoneRuleLoader.load(sources).rules {
+                print("\(rule.id): zone-less times of \(rule.files.joined(separator: ", ")) are read in \(rule.zone)")
+            }
         }
         try report(diagnostics, success: "rules ok")
     }

@@ -67,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = ServiceRuntime.bootstrap(level: logLevel, label: "tracejoin.serve")
         let metrics = ServiceRuntime.bootstrapMetrics()
         let snapshot = try rules.loadSnapshot()
+        let timeZoneRules = try rules.loadTimeZoneRules()
         let address = ListenAddress(otlpHTTP)!
 
         do {
@@ -93,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration.databasePath = database.db
                 tail.follow.apply(to: &configuration)
                 configuration.apply(snapshot)
+                configuration.timeZones.rules = timeZoneRules
                 configuration.finalizesTraces = false  // the stream's finalizer covers every trace
                 let runner = try TailRunner(configuration: configuration, store: store)
                 tailService = TailService(runner: runner, onPoll: FollowReport(logger: logger).callback)

@@ -53,6 +53,7 @@ struct TailCommand: AsyncParsableCommand {
         follow.apply(to: &configuration)
         configuration.traceIdle = .seconds(traceIdle)
         configuration.apply(try rules.loadSnapshot())
+        configuration.timeZones.rules = try rules.loadTimeZoneRules()
 
         do {
             let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)

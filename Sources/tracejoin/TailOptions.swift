@@ -17,6 +17,8 @@ struct TailOptions: ParsableArguments {
             """)
     var pollOnly = false
 
+    @OptionGroup var zone: TimeZoneOptions
+
     func validate() throws {
         guard pollInterval >= 1 && pollInterval <= 60_000 else {
             throw ValidationError("--poll-interval must be between 1 and 60000 milliseconds")
@@ -28,6 +30,7 @@ struct TailOptions: ParsableArguments {
         configuration.startAtEnd = from == .end
         configuration.pollInterval = .milliseconds(pollInterval)
         configuration.pollOnly = pollOnly
+        configuration.timeZones = zone.timeZones()
     }
 }
 

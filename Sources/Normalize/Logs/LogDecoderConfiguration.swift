@@ -5,6 +5,7 @@
 #elseif canImport(Musl)
     import Musl
 #endif
+package import TraceJoinCore
 
 /// Settings of the log-line decoder; the rules stage adds trace-context patterns from YAML.
 ///
@@ -13,8 +14,11 @@
 /// - `maxRecordBytes` (int, default 262144): the most bytes a record's message may grow to by
 ///   joining continuation lines or partial container pieces; the rest is cut and the record is
 ///   marked with the attribute `tracejoin.truncated = true`.
-/// - `assumedUTCOffsetSeconds` (int, default 0 = UTC): the fixed offset of times that carry a date
-///   but no zone (`2026-11-23 10:00:00,123`), used when no container wrapper gives the UTC time.
+/// - `timeZone` (default UTC; the CLI passes `--timezone`, a rule file's zone for the file, or the machine's
+///   `TZ`): the zone of times that carry no zone (`2026-11-23 10:00:00,123`, `16:51:51.647`), used when no
+///   container wrapper gives the UTC time. A local time the clock skipped (spring forward) is read with the
+///   offset before the jump; one it went through twice (fall back) is the first occurrence, or the second
+///   once the input's previous time is past the first.
 /// - `yearForYearlessTimes` (int, default: the current UTC year): the year of syslog and glog
 ///   stamps (`Nov 23 10:00:00`, `I1123 …`), which have none.
 /// - `dateOfTimesOfDay` (days since 1970-01-01, default none): the date of lines that carry only a
@@ -31,7 +35,7 @@
 package struct LogDecoderConfiguration: Sendable {
     package var traceContextPatterns: [TraceContextPattern]
     package var maxRecordBytes: Int
-    package var assumedUTCOffsetSeconds: Int
+    package var timeZone: LogTimeZone
     package var yearForYearlessTimes: Int
     package var dateOfTimesOfDay: Int?
     package var timesOfDayNotAfter: Int64?
@@ -40,12 +44,12 @@ package struct LogDecoderConfiguration: Sendable {
 
     package init(
         traceContextPatterns: [TraceContextPattern] = TraceContextPattern.defaults, maxRecordBytes: Int = 256 * 1024,
-        assumedUTCOffsetSeconds: Int = 0, yearForYearlessTimes: Int? = nil, dateOfTimesOfDay: Int? = nil,
+        timeZone: LogTimeZone = .utc, yearForYearlessTimes: Int? = nil, dateOfTimesOfDay: Int? = nil,
         timesOfDayNotAfter: Int64? = nil, maxRejectRawBytes: Int = 4096
     ) {
         self.traceContextPatterns = traceContextPatterns
         self.maxRecordBytes = maxRecordBytes
-        self.assumedUTCOffsetSeconds = assumedUTCOffsetSeconds
+        self.timeZone = timeZone
         self.yearForYearlessTimes = yearForYearlessTimes ?? Self.currentUTCYear()
         self.dateOfTimesOfDay = dateOfTimesOfDay
         self.timesOfDayNotAfter = timesOfDayNotAfter

@@ -28,6 +28,8 @@ package struct LogLineDecoder: Sendable {
     private var innerMembers: [RawMember] = []
     /// The last time a record of this input resolved to: where a bare time of day after it is placed.
     private var lastTime: Int64?
+    /// The configured zone's offset over the wall-clock stretch of the last zone-less date and time read.
+    private var wallStretch = WallClockResolution.none
 
     package init(source: String, serviceFromPath: String?, configuration: LogDecoderConfiguration = .init()) {
         self.source = source
@@ -249,23 +251,22 @@ package struct LogLineDecoder: Sendable {
     }
 
     /// What a record's time means: a full instant as written; a time without date or zone yields to
-    /// the container wrapper's UTC time; otherwise a date without zone gets the configured offset, and
-    /// a bare time of day the configured date, else a date from the input (`placeTimeOfDay`), else no time.
+    /// the container wrapper's UTC time; otherwise a date without zone is read in the configured zone, and
+    /// a bare time of day gets the configured date, else a date from the input (`placeTimeOfDay`), else no time.
     private mutating func resolveTime(_ parsed: ParsedLogTime?, wrapperTime: Int64?) -> Int64? {
-        let offset = Int64(configuration.assumedUTCOffsetSeconds) * CivilTime.nanosPerSecond
         let time: Int64?
         switch parsed {
         case .instant(let nanos)?: time = nanos
-        case .wallClock(let nanos)?: time = wrapperTime ?? nanos - offset
+        case .wallClock(let nanos)?: time = wrapperTime ?? instant(ofWallClock: nanos)
         case .timeOfDay(let nanos)?:
             if let wrapperTime {
                 time = wrapperTime
             } else if let day = configuration.dateOfTimesOfDay {
                 let (midnight, overflow) = Int64(day).multipliedReportingOverflow(by: CivilTime.nanosPerDay)
                 guard !overflow, abs(midnight) < Int64.max / 2 else { return nil }
-                time = midnight + nanos - offset
+                time = instant(ofWallClock: midnight + nanos)
             } else {
-                time = placeTimeOfDay(nanos - offset)
+                time = placeTimeOfDay(nanos)
             }
         case nil: time = wrapperTime
         }
@@ -273,32 +274,60 @@ package struct LogLineDecoder: Sendable {
         return time
     }
 
+    /// A date and time without zone in the configured zone. The offset of the last such time is kept with
+    /// the wall-clock stretch it covers, so a log's next time usually costs two comparisons. In a fall-back
+    /// overlap the first occurrence is taken, or the second when the input's previous time is already past
+    /// the first (a log written through the overlap goes forward).
+    private mutating func instant(ofWallClock wall: Int64) -> Int64 {
+        if wall >= wallStretch.uniqueFrom && wall < wallStretch.uniqueUntil { return wall &- wallStretch.offset }
+        let resolution = configuration.timeZone.instants(ofWallClock: wall)
+        if resolution.uniqueFrom < resolution.uniqueUntil { wallStretch = resolution }
+        if let lastTime, lastTime > resolution.earlier { return resolution.later }
+        return resolution.earlier
+    }
+
     /// How far a log may step back in time and still be read as the same day (threads write out of order).
     static let timeOfDaySlack: Int64 = 3600 * CivilTime.nanosPerSecond
 
-    /// The instant of a bare time of day (`sinceMidnightUTC`: nanoseconds after midnight UTC, possibly
-    /// negative or past a day after the zone offset): the first occurrence at or after the input's previous
-    /// time less an hour, since a log goes forward (`23:59:59` then `00:00:01` is the next day); for the first
-    /// time of an input, the last occurrence at or before `timesOfDayNotAfter` (the file's modification).
-    private func placeTimeOfDay(_ sinceMidnightUTC: Int64) -> Int64? {
-        let day = CivilTime.nanosPerDay
-        func occurrence(onDayOf instant: Int64) -> Int64? {
+    /// The instant of a bare time of day (`sinceMidnight`: nanoseconds after local midnight in the configured
+    /// zone): the first occurrence at or after the input's previous time less an hour, since a log goes
+    /// forward (`23:59:59` then `00:00:01` is the next day); for the first time of an input, the latest
+    /// occurrence at or before `timesOfDayNotAfter` (the file's modification); read as written (`tail`), the
+    /// latest occurrence at or before now. Days are the zone's days: 23:30 in Berlin is 22:30Z in winter.
+    private func placeTimeOfDay(_ sinceMidnight: Int64) -> Int64? {
+        let zone = configuration.timeZone
+        let dayLength = CivilTime.nanosPerDay
+        /// The local day (days since 1970-01-01 on the zone's wall clock) of an instant.
+        func localDay(of instant: Int64) -> Int64? {
             guard abs(instant) < Int64.max / 4 else { return nil }
-            let midnight = (instant >= 0 ? instant / day : (instant - day + 1) / day) * day
-            return midnight + sinceMidnightUTC
+            let wall = instant + zone.offsetNanos(atInstant: instant)
+            return wall >= 0 ? wall / dayLength : (wall - dayLength + 1) / dayLength
+        }
+        func occurrences(onDay day: Int64) -> WallClockResolution {
+            zone.instants(ofWallClock: day * dayLength + sinceMidnight)
         }
         func latest(atOrBefore limit: Int64) -> Int64? {
-            guard var candidate = occurrence(onDayOf: limit) else { return nil }
-            while candidate > limit { candidate -= day }
-            while candidate + day <= limit { candidate += day }
-            return candidate
+            guard var day = localDay(of: limit) else { return nil }
+            for _ in 0..<3 {
+                let found = occurrences(onDay: day)
+                if found.later <= limit { return found.later }
+                if found.earlier <= limit { return found.earlier }
+                day -= 1
+            }
+            return nil
+        }
+        func first(atOrAfter limit: Int64) -> Int64? {
+            guard var day = localDay(of: limit) else { return nil }
+            for _ in 0..<3 {
+                let found = occurrences(onDay: day)
+                if found.earlier >= limit { return found.earlier }
+                if found.later >= limit { return found.later }
+                day += 1
+            }
+            return nil
         }
         if configuration.timesOfDayFromClock { return latest(atOrBefore: LogDecoderConfiguration.wallClockNanos()) }
-        if let lastTime {
-            // The first occurrence at or after `earliest` is the day after the latest one before it.
-            let earliest = lastTime - Self.timeOfDaySlack
-            return latest(atOrBefore: earliest - 1).map { $0 + day }
-        }
+        if let lastTime { return first(atOrAfter: lastTime - Self.timeOfDaySlack) }
         return configuration.timesOfDayNotAfter.flatMap(latest(atOrBefore:))
     }
 

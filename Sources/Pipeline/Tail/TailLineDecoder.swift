@@ -22,11 +22,15 @@ struct TailLineDecoder {
     /// - Parameters:
     ///   - firstBytes: the file's first bytes (up to `SpanFormatSniffer.prefixLimit`), whatever line is read first.
     ///   - maxLineBytes: the tailer's line limit, named in the reject of a span export line it had to cut.
-    init(path: String, firstBytes: [UInt8], traceContextPatterns: [TraceContextPattern], maxLineBytes: Int) {
+    ///   - timeZone: the zone of the file's zone-less times.
+    init(
+        path: String, firstBytes: [UInt8], traceContextPatterns: [TraceContextPattern], timeZone: LogTimeZone = .utc,
+        maxLineBytes: Int
+    ) {
         source = path
         self.maxLineBytes = maxLineBytes
         if !Self.holdsSpanDocumentLines(firstBytes) {
-            var configuration = LogDecoderConfiguration(traceContextPatterns: traceContextPatterns)
+            var configuration = LogDecoderConfiguration(traceContextPatterns: traceContextPatterns, timeZone: timeZone)
             configuration.timesOfDayFromClock = true  // lines are read as they are written
             logs = LogLineDecoder(
                 source: path, serviceFromPath: ServiceName.fromPath(path), configuration: configuration)

@@ -45,6 +45,8 @@ package struct TailRunConfiguration: Sendable {
     package var scrubber: any RecordScrubber = PassThroughScrubber()
     package var classifier: Classifier = .builtIn
     package var traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn
+    /// - `timeZones` (default: UTC for every file): the zone of zone-less log times, per file.
+    package var timeZones = SourceTimeZones()
 
     /// The digest of every rule in force, recorded with the run.
     package var rulesDigest: String {

@@ -255,7 +255,7 @@ package final class TailRunner: @unchecked Sendable {
             ?? Array(line.bytes) + (line.wasCut ? [] : [UInt8(ascii: "\n")])
         let decoder = TailLineDecoder(
             path: line.path, firstBytes: firstBytes, traceContextPatterns: configuration.traceContextPatterns,
-            maxLineBytes: tailer.configuration.maxLineBytes)
+            timeZone: configuration.timeZones.zone(forPath: line.path), maxLineBytes: tailer.configuration.maxLineBytes)
         let state = TailFileState(sourceID: sourceID, decoder: decoder, path: line.path, identity: line.identity)
         files[key] = state
         return state

@@ -31,7 +31,7 @@ import TraceJoinCore
         #expect(LogDecoding.log(wrapped)?.time == LogDecoding.base + 1)
         #expect(LogDecoding.log("2026-11-23 18:00:00,000 INFO x")?.time == LogDecoding.base + 8 * 3_600_000_000_000)
         var configuration = LogDecoderConfiguration()
-        configuration.assumedUTCOffsetSeconds = 8 * 3600
+        configuration.timeZone = .fixed(offsetSeconds: 8 * 3600)
         let records = LogDecoding.records("2026-11-23 18:00:00,000 INFO x", configuration: configuration)
         guard case .log(let log)? = records.first else { Issue.record("no record"); return }
         #expect(log.time == LogDecoding.base)
@@ -132,7 +132,7 @@ import TraceJoinCore
         #expect(LogDecoding.log(line)?.time == nil)
         var configuration = LogDecoderConfiguration()
         configuration.dateOfTimesOfDay = LogDecoderConfiguration.days(year: 2026, month: 11, day: 23)
-        configuration.assumedUTCOffsetSeconds = 8 * 3600
+        configuration.timeZone = .fixed(offsetSeconds: 8 * 3600)
         let records = LogDecoding.records(line, configuration: configuration)
         guard case .log(let log)? = records.first else {
             Issue.record("no record")
@@ -169,7 +169,7 @@ import TraceJoinCore
             {"time":"18:00:05.500","level":"info","msg":"time of day only"}
             """
         var configuration = LogDecoderConfiguration()
-        configuration.assumedUTCOffsetSeconds = 8 * 3600
+        configuration.timeZone = .fixed(offsetSeconds: 8 * 3600)
         let logs = LogDecoding.records(text, configuration: configuration).compactMap { record -> LogRecord? in
             if case .log(let log) = record { log } else { nil }
         }
