@@ -73,7 +73,7 @@ package struct BatchRunner {
             {
                 let ingestor = FileIngestor(
                     path: file.path, sourceID: sourceID, formatOverride: configuration.format,
-                    rejectsPrinted: configuration.rejectsPrintedPerFile,
+                    rejectsPrinted: configuration.rejectsPrintedPerFile, maxDocumentBytes: configuration.maxDocumentBytes,
                     traceContextPatterns: configuration.traceContextPatterns, sink: sink
                 ) { [bytesBefore] bytesRead in
                     progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
