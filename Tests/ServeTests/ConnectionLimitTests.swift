@@ -35,7 +35,7 @@ import TraceJoinTesting
             ] {
                 let kept = try RawConnection(port: receiver.address.port)
                 #expect(await kept.write(request))
-                let (bytes, closed) = await kept.readUntilClosed(within: 1)
+                let (bytes, closed) = await kept.readUntilClosed(within: 5)
                 #expect(String(decoding: bytes, as: UTF8.self).hasSuffix("alive\n"))
                 #expect(!closed, "closed after \(request.prefix(24))")
             }
