@@ -23,10 +23,21 @@ package enum DocumentReader {
             if count == 0 { return content }
             content.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
         }
-        throw Diagnostic(
-            location: InputLocation(source: path),
-            message: "document larger than \(limit >> 20) MiB; not read",
+        throw tooLarge(at: InputLocation(source: path), limit: limit)
+    }
+
+    /// The refusal of a document over `limit`, whole or on one line (an OTLP JSON line is a document too).
+    package static func tooLarge(at location: InputLocation, limit: Int) -> Diagnostic {
+        Diagnostic(
+            location: location, message: "document larger than \(sizeText(limit)); not read",
             hint: "write one JSON object per line (JSON lines), which is read as a stream, or raise the document limit")
+    }
+
+    /// `256 MiB`, `64 KiB`, or bytes.
+    static func sizeText(_ bytes: Int) -> String {
+        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 
     /// Up to `count` decompressed bytes from the start, for finding the format. Stops quietly at damage: whatever

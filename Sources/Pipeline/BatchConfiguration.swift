@@ -1,3 +1,4 @@
+import Ingest
 package import Normalize
 package import Rules
 package import TraceJoinCore
@@ -25,6 +26,10 @@ package struct BatchConfiguration: Sendable {
     package var queuedBatches = 3
     /// - `rejectsPrintedPerFile` (default 5): reject messages printed per file before only counting; 0 prints none.
     package var rejectsPrintedPerFile = 5
+    /// - `maxDocumentBytes` (default 256 MiB): the largest span document read, whole (Jaeger, Zipkin,
+    ///   pretty-printed OTLP) or on one line (OTLP JSON lines); larger ones are refused with a message.
+    ///   A document is parsed whole in memory, so this bounds the memory one takes (see docs/ingest.md).
+    package var maxDocumentBytes = DocumentReader.defaultLimit
     /// - `showProgress`: draw the live progress line.
     package var showProgress = false
 

@@ -73,7 +73,7 @@ package struct BatchRunner {
             {
                 let ingestor = FileIngestor(
                     path: file.path, sourceID: sourceID, formatOverride: configuration.format,
-                    rejectsPrinted: configuration.rejectsPrintedPerFile,
+                    rejectsPrinted: configuration.rejectsPrintedPerFile, maxDocumentBytes: configuration.maxDocumentBytes,
                     traceContextPatterns: configuration.traceContextPatterns,
                     timeZone: configuration.timeZones.zone(forPath: file.path), sink: sink
                 ) { [bytesBefore] bytesRead in

@@ -31,6 +31,8 @@ final class FileIngestor {
     let sourceID: Int64
     let formatOverride: InputFormat?
     let rejectsPrinted: Int
+    /// The largest document read, whole or on one line (``BatchConfiguration/maxDocumentBytes``).
+    let maxDocumentBytes: Int
     /// The trace-context patterns handed to the log decoder (the extraction rules in force).
     let traceContextPatterns: [TraceContextPattern]
     /// The zone of the file's zone-less times.
@@ -48,6 +50,7 @@ final class FileIngestor {
 
     init(
         path: String, sourceID: Int64, formatOverride: InputFormat?, rejectsPrinted: Int,
+        maxDocumentBytes: Int = DocumentReader.defaultLimit,
         traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn, timeZone: LogTimeZone = .utc,
         sink: RecordSink,
         onProgress: @escaping (_ bytesRead: Int64) -> Void
@@ -56,6 +59,7 @@ final class FileIngestor {
         self.sourceID = sourceID
         self.formatOverride = formatOverride
         self.rejectsPrinted = rejectsPrinted
+        self.maxDocumentBytes = maxDocumentBytes
         self.traceContextPatterns = traceContextPatterns
         self.timeZone = timeZone
         self.sink = sink
@@ -74,7 +78,7 @@ final class FileIngestor {
             prefix: prefix, isWholeInput: size.map { $0 <= Int64(prefix.count) } ?? false, override: formatOverride)
         if format.readsWholeInput {
             try onOpened()
-            try readWholeDocument(as: format.documentKind)
+            readWholeDocument(as: format.documentKind)
             return Outcome(checkpoint: .start, bytesSkipped: 0, compressed: false)
         }
         let reader =
@@ -119,23 +123,38 @@ final class FileIngestor {
         return reader
     }
 
-    /// One JSON document per line (OTLP file exporters); such lines can be many megabytes long.
+    /// One JSON document per line (OTLP file exporters); such lines can be many megabytes long, up to
+    /// `maxDocumentBytes`. A longer line is a reject with the same message as a whole document over the limit:
+    /// what the reader delivers of it is cut, and parsing that would only report "unterminated string".
     private func readDocumentPerLine(from position: LinePosition, onOpened: () throws -> Void) throws -> LineReader {
         var configuration = LineReader.Configuration()
-        configuration.maxLineBytes = 256 << 20
+        configuration.maxLineBytes = maxDocumentBytes
         let reader = try LineReader(path: path, configuration: configuration, startingAt: position)
         try onOpened()
         readLines(of: reader) { line in
             let origin = InputLocation(source: path, line: line.number, byteOffset: line.byteOffset)
+            if line.wasCut, line.bytes.count >= maxDocumentBytes {
+                let refusal = DocumentReader.tooLarge(at: origin, limit: maxDocumentBytes)
+                let reason = [refusal.message, refusal.hint].compactMap { $0 }.joined(separator: ": ")
+                accept(SpanRejection.make(reason, raw: line.bytes, origin: origin))
+                return
+            }
             for record in SpanDocumentDecoder.decodeLine(line.bytes, origin: origin) { accept(record) }
             onProgress(reader.compressedBytesConsumed)
         }
         return reader
     }
 
-    /// One document for the whole file (Jaeger and Zipkin exports, pretty-printed OTLP).
-    private func readWholeDocument(as kind: SpanDocumentKind?) throws {
-        let content = try DocumentReader.readWhole(path: path)
+    /// One document for the whole file (Jaeger and Zipkin exports, pretty-printed OTLP). One over the limit, or
+    /// damaged, is this file's error: the other files of the run are still read.
+    private func readWholeDocument(as kind: SpanDocumentKind?) {
+        let content: [UInt8]
+        do {
+            content = try DocumentReader.readWhole(path: path, limit: maxDocumentBytes)
+        } catch {
+            fileError = error
+            return
+        }
         let origin = InputLocation(source: path, line: 1, byteOffset: 0)
         for record in SpanDocumentDecoder.decodeDocument(content, as: kind, origin: origin) { accept(record) }
         onProgress(Int64(content.count))

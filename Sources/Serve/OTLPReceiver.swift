@@ -1,4 +1,5 @@
 package import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import NIOCore
@@ -33,14 +34,24 @@ package struct OTLPReceiver: Service {
 
     /// The Hummingbird application behind the receiver, to run directly or add to a `ServiceGroup`.
     package func makeApplication() -> some ApplicationProtocol {
+        let metrics = OTLPReceiverMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory)
         let responder = OTLPReceiverResponder(
             intake: intake, maxBodyBytes: configuration.maxBodyBytes, metricsText: configuration.metricsText,
-            metrics: OTLPReceiverMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory))
+            metrics: metrics)
+        let registry = ConnectionRegistry(limit: configuration.maxConnections)
+        let (headerTimeout, idleTimeout) = (
+            TimeAmount(configuration.headerTimeout), TimeAmount(configuration.idleTimeout)
+        )
+        let server = HTTPServerBuilder { responder in
+            ReceiverHTTP1Channel(
+                responder: responder, headerTimeout: headerTimeout, idleTimeout: idleTimeout, registry: registry,
+                onClose: metrics.recordConnectionClosed)
+        }
         let logger = configuration.logger
         let requestedHost = configuration.host
         let onListening = self.onListening
         return Application(
-            responder: responder,
+            responder: responder, server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "tracejoin"),
             onServerRunning: { channel in

@@ -8,6 +8,8 @@ import TraceJoinCore
 ///   the wait for the database commit, which is most of it.
 /// - `tracejoin_receiver_received_bytes_total{signal}`: body bytes as received (compressed).
 /// - `tracejoin_receiver_records_total{signal, result}`: records accepted or rejected by the intake.
+/// - `tracejoin_receiver_connections_closed_total{reason}`: connections the receiver closed itself
+///   (``ConnectionCloseReason``: timeouts, and the connection cap).
 struct OTLPReceiverMetrics: Sendable {
     let factory: any MetricsFactory
 
@@ -37,5 +39,12 @@ struct OTLPReceiverMetrics: Sendable {
                 factory: factory
             ).increment(by: count)
         }
+    }
+
+    func recordConnectionClosed(_ reason: ConnectionCloseReason) {
+        Counter(
+            label: "tracejoin_receiver_connections_closed_total", dimensions: [("reason", reason.rawValue)],
+            factory: factory
+        ).increment()
     }
 }

@@ -15,12 +15,15 @@ package final class BackgroundCommand: @unchecked Sendable {
     }
 
     /// Starts `tracejoin <arguments>` in `folder`, standard output and error to `folder/<output>`.
-    package static func start(_ arguments: [String], in folder: TemporaryFolder, output: String) throws
-        -> BackgroundCommand
-    {
+    /// - Parameter launcher: a command that sets something up and execs tracejoin in its place (same process),
+    ///   e.g. `["/usr/bin/prlimit", "--nofile=1024:1024", "--"]`.
+    package static func start(
+        _ arguments: [String], in folder: TemporaryFolder, output: String, launcher: [String] = []
+    ) throws -> BackgroundCommand {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandRunner.executablePath)
-        process.arguments = arguments
+        let command = launcher + [CommandRunner.executablePath] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = CommandRunner.environment()
         process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         let path = folder.file(output)

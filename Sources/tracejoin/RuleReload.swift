@@ -40,6 +40,15 @@ extension TailRunConfiguration {
     }
 }
 
+extension TailRunner {
+    /// Puts the rules of `snapshot` in force from the runner's next poll on.
+    func replaceRules(with snapshot: RulesInForce.Snapshot) {
+        replaceRules(
+            scrubber: snapshot.scrubber, classifier: snapshot.classifier,
+            traceContextPatterns: snapshot.traceContextPatterns)
+    }
+}
+
 /// Tells which files a tail follows, once, after its first poll.
 final class FollowReport: @unchecked Sendable {
     private let report: @Sendable ([String]) -> Void

@@ -39,6 +39,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in bytes, on the wire and after gzip (413 above).")
     var maxBodyBytes: Int = OTLPReceiverConfiguration.defaultMaxBodyBytes
 
+    @Option(help: "Seconds a new connection has to send a complete request head before it is closed.")
+    var headerTimeout: Int = Int(OTLPReceiverConfiguration.defaultHeaderTimeout.components.seconds)
+
+    @Option(help: "Seconds a connection may send nothing, between requests or inside a body, before it is closed.")
+    var idleTimeout: Int = Int(OTLPReceiverConfiguration.defaultIdleTimeout.components.seconds)
+
+    @Option(
+        help: """
+            Connections open at once (at most half the descriptor limit); at the limit the one waiting longest \
+            for a request is closed to make room.
+            """)
+    var maxConnections: Int = OTLPReceiverConfiguration.defaultMaxConnections
+
     @Option(help: "Records the write queue holds before requests are refused with 503 + Retry-After.")
     var queueRecords: Int = StreamConfiguration().queueRecords
 
@@ -57,6 +70,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--otlp-http must be HOST:PORT (e.g. 0.0.0.0:4318 or 127.0.0.1:14318)")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard (1...86_400).contains(headerTimeout) else {
+            throw ValidationError("--header-timeout must be between 1 and 86400 seconds")
+        }
+        guard (1...86_400).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout must be between 1 and 86400 seconds")
+        }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard queueRecords >= 1 else { throw ValidationError("--queue-records must be at least 1") }
         guard traceIdle >= 0 && traceIdle <= 86_400 else {
             throw ValidationError("--trace-idle must be between 0 and 86400 seconds")
@@ -69,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
         let snapshot = try rules.loadSnapshot()
         let timeZoneRules = try rules.loadTimeZoneRules()
         let address = ListenAddress(otlpHTTP)!
+        let connections = connectionLimit(logger: logger)
 
         do {
             let store = try IncidentStore(path: database.db, backgroundCheckpoints: true)
@@ -84,8 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
 
             let receiver = OTLPReceiver(
                 configuration: OTLPReceiverConfiguration(
-                    host: address.host, port: address.port, maxBodyBytes: maxBodyBytes, logger: logger,
-                    metricsText: metrics.text),
+                    host: address.host, port: address.port, maxBodyBytes: maxBodyBytes,
+                    headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout),
+                    maxConnections: connections, logger: logger, metricsText: metrics.text),
                 intake: stream.intake)
 
             var tailService: TailService?
@@ -93,10 +115,11 @@ struct ServeCommand: AsyncParsableCommand {
                 var configuration = TailRunConfiguration(patterns: tail.patterns)
                 configuration.databasePath = database.db
                 tail.follow.apply(to: &configuration)
-                configuration.apply(snapshot)
+                configuration.apply(rulesInForce.current)
                 configuration.timeZones.rules = timeZoneRules
                 configuration.finalizesTraces = false  // the stream's finalizer covers every trace
                 let runner = try TailRunner(configuration: configuration, store: store)
+                rulesInForce.follow { snapshot in runner.replaceRules(with: snapshot) }
                 tailService = TailService(runner: runner, onPoll: FollowReport(logger: logger).callback)
             }
 
@@ -134,5 +157,16 @@ struct ServeCommand: AsyncParsableCommand {
             Console.error(diagnostic)
             throw ExitStatus.failure
         }
+    }
+
+    /// `--max-connections`, kept to half the descriptor limit after raising it as far as allowed.
+    private func connectionLimit(logger: Logger) -> Int {
+        guard let descriptors = DescriptorLimit.raiseToHard() else { return maxConnections }
+        let budget = DescriptorLimit.connectionBudget(descriptors: descriptors)
+        guard maxConnections > budget else { return maxConnections }
+        logger.notice(
+            "serve: --max-connections \(maxConnections) lowered to \(budget), half the descriptor limit",
+            metadata: ["descriptor-limit": "\(descriptors)"])
+        return budget
     }
 }

@@ -66,11 +66,7 @@ struct TailCommand: AsyncParsableCommand {
                 fflush(nil)
             }
             let tail = TailService(runner: runner, onPoll: report.callback)
-            let reload = RuleReload(rules: rules, logger: logger) { snapshot in
-                runner.replaceRules(
-                    scrubber: snapshot.scrubber, classifier: snapshot.classifier,
-                    traceContextPatterns: snapshot.traceContextPatterns)
-            }
+            let reload = RuleReload(rules: rules, logger: logger) { snapshot in runner.replaceRules(with: snapshot) }
             defer { reload.cancel() }
             try await ServiceRuntime.run([tail], logger: logger)
 

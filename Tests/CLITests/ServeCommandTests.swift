@@ -114,4 +114,46 @@ import TraceJoinTesting
         #expect(!text.contains("giraffe three"), "the reloaded rule was not applied")
         #expect(text.contains("<planted> three"))
     }
+
+    @Test("serve --tail: SIGHUP puts the new rules in force for tailed lines too, not only for OTLP requests")
+    func reloadRulesForTailedFiles() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let rules = folder.file("rules")
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try PlantedRules.write(PlantedRules.rule("test.zebra", word: "zebra"), as: "zoo.yaml", in: rules)
+        let log = folder.file("zoo.log")
+        func write(_ message: String) throws {
+            try TailCommandTests.append(
+                "{\"time\":\"2026-03-01T10:00:00Z\",\"level\":\"info\",\"msg\":\"\(message)\"}\n", to: log)
+        }
+        func stored(_ suffix: String) throws -> Bool {
+            try BackgroundCommand.waitUntil {
+                try TailCommandTests.allMessages(in: folder, database: "s.db").contains { $0.hasSuffix(suffix) }
+            }
+        }
+        try write("zebra one giraffe one")
+        let port = try FreePort.find()
+        let serve = try BackgroundCommand.start(
+            [
+                "serve", "--db", "s.db", "--otlp-http", "127.0.0.1:\(port)", "--rules", rules, "--tail", log,
+                "--poll-interval", "20",
+            ], in: folder, output: "serve.out")
+        defer { serve.terminateIfRunning() }
+        #expect(try stored("giraffe one"))
+
+        try PlantedRules.write(
+            PlantedRules.rule("test.zebra", word: "zebra") + PlantedRules.rule("test.giraffe", word: "giraffe"),
+            as: "zoo.yaml", in: rules)
+        serve.send(SIGHUP)
+        #expect(BackgroundCommand.waitUntil(seconds: 10) { serve.output().contains("new rules in force") })
+        try write("zebra two giraffe two")
+        #expect(try stored(" two"))
+
+        #expect(serve.stop() == 0, "serve did not exit 0 on SIGTERM: \(serve.output())")
+        let messages = try TailCommandTests.allMessages(in: folder, database: "s.db")
+        #expect(messages.contains("<planted> one giraffe one"))
+        #expect(messages.contains("<planted> two <planted> two"), "tailed lines kept the old rules: \(messages)")
+        #expect(!messages.contains { $0.contains("giraffe two") })
+    }
 }

@@ -84,6 +84,8 @@ import TraceJoinTesting
             (Array("{\"resourceSpans\": [\(secret)".utf8), .traces, .json),
             (Array("[\"\(secret)\"]".utf8), .logs, .json),
             (StreamBodies.logs(service: "api", [secret]), .traces, .json),
+            (Array("{\"resourceSpans\":\"nope\"}".utf8), .traces, .json),
+            (Array("{\"resourceLogs\":{\"\(secret)\":1}}".utf8), .logs, .json),
         ]
         for (body, signal, encoding) in bodies {
             let outcome = await setup.intake.submit(body, signal: signal, encoding: encoding)

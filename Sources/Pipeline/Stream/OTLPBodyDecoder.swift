@@ -42,6 +42,18 @@ enum OTLPBodyDecoder {
                 location: origin, message: "body is not an OTLP/JSON \(request): it has no \(member)",
                 hint: "spans go to /v1/traces, log records to /v1/logs")
         }
+        // A repeated field is a JSON array (or null for none); `"resourceSpans": "nope"` is not a request that
+        // happens to be empty, and answering it 200 would tell the exporter its data was stored.
+        // — source: https://protobuf.dev/programming-guides/json/ (repeated fields: JSON array)
+        for field in object.members where names.contains(field.key) {
+            switch field.value {
+            case .array, .null: continue
+            default:
+                throw Diagnostic(
+                    location: origin,
+                    message: "body is not an OTLP/JSON \(request): \(field.key) must be an array")
+            }
+        }
         // The other signal's member is an unknown field of this request, ignored as protobuf would.
         return OTLPJSONDecoder.decode(document, origin: origin).filter { record in
             switch record {

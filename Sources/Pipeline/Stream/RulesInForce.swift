@@ -8,6 +8,9 @@ package import TraceJoinCore
 /// Each request takes one ``Snapshot`` when it starts and uses it to the end, so a reload never mixes two
 /// rule sets inside one request. The CLI loads and checks a new set first and calls ``replace(_:)`` only
 /// when it is valid, so a broken rule file leaves the running set in force.
+///
+/// The one holder of `serve`'s rules: what else applies them (the tail runner of `serve --tail`) follows it
+/// with ``follow(_:)``, so a reload cannot put a set in force for the OTLP path and miss the tailed files.
 package final class RulesInForce: @unchecked Sendable {
     /// One consistent set: scrubbing, classification and trace-context extraction.
     package struct Snapshot: Sendable {
@@ -34,6 +37,7 @@ package final class RulesInForce: @unchecked Sendable {
 
     private let lock = NSLock()
     private var snapshot: Snapshot
+    private var followers: [@Sendable (Snapshot) -> Void] = []
 
     package init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
@@ -42,8 +46,17 @@ package final class RulesInForce: @unchecked Sendable {
     /// The set in force now.
     package var current: Snapshot { lock.withLock { snapshot } }
 
-    /// Puts `snapshot` in force for every request that starts from now on.
+    /// Puts `snapshot` in force for every request that starts from now on, and hands it to every follower.
     package func replace(_ snapshot: Snapshot) {
-        lock.withLock { self.snapshot = snapshot }
+        let followers = lock.withLock {
+            self.snapshot = snapshot
+            return self.followers
+        }
+        for follower in followers { follower(snapshot) }
+    }
+
+    /// Calls `follower` with each set put in force from now on; `current` is the set in force until then.
+    package func follow(_ follower: @escaping @Sendable (Snapshot) -> Void) {
+        lock.withLock { followers.append(follower) }
     }
 }
