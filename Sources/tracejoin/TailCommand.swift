@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Logging
 import Pipeline
 import ServiceLifecycle
 import Store
@@ -53,6 +54,7 @@ struct TailCommand: AsyncParsableCommand {
         follow.apply(to: &configuration)
         configuration.traceIdle = .seconds(traceIdle)
         configuration.apply(try rules.loadSnapshot())
+        configuration.onNotice = { logger.notice("\($0)") }
 
         do {
             let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)
