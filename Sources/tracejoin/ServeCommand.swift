@@ -117,6 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
                 tail.follow.apply(to: &configuration)
                 configuration.apply(rulesInForce.current)
                 configuration.timeZones.rules = timeZoneRules
+                configuration.onNotice = { logger.notice("\($0)") }
                 configuration.finalizesTraces = false  // the stream's finalizer covers every trace
                 let runner = try TailRunner(configuration: configuration, store: store)
                 rulesInForce.follow { snapshot in runner.replaceRules(with: snapshot) }

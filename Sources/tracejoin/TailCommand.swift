@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Logging
 import Pipeline
 import ServiceLifecycle
 import Store
@@ -54,6 +55,7 @@ struct TailCommand: AsyncParsableCommand {
         configuration.traceIdle = .seconds(traceIdle)
         configuration.apply(try rules.loadSnapshot())
         configuration.timeZones.rules = try rules.loadTimeZoneRules()
+        configuration.onNotice = { logger.notice("\($0)") }
 
         do {
             let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)

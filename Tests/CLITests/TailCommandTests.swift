@@ -25,9 +25,15 @@ import TraceJoinTesting
 
     /// Starts `tracejoin tail` in the background, its output to a file.
     static func startTail(_ arguments: [String], in folder: TemporaryFolder) throws -> Process {
+        try start(CommandRunner.executablePath, ["tail"] + arguments, in: folder)
+    }
+
+    /// Starts `executable` in `folder` in the background, its output to `tail.out` (a shell or `setpriv` that
+    /// runs tracejoin under other limits or another user).
+    static func start(_ executable: String, _ arguments: [String], in folder: TemporaryFolder) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandRunner.executablePath)
-        process.arguments = ["tail"] + arguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         _ = FileManager.default.createFile(atPath: folder.file("tail.out"), contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("tail.out")))

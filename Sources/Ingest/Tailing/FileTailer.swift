@@ -4,6 +4,8 @@
     import Darwin
 #endif
 
+package import TraceJoinCore
+
 /// Follows every file the patterns match, delivering each complete line once, surviving rotation and restarts.
 ///
 /// Each poll (``pollOnce(maxLines:_:)``) first looks at the files already open — each a ``FollowedFile``
@@ -26,29 +28,59 @@ package final class FileTailer {
     /// Lines delivered without a newline (rotated away or timed out).
     package private(set) var linesUnterminated = 0
 
-    private struct InodeKey: Hashable {
+    struct InodeKey: Hashable {
         var device: UInt64
         var inode: UInt64
+
+        init(device: UInt64, inode: UInt64) {
+            self.device = device
+            self.inode = inode
+        }
+
+        init(_ identity: TailFileIdentity) {
+            self.init(device: identity.device, inode: identity.inode)
+        }
     }
 
-    private struct Entry {
+    struct Entry {
         var file: FollowedFile
         let descriptor: TailDescriptor
         /// Opening order: older files (a rotated one) are read before newer ones (its successor).
         let order: Int
         /// The size when last looked at, for ``FileTailer/openFiles``.
         var size: Int64
+        /// The first bytes when last looked at (up to ``TailFileIdentity/window``): a copy still shorter than
+        /// the window is recognised by comparing bytes, not hashes.
+        var head: [UInt8]
+        /// When a poll last found it grown (or opened it): the least recently grown idle file is closed first
+        /// when files wait for a descriptor.
+        var lastGrowth: Duration
     }
 
-    private let now: () -> Duration
-    private var followed: [InodeKey: Entry] = [:]
-    /// Files opened by a poll that ran out of line budget before reading them, oldest first.
-    private var unstarted: [Unstarted] = []
+    /// Content no longer open (finished, replaced by a truncation, or restored from checkpoints).
+    struct Retired {
+        var checkpoint: TailCheckpoint
+        /// Its first bytes, when this process saw them (not after a restore: checkpoints keep only a hash).
+        var head: [UInt8]?
+    }
+
+    let now: () -> Duration
+    var followed: [InodeKey: Entry] = [:]
+    /// Files opened and not started yet, oldest first: found by a poll that ran out of line budget before
+    /// reading them, or waiting until their content says where to start (empty, or a copy still being written).
+    var unstarted: [Unstarted] = []
     /// Content finished or replaced (and restored checkpoints), most recent last, at most `retiredLimit`.
-    private var retired: [TailCheckpoint] = []
-    private var restoredCheckpoints = false
-    private var polls = 0
-    private var opened = 0
+    var retired: [Retired] = []
+    var restoredCheckpoints = false
+    /// Matched files that could not be opened and were noted (see ``takeNotices()``).
+    private var unreadable = Set<InodeKey>()
+    var notices: [Diagnostic] = []
+    /// Whether files waiting for a descriptor were noted (again once none wait any more).
+    var notedWaitingForDescriptors = false
+    /// Files closed while idle to free a descriptor, with their size then: opened again when they grow.
+    var closedIdle: [InodeKey: Int64] = [:]
+    var polls = 0
+    var opened = 0
 
     /// - Parameter now: monotonic time for the partial-line timeout; tests pass a manual clock.
     package init(configuration: TailConfiguration, now: @escaping () -> Duration = FileTailer.monotonicNow) {
@@ -66,17 +98,24 @@ package final class FileTailer {
     /// continues at its position; a file whose head matches a checkpoint's content (a copy) starts there too.
     /// Call before the first poll.
     package func restore(_ checkpoints: [TailCheckpoint]) {
-        retired = Array(checkpoints.suffix(configuration.retiredLimit))
+        retired = checkpoints.suffix(configuration.retiredLimit).map { Retired(checkpoint: $0, head: nil) }
         restoredCheckpoints = true
     }
 
     /// Where every followed file stands, and the content recently finished: persist these with the lines
     /// delivered so far, and pass them to ``restore(_:)`` after a restart.
     ///
-    /// Finished content first, open files last: a restore that finds several checkpoints for one file takes the
-    /// last, which is the live one.
+    /// One per file (device + inode), as a store keyed by file keeps them: finished content first, open files
+    /// last. Content a file held before it was truncated is remembered here to recognise its copy, but only
+    /// what the file holds now is persisted: a row alternating between the two made a restart read the new
+    /// content again (issue #15).
     package var checkpoints: [TailCheckpoint] {
-        retired
+        var seen = Set(followed.keys)
+        var finished: [TailCheckpoint] = []
+        for entry in retired.reversed() where seen.insert(InodeKey(entry.checkpoint.identity)).inserted {
+            finished.append(entry.checkpoint)
+        }
+        return finished.reversed()
             + followed.values.map(\.file.checkpoint).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
@@ -99,9 +138,15 @@ package final class FileTailer {
         }
     }
 
-    /// Paths followed now.
+    /// What the tailer has to say since the last call (a matched file it cannot open), for a log at notice level.
+    package func takeNotices() -> [Diagnostic] {
+        defer { notices = [] }
+        return notices
+    }
+
+    /// Paths followed now (files waiting to be started included).
     package var followedPaths: [String] {
-        followed.values.map(\.file.path).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        (followed.values.map(\.file.path) + unstarted.map(\.path)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// One poll: reads what was appended, handles rotations, opens new files, calling `body` for each line.
@@ -134,19 +179,44 @@ package final class FileTailer {
     private func poll(_ body: (TailedLine) throws -> Void) throws {
         let matched = matchedPaths()
         var byInode: [InodeKey: String] = [:]
-        for (path, key) in matched where byInode[key] == nil { byInode[key] = path }
+        for (path, key, _) in matched where byInode[key] == nil { byInode[key] = path }
         let time = now()
         let keys = followed.keys.sorted { followed[$0]!.order < followed[$1]!.order }
 
         // Files seen for the first time are opened before anything is read, though read last: a tailer behind
         // its writers (each poll cut short by its line budget before reaching them) still holds every new
         // file's content when it is rotated away and deleted before its turn comes.
-        for (path, key) in matched where followed[key] == nil && !unstarted.contains(where: { $0.key == key }) {
-            guard let descriptor = TailDescriptor(path: path), let status = descriptor.status(),
-                status.device == key.device, status.inode == key.inode  // replaced since the glob: next poll
-            else { continue }
+        unreadable = unreadable.filter { byInode[$0] != nil }
+        closedIdle = closedIdle.filter { byInode[$0.key] != nil }
+        let starting = Set(unstarted.map(\.key))
+        var waitingForDescriptor = 0
+        var idleFiles: [InodeKey]?
+        for (path, key, size) in matched where followed[key] == nil && !starting.contains(key) {
+            // A file closed while idle is opened again when it has grown, not before.
+            if isUnchangedSinceClosed(key, size: size) { continue }
+            guard
+                followed.count + unstarted.count < configuration.maxOpenFiles
+                    || closeIdleFile(now: time, candidates: &idleFiles)
+            else {
+                waitingForDescriptor += 1
+                continue
+            }
+            let descriptor: TailDescriptor
+            do {
+                descriptor = try TailDescriptor(path: path)
+            } catch where error.isOutOfDescriptors {
+                waitingForDescriptor += 1
+                continue
+            } catch {
+                noteUnreadable(path, key: key, error)
+                continue
+            }
+            guard let status = descriptor.status(), status.device == key.device, status.inode == key.inode
+            else { continue }  // replaced since the glob: next poll
+            unreadable.remove(key)
             unstarted.append(Unstarted(key: key, path: path, descriptor: descriptor))
         }
+        noteWaitingForDescriptors(waitingForDescriptor)
 
         // Files already open first: a rotated file is finished before its successor is read.
         for key in keys {
@@ -156,21 +226,20 @@ package final class FileTailer {
             let actions = file.observe(observation)
             followed[key]?.file = file
             followed[key]?.size = open.size
-            try perform(actions, key: key, now: time, body)
+            followed[key]?.head = open.head
+            if open.size != entry.size { followed[key]?.lastGrowth = time }
+            try perform(actions, key: key, now: time, previousHead: entry.head, body)
         }
 
         // Then the new ones, in the order they were found, under the name they match now if they still do.
+        // One that no longer matches is started anyway, to be drained: its content may not be anywhere else.
+        var waiting: [Unstarted] = []
+        defer { unstarted = waiting + unstarted }
         while !unstarted.isEmpty {
-            let next = unstarted.removeFirst()
-            try start(next.descriptor, path: byInode[next.key] ?? next.path, key: next.key, now: time, body)
+            var next = unstarted.removeFirst()
+            next.path = byInode[next.key] ?? next.path
+            if try !start(next, mayWait: byInode[next.key] != nil, now: time, body) { waiting.append(next) }
         }
-    }
-
-    /// A file found and opened, not yet read (see ``poll(_:)``).
-    private struct Unstarted {
-        var key: InodeKey
-        var path: String
-        var descriptor: TailDescriptor
     }
 
     /// Polls every `pollInterval` until the task is cancelled.
@@ -251,22 +320,22 @@ package final class FileTailer {
 
     /// Regular files the patterns match now (files, folders walked, globs), each inode once, in pattern then
     /// path order. Gzip files are filtered out when opened.
-    private func matchedPaths() -> [(String, InodeKey)] {
+    private func matchedPaths() -> [(String, InodeKey, Int64)] {
         var seen = Set<InodeKey>()
-        var found: [(String, InodeKey)] = []
+        var found: [(String, InodeKey, Int64)] = []
         for pattern in configuration.patterns {
             // A glob matching nothing yet, or a folder not created yet, is not an error for a tailer: look again.
             for path in (try? InputDiscovery.paths(for: pattern)) ?? [] {
                 guard let status = FileSystem.status(path), status.kind == .file else { continue }
                 let key = InodeKey(device: status.device, inode: status.inode)
                 guard seen.insert(key).inserted else { continue }
-                found.append((path, key))
+                found.append((path, key, status.size))
             }
         }
         return found
     }
 
-    private static func linkTarget(_ path: String) -> String? {
+    static func linkTarget(_ path: String) -> String? {
         guard FileSystem.isSymbolicLink(path) else { return nil }
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink(path, &buffer, buffer.count - 1)
@@ -274,58 +343,13 @@ package final class FileTailer {
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    // MARK: - Starting
-
-    private func start(
-        _ descriptor: TailDescriptor, path: String, key: InodeKey, now: Duration, _ body: (TailedLine) throws -> Void
-    ) throws {
-        guard let open = descriptor.identity() else { return }
-        if open.head.count >= 2, open.head[0] == 0x1F, open.head[1] == 0x8B { return }  // a gzip backup
-        let position = startPosition(open.identity, head: open.head, size: open.size, descriptor: descriptor)
-        var file = FollowedFile(
-            path: path, identity: open.identity, position: position, linkTarget: Self.linkTarget(path),
-            partialLineTimeout: configuration.partialLineTimeout, rotatedGrace: configuration.rotatedGrace)
-        let actions = file.observe(
-            TailObservation(
-                path: .same, open: open.identity, openHead: open.head, openSize: open.size,
-                linkTarget: file.linkTarget, now: now))
-        opened += 1
-        followed[key] = Entry(file: file, descriptor: descriptor, order: opened, size: open.size)
-        try perform(actions, key: key, now: now, body)
-    }
-
-    /// Where a file seen for the first time starts: its own checkpoint, else the position reached in the content
-    /// it copies, else the end (first poll, `startAt: .end`, nothing restored), else the beginning.
-    private func startPosition(
-        _ identity: TailFileIdentity, head: [UInt8], size: Int64, descriptor: TailDescriptor
-    ) -> LinePosition {
-        // An empty head says nothing (and its position is 0): a reused inode must not match it.
-        if let index = retired.lastIndex(where: {
-            $0.identity.headLength > 0 && $0.identity.isContinued(by: identity, head: head)
-        }) {
-            let checkpoint = retired.remove(at: index)
-            if checkpoint.position.byteOffset <= size { return checkpoint.position }
-        }
-        let known = retired + followed.values.map(\.file.checkpoint)
-        let copied = known.filter {
-            $0.identity.headLength > 0 && $0.identity.headIsPrefix(of: head) && $0.position.byteOffset <= size
-        }
-        if let best = copied.max(by: { $0.position.byteOffset < $1.position.byteOffset }) { return best.position }
-        if polls == 0, !restoredCheckpoints, configuration.startAt == .end { return endPosition(descriptor) }
-        return .start
-    }
-
-    /// After the last newline, with the line number counted, for `startAt: .end`.
-    private func endPosition(_ descriptor: TailDescriptor) -> LinePosition {
-        descriptor.readLines(
-            from: .start, maxLineBytes: configuration.maxLineBytes, chunkBytes: configuration.readChunkBytes
-        ) { _ in }.position
-    }
-
     // MARK: - Acting
 
-    private func perform(
-        _ actions: [TailAction], key: InodeKey, now: Duration, _ body: (TailedLine) throws -> Void
+    /// Does what a file's state machine asked; `previousHead` is its head before this poll (the content a
+    /// truncation replaced).
+    func perform(
+        _ actions: [TailAction], key: InodeKey, now: Duration, previousHead: [UInt8] = [],
+        _ body: (TailedLine) throws -> Void
     ) throws {
         for action in actions {
             guard let entry = followed[key] else { return }
@@ -363,7 +387,7 @@ package final class FileTailer {
             case .finishOldDescriptorThenSwitch, .stopAfterDraining:
                 break  // the read that follows drains the descriptor
             case .restartFromZero(_, let previous, let readUpTo):
-                remember(TailCheckpoint(path: file.path, identity: previous, position: readUpTo))
+                remember(TailCheckpoint(path: file.path, identity: previous, position: readUpTo), head: previousHead)
             case .emitPartialLine:
                 let start = file.position
                 let bytes = entry.descriptor.readPartialLine(
@@ -382,18 +406,30 @@ package final class FileTailer {
             case .close:
                 file.didClose()
                 // A file deleted for good (no name left) can never be found again: nothing to remember it by.
-                if !entry.descriptor.isDeleted { remember(file.checkpoint) }
+                if !entry.descriptor.isDeleted { remember(file.checkpoint, head: entry.head) }
                 followed[key] = nil
                 continue
             }
             followed[key]?.file = file
-            try perform(more, key: key, now: now, body)
+            try perform(more, key: key, now: now, previousHead: previousHead, body)
         }
     }
 
-    private func remember(_ checkpoint: TailCheckpoint) {
+    /// A matched file that cannot be opened (permissions) is said once, not on every poll, until it is
+    /// opened or stops matching.
+    private func noteUnreadable(_ path: String, key: InodeKey, _ error: TailOpenError) {
+        guard !error.isMissing, unreadable.insert(key).inserted else { return }
+        notices.append(
+            Diagnostic(
+                location: InputLocation(source: path), severity: .note,
+                message: "matches but cannot be opened (\(error.reason)); it is not followed until it can be",
+                hint: "give tracejoin read access to the file"))
+    }
+
+    private func remember(_ checkpoint: TailCheckpoint, head: [UInt8]) {
         guard checkpoint.identity.headLength > 0 else { return }  // an empty file: nothing to recognise
-        retired.append(checkpoint)
+        let known = head.count >= checkpoint.identity.headLength ? Array(head.prefix(checkpoint.identity.headLength)) : nil
+        retired.append(Retired(checkpoint: checkpoint, head: known))
         if retired.count > configuration.retiredLimit {
             retired.removeFirst(retired.count - configuration.retiredLimit)
         }

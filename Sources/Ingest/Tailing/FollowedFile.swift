@@ -26,7 +26,8 @@ package struct FollowedFile: Sendable {
     package private(set) var phase: Phase = .following
     /// Symlink target the path had when last seen, if it is a link.
     package private(set) var linkTarget: String?
-    /// When bytes after the last newline were first seen (nil when there are none).
+    /// When the bytes after the last newline last grew (nil when there are none): the partial-line timeout
+    /// counts from the last byte that arrived, so a line written slowly, piece by piece, is never split.
     package private(set) var partialSince: Duration?
     /// How long an unterminated last line waits for its newline before it is delivered as it is.
     package let partialLineTimeout: Duration
@@ -111,11 +112,12 @@ package struct FollowedFile: Sendable {
         upTo position: LinePosition, endOffset: Int64, unterminatedBytes: Int64, now: Duration
     ) -> [TailAction] {
         if position != self.position { partialSince = nil }
-        if endOffset > readEnd { lastGrowth = now }
+        let grew = endOffset > readEnd
+        if grew { lastGrowth = now }
         self.position = position
         readEnd = endOffset
         if unterminatedBytes > 0 {
-            if partialSince == nil { partialSince = now }
+            if partialSince == nil || grew { partialSince = now }
         } else {
             partialSince = nil
         }

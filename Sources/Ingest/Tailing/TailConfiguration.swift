@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+    private let openFilesResource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+#elseif canImport(Darwin)
+    import Darwin
+    private let openFilesResource = RLIMIT_NOFILE
+#endif
+
 /// Settings of a ``FileTailer``.
 ///
 /// - `patterns` ([String]): files, folders (walked, hidden entries skipped) or globs (`*`, `?`, `[…]`, `**`),
@@ -13,6 +21,8 @@
 ///   stays open and read until it has not grown for this long, for a writer that has not reopened its log yet.
 /// - `readChunkBytes` (int, default 256 KiB): size of each read.
 /// - `retiredLimit` (int, default 4096): finished files remembered, so a file that comes back is not read again.
+/// - `maxOpenFiles` (int, default: the soft `RLIMIT_NOFILE` less ``descriptorReserve``): descriptors the tailer
+///   holds at most; files past it wait, with a notice, so the database always has the descriptors it needs.
 package struct TailConfiguration: Sendable {
     package enum StartPosition: String, Sendable {
         case beginning, end
@@ -26,12 +36,16 @@ package struct TailConfiguration: Sendable {
     package var rotatedGrace: Duration
     package var readChunkBytes: Int
     package var retiredLimit: Int
+    package var maxOpenFiles: Int
+
+    /// Descriptors left to the rest of the process (SQLite's database, WAL and shared memory, sockets, inotify).
+    package static let descriptorReserve = 64
 
     package init(
         patterns: [String], pollInterval: Duration = .milliseconds(250), startAt: StartPosition = .beginning,
         maxLineBytes: Int = 1 << 20, partialLineTimeout: Duration = .seconds(5), rotatedGrace: Duration = .seconds(5),
         readChunkBytes: Int = 256 << 10,
-        retiredLimit: Int = 4096
+        retiredLimit: Int = 4096, maxOpenFiles: Int? = nil
     ) {
         self.patterns = patterns
         self.pollInterval = pollInterval
@@ -41,5 +55,13 @@ package struct TailConfiguration: Sendable {
         self.rotatedGrace = rotatedGrace
         self.readChunkBytes = max(16, readChunkBytes)
         self.retiredLimit = max(0, retiredLimit)
+        self.maxOpenFiles = max(1, maxOpenFiles ?? Self.descriptorLimit() - Self.descriptorReserve)
+    }
+
+    /// The soft limit on open descriptors (`ulimit -n`).
+    static func descriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(openFilesResource, &limit) == 0, limit.rlim_cur < 1 << 40 else { return 1 << 20 }
+        return Int(clamping: limit.rlim_cur)
     }
 }

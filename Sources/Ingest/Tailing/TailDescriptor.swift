@@ -13,10 +13,10 @@ final class TailDescriptor {
     let path: String
     private let descriptor: Int32
 
-    /// Opens `path` for reading; nil when it cannot be opened (gone since it was listed, or unreadable).
-    init?(path: String) {
+    /// Opens `path` for reading; throws when it cannot be opened (gone since it was listed, or unreadable).
+    init(path: String) throws(TailOpenError) {
         let opened = open(path, O_RDONLY | O_CLOEXEC)
-        guard opened >= 0 else { return nil }
+        guard opened >= 0 else { throw TailOpenError(code: errno) }
         self.path = path
         descriptor = opened
     }
@@ -182,4 +182,18 @@ final class TailDescriptor {
         }
         return done
     }
+}
+
+/// Why a matched file could not be opened: its `errno`.
+struct TailOpenError: Error {
+    var code: Int32
+
+    /// Gone since the glob listed it: not worth a word, the next poll will not list it.
+    var isMissing: Bool { code == ENOENT || code == ENOTDIR }
+
+    /// The process (or system) has no descriptor left: the file is fine, try again later.
+    var isOutOfDescriptors: Bool { code == EMFILE || code == ENFILE }
+
+    /// The system's wording (`Permission denied`), never the file's content.
+    var reason: String { String(cString: strerror(code)) }
 }

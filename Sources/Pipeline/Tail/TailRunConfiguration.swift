@@ -41,6 +41,9 @@ package struct TailRunConfiguration: Sendable {
     /// - `retiredLimit` (default 4096): finished files (rotated away, deleted) remembered, so one that comes back
     ///   resumes instead of being read again; `tail_checkpoints` keeps a row for these and the open files only.
     package var retiredLimit = 4096
+    /// - `onNotice` (default: ignore): what the tailer has to say, once per occurrence (a matched file it cannot
+    ///   open); called on the tail thread; `tracejoin tail` logs it at notice level.
+    package var onNotice: @Sendable (Diagnostic) -> Void = { _ in }
     /// - `scrubber`, `classifier`, `traceContextPatterns`: the rules in force, as for `batch`.
     package var scrubber: any RecordScrubber = PassThroughScrubber()
     package var classifier: Classifier = .builtIn

@@ -202,6 +202,7 @@ package final class TailRunner: @unchecked Sendable {
         var more = true
         while more {
             more = try tailer.pollOnce(maxLines: configuration.linesPerTransaction) { line in try accept(line) }
+            for notice in tailer.takeNotices() { configuration.onNotice(notice) }
             if !more { finishClosedAndIdleFiles() }
             try commit()
             if stop?.isStopped == true { return }

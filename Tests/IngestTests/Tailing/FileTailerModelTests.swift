@@ -133,7 +133,20 @@ import TraceJoinTesting
             case 78..<83:
                 guard let generation = names["app.log"] else { return }
                 let name = "app.log.\(freshName())"
-                files.copyTruncate("app.log", to: name)
+                if Int.random(in: 0..<2, using: &generator) == 0 {
+                    files.copyTruncate("app.log", to: name)
+                } else {
+                    // The copy is seen half-written (or still empty) by a poll, then completed and the original
+                    // truncated; a kill -9 may come right after.
+                    let content = files.contents("app.log")
+                    let half = Int.random(in: 0...content.count, using: &generator)
+                    files.folder.write(name, Array(content[..<half]))
+                    try poll()
+                    files.append(name, String(decoding: content[half...], as: UTF8.self))
+                    files.truncate("app.log")
+                    log.append("copy seen at \(half) of \(content.count)")
+                    if Int.random(in: 0..<2, using: &generator) == 0 { restart() }
+                }
                 nextGeneration += 1
                 names[name] = nextGeneration
                 lines[nextGeneration] = lines[generation]
@@ -259,8 +272,8 @@ import TraceJoinTesting
         // The sequences exercise every operation, and most lines are held to "exactly once".
         #expect(
             operations.isSuperset(of: [
-                "write", "partial", "poll", "rename+create", "copytruncate", "rename+gzip", "truncate", "delete",
-                "move", "kill", "restart", "budget",
+                "write", "partial", "poll", "rename+create", "copytruncate", "copy", "rename+gzip", "truncate",
+                "delete", "move", "kill", "restart", "budget",
             ]))
         #expect(excusedAndMissed * 3 < written, "\(excusedAndMissed) of \(written) lines excused")
     }

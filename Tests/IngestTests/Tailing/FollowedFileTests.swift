@@ -104,6 +104,23 @@ import Testing
         #expect(file.observe(Self.observation(size: grown, now: .seconds(60))) == [])
     }
 
+    @Test("a partial line that keeps growing waits: the timeout counts from its last growth")
+    func partialLineStillGrowing() {
+        var file = Self.followed()
+        let start = Int64(Self.head.count)
+        for second in 1...8 {
+            let size = start + Int64(second) * 3
+            #expect(file.observe(Self.observation(size: size, now: .seconds(second))) == [.readFrom(start)])
+            let unterminated = size - start
+            #expect(
+                file.didRead(upTo: Self.reading, endOffset: size, unterminatedBytes: unterminated, now: .seconds(second))
+                    == [])
+        }
+        let size = start + 24
+        #expect(file.observe(Self.observation(size: size, now: .seconds(12))) == [])
+        #expect(file.observe(Self.observation(size: size, now: .seconds(13))) == [.emitPartialLine])
+    }
+
     @Test("a partial line completed before the timeout is not emitted early")
     func partialLineCompleted() {
         var file = Self.followed()
