@@ -31,6 +31,9 @@ import TraceJoinTesting
         var literals: [String]
         /// Texts the rule is meant to see (its examples).
         var examples: [String]
+        /// Scrubbing patterns run on every value and get every common unit; classification patterns,
+        /// run once per incident, their own literals and examples (the test's time is mostly theirs).
+        var common = true
         var testDescription: String { id }
     }
 
@@ -49,12 +52,15 @@ import TraceJoinTesting
         for rule in (try? ClassificationRuleLoader.load(layers: [sources])) ?? [] {
             let messages = rule.examples.compactMap { $0.entry.message }
             if let text = rule.text {
-                subjects.append(Subject(id: rule.id, pattern: text.pattern, literals: literals([], text.pattern), examples: messages))
+                subjects.append(
+                    Subject(id: rule.id, pattern: text.pattern, literals: literals([], text.pattern), examples: messages, common: false))
             }
             for condition in rule.conditions {
                 if case .pattern(let pattern) = condition.test {
                     subjects.append(
-                        Subject(id: rule.id + " (\(condition.field))", pattern: pattern, literals: literals([], pattern), examples: messages))
+                        Subject(
+                            id: rule.id + " (\(condition.field))", pattern: pattern, literals: literals([], pattern),
+                            examples: messages, common: false))
                 }
             }
         }
@@ -79,7 +85,7 @@ import TraceJoinTesting
 
     /// The adversarial units for one pattern: the common ones, its literals alone and glued to separators.
     static func units(for subject: Subject) -> [String] {
-        var units = commonUnits
+        var units = subject.common ? commonUnits : ["a.", "1 ", " "]
         for literal in subject.literals {
             units += [literal, "a." + literal]
         }
