@@ -590,7 +590,7 @@ package enum EmbeddedRules {
                 - {message: 'no instances available for the maintenance window', class: unknown}
 
             - id: classify.spring-client-refused
-              description: RestTemplate, WebClient or Feign could not connect (`I/O error on GET request for "…": Connection refused`)
+              description: 'RestTemplate, WebClient or Feign could not connect (`I/O error on GET request for "…": Connection refused`)'
               class: connection
               priority: 85
               match:
@@ -603,7 +603,7 @@ package enum EmbeddedRules {
                 - {message: 'I/O error on GET request for "http://a/b": 200 OK after retry', class: unknown}
 
             - id: classify.spring-client-timeout
-              description: RestTemplate or Feign gave up waiting (`I/O error on … request for "…": Read timed out`)
+              description: 'RestTemplate or Feign gave up waiting (`I/O error on … request for "…": Read timed out`)'
               class: timeout
               priority: 85
               match:

@@ -13,9 +13,9 @@
 /// scrubbed-text cache relies on that).
 ///
 /// - `minimumLength` (bytes, default 4096): shorter values are not timed.
-/// - `base` (default 250 ms) and `perMebibyte` (default 250 ms): a value of n bytes may take
-///   `base + n × perMebibyte / 1 MiB`, for all the rules together: at least 4 MB/s, where the shipped
-///   rules run at 20 MB/s or more even in a debug build.
+/// - `base` (default 1 s) and `perMebibyte` (default 1 s): a value of n bytes may take
+///   `base + n × perMebibyte / 1 MiB`, for all the rules together (an 8 MiB OTLP body: 9 s). Generous:
+///   a debug build on a loaded machine needs about 0.5 s for a 1 MiB value holding 39,000 matches.
 package struct ScanBudget: Sendable {
     package var minimumLength: Int
     package var base: Duration
@@ -24,8 +24,7 @@ package struct ScanBudget: Sendable {
     private let elapsed: @Sendable () -> Duration
 
     package init<C: Clock>(
-        clock: C, minimumLength: Int = 4096, base: Duration = .milliseconds(250),
-        perMebibyte: Duration = .milliseconds(250)
+        clock: C, minimumLength: Int = 4096, base: Duration = .seconds(1), perMebibyte: Duration = .seconds(1)
     ) where C.Duration == Duration {
         let origin = clock.now
         elapsed = { origin.duration(to: clock.now) }
