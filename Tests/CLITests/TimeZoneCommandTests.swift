@@ -48,4 +48,27 @@ import TraceJoinTesting
         let help = try CommandRunner.run([command, "--help"])
         #expect(help.standardOutput.contains("--timezone <zone>"))
     }
+
+    @Test("a rule file's timezone entry wins over --timezone for its files; rules check lists it")
+    func ruleWins() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let rules = folder.file("zones.yaml")
+        try "- id: zone.app\n  timezone: {files: 'app.log', zone: Europe/Berlin}\n"
+            .write(toFile: rules, atomically: true, encoding: .utf8)
+        let result = try Self.ingest(["--rules", rules, "--timezone", "+05:30"], environment: [:])
+        #expect(result.status == 0)
+        #expect(result.json.contains("\"time\":\"2026-11-23T09:00:00.123"), "\(result.json)")
+        let check = try CommandRunner.run(["rules", "check", rules])
+        #expect(check.status == 0)
+        #expect(check.standardOutput.contains("zone.app: zone-less times of app.log are read in Europe/Berlin"))
+    }
+
+    @Test("an unknown zone in a rule file stops batch with exit 78 and its file:line:col")
+    func badRuleZone() throws {
+        let path = FixturePaths.fixture("rules/bad-timezone/unknown-zone.yaml")
+        let result = try Self.ingest(["--rules", path], environment: [:])
+        #expect(result.status == 78)
+        #expect(result.json.contains("\(path):3:43: error: unknown time zone"), "\(result.json)")
+    }
 }
