@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TraceJoinCore
 import TraceJoinTesting
@@ -35,9 +36,9 @@ import TraceJoinTesting
         #expect(batch.status == 0, "\(batch.standardError)")
 
         let text = try CommandRunner.run(["show", "--db", db, Self.traceID]).standardOutput
-        #expect(text.contains("root cause: warehouse-adapter `ERROR`: upstream quota exhausted (429)"), "\(text)")
+        #expect(text.contains("root cause: warehouse-adapter `error`: upstream quota exhausted (429)"), "\(text)")
         #expect(text.contains("~ a log whose span is not in the trace"), "\(text)")
-        let logLine = try #require(text.split(separator: "\n").first { $0.contains("upstream quota exhausted") })
+        let logLine = try #require(text.split(separator: "\n").first { $0.contains("[warehouse-adapter]") })
         #expect(logLine.contains("      ~ERROR [warehouse-adapter]"), "three levels in: \(logLine)")
 
         let json = try JSONParser.parse(
