@@ -47,7 +47,7 @@ import TraceJoinTesting
         let path = folder.file("app.log")
         try "23:30:00.000 [main] ERROR c.e.App - failed trace_id=\(Self.traceHex)\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let modified = Date(timeIntervalSince1970: 1_795_473_600 - 20 * 60)  // 2026-11-23T22:40:00Z
+        let modified = Date(timeIntervalSince1970: 1_795_473_600)  // 2026-11-23T22:40:00Z
         try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: path)
 
         var configuration = BatchConfiguration(inputs: [path])
@@ -57,7 +57,7 @@ import TraceJoinTesting
         let store = try IncidentStore.openExisting(path: configuration.databasePath)
         let trace = TraceReference.full(try #require(TraceID(hex: Self.traceHex)))
         let timeline = try #require(try TimelineQuery.timelines(for: trace, in: store).first)
-        #expect(timeline.entries.map(\.time) == [(1_795_473_600 - 30 * 60) * 1_000_000_000])  // 22:30Z
+        #expect(timeline.entries.map(\.time) == [(1_795_473_600 - 10 * 60) * 1_000_000_000])  // 22:30Z
     }
 
     @Test("a rule file's zone for legacy/*.log wins over the run's zone for those files only")
