@@ -11,7 +11,7 @@ import TraceJoinTesting
         let known = installed.joined(separator: " ")
         let dpkg = """
             #!/bin/sh
-            for p in \(known); do [ "$p" = "$4" ] && { printf 'install ok installed'; exit 0; }; done
+            for p in \(known); do [ "$p" = "$3" ] && { printf 'install ok installed'; exit 0; }; done
             exit 1
             """
         let apt = "#!/bin/sh\necho \"$@\" >> \(folder.file("apt.log"))\n"

@@ -34,7 +34,7 @@ import TraceJoinTesting
 
         #expect(BackgroundCommand.waitUntil(seconds: 60) { text().contains("following 1 file(s)") }, "\(text())")
         // Created while tail runs, unreadable for it.
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: logs + "/secret.log", contents: Data(TailCommandTests.line(3).utf8),
             attributes: [.posixPermissions: 0])
         #expect(BackgroundCommand.waitUntil(seconds: 60) { text().contains("cannot be opened") }, "\(text())")

@@ -28,7 +28,7 @@ import TraceJoinTesting
         func append(_ numbers: ClosedRange<Int>, to path: String? = nil) throws {
             let text = numbers.map { Self.line($0) }.joined()
             let path = path ?? log
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             let handle = try #require(FileHandle(forWritingAtPath: path))
             defer { try? handle.close() }
             try handle.seekToEnd()

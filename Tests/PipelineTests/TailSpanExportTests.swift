@@ -52,7 +52,7 @@ import TraceJoinTesting
     }
 
     static func append(_ lines: some Sequence<Data>, to path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let handle = try #require(FileHandle(forWritingAtPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()
