@@ -33,10 +33,13 @@ import TraceJoinTesting
         func text() -> String { (try? String(contentsOfFile: folder.file("tail.out"), encoding: .utf8)) ?? "" }
 
         #expect(BackgroundCommand.waitUntil(seconds: 60) { text().contains("following 1 file(s)") }, "\(text())")
-        // Created while tail runs, unreadable for it.
-        _ = FileManager.default.createFile(
-            atPath: logs + "/secret.log", contents: Data(TailCommandTests.line(3).utf8),
-            attributes: [.posixPermissions: 0])
+        // Created while tail runs, unreadable for it: made outside the folder with mode 0, then moved in, so tail
+        // never sees it readable (a file created in place is readable until its mode is set, and tail may open it
+        // in between: the test failed 1 run in 3 that way).
+        let outside = folder.file("secret.tmp")
+        _ = FileManager.default.createFile(atPath: outside, contents: Data(TailCommandTests.line(3).utf8))
+        chmod(outside, 0)
+        try FileManager.default.moveItem(atPath: outside, toPath: logs + "/secret.log")
         #expect(BackgroundCommand.waitUntil(seconds: 60) { text().contains("cannot be opened") }, "\(text())")
         // Many polls later (and after new lines elsewhere), still said once.
         try TailCommandTests.append(4...5, to: logs + "/a.log")
