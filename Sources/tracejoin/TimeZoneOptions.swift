@@ -40,12 +40,8 @@ struct TimeZoneOptions: ParsableArguments {
 extension RuleOptions {
     /// Loads the `timezone:` entries from the same folders; a bad set (an unknown zone) exits 78.
     func loadTimeZoneRules() throws -> [TimeZoneRule] {
-        do {
-            return try TimeZoneRuleLoader.load(ruleFolders: ruleFolders, includeBuiltIn: !noDefaultRules)
-        } catch {
-            for diagnostic in error.diagnostics { Console.error(diagnostic) }
-            Console.note("error: the rule set has \(error.diagnostics.count) problem(s); nothing was changed")
-            throw ExitStatus.configurationError
+        try refusingBadRules { () throws(RuleSetError) in
+            try TimeZoneRuleLoader.load(ruleFolders: ruleFolders, includeBuiltIn: !noDefaultRules)
         }
     }
 }
