@@ -41,8 +41,7 @@ package enum TraceFinalizer {
     package static func finalizeIdleTraces(
         in store: IncidentStore, classifier: Classifier = .builtIn, idle: Duration, now: Int64, chunk: Int = 4000
     ) throws -> Int {
-        let (seconds, attoseconds) = idle.components
-        let cutoff = now - (seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let cutoff = now - idle.inNanoseconds
         return try finalize(in: store, classifier: classifier, chunk: chunk) {
             try store.dirtyTraceKeys(updatedAtOrBefore: cutoff, limit: $0)
         }

@@ -18,11 +18,10 @@ struct OTLPReceiverMetrics: Sendable {
             label: "tracejoin_receiver_requests_total",
             dimensions: [("signal", signal.rawValue), ("code", String(statusCode))], factory: factory
         ).increment()
-        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
         Metrics.Timer(
             label: "tracejoin_receiver_request_duration_seconds", dimensions: [("signal", signal.rawValue)],
             factory: factory
-        ).recordNanoseconds(nanoseconds)
+        ).recordNanoseconds(duration.inNanoseconds)
         if receivedBytes > 0 {
             Counter(
                 label: "tracejoin_receiver_received_bytes_total", dimensions: [("signal", signal.rawValue)],

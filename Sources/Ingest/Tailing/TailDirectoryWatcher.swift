@@ -4,6 +4,8 @@
     import Darwin
 #endif
 
+import TraceJoinCore
+
 /// Wakes a tailer when something changes in the folders it follows (Linux inotify), so a written line is read
 /// right away instead of at the next poll interval.
 ///
@@ -57,8 +59,7 @@ package final class TailDirectoryWatcher {
     package func wait(timeout: Duration, wake: Int32? = nil) -> Bool {
         var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
         if let wake { descriptors.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = max(0, min(Int64(Int32.max), seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+        let milliseconds = max(0, min(Int64(Int32.max), timeout.inNanoseconds / 1_000_000))
         var ready: Int32
         repeat {
             ready = poll(&descriptors, nfds_t(descriptors.count), Int32(milliseconds))

@@ -1,4 +1,5 @@
 import Foundation
+import TraceJoinCore
 
 /// Asks a running ``TailRunner`` to stop: set from a signal handler or a test, read between polls.
 ///
@@ -39,9 +40,7 @@ package final class TailStopSignal: @unchecked Sendable {
 
     /// Sleeps up to `duration`, returning early when stopped.
     func sleep(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-        if wake.wait(timeout: .now() + .nanoseconds(max(0, nanoseconds))) == .success {
+        if wake.wait(timeout: .now() + .nanoseconds(Int(max(0, duration.inNanoseconds)))) == .success {
             wake.signal()  // stay signalled: later sleeps return at once too
         }
     }
