@@ -109,6 +109,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "PipelineTests", dependencies: ["Pipeline", "Store", "TraceJoinTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "CLITests", dependencies: ["tracejoin", "TraceJoinTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["tracejoin", "TraceJoinTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
     ]
 )

@@ -103,7 +103,8 @@ if [[ -z "${SKIP_BASELINE:-}" ]]; then
     baseline_secs=$(python3 -c "print(float('$baseline_end') - float('$baseline_start'))")
     rm -f "$TMP/baseline.db"*
 fi
-phases=$(sqlite3 "$DB" "SELECT stats FROM runs ORDER BY run_id DESC LIMIT 1" 2>/dev/null || true)
+# The run's own figures (phases, CPU per thread), read with Python's sqlite3: the sqlite3 shell may be missing.
+phases=$(python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("SELECT stats FROM runs ORDER BY run_id DESC LIMIT 1").fetchone(); print(r[0] if r else "")' "$DB" 2>/dev/null || true)
 
 python3 - "$STATS" "$cat_start" "$cat_end" "$TMP/time.txt" "$DB" "${EXTRA_ARGS:-}" "$run_start" "$run_end" "$show_ms" "$phases" "$baseline_secs" "$TMP/baseline-time.txt" <<'PY'
 import json, os, re, sys
@@ -147,6 +148,16 @@ if sys.argv[10]:
         print("phases:      ingest %.1f s, summaries %.1f s; CPU s: decoder %.1f, writer %.1f, summaries %.1f" % (
             p["ingestSeconds"], p["summarizeSeconds"], p["decoderCPUSeconds"], p["writerCPUSeconds"],
             p["summarizeCPUSeconds"]))
+        # CPU per record of each stage; scrubbing runs on the decoder thread and is part of its figure.
+        us = lambda seconds: seconds * 1e6 / records
+        scrub = p.get("scrubCPUSeconds")
+        stages = ["read+decode %.2f" % us(p["decoderCPUSeconds"] - (scrub or 0))]
+        stages.append("scrub %.2f" % us(scrub) if scrub is not None else "scrub (in read+decode)")
+        stages.append("group n/a (no grouping stage yet)")
+        stages.append("write %.2f" % us(p["writerCPUSeconds"]))
+        stages.append("summarise %.2f" % us(p["summarizeCPUSeconds"]))
+        total = p["decoderCPUSeconds"] + p["writerCPUSeconds"] + p["summarizeCPUSeconds"]
+        print("CPU us/rec:  %s; total %.2f" % (", ".join(stages), us(total)))
     except (ValueError, KeyError):
         pass
 PY

@@ -72,6 +72,17 @@ package final class BackgroundCommand: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Whether the process has not exited yet.
+    package var isRunning: Bool { process.isRunning }
+
+    /// Kills the process with SIGKILL and waits for it; true when the signal is what ended it (it had not exited
+    /// on its own before).
+    package func killAndWait() -> Bool {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+    }
+
     /// For `defer`: kills the process if a failed test left it running.
     package func terminateIfRunning() {
         guard process.isRunning else { return }
