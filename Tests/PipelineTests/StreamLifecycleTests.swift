@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Pipeline
 import ServiceLifecycle
+import Synchronization
 import Store
 import Testing
 import TraceJoinCore
@@ -59,9 +60,15 @@ import TraceJoinTesting
         var configuration = TailRunConfiguration(patterns: [log])
         configuration.holdBack = .seconds(3600)
         configuration.pollInterval = .milliseconds(20)
-        let service = TailService(runner: try TailRunner(configuration: configuration, store: store))
+        let polls = Mutex(0)
+        let service = TailService(runner: try TailRunner(configuration: configuration, store: store)) { _ in
+            polls.withLock { $0 += 1 }
+        }
         let group = ServiceGroup(services: [service], logger: Self.logger)
         let running = Task { try await group.run() }
+        // The service starts from a task: under a full parallel run, blocking tests can hold every cooperative
+        // thread for minutes before it is scheduled. Only once it polls is the time it takes its business.
+        #expect(try await eventually(patience: .seconds(900)) { polls.withLock { $0 } > 0 })
         let messages = {
             try Set(store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 10).map(\.message))
         }

@@ -1,0 +1,151 @@
+import Store
+import TraceJoinCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The k-way merge of ``TraceGroupSorter``'s spilled runs: each run is read through a buffer of its own, and
+/// a binary heap picks the smallest key; equal keys come from the earlier run first, which keeps records of a
+/// trace in the order they were added.
+struct RunMerge {
+    typealias Failure = TraceGroupSorter.Failure
+
+    /// Bytes read from a run at a time; a record longer than that is read whole.
+    static let bufferBytes = 256 << 10
+
+    struct Cursor {
+        let run: Int
+        var position: Int64
+        let end: Int64
+        var buffer: [UInt8] = []
+        var offset = 0
+        var key = TraceGroupKey(lower64: 0)
+        var recordStart = 0
+        var recordLength = 0
+    }
+
+    private let descriptor: Int32
+    private var cursors: [Cursor] = []
+    /// Indexes into `cursors`, as a min-heap on (key, run).
+    private var heap: [Int] = []
+
+    init(descriptor: Int32, runs: [TraceGroupSorter.Run]) throws(Failure) {
+        self.descriptor = descriptor
+        for (index, run) in runs.enumerated() {
+            var cursor = Cursor(run: index, position: run.start, end: run.start + run.length)
+            if try advance(&cursor) {
+                cursors.append(cursor)
+                heap.append(cursors.count - 1)
+                siftUp(heap.count - 1)
+            }
+        }
+    }
+
+    /// The next record in key order, nil when every run is read.
+    mutating func next() throws(Failure) -> (TraceGroupKey, SourcedRecord)? {
+        guard let top = heap.first else { return nil }
+        let key = cursors[top].key
+        let current = cursors[top]
+        let decoded = current.buffer.withUnsafeBytes { bytes in
+            Result { () throws(RecordSpillCodec.Damaged) in
+                var offset = current.recordStart
+                return try RecordSpillCodec.decode(
+                    UnsafeRawBufferPointer(rebasing: bytes[..<(current.recordStart + current.recordLength)]), at: &offset)
+            }
+        }
+        let record = try decoded.mapError { Failure.damaged($0) }.get()
+        if try advance(&cursors[top]) {
+            siftDown(0)
+        } else {
+            heap[0] = heap[heap.count - 1]
+            heap.removeLast()
+            if !heap.isEmpty { siftDown(0) }
+        }
+        return (key, record)
+    }
+
+    /// Moves `cursor` to its next record (key and bytes in its buffer); false at the end of its run.
+    private func advance(_ cursor: inout Cursor) throws(Failure) -> Bool {
+        cursor.offset = cursor.recordStart + cursor.recordLength
+        if cursor.buffer.count - cursor.offset < 17 + 10 {
+            try refill(&cursor, atLeast: 17 + 10)
+        }
+        if cursor.offset == cursor.buffer.count { return false }
+        let start = cursor.offset
+        let header = cursor.buffer.withUnsafeBytes { bytes in
+            Result { () throws(RecordSpillCodec.Damaged) in
+                var reader = SpillReader(bytes: bytes, offset: start)
+                var key = TraceGroupKey(lower64: 0)
+                key.low = try reader.fixed()
+                key.lower64Only = try reader.byte()
+                key.high = try reader.fixed()
+                let length = Int(try reader.unsigned())
+                return (key: key, length: length, size: reader.offset - start)
+            }
+        }
+        let fields = try header.mapError { Failure.damaged($0) }.get()
+        cursor.key = fields.key
+        cursor.recordLength = fields.length
+        if cursor.buffer.count - cursor.offset < fields.size + fields.length {
+            try refill(&cursor, atLeast: fields.size + fields.length)
+            guard cursor.buffer.count - cursor.offset >= fields.size + fields.length else {
+                throw .damaged(RecordSpillCodec.Damaged(offset: Int(cursor.position)))
+            }
+        }
+        cursor.recordStart = cursor.offset + fields.size
+        return true
+    }
+
+    /// Keeps the unread bytes of the cursor's buffer and reads on, so that at least `needed` bytes from
+    /// `offset` are in the buffer (fewer at the end of the run).
+    private func refill(_ cursor: inout Cursor, atLeast needed: Int) throws(Failure) {
+        cursor.buffer.removeSubrange(0..<cursor.offset)
+        cursor.offset = 0
+        let have = cursor.buffer.count
+        let toRead = Int(min(Int64(max(needed, Self.bufferBytes) - have), cursor.end - cursor.position))
+        guard toRead > 0 else { return }
+        cursor.buffer.append(contentsOf: repeatElement(0, count: toRead))
+        var done = 0
+        while done < toRead {
+            let position = cursor.position
+            let result = cursor.buffer.withUnsafeMutableBytes { bytes in
+                pread(descriptor, bytes.baseAddress! + have + done, toRead - done, off_t(position))
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw .spillRead(errno: errno)
+            }
+            if result == 0 { throw .damaged(RecordSpillCodec.Damaged(offset: Int(position))) }
+            done += result
+            cursor.position += Int64(result)
+        }
+    }
+
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        (cursors[a].key, cursors[a].run) < (cursors[b].key, cursors[b].run)
+    }
+
+    private mutating func siftUp(_ index: Int) {
+        var child = index
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard less(heap[child], heap[parent]) else { return }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func siftDown(_ index: Int) {
+        var parent = index
+        while true {
+            var smallest = parent
+            for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count && less(heap[child], heap[smallest]) {
+                smallest = child
+            }
+            if smallest == parent { return }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+}
