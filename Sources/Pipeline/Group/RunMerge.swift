@@ -46,12 +46,11 @@ struct RunMerge {
     mutating func next() throws(Failure) -> (TraceGroupKey, SourcedRecord)? {
         guard let top = heap.first else { return nil }
         let key = cursors[top].key
-        let current = cursors[top]
-        let decoded = current.buffer.withUnsafeBytes { bytes in
+        // Decoded in place: a copy of the cursor would share its buffer, and the refill below would copy it.
+        let decoded = cursors[top].buffer.withUnsafeBytes { [start = cursors[top].recordStart, length = cursors[top].recordLength] bytes in
             Result { () throws(RecordSpillCodec.Damaged) in
-                var offset = current.recordStart
-                return try RecordSpillCodec.decode(
-                    UnsafeRawBufferPointer(rebasing: bytes[..<(current.recordStart + current.recordLength)]), at: &offset)
+                var offset = start
+                return try RecordSpillCodec.decode(UnsafeRawBufferPointer(rebasing: bytes[..<(start + length)]), at: &offset)
             }
         }
         let record = try decoded.mapError { Failure.damaged($0) }.get()
@@ -140,9 +139,9 @@ struct RunMerge {
         var parent = index
         while true {
             var smallest = parent
-            for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count && less(heap[child], heap[smallest]) {
-                smallest = child
-            }
+            let left = 2 * parent + 1, right = left + 1
+            if left < heap.count && less(heap[left], heap[smallest]) { smallest = left }
+            if right < heap.count && less(heap[right], heap[smallest]) { smallest = right }
             if smallest == parent { return }
             heap.swapAt(parent, smallest)
             parent = smallest

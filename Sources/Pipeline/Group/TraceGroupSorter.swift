@@ -177,30 +177,32 @@ final class TraceGroupSorter {
     private func spill() throws(Failure) {
         try openSpillFile()
         sortEntries()
-        scratch.removeAll(keepingCapacity: true)
         let start = spillEnd
+        // The writer owns the buffer while it fills it: a second reference would copy it at every append.
+        var writer = SpillWriter(out: [])
+        swap(&writer.out, &scratch)
+        writer.out.removeAll(keepingCapacity: true)
         for entry in entries {
-            var writer = SpillWriter(out: scratch)
-            scratch = []
             writer.fixed(entry.key.low)
             writer.byte(entry.key.lower64Only)
             writer.fixed(entry.key.high)
             writer.unsigned(UInt64(entry.length))
-            scratch = writer.out
-            scratch.append(contentsOf: arena[entry.offset..<entry.offset + entry.length])
-            if scratch.count >= 1 << 20 { try flushScratch() }
+            writer.out.append(contentsOf: arena[entry.offset..<entry.offset + entry.length])
+            if writer.out.count >= 1 << 20 { try append(&writer.out) }
         }
-        try flushScratch()
+        try append(&writer.out)
+        swap(&writer.out, &scratch)
         runs.append(Run(start: start, length: spillEnd - start))
         arena.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
     }
 
-    private func flushScratch() throws(Failure) {
+    /// Appends `bytes` to the spill file and empties them.
+    private func append(_ bytes: inout [UInt8]) throws(Failure) {
         var written = 0
-        while written < scratch.count {
-            let result = scratch.withUnsafeBytes { bytes in
-                pwrite(descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(spillEnd) + off_t(written))
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { buffer in
+                pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(spillEnd) + off_t(written))
             }
             if result < 0 {
                 if errno == EINTR { continue }
@@ -209,7 +211,7 @@ final class TraceGroupSorter {
             written += result
         }
         spillEnd += Int64(written)
-        scratch.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     private func openSpillFile() throws(Failure) {
