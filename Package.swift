@@ -108,7 +108,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "Store", "TraceJoinTesting"], swiftSettings: strictSettings),
+            name: "PipelineTests", dependencies: ["Pipeline", "Store", "Correlate", "TraceJoinTesting"],
+            swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["tracejoin", "TraceJoinTesting"], swiftSettings: strictSettings),
     ]
 )
