@@ -59,6 +59,17 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings),
+        // The read side over HTTP (issue #17): the Jaeger query API from TraceJoinCore's `TraceQueryBackend`,
+        // which Pipeline implements.
+        .target(
+            name: "Query",
+            dependencies: [
+                "TraceJoinCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
         .target(
             name: "Pipeline",
             dependencies: [
@@ -107,6 +118,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "TraceJoinTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "PipelineTests", dependencies: ["Pipeline", "Store", "Correlate", "TraceJoinTesting"],
             swiftSettings: strictSettings),
