@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "tracejoin",
             dependencies: [
-                "TraceJoinCore", "Pipeline", "Store", "Rules", "Normalize", "Serve",
+                "TraceJoinCore", "Pipeline", "Store", "Rules", "Normalize", "Serve", "Query",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
