@@ -59,6 +59,17 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings),
+        // The read side over HTTP (issue #17): the Jaeger query API from TraceJoinCore's `TraceQueryBackend`,
+        // which Pipeline implements.
+        .target(
+            name: "Query",
+            dependencies: [
+                "TraceJoinCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
         .target(
             name: "Pipeline",
             dependencies: [
@@ -71,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "tracejoin",
             dependencies: [
-                "TraceJoinCore", "Pipeline", "Store", "Rules", "Normalize", "Serve",
+                "TraceJoinCore", "Pipeline", "Store", "Rules", "Normalize", "Serve", "Query",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,8 +118,10 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "TraceJoinTesting"], swiftSettings: strictSettings),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "Store", "TraceJoinTesting"], swiftSettings: strictSettings),
+            name: "PipelineTests", dependencies: ["Pipeline", "Store", "Correlate", "TraceJoinTesting"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests",
             dependencies: ["tracejoin", "TraceJoinTesting", .product(name: "GRDB", package: "GRDB.swift")],

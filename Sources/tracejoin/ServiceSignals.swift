@@ -7,7 +7,7 @@ import Foundation
     import Darwin
 #endif
 
-/// SIGTERM, SIGINT and SIGHUP for `serve` and `tail`, taken from (almost) the first instant after exec, so a
+/// SIGTERM, SIGINT and SIGHUP for `serve`, `tail` and `ui`, taken from (almost) the first instant after exec, so a
 /// signal at any moment gets the documented answer (shut down gracefully, exit 0; reload the rules) and not
 /// the default action (SIGTERM used to end a starting `serve` with 143, SIGHUP with 129).
 ///
@@ -24,10 +24,10 @@ import Foundation
 ///
 /// A shutdown request that comes before the command has a service group is kept, and handed over when
 /// the command calls `onShutdown`; a SIGHUP before the rules are in force, likewise, becomes one reload.
-/// Only `serve` and `tail` take the signals: for `batch`, Ctrl-C keeps its default action. The blocked
+/// Only `serve`, `tail` and `ui` take the signals: for `batch`, Ctrl-C keeps its default action. The blocked
 /// signals would be inherited by child processes; tracejoin starts none.
 final class ServiceSignals: @unchecked Sendable {
-    /// Made (and the signals taken) on first use: `TraceJoinMain` uses it first thing for `serve` and `tail`.
+    /// Made (and the signals taken) on first use: `TraceJoinMain` uses it first thing for `serve`, `tail` and `ui`.
     static let shared = ServiceSignals()
 
     private static let taken: [Int32] = [SIGTERM, SIGINT, SIGHUP]
@@ -61,16 +61,16 @@ final class ServiceSignals: @unchecked Sendable {
         _ = registered.wait(timeout: .now() + .seconds(5))
     }
 
-    /// Takes the signals now when `arguments` (as `CommandLine.arguments`) run `serve` or `tail`.
+    /// Takes the signals now when `arguments` (as `CommandLine.arguments`) run `serve`, `tail` or `ui`.
     static func takeIfRunningServices(arguments: [String]) {
         guard arguments.count > 1, arguments[1].withCString(runsServices) else { return }
         _ = shared
     }
 
-    /// Whether `command` (argv[1]) is `serve` or `tail`, the subcommands that run a service group. C calls
+    /// Whether `command` (argv[1]) is `serve`, `tail` or `ui`, the subcommands that run a service group. C calls
     /// only: it also runs at load time.
     static func runsServices(_ command: UnsafePointer<CChar>) -> Bool {
-        strcmp(command, "serve") == 0 || strcmp(command, "tail") == 0
+        strcmp(command, "serve") == 0 || strcmp(command, "tail") == 0 || strcmp(command, "ui") == 0
     }
 
     /// Blocks SIGTERM, SIGINT and SIGHUP on the calling thread. C calls only: it also runs at load time.
@@ -122,7 +122,7 @@ final class ServiceSignals: @unchecked Sendable {
 }
 
 #if os(Linux)
-    /// Blocks the signals for `serve` and `tail` while the process loads, before `main` and before any thread
+    /// Blocks the signals for `serve`, `tail` and `ui` while the process loads, before `main` and before any thread
     /// exists, so every thread inherits the mask: glibc calls each `.init_array` entry with argc and argv.
     @section(".preinit_array") @used
     private let blockServiceSignalsAtLoad:

@@ -6,14 +6,15 @@ struct TraceJoinCommand: AsyncParsableCommand {
         abstract: "Join service logs and span exports by trace ID into incident timelines in SQLite.",
         discussion: """
             Typical use: `tracejoin batch logs/ spans/` ingests a night of files, then \
-            `tracejoin incidents` lists failed requests and `tracejoin show <trace id>` tells the story of one.
+            `tracejoin incidents` lists failed requests and `tracejoin show <trace id>` tells the story of one; \
+            `tracejoin ui` serves the timelines to Grafana and Jaeger UI.
 
             Exit statuses: 0 success; 1 fatal error or unknown trace ID; 64 bad usage; \
             65 rejected records with --strict; 78 bad configuration.
             """,
         subcommands: [
             BatchCommand.self, ShowCommand.self, IncidentsCommand.self, LogsCommand.self, RejectsCommand.self,
-            RulesCommand.self, ReportCommand.self, TailCommand.self, ServeCommand.self,
+            RulesCommand.self, ReportCommand.self, TailCommand.self, ServeCommand.self, UICommand.self,
         ])
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Store
 
-/// The process entry: takes the signals `serve` and `tail` answer before anything else runs (see
+/// The process entry: takes the signals `serve`, `tail` and `ui` answer before anything else runs (see
 /// `ServiceSignals`), then hands over to ArgumentParser.
 @main
 enum TraceJoinMain {

@@ -1,0 +1,59 @@
+package import Store
+package import TraceJoinCore
+
+/// The query server's reads (``TraceQueryBackend``) over one database: services, operations and search from the
+/// store, and every trace through ``TimelineQuery``, the reader `show` uses, made into a ``TraceView``.
+package struct StoreQueryBackend: TraceQueryBackend {
+    package let store: IncidentStore
+
+    package init(store: IncidentStore) {
+        self.store = store
+    }
+
+    package func serviceNames() throws -> [String] {
+        try store.traceServiceNames()
+    }
+
+    package func operations(service: String, kind: SpanKind?) throws -> [OperationName] {
+        try store.operations(service: service, kind: kind)
+    }
+
+    package func traces(for reference: TraceReference) throws -> [TraceView] {
+        try TimelineQuery.classifiedTraces(for: reference, in: store).map {
+            TraceViewBuilder.view(of: $0.trace, classRule: $0.classification?.ruleID)
+        }
+    }
+
+    package func searchTraces(_ search: TraceSearch) throws -> [TraceView] {
+        let keys = try store.traceKeys(matching: Self.filter(for: search))
+        return try TimelineQuery.classifiedTraces(traceKeys: keys, in: store).map {
+            TraceViewBuilder.view(of: $0.trace, classRule: $0.classification?.ruleID)
+        }
+    }
+
+    /// Tags that name a trace's verdict, as the root span of a ``TraceView`` carries them.
+    static let summaryTags: [String: SummaryColumn] = [
+        "tracejoin.error_class": .errorClass, "tracejoin.class_rule": .classRule,
+        "tracejoin.root_cause.service": .rootService, "tracejoin.root_cause.message": .rootMessage,
+        "tracejoin.fingerprint": .fingerprint,
+    ]
+
+    /// The store's filter for a search: `error=true|false` is the trace's status, the verdict tags are columns of
+    /// its summary, and any other tag an attribute of one of its spans.
+    static func filter(for search: TraceSearch) -> TraceSearchFilter {
+        var filter = TraceSearchFilter(
+            service: search.service, operation: search.operation, startFrom: search.startFrom,
+            startUntil: search.startUntil, minDuration: search.minDuration, maxDuration: search.maxDuration,
+            limit: search.limit)
+        for tag in search.tags {
+            if tag.key == "error", let isError = Bool(tag.value.lowercased()) {
+                filter.status = isError ? "error" : "ok"
+            } else if let column = summaryTags[tag.key] {
+                filter.summaryEquals[column] = tag.value
+            } else {
+                filter.spanAttributes.append(tag)
+            }
+        }
+        return filter
+    }
+}

@@ -1,0 +1,153 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import TraceJoinCore
+
+/// Answers every request of the query server: the Jaeger query API (v1) over a ``TraceQueryBackend``.
+///
+/// A responder of its own rather than Hummingbird's `Router`, as the OTLP receiver's: paths are decoded a segment
+/// at a time (a base64 trace ID may hold `%2F`), other methods get 405 with `Allow`, and every refusal is
+/// Jaeger's error envelope. Reads block on SQLite, so they run on NIO's thread pool, never on an event loop.
+struct QueryResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let backend: any TraceQueryBackend
+    let token: BearerToken?
+    let logger: Logger
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        if let token, !token.isCarried(by: request.headers[.authorization]) {
+            var response = Self.refusal(
+                QueryRequestError(status: 401, message: "unauthorized: send Authorization: Bearer <token>"))
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        }
+        do {
+            guard let route = try QueryRoute(path: request.uri.path) else {
+                throw QueryRequestError(
+                    status: 404, message: "not found: tracejoin serves the Jaeger query API under /api")
+            }
+            guard request.method == .get || request.method == .head else {
+                var response = Self.refusal(QueryRequestError(status: 405, message: "method not allowed: use GET"))
+                response.headers[.allow] = "GET, HEAD"
+                return response
+            }
+            let parameters = try QueryParameters(query: request.uri.query)
+            return try await answer(route, parameters: parameters)
+        } catch let refusal as QueryRequestError {
+            return Self.refusal(refusal)
+        } catch {
+            // Store errors name the database file, not stored values; the client only learns that reading failed.
+            logger.error("query failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return Self.refusal(QueryRequestError(status: 500, message: "the database could not be read"))
+        }
+    }
+
+    private func answer(_ route: QueryRoute, parameters: QueryParameters) async throws -> Response {
+        switch route {
+        case .home:
+            return Self.text(
+                "tracejoin ui: the Jaeger query API is served under /api (services, operations, traces).\n"
+                    + "Add a Grafana data source of type Jaeger with this URL, or point Jaeger UI's query base here.\n")
+        case .services:
+            let services = try await read { try $0.serviceNames() }
+            return Self.json(JaegerEnvelope.strings(services))
+        case .serviceOperations(let service):
+            let operations = try await read { try $0.operations(service: service, kind: nil) }
+            var names: [String] = []
+            for operation in operations where names.last != operation.name { names.append(operation.name) }
+            return Self.json(JaegerEnvelope.strings(names))
+        case .operations:
+            guard let service = parameters.value("service") else {
+                throw QueryRequestError.badParameter("service", "parameter 'service' is required")
+            }
+            let kind = try Self.spanKind(parameters.value("spanKind"))
+            let operations = try await read { try $0.operations(service: service, kind: kind) }
+            return Self.json(JaegerEnvelope.data(total: operations.count) { Self.write(operations, to: &$0) })
+        case .searchTraces:
+            let search = try TraceSearchParser.search(from: parameters)
+            let traces = try await read { try $0.searchTraces(search) }
+            return Self.json(JaegerEnvelope.data(total: traces.count) { Self.write(traces, to: &$0) })
+        case .trace(let id):
+            let readings = TraceIDText.readings(id)
+            guard !readings.isEmpty else { throw QueryRequestError.malformedTraceID }
+            let traces = try await read { backend in
+                // 16 decimal digits are read as hex first, then as a Datadog ID, as `show` reads them.
+                var traces: [TraceView] = []
+                for reference in readings where traces.isEmpty { traces = try backend.traces(for: reference) }
+                return traces
+            }
+            guard !traces.isEmpty else {
+                let canonical =
+                    switch readings[0] {
+                    case .full(let id): JaegerTraceEncoder.jaegerHex(id)
+                    case .lower64(let low): String(low)
+                    }
+                return Self.json(
+                    JaegerEnvelope.error(code: 404, message: "trace not found", traceID: canonical), status: .notFound)
+            }
+            return Self.json(JaegerEnvelope.data(total: traces.count) { Self.write(traces, to: &$0) })
+        }
+    }
+
+    /// Runs a blocking read of the backend on NIO's thread pool.
+    private func read<Result: Sendable>(
+        _ body: @escaping @Sendable (any TraceQueryBackend) throws -> Result
+    ) async throws -> Result {
+        let backend = backend
+        return try await NIOThreadPool.singleton.runIfActive { try body(backend) }
+    }
+
+    /// Jaeger's span kinds (`server`, `client`, `producer`, `consumer`, `internal`); empty or absent for all.
+    static func spanKind(_ text: String?) throws(QueryRequestError) -> SpanKind? {
+        guard let text else { return nil }
+        guard let kind = SpanKind.allCases.first(where: { $0 != .unspecified && $0.name == text }) else {
+            throw .badParameter("spanKind", "unsupported span kind: use server, client, producer, consumer or internal")
+        }
+        return kind
+    }
+
+    // MARK: - Writing
+
+    private static func write(_ operations: [OperationName], to writer: inout JSONWriter) {
+        writer.raw("[")
+        for (index, operation) in operations.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{\"name\":")
+            writer.string(operation.name)
+            writer.raw(",\"spanKind\":")
+            writer.string(operation.kind == .unspecified ? "" : operation.kind.name)
+            writer.raw("}")
+        }
+        writer.raw("]")
+    }
+
+    private static func write(_ traces: [TraceView], to writer: inout JSONWriter) {
+        writer.raw("[")
+        for (index, trace) in traces.enumerated() {
+            if index > 0 { writer.raw(",") }
+            JaegerTraceEncoder.write(trace, to: &writer)
+        }
+        writer.raw("]")
+    }
+
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func text(_ text: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func refusal(_ refusal: QueryRequestError) -> Response {
+        json(
+            JaegerEnvelope.error(code: refusal.status, message: refusal.message),
+            status: HTTPResponse.Status(code: refusal.status))
+    }
+}

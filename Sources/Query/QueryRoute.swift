@@ -1,0 +1,39 @@
+/// The endpoints of the query server, read from a request's raw path.
+///
+/// Each path segment is percent-decoded on its own, so a service name or a base64 trace ID may hold an escaped
+/// `/` (`%2F`). Empty segments are skipped (`/api//services/`, a data source URL with a trailing slash).
+package enum QueryRoute: Equatable, Sendable {
+    /// `GET /`
+    case home
+    /// `GET /api/services`
+    case services
+    /// `GET /api/services/{service}/operations`
+    case serviceOperations(service: String)
+    /// `GET /api/operations?service=&spanKind=`
+    case operations
+    /// `GET /api/traces?…`
+    case searchTraces
+    /// `GET /api/traces/{traceID}`
+    case trace(id: String)
+
+    /// The route of `path` (without its query), nil for a path the server does not serve.
+    package init?(path: String) throws(QueryRequestError) {
+        var segments: [String] = []
+        for raw in path.utf8.split(separator: UInt8(ascii: "/")) {
+            guard let segment = QueryParameters.decode(raw, plusIsSpace: false) else {
+                throw QueryRequestError(status: 400, message: "malformed path: bad %-escape or not UTF-8")
+            }
+            segments.append(segment)
+        }
+        switch segments.count {
+        case 0: self = .home
+        case 2 where segments == ["api", "services"]: self = .services
+        case 2 where segments == ["api", "operations"]: self = .operations
+        case 2 where segments == ["api", "traces"]: self = .searchTraces
+        case 3 where segments[0] == "api" && segments[1] == "traces": self = .trace(id: segments[2])
+        case 4 where segments[0] == "api" && segments[1] == "services" && segments[3] == "operations":
+            self = .serviceOperations(service: segments[2])
+        default: return nil
+        }
+    }
+}
