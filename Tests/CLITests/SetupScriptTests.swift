@@ -87,6 +87,6 @@ import TraceJoinTesting
         let commands = block.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         #expect(commands.count == 2)
         #expect(commands.allSatisfy { $0.hasPrefix("scripts/setup") })
-        #expect(commands.last?.hasSuffix("swift test") == true)
+        #expect(commands.last?.hasSuffix("scripts/test") == true)
     }
 }
