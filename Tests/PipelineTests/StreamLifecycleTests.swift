@@ -66,7 +66,8 @@ import TraceJoinTesting
             try Set(store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 10).map(\.message))
         }
         #expect(try await eventually { try messages().count == 2 })
-        #expect(try messages() == ["line-1", "line-2"], "stored: \(try messages())")
+        let stored = try messages()
+        #expect(stored == ["line-1", "line-2"], "stored: \(stored)")
         await group.triggerGracefulShutdown()
         try await running.value
         #expect(try messages() == ["line-1", "line-2", "line-3"])
