@@ -1,17 +1,19 @@
-import Logging
-import NIOCore
-import NIOHTTPTypes
+package import Logging
+package import NIOCore
+package import NIOHTTPTypes
 
 /// Holds one receiver connection to its ``ConnectionDeadline`` and counts it in the ``ConnectionRegistry``:
 /// admitted when it becomes active (closing it, or the connection waiting longest, at the cap), marked
 /// waiting or busy as requests come and are answered, closed when its deadline passes.
 ///
 /// Sits after the HTTP/1 decoder, so it sees whole request heads: a head that never ends reads as nothing.
-final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+/// Time comes from the channel's event loop (`EventLoop.now`, the monotonic clock of a real loop), so tests
+/// drive the timeouts on an `EmbeddedChannel` by advancing its loop's clock.
+package final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    package typealias InboundIn = HTTPRequestPart
+    package typealias InboundOut = HTTPRequestPart
+    package typealias OutboundIn = HTTPResponsePart
+    package typealias OutboundOut = HTTPResponsePart
 
     private let headerTimeout: TimeAmount
     private let idleTimeout: TimeAmount
@@ -22,7 +24,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
 
-    init(
+    package init(
         headerTimeout: TimeAmount, idleTimeout: TimeAmount, registry: ConnectionRegistry, logger: Logger,
         onClose: @escaping @Sendable (ConnectionCloseReason) -> Void
     ) {
@@ -33,27 +35,27 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.onClose = onClose
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    package func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { start(context) }
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    package func channelActive(context: ChannelHandlerContext) {
         start(context)
         context.fireChannelActive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    package func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimer()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         cancelTimer()
         registry.remove(context.channel)
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let now = NIODeadline.now()
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let now = context.eventLoop.now
         let wasWaiting = deadline?.isAwaitingRequest ?? false
         switch unwrapInboundIn(data) {
         case .head: deadline?.readHead(at: now)
@@ -65,9 +67,9 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.fireChannelRead(data)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
-            deadline?.answered(at: .now())
+            deadline?.answered(at: context.eventLoop.now)
             if deadline?.isAwaitingRequest == true { registry.setWaiting(context.channel, true) }
             rescheduleIfSooner(context)
         }
@@ -79,7 +81,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func start(_ context: ChannelHandlerContext) {
         guard deadline == nil else { return }
         deadline = ConnectionDeadline(
-            openedAt: .now(), headerTimeout: headerTimeout, idleTimeout: idleTimeout)
+            openedAt: context.eventLoop.now, headerTimeout: headerTimeout, idleTimeout: idleTimeout)
         switch registry.admit(context.channel) {
         case .admitted:
             break
@@ -110,7 +112,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func timerFired(_ context: ChannelHandlerContext) {
-        switch deadline?.timerFired(at: .now()) ?? .keepOpen {
+        switch deadline?.timerFired(at: context.eventLoop.now) ?? .keepOpen {
         case .close(let reason):
             logger.debug("closing connection: \(reason.rawValue)")
             onClose(reason)

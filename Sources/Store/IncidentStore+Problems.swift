@@ -23,7 +23,8 @@ package struct ProblemGroup: Sendable, Equatable {
     package var fingerprint: String
     package var errorClass: String?
     package var count: Int
-    /// Start of the earliest and latest trace in the group (nanoseconds since the epoch).
+    /// Start of the earliest and latest trace in the group (nanoseconds since the epoch), among those with
+    /// a known time (`saveSummaries` stores none for a trace without one); 0 when no trace of the group has one.
     package var firstSeen: Int64
     package var lastSeen: Int64
     /// Every service that took part in any of the group's traces, sorted.
@@ -78,7 +79,7 @@ extension IncidentStore {
         let (exampleConditions, exampleArguments) = Self.incidentConditions(filter, alias: "e")
         let group = "coalesce(t.fingerprint, 'trace-' || t.trace_key)"
         var sql = """
-            SELECT \(group) AS problem, count(*), min(t.start_ns), max(t.start_ns),
+            SELECT \(group) AS problem, count(*), coalesce(min(t.start_ns), 0), coalesce(max(t.start_ns), 0),
                 (SELECT e.trace_key FROM traces e WHERE coalesce(e.fingerprint, 'trace-' || e.trace_key) = \(group)
                     AND \(exampleConditions) ORDER BY e.start_ns DESC, e.trace_key DESC LIMIT 1) AS example
             FROM traces t WHERE \(conditions)

@@ -91,7 +91,8 @@ extension IncidentStore {
     /// A trace that gained rows after `records(traceKey:)` read it stays dirty, so the next pass
     /// sees the late data.
     /// `classifications` (by trace key) are saved in the same transaction; a trace without one has its
-    /// rule, entry and fingerprint cleared (its `error_class` comes from the summary).
+    /// rule, entry and fingerprint cleared (its `error_class` comes from the summary). A trace none of whose
+    /// records has a time (start and end 0) is saved with NULL `start_ns` and `end_ns`.
     package func saveSummaries(
         _ summaries: [(traceKey: Int64, summary: TraceSummary)], classifications: [Int64: TraceClassification] = [:]
     ) throws {
@@ -114,8 +115,9 @@ extension IncidentStore {
                 let root = summary.rootCause
                 let classification = classifications[traceKey]
                 statement.bind(1, revision)
-                statement.bind(2, summary.start)
-                statement.bind(3, summary.end)
+                let isTimeKnown = summary.start != 0 || summary.end != 0
+                statement.bind(2, isTimeKnown ? summary.start : nil)
+                statement.bind(3, isTimeKnown ? summary.end : nil)
                 statement.bind(4, summary.isError ? "error" : "ok")
                 statement.bind(5, summary.sampled)
                 statement.bind(6, summary.spanCount)

@@ -61,6 +61,7 @@ package struct RootCause: Sendable, Equatable {
 package struct TraceSummary: Sendable, Equatable {
     package var traceID: TraceID
     package var services: [String]
+    /// First and last moment of the trace; both 0 when none of its records has a time (only logs without one).
     package var start: Int64
     package var end: Int64
     package var isError: Bool

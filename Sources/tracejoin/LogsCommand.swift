@@ -53,7 +53,7 @@ struct LogsCommand: ParsableCommand {
         case .text:
             if logs.isEmpty { print("no uncorrelated logs match") }
             for log in logs {
-                let time = log.time.map(UnixTime.rfc3339) ?? "-"
+                let time = RecordTimeText.rfc3339(log.time)
                 // A stack trace keeps its lines, indented, so no line of a message can pass for a record.
                 let message = TerminalText.escaped(log.message, keepingNewlines: true)
                     .split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n    ")

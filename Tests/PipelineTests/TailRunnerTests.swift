@@ -146,6 +146,45 @@ import TraceJoinTesting
         #expect(try store.counts().sources == 2)
     }
 
+    @Test("a copytruncate seen while the file is empty, then a crash: the new content gets a new source after the restart")
+    func copyTruncateThenCrash() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.append(1...3)
+        let crashed = try setup.runner()
+        try crashed.pollAll()
+        // Truncated, and polled while still empty: the checkpoint committed is the new content's, at 0.
+        try Data().write(to: URL(fileURLWithPath: setup.log))
+        try crashed.pollAll()
+        // The process dies here. Lines of the same length land at the same offsets as lines 1 and 2: under the
+        // old source they would have the old rows' keys and be dropped.
+        try setup.append(4...5)
+        let restarted = try setup.runner()
+        try restarted.pollAll()
+        #expect(try setup.messages() == setup.expected(1...5))
+        #expect(try IncidentStore.openExisting(path: setup.database).counts().sources == 2)
+    }
+
+    @Test("a record held back when its file is copytruncated, then a crash: stored once, from the old content")
+    func heldBackRecordOfACopyTruncate() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.append(1...3)
+        let crashed = try setup.runner(holdBack: .seconds(3600))
+        try crashed.pollAll()
+        #expect(try setup.messages() == setup.expected(1...2))  // line 3 is held back
+        // copytruncate, the copy matching the glob: the copy is started where line 3 ended, so line 3 is
+        // read from nowhere else.
+        try FileManager.default.copyItem(atPath: setup.log, toPath: setup.log + ".1")
+        try Data().write(to: URL(fileURLWithPath: setup.log))
+        try crashed.pollAll()
+        // The process dies here.
+        try setup.append(4...5)
+        let restarted = try setup.runner()
+        try restarted.pollAll()
+        #expect(try setup.messages() == setup.expected(1...5))
+    }
+
     @Test("--from end skips what files held at the first start, and reads what is appended after")
     func fromEnd() throws {
         let setup = try Setup()

@@ -58,8 +58,8 @@ package enum ProblemFormatter {
                 String(repeating: " ", count: max(0, 5 - count.count)) + count + "  "
                     + errorClass.padding(19) + " "
                     + TerminalText.escaped(problem.fingerprint.isEmpty ? "-" : problem.fingerprint).padding(17)
-                    + " " + String(UnixTime.rfc3339(problem.firstSeen).prefix(23)).padding(25) + " "
-                    + String(UnixTime.rfc3339(problem.lastSeen).prefix(23)).padding(25) + " "
+                    + " " + RecordTimeText.milliseconds(problem.firstSeen).padding(25) + " "
+                    + RecordTimeText.milliseconds(problem.lastSeen).padding(25) + " "
                     + problem.exampleTraceID.hex)
             if let rootCause = problem.rootCause {
                 let firstLine = rootCause.message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""

@@ -24,7 +24,11 @@ package struct TimelineTextFormatter {
         lines.append(
             "trace \(summary.traceID.hex)  \(status)  \(durationText(summary.durationNanos))  "
                 + "\(summary.spanCount) spans, \(summary.logCount) logs" + (summary.sampled ? "" : "  (unsampled: logs only)"))
-        lines.append("  \(UnixTime.rfc3339(summary.start)) → \(UnixTime.rfc3339(summary.end))")
+        if summary.start == 0 && summary.end == 0 {
+            lines.append("  time \(RecordTimeText.unknown): no record of this trace carries a time")
+        } else {
+            lines.append("  \(RecordTimeText.rfc3339(summary.start)) → \(RecordTimeText.rfc3339(summary.end))")
+        }
         lines.append("  services: \(safe(summary.services.joined(separator: ", ")))")
         if let classification {
             lines.append("  class: " + paint(clip(safe(classification.explanation), width - 9), .red))
@@ -48,7 +52,8 @@ package struct TimelineTextFormatter {
     }
 
     private func line(for entry: TimelineEntry, summary: TraceSummary, barWidth: Int) -> String {
-        let time = UnixTime.timeOfDay(entry.time)
+        // A log without a time sits at its span's start (or the trace's), but that is not its time.
+        let time = RecordTimeText.timeOfDay(Self.isTimeInferred(entry) ? nil : entry.time)
         let indent = String(repeating: "  ", count: min(entry.depth, 12))
         let marker = entry.isError ? paint("✗", .red) : " "
         switch entry.kind {
@@ -96,7 +101,7 @@ package struct TimelineTextFormatter {
             let classText = safe(summary.errorClass ?? "-")
             // The root cause before the services: a long service list must not push it off the line.
             return clip(
-                "\(UnixTime.rfc3339(summary.start).prefix(23))  \(summary.traceID.hex)  \(classText)  \(rootCause)"
+                "\(RecordTimeText.milliseconds(summary.start))  \(summary.traceID.hex)  \(classText)  \(rootCause)"
                     + "  | \(safe(summary.services.joined(separator: ",")))", width)
         }.joined(separator: "\n")
     }
@@ -106,6 +111,11 @@ package struct TimelineTextFormatter {
     /// A log the correlator placed by its time, not by a span ID (`LogPlacer`).
     private static func isPlacedByTime(_ entry: TimelineEntry) -> Bool {
         entry.kind == .log && entry.attributes[key: CorrelateAttributeKey.placedUnder] != nil
+    }
+
+    /// A log that carried no time, placed at its span's start or the trace's (`TimelineEntry(log:…)`).
+    private static func isTimeInferred(_ entry: TimelineEntry) -> Bool {
+        entry.kind == .log && entry.attributes[key: CorrelateAttributeKey.timeInferred] != nil
     }
 
     private enum Colour: String {

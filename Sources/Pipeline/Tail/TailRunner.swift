@@ -329,6 +329,7 @@ package final class TailRunner: @unchecked Sendable {
         for checkpoint in tailer.checkpoints {
             let key = TailFileKey(device: checkpoint.identity.device, inode: checkpoint.identity.inode)
             remembered.insert(key)
+            forgetReplacedContent(key, readFrom: checkpoint.position)
             var position = checkpoint.position
             var sourceID = known[key]?.sourceID
             if let state = files[key] {
@@ -354,6 +355,22 @@ package final class TailRunner: @unchecked Sendable {
         batch = []
         batch.reserveCapacity(configuration.linesPerTransaction)
         for checkpoint in changed { handedOver[TailFileKey(device: checkpoint.device, inode: checkpoint.inode)] = checkpoint }
+    }
+
+    /// When the tailer has gone back in a file (truncated, or its content replaced: copytruncate) and no line of
+    /// the new content has come yet, so ``accept(_:)`` has not seen it: finishes the old content now.
+    ///
+    /// What the old content's decoder holds back is stored in this commit under the old source: the copy, if
+    /// the glob matches it, starts after that record, so after a crash it would be read from nowhere. And the
+    /// file's checkpoint, now the new content's, no longer names the old source: after a restart the new
+    /// content's lines would take the old rows' keys, `(source_id, byte_offset, ordinal)`, and be dropped.
+    private func forgetReplacedContent(_ key: TailFileKey, readFrom position: LinePosition) {
+        if let state = files[key], position.byteOffset < state.next.byteOffset {
+            finishFile(key)
+            known[key] = nil
+        } else if let stored = known[key], files[key] == nil, position.byteOffset < stored.byteOffset {
+            known[key] = nil
+        }
     }
 
     private static func tailCheckpoint(_ stored: StoredTailCheckpoint) -> TailCheckpoint {
