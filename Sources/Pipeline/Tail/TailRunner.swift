@@ -1,9 +1,8 @@
 import Foundation
 import Ingest
-package import Normalize
-package import Rules
+import Normalize
 package import Store
-package import TraceJoinCore
+import TraceJoinCore
 
 /// `tracejoin tail`: follows files, decodes their lines, scrubs the records and commits each batch of rows
 /// in ONE transaction with the checkpoints that cover them; every `finalizeInterval` it brings the summaries
@@ -21,13 +20,15 @@ package import TraceJoinCore
 /// restart reads that record again whole. Rows are unique by `(source_id, byte_offset, ordinal)`, so a line
 /// read twice is stored once.
 ///
-/// `@unchecked Sendable` for one method only: ``replaceRules(scrubber:classifier:traceContextPatterns:)`` may be
-/// called from any thread (a SIGHUP handler); everything else belongs to the thread that runs it.
+/// The rules come from ``TailRunConfiguration/rules``, a ``RulesInForce`` that another thread (a SIGHUP handler)
+/// may replace the set of: each poll takes the set in force when it starts.
+///
+/// `@unchecked Sendable` so it can be handed to the thread that runs it: everything in it belongs to that thread.
 package final class TailRunner: @unchecked Sendable {
-    /// The settings in force; the rules in it change at a poll after ``replaceRules(scrubber:classifier:traceContextPatterns:)``.
-    package private(set) var configuration: TailRunConfiguration
-    private let pendingRules = NSLock()
-    private var rulesToApply: TailRules?
+    package let configuration: TailRunConfiguration
+    /// The rule set of this poll, and its version in `configuration.rules`.
+    private var rules: RulesInForce.Snapshot
+    private var rulesVersion: Int
     private let store: IncidentStore
     private let tailer: FileTailer
     private let performer: TailJobPerformer
@@ -62,6 +63,7 @@ package final class TailRunner: @unchecked Sendable {
 
     package init(configuration: TailRunConfiguration, store: IncidentStore) throws {
         self.configuration = configuration
+        (rules, rulesVersion) = configuration.rules.currentVersion
         self.store = store
         tailer = FileTailer(
             configuration: TailConfiguration(
@@ -114,7 +116,7 @@ package final class TailRunner: @unchecked Sendable {
         try endWriterThread()
         // Nothing more will arrive from this run: summarise every trace still open, idle or not.
         if configuration.finalizesTraces {
-            try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier)
+            try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: rules.classifier)
         }
     }
 
@@ -171,34 +173,22 @@ package final class TailRunner: @unchecked Sendable {
         if watcher.wait(timeout: timeout, wake: wake) { counts.wakeups += 1 }
     }
 
-    /// Rules to use from the next poll on: records read from then on are scrubbed with `scrubber`, traces are
-    /// classified with `classifier`, and files opened from then on extract trace context with
-    /// `traceContextPatterns` (a file already open keeps its decoder, which may hold a record half-read).
-    ///
-    /// Thread-safe: called from a signal handler's thread while ``run(until:onPoll:)`` polls on its own.
-    package func replaceRules(
-        scrubber: any RecordScrubber, classifier: Classifier, traceContextPatterns: [TraceContextPattern]
-    ) {
-        let rules = TailRules(scrubber: scrubber, classifier: classifier, traceContextPatterns: traceContextPatterns)
-        pendingRules.withLock { rulesToApply = rules }
-    }
-
-    /// Puts rules handed to ``replaceRules(scrubber:classifier:traceContextPatterns:)`` in force.
-    private func applyReplacedRules() {
-        guard let rules = pendingRules.withLock({ () -> TailRules? in
-            defer { rulesToApply = nil }
-            return rulesToApply
-        }) else { return }
-        configuration.scrubber = rules.scrubber
-        configuration.classifier = rules.classifier
-        configuration.traceContextPatterns = rules.traceContextPatterns
+    /// Takes the set `configuration.rules` holds, if it was replaced since the last poll: records read from then
+    /// on are scrubbed with its scrubber, traces are classified with its classifier, and files opened from then on
+    /// extract trace context with its patterns (a file already open keeps its decoder, which may hold a record
+    /// half-read).
+    private func takeReplacedRules() {
+        let (snapshot, version) = configuration.rules.currentVersion
+        guard version != rulesVersion else { return }
+        rules = snapshot
+        rulesVersion = version
         counts.rulesReplaced += 1
     }
 
     /// One full poll, in transactions of at most `linesPerTransaction` lines.
     package func pollAll(stop: TailStopSignal? = nil) throws {
         try throwIfWriteFailed()
-        applyReplacedRules()
+        takeReplacedRules()
         var more = true
         while more {
             more = try tailer.pollOnce(maxLines: configuration.linesPerTransaction) { line in try accept(line) }
@@ -219,7 +209,7 @@ package final class TailRunner: @unchecked Sendable {
         guard configuration.finalizesTraces, tracesMayBeDirty, time - lastFinalize >= configuration.finalizeInterval,
             performer.progress.finalizesDone == finalizesQueued
         else { return }
-        try submit(.finalizeIdleTraces(classifier: configuration.classifier, idle: configuration.traceIdle))
+        try submit(.finalizeIdleTraces(classifier: rules.classifier, idle: configuration.traceIdle))
         finalizesQueued += 1
         recordsSinceFinalize = false
         lastFinalize = time
@@ -255,7 +245,7 @@ package final class TailRunner: @unchecked Sendable {
             tailer.firstBytes(of: line.identity, count: SpanFormatSniffer.prefixLimit)
             ?? Array(line.bytes) + (line.wasCut ? [] : [UInt8(ascii: "\n")])
         let decoder = TailLineDecoder(
-            path: line.path, firstBytes: firstBytes, traceContextPatterns: configuration.traceContextPatterns,
+            path: line.path, firstBytes: firstBytes, traceContextPatterns: rules.traceContextPatterns,
             timeZone: configuration.timeZones.zone(forPath: line.path), maxLineBytes: tailer.configuration.maxLineBytes)
         let state = TailFileState(sourceID: sourceID, decoder: decoder, path: line.path, identity: line.identity)
         files[key] = state
@@ -270,7 +260,7 @@ package final class TailRunner: @unchecked Sendable {
             log.attributes.append(Attribute("tracejoin.time_observed", .bool(true)))
             record = .log(log)
         }
-        guard let scrubbed = configuration.scrubber.scrub(record) else {
+        guard let scrubbed = rules.scrubber.scrub(record) else {
             counts.droppedByRules += 1
             return
         }
@@ -380,15 +370,8 @@ package struct TailCounts: Sendable {
     package var droppedByRules = 0
     /// Polls brought forward by an inotify event.
     package var wakeups = 0
-    /// Times replaced rules were put in force.
+    /// Times a replaced rule set was put in force (sets replaced between two polls count once).
     package var rulesReplaced = 0
-}
-
-/// Rules handed to ``TailRunner/replaceRules(scrubber:classifier:traceContextPatterns:)``, waiting for a poll.
-struct TailRules: Sendable {
-    var scrubber: any RecordScrubber
-    var classifier: Classifier
-    var traceContextPatterns: [TraceContextPattern]
 }
 
 /// A followed file: device + inode.
