@@ -67,7 +67,7 @@ package struct BatchRunner {
                 bytesBefore += file.size
                 continue
             }
-            let countsBefore = sink.counts
+            let countsBefore = sink.scrubbedCounts()
             func read(_ sourceID: Int64, from position: LinePosition, onOpened: () throws -> Void) throws
                 -> (FileIngestor, FileIngestor.Outcome)
             {
@@ -77,7 +77,7 @@ package struct BatchRunner {
                     traceContextPatterns: configuration.rules.traceContextPatterns,
                     timeZone: configuration.timeZones.zone(forPath: file.path), sink: sink
                 ) { [bytesBefore] bytesRead in
-                    progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
+                    progress.update(bytesDone: bytesBefore + bytesRead, events: sink.recordsAccepted, file: file.path)
                 }
                 return (ingestor, try ingestor.run(resumingAt: position, onOpened: onOpened))
             }
@@ -92,7 +92,7 @@ package struct BatchRunner {
                 continue
             }
             claimed.insert(sourceID)
-            let counts = sink.counts
+            let counts = sink.scrubbedCounts()
             let stored = counts.spans + counts.logs - countsBefore.spans - countsBefore.logs
             let rejected = counts.rejects - countsBefore.rejects
             // Nothing but rejects (read with the wrong --format, say) is not done: the next run reads it again
@@ -142,7 +142,7 @@ package struct BatchRunner {
         summary.summarizeSeconds = (clock.now - ingested).seconds
         summary.summarizeCPUSeconds = ThreadCPUTime.now() - cpuIngested
 
-        let counts = sink.counts
+        let counts = sink.scrubbedCounts()
         summary.spans = counts.spans
         summary.logs = counts.logs
         summary.rejects = counts.rejects

@@ -48,7 +48,8 @@ package final class TailRunner: @unchecked Sendable {
     /// failure, so each one handed over is committed (or the run ends) before any later one; comparing with
     /// what is committed instead would write every checkpoint again while its batch waits in the queue.
     private var handedOver: [TailFileKey: StoredTailCheckpoint] = [:]
-    private var batch: [SourcedRecord] = []
+    /// The records of the batch being read: scrubbed with the poll's rules when the batch is handed over.
+    private var intake: RecordIntake
     /// Records handed over since the last summary pass was queued.
     private var recordsSinceFinalize = false
     /// Summary passes queued; one is still waiting while the performer has done fewer.
@@ -64,6 +65,8 @@ package final class TailRunner: @unchecked Sendable {
     package init(configuration: TailRunConfiguration, store: IncidentStore) throws {
         self.configuration = configuration
         (rules, rulesVersion) = configuration.rules.currentVersion
+        intake = RecordIntake(
+            capacity: configuration.linesPerTransaction, stampingUntimedLogsWith: TailRunner.wallClockNanos)
         self.store = store
         tailer = FileTailer(
             configuration: TailConfiguration(
@@ -230,7 +233,7 @@ package final class TailRunner: @unchecked Sendable {
         state.next = line.next
         state.lastLine = now()
         let sourceID = state.sourceID
-        state.decoder.feed(line) { record in add(record, sourceID: sourceID) }
+        state.decoder.feed(line) { record in intake.add(record, sourceID: sourceID) }
     }
 
     private func openFile(_ key: TailFileKey, line: TailedLine) throws -> TailFileState {
@@ -252,21 +255,6 @@ package final class TailRunner: @unchecked Sendable {
         return state
     }
 
-    private func add(_ record: Record, sourceID: Int64) {
-        var record = record
-        if case .log(var log) = record, log.time == nil {
-            // A line with no time of its own happened about when it was written: use the time it was read.
-            log.time = Self.wallClockNanos()
-            log.attributes.append(Attribute("tracejoin.time_observed", .bool(true)))
-            record = .log(log)
-        }
-        guard let scrubbed = rules.scrubber.scrub(record) else {
-            counts.droppedByRules += 1
-            return
-        }
-        batch.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
-    }
-
     /// Emits what the decoders of closed files, and of files quiet for `holdBack`, still hold.
     private func finishClosedAndIdleFiles() {
         let open = Set(tailer.openCheckpoints.map { TailFileKey(device: $0.identity.device, inode: $0.identity.inode) })
@@ -276,7 +264,7 @@ package final class TailRunner: @unchecked Sendable {
                 finishFile(key)
             } else if state.decoder.heldBackStart != nil, time - state.lastLine >= configuration.holdBack {
                 let sourceID = state.sourceID
-                state.decoder.finish { add($0, sourceID: sourceID) }
+                state.decoder.finish { intake.add($0, sourceID: sourceID) }
             }
         }
     }
@@ -284,7 +272,7 @@ package final class TailRunner: @unchecked Sendable {
     private func finishFile(_ key: TailFileKey) {
         guard let state = files.removeValue(forKey: key) else { return }
         let sourceID = state.sourceID
-        state.decoder.finish { add($0, sourceID: sourceID) }
+        state.decoder.finish { intake.add($0, sourceID: sourceID) }
         known[key] = StoredTailCheckpoint(
             device: key.device, inode: key.inode, headLength: state.identity.headLength,
             headHash: state.identity.headHash, path: state.path, sourceID: sourceID,
@@ -306,14 +294,17 @@ package final class TailRunner: @unchecked Sendable {
 
     // MARK: - Commit
 
-    /// Hands over the batch with every checkpoint that changed, and the files the tailer forgot, as one
-    /// transaction for the writer.
+    /// Scrubs the batch with the poll's rules and hands it over with every checkpoint that changed, and the files
+    /// the tailer forgot, as one transaction for the writer.
     ///
     /// The tailer remembers `retiredLimit` finished files besides the open ones; a file it forgot cannot be
     /// resumed, so its row, its source and its position are dropped here too: under rotation the table and the
     /// maps stay as small as the tailer's memory instead of growing by a row per rotated file.
     private func commit() throws {
         defer { report() }
+        intake.scrub(with: rules.scrubber)
+        counts.droppedByRules = intake.counts.droppedByRules
+        let batch = intake.scrubbed
         var changed: [StoredTailCheckpoint] = []
         var remembered = Set<TailFileKey>()
         for checkpoint in tailer.checkpoints {
@@ -341,8 +332,7 @@ package final class TailRunner: @unchecked Sendable {
         try submit(.commit(TailCommit(records: batch, checkpoints: changed, forgotten: forgotten)))
         for key in forgotten { handedOver[key] = nil }
         if !batch.isEmpty { recordsSinceFinalize = true }
-        batch = []
-        batch.reserveCapacity(configuration.linesPerTransaction)
+        intake.takeScrubbed()
         for checkpoint in changed { handedOver[TailFileKey(device: checkpoint.device, inode: checkpoint.inode)] = checkpoint }
     }
 
