@@ -130,6 +130,7 @@ package struct BatchRunner {
         summary.ingestSeconds = (ingested - started).seconds
         let cpuIngested = ThreadCPUTime.now()
         summary.decoderCPUSeconds = cpuIngested - cpuStarted
+        summary.scrubCPUSeconds = sink.scrubCPUSeconds
         summary.writerCPUSeconds = writer.cpuSeconds
         summary.decoderWaitSeconds = Double(writer.queue.pushWaitNanos) / 1e9
         summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
