@@ -145,9 +145,10 @@ if sys.argv[9]:
 if sys.argv[10]:
     try:
         p = json.loads(sys.argv[10])
-        print("phases:      ingest %.1f s, summaries %.1f s; CPU s: decoder %.1f, writer %.1f, summaries %.1f" % (
-            p["ingestSeconds"], p["summarizeSeconds"], p["decoderCPUSeconds"], p["writerCPUSeconds"],
-            p["summarizeCPUSeconds"]))
+        print("phases:      ingest %.1f s, summaries %.1f s; CPU s: decoder %.1f (scrub %.1f of it), writer %.1f, "
+              "summaries %.1f" % (
+            p["ingestSeconds"], p["summarizeSeconds"], p["decoderCPUSeconds"], p.get("scrubCPUSeconds", 0.0),
+            p["writerCPUSeconds"], p["summarizeCPUSeconds"]))
         # CPU per record of each stage; scrubbing runs on the decoder thread and is part of its figure.
         us = lambda seconds: seconds * 1e6 / records
         scrub = p.get("scrubCPUSeconds")

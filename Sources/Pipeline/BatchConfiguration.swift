@@ -1,7 +1,5 @@
 import Ingest
 package import Normalize
-package import Rules
-package import TraceJoinCore
 
 /// Settings of one `tracejoin batch` run.
 package struct BatchConfiguration: Sendable {
@@ -11,13 +9,12 @@ package struct BatchConfiguration: Sendable {
     package var databasePath: String = "tracejoin.db"
     /// - `format` (default: found from content): forces one input format for every file.
     package var format: InputFormat?
-    /// - `scrubber` (default: none): removes personal data from every record before it is stored.
-    package var scrubber: any RecordScrubber = PassThroughScrubber()
-    /// - `classifier` (default: the shipped `Rules/classify` pack): names the kind of failure of each incident.
-    package var classifier: Classifier = .builtIn
-    /// - `traceContextPatterns` (default: the shipped `Rules/extract` pack): the keyed trace-context forms
-    ///   the log decoder looks for in plain-text lines and messages, tried in order.
-    package var traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn
+    /// - `rules` (default: no scrubbing, the shipped `Rules/classify` and `Rules/extract` packs): the rule set,
+    ///   of the type `tail` and `serve` hold theirs in: `scrubber` removes personal data from every record before
+    ///   it is stored, `classifier` names the kind of failure of each incident, `traceContextPatterns` are the
+    ///   keyed trace-context forms the log decoder looks for in plain-text lines and messages, tried in order.
+    ///   Its `digest` is recorded with the run.
+    package var rules = RulesInForce.Snapshot()
     /// - `timeZones` (default: UTC for every file): the zone of zone-less log times, per file.
     package var timeZones = SourceTimeZones()
     /// - `recordsPerTransaction` (default 8192): rows written per SQLite transaction.
@@ -32,13 +29,6 @@ package struct BatchConfiguration: Sendable {
     package var maxDocumentBytes = DocumentReader.defaultLimit
     /// - `showProgress`: draw the live progress line.
     package var showProgress = false
-
-    /// The digest of every rule in force (scrubbing, classification, extraction), recorded with the run.
-    package var rulesDigest: String {
-        TraceContextRules.combinedDigest(
-            scrubbing: scrubber.digest, classification: classifier.digest,
-            extraction: TraceContextRules.digest(traceContextPatterns))
-    }
 
     package init(inputs: [String]) {
         self.inputs = inputs

@@ -27,7 +27,7 @@ package struct BatchRunner {
         let files = try InputDiscovery.expand(configuration.inputs) { Console.warning($0) }
         let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)
         let runID = try store.beginRun(
-            command: "batch", inputs: configuration.inputs, rulesDigest: configuration.rulesDigest)
+            command: "batch", inputs: configuration.inputs, rulesDigest: configuration.rules.digest)
 
         var summary = BatchSummary()
         summary.files = files.count
@@ -40,7 +40,7 @@ package struct BatchRunner {
             return { job in _ = try ingest.write(job.records, progress: job.progress) }
         }
         let sink = RecordSink(
-            scrubber: configuration.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction)
+            scrubber: configuration.rules.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction)
 
         var bytesBefore: Int64 = 0
         // Sources present in this run, unchanged or read: two files never continue the same one. Unchanged
@@ -67,17 +67,17 @@ package struct BatchRunner {
                 bytesBefore += file.size
                 continue
             }
-            let countsBefore = sink.counts
+            let countsBefore = sink.scrubbedCounts()
             func read(_ sourceID: Int64, from position: LinePosition, onOpened: () throws -> Void) throws
                 -> (FileIngestor, FileIngestor.Outcome)
             {
                 let ingestor = FileIngestor(
                     path: file.path, sourceID: sourceID, formatOverride: configuration.format,
                     rejectsPrinted: configuration.rejectsPrintedPerFile, maxDocumentBytes: configuration.maxDocumentBytes,
-                    traceContextPatterns: configuration.traceContextPatterns,
+                    traceContextPatterns: configuration.rules.traceContextPatterns,
                     timeZone: configuration.timeZones.zone(forPath: file.path), sink: sink
                 ) { [bytesBefore] bytesRead in
-                    progress.update(bytesDone: bytesBefore + bytesRead, events: sink.counts.total, file: file.path)
+                    progress.update(bytesDone: bytesBefore + bytesRead, events: sink.recordsAccepted, file: file.path)
                 }
                 return (ingestor, try ingestor.run(resumingAt: position, onOpened: onOpened))
             }
@@ -92,7 +92,7 @@ package struct BatchRunner {
                 continue
             }
             claimed.insert(sourceID)
-            let counts = sink.counts
+            let counts = sink.scrubbedCounts()
             let stored = counts.spans + counts.logs - countsBefore.spans - countsBefore.logs
             let rejected = counts.rejects - countsBefore.rejects
             // Nothing but rejects (read with the wrong --format, say) is not done: the next run reads it again
@@ -130,19 +130,20 @@ package struct BatchRunner {
         summary.ingestSeconds = (ingested - started).seconds
         let cpuIngested = ThreadCPUTime.now()
         summary.decoderCPUSeconds = cpuIngested - cpuStarted
+        summary.scrubCPUSeconds = sink.scrubCPUSeconds
         summary.writerCPUSeconds = writer.cpuSeconds
         summary.decoderWaitSeconds = Double(writer.queue.pushWaitNanos) / 1e9
         summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
 
         let toSummarise = configuration.showProgress ? try store.dirtyTraceCount() : 0
-        try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier) { done in
+        try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.rules.classifier) { done in
             progress.updateSummaries(done: done, total: toSummarise)
         }
         progress.finish()
         summary.summarizeSeconds = (clock.now - ingested).seconds
         summary.summarizeCPUSeconds = ThreadCPUTime.now() - cpuIngested
 
-        let counts = sink.counts
+        let counts = sink.scrubbedCounts()
         summary.spans = counts.spans
         summary.logs = counts.logs
         summary.rejects = counts.rejects
@@ -152,7 +153,7 @@ package struct BatchRunner {
         summary.incidents = storeCounts.incidents
         summary.unsampledTraces = storeCounts.unsampled
         summary.uncorrelatedLogs = storeCounts.uncorrelatedLogs
-        summary.scrubHits = configuration.scrubber.hitCountsByRule
+        summary.scrubHits = configuration.rules.scrubber.hitCountsByRule
         summary.elapsedSeconds = (clock.now - started).seconds
         try store.finishRun(runID, statsJSON: summary.json)
         return summary

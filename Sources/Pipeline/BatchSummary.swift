@@ -23,8 +23,10 @@ package struct BatchSummary: Sendable {
     package var ingestSeconds = 0.0
     /// Time the decoding thread waited for the writer (the writer was the bottleneck) and the reverse.
     package var decoderWaitSeconds = 0.0
-    /// CPU seconds of the decoding thread, the writer thread and the summary pass.
+    /// CPU seconds of the decoding thread (reading, decoding and scrubbing), the writer thread and the summary pass.
     package var decoderCPUSeconds = 0.0
+    /// The part of `decoderCPUSeconds` spent in the scrubber.
+    package var scrubCPUSeconds = 0.0
     package var writerCPUSeconds = 0.0
     package var summarizeCPUSeconds = 0.0
     package var writerWaitSeconds = 0.0
@@ -80,7 +82,8 @@ package struct BatchSummary: Sendable {
                 + "\"uncorrelatedLogs\":\(uncorrelatedLogs),\"elapsedSeconds\":\(elapsedSeconds),"
                 + "\"ingestSeconds\":\(ingestSeconds),\"summarizeSeconds\":\(summarizeSeconds),"
                 + "\"decoderWaitSeconds\":\(decoderWaitSeconds),\"writerWaitSeconds\":\(writerWaitSeconds),"
-                + "\"decoderCPUSeconds\":\(decoderCPUSeconds),\"writerCPUSeconds\":\(writerCPUSeconds),"
+                + "\"decoderCPUSeconds\":\(decoderCPUSeconds),\"scrubCPUSeconds\":\(scrubCPUSeconds),"
+                + "\"writerCPUSeconds\":\(writerCPUSeconds),"
                 + "\"summarizeCPUSeconds\":\(summarizeCPUSeconds),\"scrubHits\":[")
         for (index, hit) in scrubHits.enumerated() {
             if index > 0 { writer.raw(",") }

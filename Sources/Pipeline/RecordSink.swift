@@ -2,39 +2,45 @@ import Foundation
 import Store
 import TraceJoinCore
 
-/// Collects decoded records, scrubs them, and hands full batches to the writer thread.
-///
-/// Every record passes the scrubber here, before it can reach the store: the one place
-/// batch, tail and the receiver share.
+/// Where `batch` puts what it decodes: the records go through the ``RecordIntake`` (scrubbed a batch at a time)
+/// and on to the writer thread, in transactions of `batchSize` records with the source progress they cover.
 final class RecordSink {
     private let scrubber: any RecordScrubber
     private let queue: BoundedQueue<WriteJob>
     private let batchSize: Int
-    private var pending: [SourcedRecord] = []
+    private var intake: RecordIntake
     private var pendingProgress: [SourceProgress] = []
-    private(set) var counts = RecordCounts()
 
     init(scrubber: any RecordScrubber, queue: BoundedQueue<WriteJob>, batchSize: Int) {
         self.scrubber = scrubber
         self.queue = queue
         self.batchSize = batchSize
-        pending.reserveCapacity(batchSize)
+        intake = RecordIntake(capacity: batchSize)
     }
 
-    /// Scrubs and queues one record of a source.
+    /// Adds one decoded record of a source to the pending batch.
+    ///
+    /// A full batch is scrubbed, and handed on once what the rules left of it fills it: the same transactions
+    /// as if each record were scrubbed as it came.
     func accept(_ record: Record, sourceID: Int64) {
-        guard let scrubbed = scrubber.scrub(record) else {
-            counts.droppedByRules += 1
-            return
-        }
-        switch scrubbed {
-        case .span: counts.spans += 1
-        case .log: counts.logs += 1
-        case .reject: counts.rejects += 1
-        }
-        pending.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
-        if pending.count >= batchSize { flush() }
+        intake.add(record, sourceID: sourceID)
+        guard intake.count >= batchSize else { return }
+        intake.scrub(with: scrubber)
+        if intake.scrubbedCount >= batchSize { flush() }
     }
+
+    /// The counts of every record accepted so far. Scrubs what waits first: only the scrubber knows what a rule
+    /// drops, and a file's counts are recorded with its progress.
+    func scrubbedCounts() -> RecordCounts {
+        intake.scrub(with: scrubber)
+        return intake.counts
+    }
+
+    /// Records accepted so far, for the progress line (those a rule will drop count until they are scrubbed).
+    var recordsAccepted: Int { intake.counts.total + intake.waitingCount }
+
+    /// CPU seconds spent scrubbing, on the thread that accepts the records.
+    var scrubCPUSeconds: Double { intake.scrubCPUSeconds }
 
     /// Most source progress entries in one transaction.
     static let progressPerBatch = 1_000
@@ -47,23 +53,13 @@ final class RecordSink {
         if pendingProgress.count >= Self.progressPerBatch { flush() }
     }
 
-    /// Sends what is pending, with the source progress it covers, to the writer.
+    /// Scrubs what is pending and sends it, with the source progress it covers, to the writer.
     func flush() {
-        guard !pending.isEmpty || !pendingProgress.isEmpty else { return }
-        queue.push(WriteJob(records: pending, progress: pendingProgress))
-        pending = []
-        pending.reserveCapacity(batchSize)
+        intake.scrub(with: scrubber)
+        guard intake.count > 0 || !pendingProgress.isEmpty else { return }
+        queue.push(WriteJob(records: intake.takeScrubbed(), progress: pendingProgress))
         pendingProgress = []
     }
-}
-
-/// Records of each kind seen so far.
-struct RecordCounts {
-    var spans = 0
-    var logs = 0
-    var rejects = 0
-    var droppedByRules = 0
-    var total: Int { spans + logs + rejects }
 }
 
 /// One transaction's worth of work for the writer thread.

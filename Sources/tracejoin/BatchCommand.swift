@@ -50,9 +50,7 @@ struct BatchCommand: ParsableCommand {
         configuration.format = format.flatMap(InputFormat.init(overrideName:))
         configuration.showProgress = !quiet && ProgressReporter.standardErrorIsTerminal
         if quiet { configuration.rejectsPrintedPerFile = 0 }
-        configuration.scrubber = try rules.loadScrubber()
-        configuration.classifier = try rules.loadClassifier()
-        configuration.traceContextPatterns = try rules.loadTraceContextPatterns()
+        configuration.rules = try rules.loadSnapshot()
         configuration.timeZones = zone.timeZones(rules: try rules.loadTimeZoneRules())
         let summary: BatchSummary
         do {

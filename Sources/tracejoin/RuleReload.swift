@@ -2,18 +2,18 @@ import Foundation
 import Logging
 import Pipeline
 
-/// SIGHUP: load the rule files again and, if the whole set loads, put it in force; a bad set is refused
-/// with its diagnostics on standard error and the rules in force stay. A SIGHUP that came before (while the
-/// command was starting) is answered at once.
+/// SIGHUP: load the rule files again and, if the whole set loads, put it in force in `rulesInForce` (the holder
+/// every part of the command takes its rules from); a bad set is refused with its diagnostics on standard error
+/// and the rules in force stay. A SIGHUP that came before (while the command was starting) is answered at once.
 struct RuleReload: Sendable {
-    init(rules: RuleOptions, logger: Logger, apply: @escaping @Sendable (RulesInForce.Snapshot) -> Void) {
+    init(rules: RuleOptions, logger: Logger, into rulesInForce: RulesInForce) {
         ServiceSignals.shared.onHangUp {
             logger.info("SIGHUP: reloading rule files")
             guard let snapshot = try? rules.loadSnapshot() else {
                 logger.error("SIGHUP: the rule set was refused (diagnostics above); the rules in force stay")
                 return
             }
-            apply(snapshot)
+            rulesInForce.replace(snapshot)
             logger.notice("SIGHUP: new rules in force", metadata: ["digest": "\(snapshot.digest.prefix(12))"])
         }
     }
@@ -28,24 +28,6 @@ extension RuleOptions {
         RulesInForce.Snapshot(
             scrubber: try loadScrubber(), classifier: try loadClassifier(),
             traceContextPatterns: try loadTraceContextPatterns())
-    }
-}
-
-extension TailRunConfiguration {
-    /// Takes the rules of `snapshot`.
-    mutating func apply(_ snapshot: RulesInForce.Snapshot) {
-        scrubber = snapshot.scrubber
-        classifier = snapshot.classifier
-        traceContextPatterns = snapshot.traceContextPatterns
-    }
-}
-
-extension TailRunner {
-    /// Puts the rules of `snapshot` in force from the runner's next poll on.
-    func replaceRules(with snapshot: RulesInForce.Snapshot) {
-        replaceRules(
-            scrubber: snapshot.scrubber, classifier: snapshot.classifier,
-            traceContextPatterns: snapshot.traceContextPatterns)
     }
 }
 

@@ -115,18 +115,15 @@ struct ServeCommand: AsyncParsableCommand {
                 var configuration = TailRunConfiguration(patterns: tail.patterns)
                 configuration.databasePath = database.db
                 tail.follow.apply(to: &configuration)
-                configuration.apply(rulesInForce.current)
+                configuration.rules = rulesInForce  // a reload reaches the receiver and the tailed files alike
                 configuration.timeZones.rules = timeZoneRules
                 configuration.onNotice = { logger.notice("\($0)") }
                 configuration.finalizesTraces = false  // the stream's finalizer covers every trace
                 let runner = try TailRunner(configuration: configuration, store: store)
-                rulesInForce.follow { snapshot in runner.replaceRules(with: snapshot) }
                 tailService = TailService(runner: runner, onPoll: FollowReport(logger: logger).callback)
             }
 
-            let reload = RuleReload(rules: rules, logger: logger) { snapshot in
-                rulesInForce.replace(snapshot)
-            }
+            let reload = RuleReload(rules: rules, logger: logger, into: rulesInForce)
             defer { reload.cancel() }
 
             // Shut down in reverse order: stop receiving, then stop tailing, then drain and finalize.

@@ -53,13 +53,14 @@ struct TailCommand: AsyncParsableCommand {
         configuration.databasePath = database.db
         follow.apply(to: &configuration)
         configuration.traceIdle = .seconds(traceIdle)
-        configuration.apply(try rules.loadSnapshot())
+        let rulesInForce = RulesInForce(try rules.loadSnapshot())
+        configuration.rules = rulesInForce
         configuration.timeZones.rules = try rules.loadTimeZoneRules()
         configuration.onNotice = { logger.notice("\($0)") }
 
         do {
             let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)
-            let runID = try store.beginRun(command: "tail", inputs: patterns, rulesDigest: configuration.rulesDigest)
+            let runID = try store.beginRun(command: "tail", inputs: patterns, rulesDigest: rulesInForce.current.digest)
             let runner = try TailRunner(configuration: configuration, store: store)
             let databasePath = configuration.databasePath
             let report = FollowReport { paths in
@@ -68,7 +69,7 @@ struct TailCommand: AsyncParsableCommand {
                 fflush(nil)
             }
             let tail = TailService(runner: runner, onPoll: report.callback)
-            let reload = RuleReload(rules: rules, logger: logger) { snapshot in runner.replaceRules(with: snapshot) }
+            let reload = RuleReload(rules: rules, logger: logger, into: rulesInForce)
             defer { reload.cancel() }
             try await ServiceRuntime.run([tail], logger: logger)
 

@@ -59,7 +59,7 @@ import TraceJoinTesting
     @Test("the shipped Rules/extract pack is exactly the decoder's built-in patterns, in order")
     func shippedPackEqualsDecoderDefaults() {
         #expect(TraceContextRules.builtIn == TraceContextPattern.defaults)
-        #expect(BatchConfiguration(inputs: []).traceContextPatterns == TraceContextPattern.defaults)
+        #expect(BatchConfiguration(inputs: []).rules.traceContextPatterns == TraceContextPattern.defaults)
     }
 
     @Test("every shipped extraction rule has examples both ways, and they pass with the decoder's scanner")
@@ -100,10 +100,10 @@ import TraceJoinTesting
     @Test("the run's rule digest changes when only the extraction rules change")
     func digestCoversExtraction() {
         var configuration = BatchConfiguration(inputs: [])
-        let shipped = configuration.rulesDigest
-        configuration.traceContextPatterns.append(TraceContextPattern(name: "user.x", traceKey: "x="))
-        #expect(configuration.rulesDigest != shipped)
-        #expect(configuration.rulesDigest.count == 64)
+        let shipped = configuration.rules.digest
+        configuration.rules.traceContextPatterns.append(TraceContextPattern(name: "user.x", traceKey: "x="))
+        #expect(configuration.rules.digest != shipped)
+        #expect(configuration.rules.digest.count == 64)
     }
 
     static let traceHex = "5b8efff798038103d269b633813fc60c"
@@ -140,7 +140,7 @@ import TraceJoinTesting
         for withRule in [true, false] {
             var configuration = BatchConfiguration(inputs: [inputs])
             configuration.databasePath = folder.file(withRule ? "with.db" : "without.db")
-            if withRule { configuration.traceContextPatterns = try TraceContextRules.load(ruleFolders: [rules]) }
+            if withRule { configuration.rules.traceContextPatterns = try TraceContextRules.load(ruleFolders: [rules]) }
             _ = try BatchRunner(configuration: configuration).run()
             let store = try IncidentStore.openExisting(path: configuration.databasePath)
             let uncorrelated = try store.uncorrelatedLogs(service: nil, since: nil, until: nil, limit: 10)

@@ -24,6 +24,17 @@ import TraceJoinTesting
 
     static var expectedTraces: [JSONValue] { expected["traces"]?.array ?? [] }
 
+    @Test("the run's stats hold the scrubbing CPU time apart, as part of the decoding thread's")
+    func scrubCPUTimeIsRecorded() throws {
+        let (summary, store) = try Self.ingested.get()
+        let stats = try #require(try store.finishedRuns().last?.stats)
+        let scrub = try #require(stats["scrubCPUSeconds"]?.double)
+        let decoder = try #require(stats["decoderCPUSeconds"]?.double)
+        #expect(scrub == summary.scrubCPUSeconds)
+        #expect(scrub > 0)
+        #expect(scrub <= decoder)
+    }
+
     @Test("the totals match the ground truth")
     func totals() throws {
         let (summary, store) = try Self.ingested.get()

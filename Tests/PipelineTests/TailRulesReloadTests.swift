@@ -7,9 +7,9 @@ import Testing
 import TraceJoinCore
 import TraceJoinTesting
 
-/// `TailRunner.replaceRules` called from another thread while `run` polls on its own: from the next poll on,
-/// records are scrubbed with the new rules, and files opened from then on find trace context with the new
-/// patterns; a file already open keeps its decoder.
+/// `RulesInForce.replace` (what SIGHUP calls) from another thread while a `TailRunner` that holds it polls on its
+/// own: from the next poll on, records are scrubbed with the new rules, and files opened from then on find trace
+/// context with the new patterns; a file already open keeps its decoder.
 @Suite struct TailRulesReloadTests {
     static let trace = "4bf92f3577b34da6a3ce929d0e0736a1"
 
@@ -52,6 +52,8 @@ import TraceJoinTesting
         configuration.databasePath = database
         configuration.holdBack = .zero
         configuration.pollInterval = .milliseconds(10)
+        let rules = RulesInForce(.init())
+        configuration.rules = rules
         let runner = try TailRunner(configuration: configuration, store: try IncidentStore(path: database))
         let stop = TailStopSignal()
         let finished = DispatchSemaphore(value: 0)
@@ -75,9 +77,10 @@ import TraceJoinTesting
         }
         #expect(try Self.waitUntil { try messages() == ["before raw"] })
 
-        runner.replaceRules(
-            scrubber: try Scrubber.load(), classifier: .builtIn,
-            traceContextPatterns: TraceContextRules.builtIn + [TraceContextPattern(name: "user.order", traceKey: "order=")])
+        rules.replace(
+            .init(
+                scrubber: try Scrubber.load(), classifier: .builtIn,
+                traceContextPatterns: TraceContextRules.builtIn + [TraceContextPattern(name: "user.order", traceKey: "order=")]))
         // A poll that began after the call has ended: the rules are in force.
         let called = polls.value
         #expect(Self.waitUntil { polls.value >= called + 2 })

@@ -30,7 +30,7 @@ import TraceJoinTesting
         configuration.holdBack = .zero
         configuration.pollInterval = .milliseconds(10)
         configuration.pollOnly = pollOnly
-        configuration.scrubber = try Scrubber.load()
+        configuration.rules = RulesInForce(.init(scrubber: try Scrubber.load()))
         let runner = try TailRunner(configuration: configuration, store: try IncidentStore(path: configuration.databasePath))
         let stop = TailStopSignal()
         let polled = DispatchSemaphore(value: 0)

@@ -2,8 +2,9 @@ import Foundation
 import Store
 package import TraceJoinCore
 
-/// The `OTLPIntake` behind `tracejoin serve`: decodes a request body, scrubs every record with the rules in
-/// force, hands the records to the ``StreamWriter`` and answers once they are committed.
+/// The `OTLPIntake` behind `tracejoin serve`: decodes a request body, passes its records through a
+/// ``RecordIntake`` (scrubbed with the rules in force, counted), hands them to the ``StreamWriter`` and answers
+/// once they are committed.
 ///
 /// Received records need a place in the store like lines of a file. Each signal has a `sources` row of its
 /// own, registered when the intake is made (`otlp-http /v1/traces`, `otlp-http /v1/logs`; a new pair per
@@ -93,37 +94,22 @@ package final class StreamIntake: OTLPIntake, @unchecked Sendable {
         } catch {
             return .undecodable(message: error.message + (error.hint.map { " (hint: \($0))" } ?? ""))
         }
-        let scrubber = rules.current.scrubber
-        var records: [SourcedRecord] = []
-        records.reserveCapacity(decoded.count)
-        var rejection = RejectionTally()
-        var dropped = 0
-        for record in decoded {
-            guard let scrubbed = scrubber.scrub(record) else {
-                dropped += 1
-                continue
-            }
-            switch scrubbed {
-            case .reject(let reject):
-                rejection.add(reject.reason)
-                records.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
-            case .log(var log):
-                log.origin = ReceivedLogKey.origin(of: log, source: Self.receivedLogsPath)
-                records.append(SourcedRecord(sourceID: receivedLogs, record: .log(log)))
-            case .span:
-                records.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
-            }
-        }
-        let accepted = records.count - rejection.count
+        var intake = RecordIntake(receivedLogs: .init(sourceID: receivedLogs, path: Self.receivedLogsPath))
+        intake.add(contentsOf: decoded, sourceID: sourceID)
+        intake.scrub(with: rules.current.scrubber)
+        let counts = intake.counts
+        let records = intake.takeScrubbed()
+        let rejection = RejectionTally(count: counts.rejects, firstReason: intake.firstRejectReason)
         if !records.isEmpty {
             let written = await writer.submit(
                 records, signal: signal, rejects: rejection.count, estimatedBytes: estimatedBytes)
             guard written == .committed else { return Self.outcome(written) }
         }
         // Counted once the request is stored: a refused one will be sent again and dropped then.
-        writer.countDropped(dropped, signal: signal)
+        writer.countDropped(counts.droppedByRules, signal: signal)
         return .stored(
-            accepted: accepted, rejected: rejection.count, rejectionMessage: rejection.message(signal: signal))
+            accepted: counts.spans + counts.logs, rejected: rejection.count,
+            rejectionMessage: rejection.message(signal: signal))
     }
 
     private func nextSequence() -> Int64 {
@@ -144,13 +130,8 @@ package final class StreamIntake: OTLPIntake, @unchecked Sendable {
 
 /// Rejected records of one request: how many, and the first reason, for OTLP's `partial_success`.
 struct RejectionTally {
-    private(set) var count = 0
-    private var firstReason: String?
-
-    mutating func add(_ reason: String) {
-        count += 1
-        if firstReason == nil { firstReason = reason }
-    }
+    var count: Int
+    var firstReason: String?
 
     /// "2 spans rejected: span has no start time", or nil when none was.
     func message(signal: OTLPSignal) -> String? {

@@ -1,5 +1,3 @@
-package import Normalize
-package import Rules
 package import TraceJoinCore
 
 /// Settings of one `tracejoin tail` process.
@@ -44,19 +42,12 @@ package struct TailRunConfiguration: Sendable {
     /// - `onNotice` (default: ignore): what the tailer has to say, once per occurrence (a matched file it cannot
     ///   open); called on the tail thread; `tracejoin tail` logs it at notice level.
     package var onNotice: @Sendable (Diagnostic) -> Void = { _ in }
-    /// - `scrubber`, `classifier`, `traceContextPatterns`: the rules in force, as for `batch`.
-    package var scrubber: any RecordScrubber = PassThroughScrubber()
-    package var classifier: Classifier = .builtIn
-    package var traceContextPatterns: [TraceContextPattern] = TraceContextRules.builtIn
+    /// - `rules` (default: no scrubbing, the shipped classification and extraction packs): the holder of the rules
+    ///   in force, the one `serve` uses; a set put in force with ``RulesInForce/replace(_:)`` (SIGHUP) applies from
+    ///   the runner's next poll on.
+    package var rules = RulesInForce(.init())
     /// - `timeZones` (default: UTC for every file): the zone of zone-less log times, per file.
     package var timeZones = SourceTimeZones()
-
-    /// The digest of every rule in force, recorded with the run.
-    package var rulesDigest: String {
-        TraceContextRules.combinedDigest(
-            scrubbing: scrubber.digest, classification: classifier.digest,
-            extraction: TraceContextRules.digest(traceContextPatterns))
-    }
 
     package init(patterns: [String]) {
         self.patterns = patterns

@@ -1,9 +1,8 @@
 import Foundation
 import Ingest
-package import Normalize
-package import Rules
+import Normalize
 package import Store
-package import TraceJoinCore
+import TraceJoinCore
 
 /// `tracejoin tail`: follows files, decodes their lines, scrubs the records and commits each batch of rows
 /// in ONE transaction with the checkpoints that cover them; every `finalizeInterval` it brings the summaries
@@ -21,13 +20,15 @@ package import TraceJoinCore
 /// restart reads that record again whole. Rows are unique by `(source_id, byte_offset, ordinal)`, so a line
 /// read twice is stored once.
 ///
-/// `@unchecked Sendable` for one method only: ``replaceRules(scrubber:classifier:traceContextPatterns:)`` may be
-/// called from any thread (a SIGHUP handler); everything else belongs to the thread that runs it.
+/// The rules come from ``TailRunConfiguration/rules``, a ``RulesInForce`` that another thread (a SIGHUP handler)
+/// may replace the set of: each poll takes the set in force when it starts.
+///
+/// `@unchecked Sendable` so it can be handed to the thread that runs it: everything in it belongs to that thread.
 package final class TailRunner: @unchecked Sendable {
-    /// The settings in force; the rules in it change at a poll after ``replaceRules(scrubber:classifier:traceContextPatterns:)``.
-    package private(set) var configuration: TailRunConfiguration
-    private let pendingRules = NSLock()
-    private var rulesToApply: TailRules?
+    package let configuration: TailRunConfiguration
+    /// The rule set of this poll, and its version in `configuration.rules`.
+    private var rules: RulesInForce.Snapshot
+    private var rulesVersion: Int
     private let store: IncidentStore
     private let tailer: FileTailer
     private let performer: TailJobPerformer
@@ -47,7 +48,8 @@ package final class TailRunner: @unchecked Sendable {
     /// failure, so each one handed over is committed (or the run ends) before any later one; comparing with
     /// what is committed instead would write every checkpoint again while its batch waits in the queue.
     private var handedOver: [TailFileKey: StoredTailCheckpoint] = [:]
-    private var batch: [SourcedRecord] = []
+    /// The records of the batch being read: scrubbed with the poll's rules when the batch is handed over.
+    private var intake: RecordIntake
     /// Records handed over since the last summary pass was queued.
     private var recordsSinceFinalize = false
     /// Summary passes queued; one is still waiting while the performer has done fewer.
@@ -62,6 +64,9 @@ package final class TailRunner: @unchecked Sendable {
 
     package init(configuration: TailRunConfiguration, store: IncidentStore) throws {
         self.configuration = configuration
+        (rules, rulesVersion) = configuration.rules.currentVersion
+        intake = RecordIntake(
+            capacity: configuration.linesPerTransaction, stampingUntimedLogsWith: TailRunner.wallClockNanos)
         self.store = store
         tailer = FileTailer(
             configuration: TailConfiguration(
@@ -114,7 +119,7 @@ package final class TailRunner: @unchecked Sendable {
         try endWriterThread()
         // Nothing more will arrive from this run: summarise every trace still open, idle or not.
         if configuration.finalizesTraces {
-            try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.classifier)
+            try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: rules.classifier)
         }
     }
 
@@ -171,34 +176,22 @@ package final class TailRunner: @unchecked Sendable {
         if watcher.wait(timeout: timeout, wake: wake) { counts.wakeups += 1 }
     }
 
-    /// Rules to use from the next poll on: records read from then on are scrubbed with `scrubber`, traces are
-    /// classified with `classifier`, and files opened from then on extract trace context with
-    /// `traceContextPatterns` (a file already open keeps its decoder, which may hold a record half-read).
-    ///
-    /// Thread-safe: called from a signal handler's thread while ``run(until:onPoll:)`` polls on its own.
-    package func replaceRules(
-        scrubber: any RecordScrubber, classifier: Classifier, traceContextPatterns: [TraceContextPattern]
-    ) {
-        let rules = TailRules(scrubber: scrubber, classifier: classifier, traceContextPatterns: traceContextPatterns)
-        pendingRules.withLock { rulesToApply = rules }
-    }
-
-    /// Puts rules handed to ``replaceRules(scrubber:classifier:traceContextPatterns:)`` in force.
-    private func applyReplacedRules() {
-        guard let rules = pendingRules.withLock({ () -> TailRules? in
-            defer { rulesToApply = nil }
-            return rulesToApply
-        }) else { return }
-        configuration.scrubber = rules.scrubber
-        configuration.classifier = rules.classifier
-        configuration.traceContextPatterns = rules.traceContextPatterns
+    /// Takes the set `configuration.rules` holds, if it was replaced since the last poll: records read from then
+    /// on are scrubbed with its scrubber, traces are classified with its classifier, and files opened from then on
+    /// extract trace context with its patterns (a file already open keeps its decoder, which may hold a record
+    /// half-read).
+    private func takeReplacedRules() {
+        let (snapshot, version) = configuration.rules.currentVersion
+        guard version != rulesVersion else { return }
+        rules = snapshot
+        rulesVersion = version
         counts.rulesReplaced += 1
     }
 
     /// One full poll, in transactions of at most `linesPerTransaction` lines.
     package func pollAll(stop: TailStopSignal? = nil) throws {
         try throwIfWriteFailed()
-        applyReplacedRules()
+        takeReplacedRules()
         var more = true
         while more {
             more = try tailer.pollOnce(maxLines: configuration.linesPerTransaction) { line in try accept(line) }
@@ -219,7 +212,7 @@ package final class TailRunner: @unchecked Sendable {
         guard configuration.finalizesTraces, tracesMayBeDirty, time - lastFinalize >= configuration.finalizeInterval,
             performer.progress.finalizesDone == finalizesQueued
         else { return }
-        try submit(.finalizeIdleTraces(classifier: configuration.classifier, idle: configuration.traceIdle))
+        try submit(.finalizeIdleTraces(classifier: rules.classifier, idle: configuration.traceIdle))
         finalizesQueued += 1
         recordsSinceFinalize = false
         lastFinalize = time
@@ -240,7 +233,7 @@ package final class TailRunner: @unchecked Sendable {
         state.next = line.next
         state.lastLine = now()
         let sourceID = state.sourceID
-        state.decoder.feed(line) { record in add(record, sourceID: sourceID) }
+        state.decoder.feed(line) { record in intake.add(record, sourceID: sourceID) }
     }
 
     private func openFile(_ key: TailFileKey, line: TailedLine) throws -> TailFileState {
@@ -255,26 +248,11 @@ package final class TailRunner: @unchecked Sendable {
             tailer.firstBytes(of: line.identity, count: SpanFormatSniffer.prefixLimit)
             ?? Array(line.bytes) + (line.wasCut ? [] : [UInt8(ascii: "\n")])
         let decoder = TailLineDecoder(
-            path: line.path, firstBytes: firstBytes, traceContextPatterns: configuration.traceContextPatterns,
+            path: line.path, firstBytes: firstBytes, traceContextPatterns: rules.traceContextPatterns,
             timeZone: configuration.timeZones.zone(forPath: line.path), maxLineBytes: tailer.configuration.maxLineBytes)
         let state = TailFileState(sourceID: sourceID, decoder: decoder, path: line.path, identity: line.identity)
         files[key] = state
         return state
-    }
-
-    private func add(_ record: Record, sourceID: Int64) {
-        var record = record
-        if case .log(var log) = record, log.time == nil {
-            // A line with no time of its own happened about when it was written: use the time it was read.
-            log.time = Self.wallClockNanos()
-            log.attributes.append(Attribute("tracejoin.time_observed", .bool(true)))
-            record = .log(log)
-        }
-        guard let scrubbed = configuration.scrubber.scrub(record) else {
-            counts.droppedByRules += 1
-            return
-        }
-        batch.append(SourcedRecord(sourceID: sourceID, record: scrubbed))
     }
 
     /// Emits what the decoders of closed files, and of files quiet for `holdBack`, still hold.
@@ -286,7 +264,7 @@ package final class TailRunner: @unchecked Sendable {
                 finishFile(key)
             } else if state.decoder.heldBackStart != nil, time - state.lastLine >= configuration.holdBack {
                 let sourceID = state.sourceID
-                state.decoder.finish { add($0, sourceID: sourceID) }
+                state.decoder.finish { intake.add($0, sourceID: sourceID) }
             }
         }
     }
@@ -294,7 +272,7 @@ package final class TailRunner: @unchecked Sendable {
     private func finishFile(_ key: TailFileKey) {
         guard let state = files.removeValue(forKey: key) else { return }
         let sourceID = state.sourceID
-        state.decoder.finish { add($0, sourceID: sourceID) }
+        state.decoder.finish { intake.add($0, sourceID: sourceID) }
         known[key] = StoredTailCheckpoint(
             device: key.device, inode: key.inode, headLength: state.identity.headLength,
             headHash: state.identity.headHash, path: state.path, sourceID: sourceID,
@@ -316,14 +294,17 @@ package final class TailRunner: @unchecked Sendable {
 
     // MARK: - Commit
 
-    /// Hands over the batch with every checkpoint that changed, and the files the tailer forgot, as one
-    /// transaction for the writer.
+    /// Scrubs the batch with the poll's rules and hands it over with every checkpoint that changed, and the files
+    /// the tailer forgot, as one transaction for the writer.
     ///
     /// The tailer remembers `retiredLimit` finished files besides the open ones; a file it forgot cannot be
     /// resumed, so its row, its source and its position are dropped here too: under rotation the table and the
     /// maps stay as small as the tailer's memory instead of growing by a row per rotated file.
     private func commit() throws {
         defer { report() }
+        intake.scrub(with: rules.scrubber)
+        counts.droppedByRules = intake.counts.droppedByRules
+        let batch = intake.scrubbed
         var changed: [StoredTailCheckpoint] = []
         var remembered = Set<TailFileKey>()
         for checkpoint in tailer.checkpoints {
@@ -352,8 +333,7 @@ package final class TailRunner: @unchecked Sendable {
         try submit(.commit(TailCommit(records: batch, checkpoints: changed, forgotten: forgotten)))
         for key in forgotten { handedOver[key] = nil }
         if !batch.isEmpty { recordsSinceFinalize = true }
-        batch = []
-        batch.reserveCapacity(configuration.linesPerTransaction)
+        intake.takeScrubbed()
         for checkpoint in changed { handedOver[TailFileKey(device: checkpoint.device, inode: checkpoint.inode)] = checkpoint }
     }
 
@@ -397,15 +377,8 @@ package struct TailCounts: Sendable {
     package var droppedByRules = 0
     /// Polls brought forward by an inotify event.
     package var wakeups = 0
-    /// Times replaced rules were put in force.
+    /// Times a replaced rule set was put in force (sets replaced between two polls count once).
     package var rulesReplaced = 0
-}
-
-/// Rules handed to ``TailRunner/replaceRules(scrubber:classifier:traceContextPatterns:)``, waiting for a poll.
-struct TailRules: Sendable {
-    var scrubber: any RecordScrubber
-    var classifier: Classifier
-    var traceContextPatterns: [TraceContextPattern]
 }
 
 /// A followed file: device + inode.

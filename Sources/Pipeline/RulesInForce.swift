@@ -3,14 +3,16 @@ package import Normalize
 package import Rules
 package import TraceJoinCore
 
-/// The rules `serve` applies right now, swapped whole on SIGHUP without stopping the receiver.
+/// The rules `serve` and `tail` apply right now, swapped whole on SIGHUP without stopping them.
 ///
-/// Each request takes one ``Snapshot`` when it starts and uses it to the end, so a reload never mixes two
-/// rule sets inside one request. The CLI loads and checks a new set first and calls ``replace(_:)`` only
-/// when it is valid, so a broken rule file leaves the running set in force.
+/// Each OTLP request takes one ``Snapshot`` when it starts and uses it to the end, and a ``TailRunner`` takes
+/// one at the start of each poll, so a reload never mixes two rule sets inside one request or poll. The CLI
+/// loads and checks a new set first and calls ``replace(_:)`` only when it is valid, so a broken rule file
+/// leaves the running set in force.
 ///
-/// The one holder of `serve`'s rules: what else applies them (the tail runner of `serve --tail`) follows it
-/// with ``follow(_:)``, so a reload cannot put a set in force for the OTLP path and miss the tailed files.
+/// The one holder of the rules: `serve --tail` hands the same one to its receiver and its tail runner, so a
+/// reload cannot put a set in force for the OTLP path and miss the tailed files. `batch`, which reloads nothing,
+/// takes a ``Snapshot``.
 package final class RulesInForce: @unchecked Sendable {
     /// One consistent set: scrubbing, classification and trace-context extraction.
     package struct Snapshot: Sendable {
@@ -37,7 +39,7 @@ package final class RulesInForce: @unchecked Sendable {
 
     private let lock = NSLock()
     private var snapshot: Snapshot
-    private var followers: [@Sendable (Snapshot) -> Void] = []
+    private var version = 0
 
     package init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
@@ -46,17 +48,14 @@ package final class RulesInForce: @unchecked Sendable {
     /// The set in force now.
     package var current: Snapshot { lock.withLock { snapshot } }
 
-    /// Puts `snapshot` in force for every request that starts from now on, and hands it to every follower.
-    package func replace(_ snapshot: Snapshot) {
-        let followers = lock.withLock {
-            self.snapshot = snapshot
-            return self.followers
-        }
-        for follower in followers { follower(snapshot) }
-    }
+    /// The set in force now, and its version: 0 for the set the holder was made with, one more per ``replace(_:)``.
+    package var currentVersion: (snapshot: Snapshot, version: Int) { lock.withLock { (snapshot, version) } }
 
-    /// Calls `follower` with each set put in force from now on; `current` is the set in force until then.
-    package func follow(_ follower: @escaping @Sendable (Snapshot) -> Void) {
-        lock.withLock { followers.append(follower) }
+    /// Puts `snapshot` in force for every request and poll that starts from now on.
+    package func replace(_ snapshot: Snapshot) {
+        lock.withLock {
+            self.snapshot = snapshot
+            version += 1
+        }
     }
 }

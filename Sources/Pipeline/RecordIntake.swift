@@ -1,0 +1,160 @@
+package import Store
+package import TraceJoinCore
+
+/// The one record path of `batch`, `tail` and `serve`: decoded records of a source come in, are scrubbed a batch
+/// at a time with the rules in force, counted, and go out as `SourcedRecord`s for the writer.
+///
+/// Only records that ``scrub(with:)`` passed can be taken out (``scrubbed``, ``takeScrubbed()``), so nothing
+/// reaches the store unscrubbed whichever command read it. A batch is scrubbed in one loop, after it was decoded
+/// rather than record by record as each one is: the loop's thread CPU time is the scrubber's cost
+/// (``scrubCPUSeconds``), apart from the decoder's.
+///
+/// What sets the commands apart are two parameters, not copies of the path:
+/// - `tail` dates a log record that has no time of its own with the time it was read (`readTime`) and marks it
+///   `tracejoin.time_observed`, when it is added: before the scrub, as the line was read.
+/// - `serve` stores received log records in one long-lived source at positions made of their scrubbed content
+///   (`receivedLogs`, ``ReceivedLogKey``), so an exporter's retry stores nothing twice; it answers with
+///   ``counts`` and ``firstRejectReason`` (OTLP `partial_success`).
+package struct RecordIntake {
+    /// Where `serve` keeps received log records (rejects and spans stay in their request's source).
+    package struct ReceivedLogs {
+        package var sourceID: Int64
+        /// `sources.path` of that source, the `source` of each record's origin.
+        package var path: String
+
+        package init(sourceID: Int64, path: String) {
+            self.sourceID = sourceID
+            self.path = path
+        }
+    }
+
+    private let readTime: (() -> Int64)?
+    private let receivedLogs: ReceivedLogs?
+    private let capacity: Int
+    /// The records added and not yet taken: `records[..<scrubbedCount]` are scrubbed, the rest as decoded.
+    private var records: [SourcedRecord] = []
+    package private(set) var scrubbedCount = 0
+    /// What the scrubbed records were, and how many the rules dropped, since the intake was made.
+    package private(set) var counts = RecordCounts()
+    /// The reason of the first reject scrubbed since the intake was made.
+    package private(set) var firstRejectReason: String?
+    /// CPU seconds the scrubbing loops took on the threads that ran them.
+    package private(set) var scrubCPUSeconds = 0.0
+
+    /// - Parameters:
+    ///   - capacity: records expected between two takes (room is reserved for them).
+    ///   - readTime: `tail`: nanoseconds since the epoch now, for log records without a time.
+    ///   - receivedLogs: `serve`: the source of received log records, keyed by content.
+    package init(
+        capacity: Int = 0, stampingUntimedLogsWith readTime: (() -> Int64)? = nil, receivedLogs: ReceivedLogs? = nil
+    ) {
+        self.capacity = capacity
+        self.readTime = readTime
+        self.receivedLogs = receivedLogs
+        records.reserveCapacity(capacity)
+    }
+
+    /// Records added and not yet taken, scrubbed or not.
+    package var count: Int { records.count }
+    /// Records added and not yet scrubbed.
+    package var waitingCount: Int { records.count - scrubbedCount }
+
+    // MARK: - In
+
+    /// Adds one decoded record of a source; it waits for the next ``scrub(with:)``.
+    package mutating func add(_ record: Record, sourceID: Int64) {
+        guard let readTime, case .log(var log) = record, log.time == nil else {
+            records.append(SourcedRecord(sourceID: sourceID, record: record))
+            return
+        }
+        // A line with no time of its own happened about when it was written: use the time it was read.
+        log.time = readTime()
+        log.attributes.append(Attribute("tracejoin.time_observed", .bool(true)))
+        records.append(SourcedRecord(sourceID: sourceID, record: .log(log)))
+    }
+
+    /// Adds the decoded records of one source.
+    package mutating func add(contentsOf decoded: [Record], sourceID: Int64) {
+        records.reserveCapacity(records.count + decoded.count)
+        for record in decoded { add(record, sourceID: sourceID) }
+    }
+
+    // MARK: - Scrub
+
+    /// Scrubs every record waiting with `scrubber`, in order, in one loop: counts each, leaves out those a rule
+    /// drops, and places received log records (``ReceivedLogs``).
+    package mutating func scrub(with scrubber: any RecordScrubber) {
+        guard scrubbedCount < records.count else { return }
+        let started = ThreadCPUTime.now()
+        var kept = scrubbedCount
+        for index in scrubbedCount..<records.count {
+            let sourceID = records[index].sourceID
+            guard let scrubbed = scrubber.scrub(records[index].record) else {
+                counts.droppedByRules += 1
+                continue
+            }
+            records[kept] = placed(scrubbed, sourceID: sourceID)
+            kept += 1
+        }
+        records.removeSubrange(kept...)
+        scrubbedCount = kept
+        scrubCPUSeconds += ThreadCPUTime.now() - started
+    }
+
+    /// Counts a scrubbed record and gives it its source (and, for a received log record, its position).
+    private mutating func placed(_ record: Record, sourceID: Int64) -> SourcedRecord {
+        switch record {
+        case .span:
+            counts.spans += 1
+        case .reject(let reject):
+            counts.rejects += 1
+            if firstRejectReason == nil { firstRejectReason = reject.reason }
+        case .log(var log):
+            counts.logs += 1
+            if let receivedLogs {
+                log.origin = ReceivedLogKey.origin(of: log, source: receivedLogs.path)
+                return SourcedRecord(sourceID: receivedLogs.sourceID, record: .log(log))
+            }
+        }
+        return SourcedRecord(sourceID: sourceID, record: record)
+    }
+
+    // MARK: - Out
+
+    /// The scrubbed records, in the order they were added; they stay until ``takeScrubbed()``.
+    package var scrubbed: [SourcedRecord] {
+        scrubbedCount == records.count ? records : Array(records[..<scrubbedCount])
+    }
+
+    /// The scrubbed records, which leave the intake; records still waiting stay.
+    @discardableResult
+    package mutating func takeScrubbed() -> [SourcedRecord] {
+        let taken: [SourcedRecord]
+        if scrubbedCount == records.count {
+            taken = records
+            records = []
+            records.reserveCapacity(capacity)
+        } else {
+            taken = Array(records[..<scrubbedCount])
+            records.removeFirst(scrubbedCount)
+        }
+        scrubbedCount = 0
+        return taken
+    }
+}
+
+/// Records of each kind seen so far.
+package struct RecordCounts: Equatable {
+    package var spans = 0
+    package var logs = 0
+    package var rejects = 0
+    package var droppedByRules = 0
+    package var total: Int { spans + logs + rejects }
+
+    package init(spans: Int = 0, logs: Int = 0, rejects: Int = 0, droppedByRules: Int = 0) {
+        self.spans = spans
+        self.logs = logs
+        self.rejects = rejects
+        self.droppedByRules = droppedByRules
+    }
+}

@@ -1,0 +1,107 @@
+import Pipeline
+import Store
+import Testing
+import TraceJoinCore
+import TraceJoinTesting
+
+/// The record path batch, tail and serve share: add decoded records, scrub them as a batch, count, take them out.
+@Suite struct RecordIntakeTests {
+    static func log(_ message: String, time: Int64? = 1_000, offset: Int64 = 0) -> Record {
+        .log(LogRecord(time: time, message: message, origin: InputLocation(source: "app.log", byteOffset: offset)))
+    }
+
+    static let reject = Record.reject(
+        RejectedRecord(origin: InputLocation(source: "app.log"), reason: "no timestamp", raw: "??"))
+
+    static func messages(_ records: [SourcedRecord]) -> [String] {
+        records.map { sourced in
+            switch sourced.record {
+            case .log(let log): log.message
+            case .span(let span): span.name
+            case .reject(let reject): reject.reason
+            }
+        }
+    }
+
+    @Test("records wait unscrubbed until scrub; scrubbed, they keep their order and drops leave gaps out")
+    func scrubsAsABatch() {
+        var intake = RecordIntake()
+        intake.add(Self.log("keep 1"), sourceID: 7)
+        intake.add(Self.log("drop me"), sourceID: 7)
+        intake.add(.span(Samples.span(id: 1, name: "span")), sourceID: 8)
+        intake.add(Self.reject, sourceID: 7)
+        #expect(intake.scrubbed.isEmpty)
+        #expect(intake.waitingCount == 4)
+
+        intake.scrub(with: DropMessages(containing: "drop me"))
+        #expect(Self.messages(intake.scrubbed) == ["keep 1", "span", "no timestamp"])
+        #expect(intake.scrubbed.map(\.sourceID) == [7, 8, 7])
+        #expect(intake.counts == RecordCounts(spans: 1, logs: 1, rejects: 1, droppedByRules: 1))
+        #expect(intake.firstRejectReason == "no timestamp")
+        #expect(intake.scrubCPUSeconds >= 0)
+    }
+
+    @Test("taking the scrubbed records leaves those still waiting, which the next scrub counts on top")
+    func takeLeavesWaiting() {
+        var intake = RecordIntake(capacity: 4)
+        intake.add(Self.log("first"), sourceID: 1)
+        intake.scrub(with: PassThroughScrubber())
+        intake.add(Self.log("second"), sourceID: 1)
+        #expect(Self.messages(intake.takeScrubbed()) == ["first"])
+        #expect(intake.count == 1)
+        #expect(intake.waitingCount == 1)
+        intake.scrub(with: PassThroughScrubber())
+        #expect(Self.messages(intake.takeScrubbed()) == ["second"])
+        #expect(intake.count == 0)
+        #expect(intake.counts.logs == 2)
+    }
+
+    @Test("tail: a log record without a time takes the time it was read, marked; one with a time is left alone")
+    func stampsUntimedLogs() throws {
+        var intake = RecordIntake(stampingUntimedLogsWith: { 42 })
+        intake.add(Self.log("untimed", time: nil), sourceID: 1)
+        intake.add(Self.log("timed", time: 7), sourceID: 1)
+        intake.scrub(with: PassThroughScrubber())
+        let logs = intake.scrubbed.compactMap { sourced -> LogRecord? in
+            if case .log(let log) = sourced.record { log } else { nil }
+        }
+        try #require(logs.count == 2)
+        #expect(logs[0].time == 42)
+        #expect(logs[0].attributes.map(\.key) == ["tracejoin.time_observed"])
+        #expect(logs[1].time == 7)
+        #expect(logs[1].attributes.isEmpty)
+    }
+
+    @Test("without a read time, a log record without a time stays without one")
+    func leavesUntimedLogsWithoutReadTime() {
+        var intake = RecordIntake()
+        intake.add(Self.log("untimed", time: nil), sourceID: 1)
+        intake.scrub(with: PassThroughScrubber())
+        guard case .log(let log) = intake.scrubbed.first?.record else {
+            Issue.record("no log record")
+            return
+        }
+        #expect(log.time == nil)
+        #expect(log.attributes.isEmpty)
+    }
+
+    @Test("serve: received log records move to their source, at a position made of their scrubbed content")
+    func keysReceivedLogs() {
+        var intake = RecordIntake(receivedLogs: .init(sourceID: 99, path: "received"))
+        intake.add(Self.log("same", offset: 1), sourceID: 5)
+        intake.add(Self.log("same", offset: 2), sourceID: 5)
+        intake.add(Self.log("other", offset: 3), sourceID: 5)
+        intake.add(.span(Samples.span(id: 1)), sourceID: 5)
+        intake.add(Self.reject, sourceID: 5)
+        intake.scrub(with: PassThroughScrubber())
+        let records = intake.scrubbed
+        #expect(records.map(\.sourceID) == [99, 99, 99, 5, 5])
+        let origins = records.prefix(3).compactMap { sourced -> InputLocation? in
+            if case .log(let log) = sourced.record { log.origin } else { nil }
+        }
+        #expect(origins.map(\.source) == ["received", "received", "received"])
+        #expect(origins[0].byteOffset == origins[1].byteOffset)
+        #expect(origins[0].ordinal == origins[1].ordinal)
+        #expect(origins[0].byteOffset != origins[2].byteOffset)
+    }
+}
