@@ -302,6 +302,11 @@ package final class TailRunner: @unchecked Sendable {
     /// maps stay as small as the tailer's memory instead of growing by a row per rotated file.
     private func commit() throws {
         defer { report() }
+        // First, so that what finishing a replaced content's decoder gives out is scrubbed into this batch.
+        for checkpoint in tailer.checkpoints {
+            let key = TailFileKey(device: checkpoint.identity.device, inode: checkpoint.identity.inode)
+            forgetReplacedContent(key, readFrom: checkpoint.position)
+        }
         intake.scrub(with: rules.scrubber)
         counts.droppedByRules = intake.counts.droppedByRules
         let batch = intake.scrubbed
@@ -310,7 +315,6 @@ package final class TailRunner: @unchecked Sendable {
         for checkpoint in tailer.checkpoints {
             let key = TailFileKey(device: checkpoint.identity.device, inode: checkpoint.identity.inode)
             remembered.insert(key)
-            forgetReplacedContent(key, readFrom: checkpoint.position)
             var position = checkpoint.position
             var sourceID = known[key]?.sourceID
             if let state = files[key] {
