@@ -54,7 +54,8 @@ extension IncidentStore {
             var candidates: [Row] = []
             if !keys.isEmpty {
                 candidates = try Row.fetchAll(
-                    db, sql: Self.keyedLookup(keyCount: keys.count), arguments: StatementArguments(keys + [size]))
+                    db.cachedStatement(sql: Self.keyedLookup(keyCount: keys.count)),
+                    arguments: StatementArguments(keys + [size]))
             }
             candidates += try unkeyedCandidates(db, size: size, headHash: headHash)
             var best: ResumableSource?
@@ -85,11 +86,11 @@ extension IncidentStore {
     /// Sources whose head was stored without a key (before migration `v6-head-keys`, or by a caller that gave
     /// none) and which may match: one lookup per distinct head length, as before keys.
     private func unkeyedCandidates(_ db: Database, size: Int64, headHash: (_ length: Int) -> Int64?) throws -> [Row] {
-        let lengths = try Int.fetchAll(db, sql: Self.unkeyedLengths, arguments: [size])
+        let lengths = try Int.fetchAll(db.cachedStatement(sql: Self.unkeyedLengths), arguments: [size])
         var rows: [Row] = []
         for length in lengths {
             guard let hash = headHash(length) else { break }
-            rows += try Row.fetchAll(db, sql: Self.unkeyedLookup, arguments: [length, hash, size])
+            rows += try Row.fetchAll(db.cachedStatement(sql: Self.unkeyedLookup), arguments: [length, hash, size])
         }
         return rows
     }
@@ -194,11 +195,11 @@ extension IncidentStore {
     package func completedSourceID(fingerprint: String, size: Int64, seenAt path: String) throws -> Int64? {
         let row = try pool.read { db in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT source_id, path FROM sources WHERE fingerprint = ? AND size = ? AND state = 'complete'
-                    ORDER BY source_id DESC LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT source_id, path FROM sources WHERE fingerprint = ? AND size = ? AND state = 'complete'
+                        ORDER BY source_id DESC LIMIT 1
+                        """),
                 arguments: [fingerprint, size])
         }
         guard let row else { return nil }

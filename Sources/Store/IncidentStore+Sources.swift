@@ -41,16 +41,16 @@ extension IncidentStore {
         try pool.write { db in
             let now = Self.now()
             if let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT source_id, size FROM sources WHERE fingerprint = ? AND size <= ?
-                    ORDER BY size DESC, source_id DESC LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT source_id, size FROM sources WHERE fingerprint = ? AND size <= ?
+                        ORDER BY size DESC, source_id DESC LIMIT 1
+                        """),
                 arguments: [fingerprint, size])
             {
                 let sourceID: Int64 = row["source_id"]
                 let oldSize: Int64 = row["size"]
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE sources SET path = ?, size = ?,
                             state = CASE WHEN ? THEN 'partial' ELSE state END,
@@ -58,17 +58,19 @@ extension IncidentStore {
                             head_key = CASE WHEN ? IS NULL THEN head_key ELSE ? END,
                             head_hash = coalesce(?, head_hash), head_length = max(?, head_length)
                         WHERE source_id = ?
-                        """,
+                        """
+                ).execute(
                     arguments: [
                         path, size, oldSize != size, oldSize != size, headHash, headKey, headHash, headLength, sourceID,
                     ])
                 return (sourceID, false)
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO sources(path, fingerprint, size, first_seen_ns, head_hash, head_length, head_key)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     path, fingerprint, size, now, headHash, headHash == nil ? 0 : headLength,
                     headHash == nil ? nil : headKey,
