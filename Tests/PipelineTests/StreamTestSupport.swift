@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import OTLPProto
 import Pipeline
 import Store
@@ -129,3 +130,13 @@ func eventually(patience: Duration = .seconds(60), _ condition: () throws -> Boo
 
 /// Nanoseconds since the Unix epoch, the clock of `traces.updated_ns`.
 func wallClockNow() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000_000) }
+
+extension Configuration {
+    /// For a second connection a test opens beside a running writer: it waits for the writer's transaction (or
+    /// the background checkpoint) to end instead of failing at once with "database is locked", GRDB's default.
+    static var waitingForLocks: Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(60)
+        return configuration
+    }
+}

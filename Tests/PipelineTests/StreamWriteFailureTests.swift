@@ -16,7 +16,7 @@ import TraceJoinTesting
         setup.service.start()
         // A real SQLite failure inside the writer's transaction: another connection adds a trigger that
         // aborts every insert into `logs`.
-        let other = try DatabaseQueue(path: setup.database)
+        let other = try DatabaseQueue(path: setup.database, configuration: .waitingForLocks)
         try await other.write { db in
             try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON logs BEGIN SELECT RAISE(ABORT, 'refused'); END")
         }

@@ -42,7 +42,7 @@ import TraceJoinTesting
         let runner = try Self.runner(setup)
         try runner.pollAll()  // outside a run: written at once, and the file's source is registered
         // A real SQLite failure inside the writer's transaction: another connection refuses inserts into `logs`.
-        let other = try DatabaseQueue(path: setup.database)
+        let other = try DatabaseQueue(path: setup.database, configuration: .waitingForLocks)
         try other.write { db in
             try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON logs BEGIN SELECT RAISE(ABORT, 'refused'); END")
         }
@@ -73,7 +73,7 @@ import TraceJoinTesting
         try setup.append(2...1000)
 
         // Another connection holds SQLite's write lock: the writer thread waits in its first transaction.
-        let other = try DatabaseQueue(path: setup.database)
+        let other = try DatabaseQueue(path: setup.database, configuration: .waitingForLocks)
         let locked = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let holder = Thread {
