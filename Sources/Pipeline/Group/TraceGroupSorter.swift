@@ -96,8 +96,6 @@ final class TraceGroupSorter {
     private var descriptor: Int32 = -1
     private var spillEnd: Int64 = 0
     private(set) var runs: [Run] = []
-    /// Records added so far.
-    private(set) var count = 0
 
     init(directory: String, runBytes: Int = 64 << 20, maxGroupRecords: Int = 65_536) {
         self.directory = directory
@@ -109,15 +107,11 @@ final class TraceGroupSorter {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Bytes the sorter holds in memory now (the run being filled and its entries).
-    var bytesHeld: Int { arena.capacity + entries.capacity * MemoryLayout<Entry>.stride }
-
     /// Adds a record of trace `key`.
     func add(_ record: SourcedRecord, key: TraceGroupKey) throws(Failure) {
         let offset = arena.count
         RecordSpillCodec.encode(record, into: &arena)
         entries.append(Entry(key: key, offset: offset, length: arena.count - offset))
-        count += 1
         if arena.count >= runBytes { try spill() }
     }
 
