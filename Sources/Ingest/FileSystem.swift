@@ -47,6 +47,11 @@ package enum FileSystem {
         status(path)?.modifiedNanos
     }
 
+    /// The size of the file at `path` in bytes, nil if it cannot be read.
+    package static func size(_ path: String) -> Int64? {
+        status(path)?.size
+    }
+
     /// True for a symbolic link itself (not followed). A walk does not descend into linked folders, so it cannot loop.
     static func isSymbolicLink(_ path: String) -> Bool {
         var info = stat()

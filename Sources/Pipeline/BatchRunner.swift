@@ -15,6 +15,9 @@ import TraceJoinCore
 package struct BatchRunner {
     package var configuration: BatchConfiguration
 
+    /// Files looked up and registered in one transaction (``SourcePlan``).
+    static let filesPlannedTogether = 256
+
     package init(configuration: BatchConfiguration) {
         self.configuration = configuration
     }
@@ -47,9 +50,10 @@ package struct BatchRunner {
         // files are found first, so a grown-looking file cannot take over a source whose file is still here.
         var claimed = Set<Int64>()
         var toRead: [(file: InputFile, fingerprint: String)] = []
-        for file in files {
-            let fingerprint = try FileFingerprint.compute(path: file.path)
-            if let sourceID = try store.completedSourceID(fingerprint: fingerprint, size: file.size, seenAt: file.path) {
+        let fingerprints = try files.map { try FileFingerprint.compute(path: $0.path) }
+        let completed = try store.completedSourceIDs(zip(files, fingerprints).map { ($1, $0.size, $0.path) })
+        for (file, (fingerprint, completedID)) in zip(files, zip(fingerprints, completed)) {
+            if let sourceID = completedID {
                 claimed.insert(sourceID)
                 summary.filesSkipped += 1
                 bytesBefore += file.size
@@ -60,8 +64,16 @@ package struct BatchRunner {
         // Fingerprints read whole by this run: a copy later in the run is skipped even before the writer
         // has committed the first one's progress.
         var completedThisRun = Set<String>()
-        for (file, fingerprint) in toRead {
+        var plans: [SourcePlan] = []
+        for (index, (file, fingerprint)) in toRead.enumerated() {
             if let error = writer.error { throw error }
+            if plans.isEmpty {
+                plans = try SourcePlan.plan(
+                    toRead[index...], limit: Self.filesPlannedTogether, in: store, excluding: claimed,
+                    completed: completedThisRun
+                ).reversed()
+            }
+            let plan = plans.removeLast()
             if completedThisRun.contains(fingerprint) {
                 summary.filesSkipped += 1
                 bytesBefore += file.size
@@ -81,10 +93,25 @@ package struct BatchRunner {
                 }
                 return (ingestor, try ingestor.run(resumingAt: position, onOpened: onOpened))
             }
-            let match = try SourceMatch.find(for: file, in: store, excluding: claimed)
+            let match: SourceMatch
             let sourceID: Int64, ingestor: FileIngestor, outcome: FileIngestor.Outcome
             do {
-                (sourceID, ingestor, outcome) = try match.read(file, fingerprint: fingerprint, in: store, using: read)
+                switch plan {
+                case .registered(let planned, let id, let isNew):
+                    match = planned
+                    (sourceID, ingestor, outcome) = try match.read(
+                        file, fingerprint: fingerprint, registeredAs: (id, isNew), in: store, using: read)
+                case .continues(let planned):
+                    match = planned
+                    (sourceID, ingestor, outcome) = try match.read(
+                        file, fingerprint: fingerprint, in: store, using: read)
+                case .whenRead:
+                    match = try store.readingSources { [claimed] in
+                        try SourceMatch.find(for: file, in: $0, excluding: claimed)
+                    }
+                    (sourceID, ingestor, outcome) = try match.read(
+                        file, fingerprint: fingerprint, in: store, using: read)
+                }
             } catch let copy as CopyInProgress {
                 Console.note(copy.note)
                 summary.filesSkipped += 1

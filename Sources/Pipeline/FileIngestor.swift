@@ -73,7 +73,7 @@ final class FileIngestor {
     /// (a gzip file shorter than `position`: not the file it was taken for) leaves no record behind.
     func run(resumingAt position: LinePosition = .start, onOpened: () throws -> Void = {}) throws -> Outcome {
         let prefix = try DocumentReader.peek(path: path, count: SpanFormatSniffer.prefixLimit)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
+        let size = FileSystem.size(path)
         let format = InputFormat.sniff(
             prefix: prefix, isWholeInput: size.map { $0 <= Int64(prefix.count) } ?? false, override: formatOverride)
         if format.readsWholeInput {

@@ -26,12 +26,12 @@ struct SourceMatch {
     }
 
     /// Looks `file` up among the stored sources, passing over those `claimed` by other files of this run.
-    static func find(for file: InputFile, in store: IncidentStore, excluding claimed: Set<Int64>) throws -> SourceMatch
+    static func find(for file: InputFile, in sources: SourceLedger, excluding claimed: Set<Int64>) throws -> SourceMatch
     {
         let head = try FileHead.read(path: file.path)
         guard head.isGzip else {
             var hasher = FileHead.PrefixHasher(head)
-            let source = try store.resumableSource(size: file.size, excluding: claimed) { hasher.hash(length: $0) }
+            let source = try sources.resumableSource(size: file.size, excluding: claimed) { hasher.hash(length: $0) }
             return SourceMatch(
                 headHash: head.hash(), headLength: head.length,
                 headKey: head.hash(length: IncidentStore.headKeyLength(head.length)), continues: source)
@@ -42,7 +42,7 @@ struct SourceMatch {
         let inner = FileHead(bytes: try DocumentReader.peek(path: file.path, count: FileHead.window))
         guard inner.length > 0 else { return SourceMatch(headHash: nil, headLength: 0, continues: nil) }
         var hasher = FileHead.PrefixHasher(inner)
-        let source = try store.resumableSource(size: .max, excluding: claimed) { hasher.hash(length: $0) }
+        let source = try sources.resumableSource(size: .max, excluding: claimed) { hasher.hash(length: $0) }
         return SourceMatch(
             headHash: nil, headLength: 0, continues: source,
             decompressedHead: inner.hash().map {
@@ -82,19 +82,31 @@ struct SourceMatch {
                 // Nothing was read or changed: read it as a new source below.
             }
         }
-        let (sourceID, isNew) = try store.registerSourceReportingNew(
+        let registered = try store.registerSourceReportingNew(
             path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash, headLength: headLength,
             headKey: headKey)
+        return try self.read(file, fingerprint: fingerprint, registeredAs: registered, in: store, using: read)
+    }
+
+    /// Reads `file` from the start as the source it was registered as
+    /// (``IncidentStore/registerSourceReportingNew(path:fingerprint:size:headHash:headLength:headKey:)``).
+    func read(
+        _ file: InputFile, fingerprint: String, registeredAs registered: (sourceID: Int64, isNew: Bool),
+        in store: IncidentStore,
+        using read: (_ sourceID: Int64, _ from: LinePosition, _ onOpened: () throws -> Void) throws -> (
+            FileIngestor, FileIngestor.Outcome
+        )
+    ) throws -> (sourceID: Int64, ingestor: FileIngestor, outcome: FileIngestor.Outcome) {
         // The same content may be stored already, unfinished (a crashed run; a run that rejected every record,
         // whose checkpoint stayed at the start): what it holds from its checkpoint on is replaced by this read.
         // A new source holds nothing: no second transaction per file for it.
-        let (ingestor, outcome) = try read(sourceID, .start) {
-            guard !isNew else { return }
+        let (ingestor, outcome) = try read(registered.sourceID, .start) {
+            guard !registered.isNew else { return }
             try store.reopenSource(
-                sourceID, path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash,
+                registered.sourceID, path: file.path, fingerprint: fingerprint, size: file.size, headHash: headHash,
                 headLength: headLength, headKey: headKey)
         }
-        return (sourceID, ingestor, outcome)
+        return (registered.sourceID, ingestor, outcome)
     }
 }
 

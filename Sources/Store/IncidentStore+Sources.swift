@@ -39,43 +39,9 @@ extension IncidentStore {
         path: String, fingerprint: String, size: Int64, headHash: Int64?, headLength: Int, headKey: Int64?
     ) throws -> (sourceID: Int64, isNew: Bool) {
         try pool.write { db in
-            let now = Self.now()
-            if let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT source_id, size FROM sources WHERE fingerprint = ? AND size <= ?
-                        ORDER BY size DESC, source_id DESC LIMIT 1
-                        """),
-                arguments: [fingerprint, size])
-            {
-                let sourceID: Int64 = row["source_id"]
-                let oldSize: Int64 = row["size"]
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE sources SET path = ?, size = ?,
-                            state = CASE WHEN ? THEN 'partial' ELSE state END,
-                            completed_ns = CASE WHEN ? THEN NULL ELSE completed_ns END,
-                            head_key = CASE WHEN ? IS NULL THEN head_key ELSE ? END,
-                            head_hash = coalesce(?, head_hash), head_length = max(?, head_length)
-                        WHERE source_id = ?
-                        """
-                ).execute(
-                    arguments: [
-                        path, size, oldSize != size, oldSize != size, headHash, headKey, headHash, headLength, sourceID,
-                    ])
-                return (sourceID, false)
-            }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO sources(path, fingerprint, size, first_seen_ns, head_hash, head_length, head_key)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    path, fingerprint, size, now, headHash, headHash == nil ? 0 : headLength,
-                    headHash == nil ? nil : headKey,
-                ])
-            return (db.lastInsertedRowID, true)
+            try SourceLedger(db).register(
+                path: path, fingerprint: fingerprint, size: size, headHash: headHash, headLength: headLength,
+                headKey: headKey)
         }
     }
 
