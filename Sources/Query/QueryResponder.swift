@@ -18,14 +18,17 @@ struct QueryResponder: HTTPResponder {
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        if let token, !token.isCarried(by: request.headers[.authorization]) {
+        // A malformed path is refused after the token check, as any path that is not the page.
+        let route = Result { () throws(QueryRequestError) in try QueryRoute(path: request.uri.path) }
+        let isPage = (try? route.get())??.isPage ?? false
+        if let token, !isPage, !token.isCarried(by: request.headers[.authorization]) {
             var response = Self.refusal(
                 QueryRequestError(status: 401, message: "unauthorized: send Authorization: Bearer <token>"))
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
         }
         do {
-            guard let route = try QueryRoute(path: request.uri.path) else {
+            guard let route = try route.get() else {
                 throw QueryRequestError(
                     status: 404, message: "not found: tracejoin serves the Jaeger query API under /api")
             }
@@ -48,9 +51,10 @@ struct QueryResponder: HTTPResponder {
     private func answer(_ route: QueryRoute, parameters: QueryParameters) async throws -> Response {
         switch route {
         case .home:
-            return Self.text(
-                "tracejoin ui: the Jaeger query API is served under /api (services, operations, traces).\n"
-                    + "Add a Grafana data source of type Jaeger with this URL, or point Jaeger UI's query base here.\n")
+            return PageFiles.response(for: "index.html")
+        case .pageFile(let name):
+            guard name != "index.html" else { throw QueryRequestError(status: 404, message: "not found") }
+            return PageFiles.response(for: name)
         case .services:
             let services = try await read { try $0.serviceNames() }
             return Self.json(JaegerEnvelope.strings(services))

@@ -3,8 +3,10 @@
 /// Each path segment is percent-decoded on its own, so a service name or a base64 trace ID may hold an escaped
 /// `/` (`%2F`). Empty segments are skipped (`/api//services/`, a data source URL with a trailing slash).
 package enum QueryRoute: Equatable, Sendable {
-    /// `GET /`
+    /// `GET /`: the built-in page.
     case home
+    /// `GET /ui/{file}`: the page's script and style sheet.
+    case pageFile(String)
     /// `GET /api/services`
     case services
     /// `GET /api/services/{service}/operations`
@@ -15,6 +17,16 @@ package enum QueryRoute: Equatable, Sendable {
     case searchTraces
     /// `GET /api/traces/{traceID}`
     case trace(id: String)
+
+    /// Whether the route serves the built-in page rather than stored data: answered without a token, since the
+    /// page holds none and a browser cannot send one when it opens a page (the page asks for it and sends it
+    /// with each API call).
+    package var isPage: Bool {
+        switch self {
+        case .home, .pageFile: true
+        default: false
+        }
+    }
 
     /// The route of `path` (without its query), nil for a path the server does not serve.
     package init?(path: String) throws(QueryRequestError) {
@@ -30,6 +42,7 @@ package enum QueryRoute: Equatable, Sendable {
         case 2 where segments == ["api", "services"]: self = .services
         case 2 where segments == ["api", "operations"]: self = .operations
         case 2 where segments == ["api", "traces"]: self = .searchTraces
+        case 2 where segments[0] == "ui": self = .pageFile(segments[1])
         case 3 where segments[0] == "api" && segments[1] == "traces": self = .trace(id: segments[2])
         case 4 where segments[0] == "api" && segments[1] == "services" && segments[3] == "operations":
             self = .serviceOperations(service: segments[2])

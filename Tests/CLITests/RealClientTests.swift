@@ -94,19 +94,8 @@ import TraceJoinTesting
     }
 
     static func ensureVirtualEnvironment() throws {
-        guard !FileManager.default.isExecutableFile(atPath: venv + "/bin/python") else { return }
-        let script = """
-            set -e
-            python3 -m venv "$1"
-            "$1/bin/pip" install -q -r "$2"
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script, "venv", venv, FixturePaths.shared("realclient/requirements.lock.txt")]
-        try process.run()
-        process.waitUntilExit()
-        try #require(
-            process.terminationStatus == 0,
-            "could not install the OpenTelemetry SDK into \(venv): run `bash .ci/run` or pip by hand")
+        try PythonEnvironment.ensure(
+            at: venv, requirements: FixturePaths.shared("realclient/requirements.lock.txt"),
+            holding: "the OpenTelemetry SDK")
     }
 }

@@ -62,7 +62,10 @@ import TraceJoinTesting
 
     @Test("with everything installed, setup does nothing")
     func idempotent() throws {
-        let all = ["libsqlite3-dev", "zlib1g-dev", "libpcre2-dev", "libjemalloc-dev", "curl", "python3-venv"]
+        let all = [
+            "libsqlite3-dev", "zlib1g-dev", "libpcre2-dev", "libjemalloc-dev", "curl", "python3-venv", "chromium",
+            "chromium-driver",
+        ]
         let folder = try stubs(installed: all)
         defer { folder.remove() }
         let result = try runSetup(["--test"], stubs: folder)
@@ -76,7 +79,9 @@ import TraceJoinTesting
         defer { folder.remove() }
         let result = try runSetup(["--test"], stubs: folder, asUser: "nobody")
         #expect(result.status == 1)
-        #expect(result.standardError.contains("apt-get update && apt-get install -y curl python3-venv"))
+        #expect(
+            result.standardError.contains(
+                "apt-get update && apt-get install -y curl python3-venv chromium chromium-driver"))
         #expect(!FileManager.default.fileExists(atPath: folder.file("apt.log")))
     }
 

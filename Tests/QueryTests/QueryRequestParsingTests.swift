@@ -1,6 +1,8 @@
+import Foundation
 import Query
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 @Suite struct QueryRequestParsingTests {
     @Test("query strings decode + as a space and %XX as bytes, and keep repeated names in order")
@@ -25,10 +27,22 @@ import TraceJoinCore
             ("/api/services/order%20service/operations", .serviceOperations(service: "order service")),
             ("/api/operations", .operations), ("/api/traces", .searchTraces),
             ("/api/traces/AAECAwQFBgcICQoLDA0ODw%3D%3D", .trace(id: "AAECAwQFBgcICQoLDA0ODw==")),
-            ("/api/traces/a%2Fb", .trace(id: "a/b")),
+            ("/api/traces/a%2Fb", .trace(id: "a/b")), ("/ui/app.js", .pageFile("app.js")),
         ] as [(String, QueryRoute)])
     func routes(_ path: String, _ route: QueryRoute) throws {
         #expect(try QueryRoute(path: path) == route)
+        #expect(route.isPage == (path == "/" || path.hasPrefix("/ui/")), "only the page is served without a token")
+    }
+
+    @Test("the page built into the binary equals Page/ (run scripts/embed-page.sh after editing it)")
+    func embeddedPageMatches() throws {
+        for file in EmbeddedPage.files {
+            let onDisk = try String(contentsOfFile: FixturePaths.repositoryRoot + "/" + file.path, encoding: .utf8)
+            #expect(file.text == onDisk, "\(file.path) differs from its embedded copy")
+        }
+        let pageFiles = try FileManager.default.contentsOfDirectory(atPath: FixturePaths.repositoryRoot + "/Page")
+            .filter { [".html", ".css", ".js", ".svg"].contains(where: $0.hasSuffix) }.sorted()
+        #expect(EmbeddedPage.files.map { String($0.path.dropFirst("Page/".count)) }.sorted() == pageFiles)
     }
 
     @Test("other paths are not served", arguments: ["/api", "/api/traces/a/b", "/api/v3/services", "/metrics"])
