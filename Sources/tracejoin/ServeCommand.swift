@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
             SIGTERM or SIGINT, even while starting: stop accepting, drain the queue, write, checkpoint, exit 0 \
             within 10 s. \
             SIGHUP: reload the rule files; a bad set is refused with its diagnostics and the rules in force stay.
+
+            With --query-http HOST:PORT, the same process also serves what `tracejoin ui` serves: the page and the \
+            Jaeger query API, over the database it writes.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -60,6 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Following files") var tail: ServeTailOptions
 
+    @OptionGroup(title: "Reading timelines") var query: QueryOptions
+
     @Option(help: "Log level of tracejoin's own messages on standard error.")
     var logLevel: LogLevel = .info
 
@@ -81,6 +86,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard traceIdle >= 0 && traceIdle <= 86_400 else {
             throw ValidationError("--trace-idle must be between 0 and 86400 seconds")
         }
+        if query.queryTokenFile != nil && query.queryHTTP == nil {
+            throw ValidationError("--query-token-file applies to --query-http: pass both, or neither")
+        }
     }
 
     func run() async throws {
@@ -90,6 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
         let timeZoneRules = try rules.loadTimeZoneRules()
         let address = ListenAddress(otlpHTTP)!
         let connections = connectionLimit(logger: logger)
+        let queryToken = try query.token()
 
         do {
             let store = try IncidentStore(path: database.db, backgroundCheckpoints: true)
@@ -130,6 +139,10 @@ struct ServeCommand: AsyncParsableCommand {
             var services: [any Service] = [stream]
             if let tailService { services.append(tailService) }
             services.append(receiver)
+            if let queryHTTP = query.queryHTTP {
+                // Reads the database through the pool's readers, beside the writer: as `ui` would from outside.
+                services.append(QueryOptions.server(at: queryHTTP, store: store, token: queryToken, logger: logger))
+            }
             do {
                 try await ServiceRuntime.run(services, logger: logger)
             } catch let error as StoreError {
@@ -138,7 +151,9 @@ struct ServeCommand: AsyncParsableCommand {
             } catch {
                 // Most often the port: "bind(…): Address already in use (errno: 98)".
                 Console.note("error: serve stopped: \(error)")
-                Console.note("  hint: if the address is in use, stop the other process or pass --otlp-http HOST:PORT")
+                Console.note(
+                    "  hint: if the address is in use, stop the other process or pass --otlp-http HOST:PORT"
+                        + (query.queryHTTP == nil ? "" : " or --query-http HOST:PORT"))
                 throw ExitStatus.failure
             }
 

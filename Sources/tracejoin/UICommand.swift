@@ -8,9 +8,10 @@ import TraceJoinCore
 struct UICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ui",
-        abstract: "Serve the database's timelines to Grafana and Jaeger UI (the Jaeger query API), read-only.",
+        abstract: "Serve the database's timelines to a browser, Grafana and Jaeger UI (the Jaeger query API), read-only.",
         discussion: """
-            Answers the Jaeger query API (GET /api/services, /api/services/{service}/operations, /api/operations, \
+            Serves a page at http://HOST:PORT/ that lists incidents and draws their timelines, and answers the \
+            Jaeger query API (GET /api/services, /api/services/{service}/operations, /api/operations, \
             /api/traces, /api/traces/{id}) that Grafana's Jaeger data source and Jaeger UI call, with every log of \
             a trace inside the span it belongs to and the verdict (class, rule, root cause) on the root span. Add a \
             Grafana data source of type Jaeger with the URL http://HOST:PORT.
@@ -24,37 +25,17 @@ struct UICommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .customLong("query-http"), help: "HOST:PORT to listen on (loopback unless a token file is given).")
-    var queryHTTP: String = "\(QueryServerConfiguration.defaultHost):\(QueryServerConfiguration.defaultPort)"
-
-    @Option(
-        name: .customLong("query-token-file"),
-        help: "A file holding the token clients must send as Authorization: Bearer; needed beyond loopback.")
-    var queryTokenFile: String?
+    @OptionGroup var query: QueryOptions
 
     @Option(help: "Log level of tracejoin's own messages on standard error.")
     var logLevel: LogLevel = .info
 
-    func validate() throws {
-        guard let address = ListenAddress(queryHTTP) else {
-            throw ValidationError("--query-http must be HOST:PORT (e.g. 127.0.0.1:16686 or [::1]:16686)")
-        }
-        if queryTokenFile == nil && !QueryServerConfiguration.isLoopback(address.host) {
-            throw ValidationError(
-                "--query-http \(queryHTTP) is reachable from other machines: pass --query-token-file FILE "
-                    + "(clients send Authorization: Bearer <token>), or listen on 127.0.0.1")
-        }
-    }
-
     func run() async throws {
         let logger = ServiceRuntime.bootstrap(level: logLevel, label: "tracejoin.ui")
-        let token = try queryTokenFile.map(Self.loadToken)
+        let token = try query.token()
         let store = try openStore(database.db)
-        let address = ListenAddress(queryHTTP)!
-        let server = QueryServer(
-            configuration: QueryServerConfiguration(
-                host: address.host, port: address.port, token: token, logger: logger),
-            backend: StoreQueryBackend(store: store))
+        let server = QueryOptions.server(
+            at: query.queryHTTP ?? QueryOptions.defaultAddress, store: store, token: token, logger: logger)
         do {
             try await ServiceRuntime.run([server], logger: logger)
         } catch {
@@ -64,25 +45,5 @@ struct UICommand: AsyncParsableCommand {
             throw ExitStatus.failure
         }
         logger.info("ui: stopped")
-    }
-
-    /// The token in `path` (surrounding whitespace dropped); a file that cannot be read or holds no usable token
-    /// is a bad configuration (78). The token itself is never printed.
-    static func loadToken(_ path: String) throws -> BearerToken {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            Console.note("\(path): error: cannot read the token file")
-            Console.note("  hint: check that it exists and is readable, and holds UTF-8 text")
-            throw ExitStatus.configurationError
-        }
-        guard let token = BearerToken(text.trimmingWhitespace()) else {
-            Console.note(
-                "\(path): error: the token file holds no usable token (empty, or spaces or control characters inside)")
-            Console.note("  hint: write one line of letters, digits and punctuation, e.g. from `openssl rand -hex 32`")
-            throw ExitStatus.configurationError
-        }
-        return token
     }
 }
