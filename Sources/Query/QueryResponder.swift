@@ -16,6 +16,7 @@ struct QueryResponder: HTTPResponder {
     let backend: any TraceQueryBackend
     let token: BearerToken?
     let logger: Logger
+    let wallClockNanos: @Sendable () -> Int64
 
     func respond(to request: Request, context: Context) async throws -> Response {
         // A malformed path is refused after the token check, as any path that is not the page.
@@ -74,6 +75,12 @@ struct QueryResponder: HTTPResponder {
             let search = try TraceSearchParser.search(from: parameters)
             let traces = try await read { try $0.searchTraces(search) }
             return Self.json(JaegerEnvelope.data(total: traces.count) { Self.write(traces, to: &$0) })
+        case .dependencies:
+            // Jaeger's parameters are milliseconds: `endTs` (default now) and `lookback` (default 24 h).
+            let end = try Self.milliseconds(parameters, "endTs").map { $0 * 1_000_000 } ?? wallClockNanos()
+            let lookback = try Self.milliseconds(parameters, "lookback").map { $0 * 1_000_000 } ?? 86_400_000_000_000
+            let links = try await read { try $0.dependencies(from: end - lookback, until: end) }
+            return Self.json(JaegerEnvelope.data(total: links.count) { Self.write(links, to: &$0) })
         case .trace(let id):
             let readings = TraceIDText.readings(id)
             guard !readings.isEmpty else { throw QueryRequestError.malformedTraceID }
@@ -113,7 +120,29 @@ struct QueryResponder: HTTPResponder {
         return kind
     }
 
+    /// A non-negative whole number of milliseconds, nil when absent.
+    static func milliseconds(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError) -> Int64? {
+        guard let text = parameters.value(name), !text.isEmpty else { return nil }
+        guard let value = Int64(text), value >= 0, value <= Int64.max / 1_000_000 else {
+            throw .badParameter(name, "not a whole number of milliseconds")
+        }
+        return value
+    }
+
     // MARK: - Writing
+
+    private static func write(_ links: [ServiceDependency], to writer: inout JSONWriter) {
+        writer.raw("[")
+        for (index, link) in links.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{\"parent\":")
+            writer.string(link.parent)
+            writer.raw(",\"child\":")
+            writer.string(link.child)
+            writer.raw(",\"callCount\":\(link.callCount)}")
+        }
+        writer.raw("]")
+    }
 
     private static func write(_ operations: [OperationName], to writer: inout JSONWriter) {
         writer.raw("[")

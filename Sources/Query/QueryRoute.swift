@@ -17,6 +17,8 @@ package enum QueryRoute: Equatable, Sendable {
     case searchTraces
     /// `GET /api/traces/{traceID}`
     case trace(id: String)
+    /// `GET /api/dependencies?endTs=&lookback=`
+    case dependencies
 
     /// Whether the route serves the built-in page rather than stored data: answered without a token, since the
     /// page holds none and a browser cannot send one when it opens a page (the page asks for it and sends it
@@ -42,6 +44,7 @@ package enum QueryRoute: Equatable, Sendable {
         case 2 where segments == ["api", "services"]: self = .services
         case 2 where segments == ["api", "operations"]: self = .operations
         case 2 where segments == ["api", "traces"]: self = .searchTraces
+        case 2 where segments == ["api", "dependencies"]: self = .dependencies
         case 2 where segments[0] == "ui": self = .pageFile(segments[1])
         case 3 where segments[0] == "api" && segments[1] == "traces": self = .trace(id: segments[2])
         case 4 where segments[0] == "api" && segments[1] == "services" && segments[3] == "operations":

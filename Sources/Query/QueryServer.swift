@@ -30,7 +30,8 @@ package struct QueryServer: Service {
     /// The Hummingbird application behind the server.
     package func makeApplication() -> some ApplicationProtocol {
         let logger = configuration.logger
-        let responder = QueryResponder(backend: backend, token: configuration.token, logger: logger)
+        let responder = QueryResponder(
+            backend: backend, token: configuration.token, logger: logger, wallClockNanos: configuration.wallClockNanos)
         let requestedHost = configuration.host
         let onListening = self.onListening
         return Application(

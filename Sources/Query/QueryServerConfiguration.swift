@@ -1,3 +1,4 @@
+import Foundation
 package import Logging
 
 /// Settings of the query server (`tracejoin ui`).
@@ -9,12 +10,15 @@ package import Logging
 /// - `token`: when set, every request must carry `Authorization: Bearer <token>`, else 401.
 /// - `idleTimeout` (duration, default 75 s): a kept-alive connection idle this long is closed.
 /// - `logger`: where it says where it listens, and why a read failed (never request values).
+/// - `wallClockNanos`: the time now (ns since the epoch), for requests that default to "until now"
+///   (`/api/dependencies` without `endTs`); tests pass a fixed one.
 package struct QueryServerConfiguration: Sendable {
     package var host: String
     package var port: Int
     package var token: BearerToken?
     package var idleTimeout: Duration
     package var logger: Logger
+    package var wallClockNanos: @Sendable () -> Int64
 
     package static let defaultHost = "127.0.0.1"
     package static let defaultPort = 16686
@@ -22,8 +26,10 @@ package struct QueryServerConfiguration: Sendable {
     package init(
         host: String = QueryServerConfiguration.defaultHost, port: Int = QueryServerConfiguration.defaultPort,
         token: BearerToken? = nil, idleTimeout: Duration = .seconds(75),
-        logger: Logger = Logger(label: "tracejoin.ui")
+        logger: Logger = Logger(label: "tracejoin.ui"),
+        wallClockNanos: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1e9) }
     ) {
+        self.wallClockNanos = wallClockNanos
         self.host = host
         self.port = port
         self.token = token

@@ -63,6 +63,40 @@ extension IncidentStore {
         }
     }
 
+    /// Calls between services in the traces that started between `from` and `until` (ns, inclusive): each span
+    /// whose parent span belongs to another service counts one call from that service to its own, and so does
+    /// the server half of a Zipkin shared span (same span ID as its client half) from the client's service.
+    /// A span whose parent is shared is counted under the server half, where its process is. Reads every trace
+    /// summary in the range and the spans of those traces.
+    package func serviceDependencies(from: Int64, until: Int64) throws -> [(parent: String, child: String, calls: Int)] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    WITH window AS (SELECT trace_key FROM traces WHERE start_ns BETWEEN ? AND ?),
+                    links AS (
+                        SELECT parent.service AS caller, child.service AS callee
+                        FROM window JOIN spans child ON child.trace_key = window.trace_key
+                        JOIN spans parent ON parent.trace_key = child.trace_key
+                            AND parent.span_id = child.parent_span_id
+                            AND parent.shared = (SELECT max(p.shared) FROM spans p
+                                WHERE p.trace_key = child.trace_key AND p.span_id = child.parent_span_id)
+                        WHERE child.shared = 0 AND parent.service <> child.service
+                        UNION ALL
+                        SELECT client.service, server.service
+                        FROM window JOIN spans server ON server.trace_key = window.trace_key AND server.shared = 1
+                        JOIN spans client ON client.trace_key = server.trace_key AND client.span_id = server.span_id
+                            AND client.shared = 0
+                        WHERE client.service <> server.service
+                    )
+                    SELECT CAST(caller AS BLOB), CAST(callee AS BLOB), count(*) FROM links
+                    GROUP BY 1, 2 ORDER BY 1, 2
+                    """,
+                arguments: [from, until]
+            ).map { (parent: $0[0], child: $0[1], calls: $0[2]) }
+        }
+    }
+
     /// The distinct span names of `service` and their kinds, sorted by name then kind. Scans `spans`: no index
     /// leads with the service.
     package func operations(service: String, kind: SpanKind?) throws -> [OperationName] {

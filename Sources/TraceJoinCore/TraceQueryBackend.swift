@@ -11,6 +11,22 @@ package protocol TraceQueryBackend: Sendable {
     func traces(for reference: TraceReference) throws -> [TraceView]
     /// Traces matching a search, newest first.
     func searchTraces(_ search: TraceSearch) throws -> [TraceView]
+    /// Calls from one service to another (a span whose parent span is another service's) in the traces that
+    /// started between `from` and `until` (nanoseconds, inclusive), by caller then callee.
+    func dependencies(from: Int64, until: Int64) throws -> [ServiceDependency]
+}
+
+/// Calls from `parent` to `child`: Jaeger's `DependencyLink`.
+package struct ServiceDependency: Sendable, Hashable {
+    package var parent: String
+    package var child: String
+    package var callCount: Int
+
+    package init(parent: String, child: String, callCount: Int) {
+        self.parent = parent
+        self.child = child
+        self.callCount = callCount
+    }
 }
 
 /// A span name of a service and the kind of span that carries it.

@@ -174,4 +174,46 @@ import TraceJoinTesting
             #expect(try QueryHTTP.request(base + "/api/services", method: "POST").status == 405)
         }
     }
+
+    @Test("dependencies: the calls between services that the traces' spans show, in a window of ms; bad values 400")
+    func dependencies() throws {
+        try withUI { base in
+            // The night's traces start on 2026-11-23; the window covers them all.
+            let (end, lookback): (Int64, Int64) = (1_795_500_000_000, 7 * 86_400_000)
+            let answer = try QueryHTTP.request(base + "/api/dependencies?endTs=\(end)&lookback=\(lookback)")
+            #expect(answer.status == 200, "\(answer.body.prefix(300))")
+            var served: [String: Int64] = [:]
+            for link in try #require(answer.json()["data"]?.array) {
+                served["\(link["parent"]?.string ?? "?") -> \(link["child"]?.string ?? "?")"] = link["callCount"]?.int64
+            }
+            #expect(served["checkout-api -> order-service"] ?? 0 > 0, "\(served)")
+
+            // The same counted from the traces the search API serves for that window: a span whose parent span
+            // is another service's is one call.
+            let micros = "start=\((end - lookback) * 1000)&end=\(end * 1000)&limit=1000"
+            var counted: [String: Int64] = [:]
+            for trace in try #require(QueryHTTP.request(base + "/api/traces?" + micros).json()["data"]?.array) {
+                var services: [String: String] = [:]
+                for span in trace["spans"]?.array ?? [] {
+                    let process = span["processID"]?.string ?? ""
+                    services[span["spanID"]?.string ?? ""] = trace["processes"]?[process]?["serviceName"]?.string
+                }
+                for span in trace["spans"]?.array ?? [] {
+                    for reference in span["references"]?.array ?? [] where reference["refType"]?.string == "CHILD_OF" {
+                        guard let parent = services[reference["spanID"]?.string ?? ""],
+                            let child = services[span["spanID"]?.string ?? ""], parent != child
+                        else { continue }
+                        counted["\(parent) -> \(child)", default: 0] += 1
+                    }
+                }
+            }
+            #expect(served == counted)
+
+            let before = try QueryHTTP.request(base + "/api/dependencies?endTs=1700000000000&lookback=3600000").json()
+            #expect(before["data"]?.array?.isEmpty == true, "nothing before the night")
+            for bad in ["endTs=soon", "lookback=-5", "endTs=1.5"] {
+                #expect(try QueryHTTP.request(base + "/api/dependencies?" + bad).status == 400, "\(bad)")
+            }
+        }
+    }
 }

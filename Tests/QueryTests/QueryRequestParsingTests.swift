@@ -28,6 +28,7 @@ import TraceJoinTesting
             ("/api/operations", .operations), ("/api/traces", .searchTraces),
             ("/api/traces/AAECAwQFBgcICQoLDA0ODw%3D%3D", .trace(id: "AAECAwQFBgcICQoLDA0ODw==")),
             ("/api/traces/a%2Fb", .trace(id: "a/b")), ("/ui/app.js", .pageFile("app.js")),
+            ("/api/dependencies", .dependencies),
         ] as [(String, QueryRoute)])
     func routes(_ path: String, _ route: QueryRoute) throws {
         #expect(try QueryRoute(path: path) == route)

@@ -31,6 +31,12 @@ package struct StoreQueryBackend: TraceQueryBackend {
         }
     }
 
+    package func dependencies(from: Int64, until: Int64) throws -> [ServiceDependency] {
+        try store.serviceDependencies(from: from, until: until).map {
+            ServiceDependency(parent: $0.parent, child: $0.child, callCount: $0.calls)
+        }
+    }
+
     /// Tags that name a trace's verdict, as the root span of a ``TraceView`` carries them.
     static let summaryTags: [String: SummaryColumn] = [
         "tracejoin.error_class": .errorClass, "tracejoin.class_rule": .classRule,
