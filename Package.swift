@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Query",
             dependencies: [
-                "TraceJoinCore",
+                "TraceJoinCore", "OTLPProto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

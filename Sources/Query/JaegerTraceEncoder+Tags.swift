@@ -35,19 +35,29 @@ extension JaegerTraceEncoder {
         case .unset: break
         }
         if !record.statusMessage.isEmpty { add("otel.status_description", .string(record.statusMessage)) }
-        if span.isOrphan { add(Key.orphan, .bool(true)) }
-        if span.isSynthetic { add(Key.synthetic, .bool(true)) }
+        for mark in marks(of: span, in: trace) { add(mark.key, mark.value) }
+        return tags
+    }
+
+    /// tracejoin's marks on a span (orphan, synthetic, root cause) and, on the trace's root, the verdict: the same
+    /// keys in Jaeger tags and OTLP attributes.
+    static func marks(of span: SpanView, in trace: TraceView) -> [Attribute] {
+        var marks: [Attribute] = []
+        if span.isOrphan { marks.append(Attribute(Key.orphan, .bool(true))) }
+        if span.isSynthetic { marks.append(Attribute(Key.synthetic, .bool(true))) }
         if span.isTraceRoot {
-            if let errorClass = trace.summary.errorClass { add(Key.errorClass, .string(errorClass)) }
-            if let rule = trace.classRule { add(Key.classRule, .string(rule)) }
+            if let errorClass = trace.summary.errorClass {
+                marks.append(Attribute(Key.errorClass, .string(errorClass)))
+            }
+            if let rule = trace.classRule { marks.append(Attribute(Key.classRule, .string(rule))) }
             if let cause = trace.summary.rootCause {
-                add(Key.rootCauseService, .string(cause.service))
-                if let id = cause.spanID { add(Key.rootCauseSpanID, .string(id.hex)) }
-                add(Key.rootCauseMessage, .string(cause.message))
+                marks.append(Attribute(Key.rootCauseService, .string(cause.service)))
+                if let id = cause.spanID { marks.append(Attribute(Key.rootCauseSpanID, .string(id.hex))) }
+                marks.append(Attribute(Key.rootCauseMessage, .string(cause.message)))
             }
         }
-        if span.isRootCause { add(Key.rootCause, .bool(true)) }
-        return tags
+        if span.isRootCause { marks.append(Attribute(Key.rootCause, .bool(true))) }
+        return marks
     }
 
     /// One Jaeger span log: its time and fields.

@@ -79,8 +79,9 @@ package enum JaegerTraceEncoder {
     static func microseconds(_ nanoseconds: Int64) -> Int64 { nanoseconds / 1_000 }
 }
 
-/// The distinct processes (service and resource) of a trace's spans, `p1`, `p2`, … in order of first use.
-private struct Processes {
+/// The distinct processes (service and resource) of a trace's spans, `p1`, `p2`, … in order of first use: Jaeger's
+/// processes, OTLP's resources.
+struct Processes {
     struct Process: Hashable {
         var service: String
         var tags: [Attribute]
@@ -89,6 +90,8 @@ private struct Processes {
     private(set) var unique: [Process] = []
     /// The process ID of each span.
     private(set) var ids: [String] = []
+    /// The index in `unique` of each span's process.
+    private(set) var indexes: [Int] = []
 
     init(_ spans: [SpanView]) {
         var numbers: [Process: Int] = [:]
@@ -103,6 +106,7 @@ private struct Processes {
                     return unique.count
                 }()
             ids.append("p\(number)")
+            indexes.append(number - 1)
         }
     }
 }

@@ -39,7 +39,8 @@ struct QueryResponder: HTTPResponder {
                 return response
             }
             let parameters = try QueryParameters(query: request.uri.query)
-            return try await answer(route, parameters: parameters)
+            let wantsProtobuf = request.headers[.accept].map(Self.prefersProtobuf) ?? false
+            return try await answer(route, parameters: parameters, protobuf: wantsProtobuf)
         } catch let refusal as QueryRequestError {
             return Self.refusal(refusal)
         } catch {
@@ -49,7 +50,15 @@ struct QueryResponder: HTTPResponder {
         }
     }
 
-    private func answer(_ route: QueryRoute, parameters: QueryParameters) async throws -> Response {
+    /// Whether an `Accept` header asks for protobuf (Grafana's Tempo data source sends `application/protobuf`).
+    static func prefersProtobuf(_ accept: String) -> Bool {
+        accept.split(separator: ",").contains {
+            let type = $0.split(separator: ";").first.map { String($0).trimmingWhitespace().lowercased() } ?? ""
+            return type == "application/protobuf" || type == "application/x-protobuf"
+        }
+    }
+
+    private func answer(_ route: QueryRoute, parameters: QueryParameters, protobuf: Bool) async throws -> Response {
         switch route {
         case .home:
             return PageFiles.response(for: "index.html")
@@ -81,16 +90,34 @@ struct QueryResponder: HTTPResponder {
             let lookback = try Self.milliseconds(parameters, "lookback").map { $0 * 1_000_000 } ?? 86_400_000_000_000
             let links = try await read { try $0.dependencies(from: end - lookback, until: end) }
             return Self.json(JaegerEnvelope.data(total: links.count) { Self.write(links, to: &$0) })
+        case .echo:
+            return Self.text("echo")
+        case .buildInfo:
+            var writer = JSONWriter()
+            writer.raw("{\"version\":")
+            writer.string(TraceJoinVersion.current)
+            writer.raw(",\"revision\":\"\",\"branch\":\"\",\"buildUser\":\"\",\"buildDate\":\"\",\"goVersion\":\"\"}")
+            return Self.json(writer.bytes)
+        case .tempoTrace(let id):
+            let traces = try await traces(id)
+            guard !traces.isEmpty else {
+                return Self.text("trace not found\n", status: .notFound)
+            }
+            if protobuf { return Self.protobuf(try OTLPTraceEncoder.traceByIDResponseProtobuf(traces)) }
+            var writer = JSONWriter()
+            writer.raw("{\"trace\":{\"resourceSpans\":")
+            OTLPTraceEncoder.writeResourceSpans(traces, to: &writer)
+            writer.raw("}}")
+            return Self.json(writer.bytes)
         case .trace(let id):
-            let readings = TraceIDText.readings(id)
-            guard !readings.isEmpty else { throw QueryRequestError.malformedTraceID }
-            let traces = try await read { backend in
-                // 16 decimal digits are read as hex first, then as a Datadog ID, as `show` reads them.
-                var traces: [TraceView] = []
-                for reference in readings where traces.isEmpty { traces = try backend.traces(for: reference) }
-                return traces
+            let traces = try await traces(id)
+            if protobuf {
+                // Tempo's v1 trace by ID (Grafana's Tempo data source before v2): `tempopb.Trace`.
+                guard !traces.isEmpty else { return Self.text("trace not found\n", status: .notFound) }
+                return Self.protobuf(try OTLPTraceEncoder.traceProtobuf(traces))
             }
             guard !traces.isEmpty else {
+                let readings = TraceIDText.readings(id)
                 let canonical =
                     switch readings[0] {
                     case .full(let id): JaegerTraceEncoder.jaegerHex(id)
@@ -100,6 +127,18 @@ struct QueryResponder: HTTPResponder {
                     JaegerEnvelope.error(code: 404, message: "trace not found", traceID: canonical), status: .notFound)
             }
             return Self.json(JaegerEnvelope.data(total: traces.count) { Self.write(traces, to: &$0) })
+        }
+    }
+
+    /// The traces an ID in any form `show` accepts names; 400 for an ID in no form.
+    private func traces(_ id: String) async throws -> [TraceView] {
+        let readings = TraceIDText.readings(id)
+        guard !readings.isEmpty else { throw QueryRequestError.malformedTraceID }
+        return try await read { backend in
+            // 16 decimal digits are read as hex first, then as a Datadog ID, as `show` reads them.
+            var traces: [TraceView] = []
+            for reference in readings where traces.isEmpty { traces = try backend.traces(for: reference) }
+            return traces
         }
     }
 
@@ -172,9 +211,15 @@ struct QueryResponder: HTTPResponder {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    static func text(_ text: String) -> Response {
+    static func protobuf(_ bytes: [UInt8]) -> Response {
         Response(
-            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+            status: .ok, headers: [.contentType: "application/protobuf"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 

@@ -19,6 +19,12 @@ package enum QueryRoute: Equatable, Sendable {
     case trace(id: String)
     /// `GET /api/dependencies?endTs=&lookback=`
     case dependencies
+    /// `GET /api/v2/traces/{traceID}`: Tempo's trace by ID (OTLP, protobuf or JSON).
+    case tempoTrace(id: String)
+    /// `GET /api/echo`: Tempo's "Save & test".
+    case echo
+    /// `GET /api/status/buildinfo`: Tempo's build information.
+    case buildInfo
 
     /// Whether the route serves the built-in page rather than stored data: answered without a token, since the
     /// page holds none and a browser cannot send one when it opens a page (the page asks for it and sends it
@@ -45,6 +51,10 @@ package enum QueryRoute: Equatable, Sendable {
         case 2 where segments == ["api", "operations"]: self = .operations
         case 2 where segments == ["api", "traces"]: self = .searchTraces
         case 2 where segments == ["api", "dependencies"]: self = .dependencies
+        case 2 where segments == ["api", "echo"]: self = .echo
+        case 3 where segments == ["api", "status", "buildinfo"]: self = .buildInfo
+        case 4 where segments[0] == "api" && segments[1] == "v2" && segments[2] == "traces":
+            self = .tempoTrace(id: segments[3])
         case 2 where segments[0] == "ui": self = .pageFile(segments[1])
         case 3 where segments[0] == "api" && segments[1] == "traces": self = .trace(id: segments[2])
         case 4 where segments[0] == "api" && segments[1] == "services" && segments[3] == "operations":

@@ -1,3 +1,5 @@
+import TraceJoinCore
+
 /// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), self-contained.
 ///
 /// Used for the rule-set digest and the `hash` action. swift-crypto would do, but costs a long
@@ -103,14 +105,7 @@ package struct SHA256 {
 
     /// Lowercase hex of a digest.
     package static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        HexDigits.string(bytes: bytes)
     }
 }
 

@@ -46,4 +46,17 @@ package enum HexDigits {
             return 16
         }
     }
+
+    /// Two lowercase hex digits per byte (a digest, an ID as raw bytes).
+    package static func string<Bytes: Collection<UInt8>>(bytes: Bytes) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            var index = 0
+            for byte in bytes {
+                buffer[index] = alphabet[Int(byte >> 4)]
+                buffer[index + 1] = alphabet[Int(byte & 0xF)]
+                index += 2
+            }
+            return index
+        }
+    }
 }

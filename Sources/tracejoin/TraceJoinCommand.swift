@@ -1,4 +1,5 @@
 import ArgumentParser
+import TraceJoinCore
 
 struct TraceJoinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -7,11 +8,12 @@ struct TraceJoinCommand: AsyncParsableCommand {
         discussion: """
             Typical use: `tracejoin batch logs/ spans/` ingests a night of files, then \
             `tracejoin incidents` lists failed requests and `tracejoin show <trace id>` tells the story of one; \
-            `tracejoin ui` serves the timelines to Grafana and Jaeger UI.
+            `tracejoin ui` serves the timelines to a browser, Grafana and Jaeger UI.
 
             Exit statuses: 0 success; 1 fatal error or unknown trace ID; 64 bad usage; \
             65 rejected records with --strict; 78 bad configuration.
             """,
+        version: TraceJoinVersion.current,
         subcommands: [
             BatchCommand.self, ShowCommand.self, IncidentsCommand.self, LogsCommand.self, RejectsCommand.self,
             RulesCommand.self, ReportCommand.self, TailCommand.self, ServeCommand.self, UICommand.self,

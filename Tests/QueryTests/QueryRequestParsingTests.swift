@@ -28,7 +28,8 @@ import TraceJoinTesting
             ("/api/operations", .operations), ("/api/traces", .searchTraces),
             ("/api/traces/AAECAwQFBgcICQoLDA0ODw%3D%3D", .trace(id: "AAECAwQFBgcICQoLDA0ODw==")),
             ("/api/traces/a%2Fb", .trace(id: "a/b")), ("/ui/app.js", .pageFile("app.js")),
-            ("/api/dependencies", .dependencies),
+            ("/api/dependencies", .dependencies), ("/api/echo", .echo), ("/api/status/buildinfo", .buildInfo),
+            ("/api/v2/traces/0af7651916cd43dd8448eb211c80319c", .tempoTrace(id: "0af7651916cd43dd8448eb211c80319c")),
         ] as [(String, QueryRoute)])
     func routes(_ path: String, _ route: QueryRoute) throws {
         #expect(try QueryRoute(path: path) == route)
