@@ -29,6 +29,12 @@ package struct QueryParameters: Sendable {
         pairs.filter { $0.name == name }.map(\.value)
     }
 
+    /// The names given, in order, each once.
+    package var names: [String] {
+        var seen = Set<String>()
+        return pairs.map(\.name).filter { seen.insert($0).inserted }
+    }
+
     /// Percent-decodes `bytes` (and `+` as a space when asked); nil for a bad escape or invalid UTF-8.
     package static func decode(_ bytes: some Collection<UInt8>, plusIsSpace: Bool) -> String? {
         var decoded: [UInt8] = []

@@ -90,6 +90,33 @@ struct QueryResponder: HTTPResponder {
             let lookback = try Self.milliseconds(parameters, "lookback").map { $0 * 1_000_000 } ?? 86_400_000_000_000
             let links = try await read { try $0.dependencies(from: end - lookback, until: end) }
             return Self.json(JaegerEnvelope.data(total: links.count) { Self.write(links, to: &$0) })
+        case .v3Services:
+            let services = try await read { try $0.serviceNames() }
+            var writer = JSONWriter()
+            writer.raw("{\"services\":")
+            writer.write(strings: services)
+            writer.raw("}")
+            return Self.json(writer.bytes)
+        case .v3Operations:
+            guard let service = parameters.value("service") else {
+                return Self.v3Error(400, "parameter 'service' is required")
+            }
+            let kind = try Self.spanKind(parameters.value("span_kind"))
+            let operations = try await read { try $0.operations(service: service, kind: kind) }
+            var writer = JSONWriter()
+            writer.raw("{\"operations\":")
+            Self.write(operations, to: &writer)
+            writer.raw("}")
+            return Self.json(writer.bytes)
+        case .v3Trace(let id):
+            let traces = try await traces(id)
+            guard !traces.isEmpty else { return Self.v3Error(404, "trace not found") }
+            return Self.v3Result(traces)
+        case .v3SearchTraces:
+            let search = try TraceSearchParser.v3Search(from: parameters)
+            let traces = try await read { try $0.searchTraces(search) }
+            guard !traces.isEmpty else { return Self.v3Error(404, "no traces found") }
+            return Self.v3Result(traces)
         case .echo:
             return Self.text("echo")
         case .buildInfo:
@@ -209,6 +236,25 @@ struct QueryResponder: HTTPResponder {
         Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// api/v3's answer for traces: the OTLP JSON of their spans under `result`, as Jaeger's HTTP gateway writes a
+    /// stream of one chunk.
+    static func v3Result(_ traces: [TraceView]) -> Response {
+        var writer = JSONWriter()
+        writer.raw("{\"result\":{\"resourceSpans\":")
+        OTLPTraceEncoder.writeResourceSpans(traces, to: &writer)
+        writer.raw("}}")
+        return json(writer.bytes)
+    }
+
+    /// api/v3's error: `{"error": {"httpCode", "message"}}`.
+    static func v3Error(_ code: Int, _ message: String) -> Response {
+        var writer = JSONWriter()
+        writer.raw("{\"error\":{\"httpCode\":\(code),\"message\":")
+        writer.string(message)
+        writer.raw("}}")
+        return json(writer.bytes, status: HTTPResponse.Status(code: code))
     }
 
     static func protobuf(_ bytes: [UInt8]) -> Response {

@@ -21,6 +21,12 @@ package enum QueryRoute: Equatable, Sendable {
     case dependencies
     /// `GET /api/v2/traces/{traceID}`: Tempo's trace by ID (OTLP, protobuf or JSON).
     case tempoTrace(id: String)
+    /// `GET /api/v3/services`, `/api/v3/operations?service=&span_kind=`, `/api/v3/traces/{traceID}` and
+    /// `/api/v3/traces?query.…`: Jaeger's api/v3 (OTLP), as current Jaeger UI calls it.
+    case v3Services
+    case v3Operations
+    case v3Trace(id: String)
+    case v3SearchTraces
     /// `GET /api/echo`: Tempo's "Save & test".
     case echo
     /// `GET /api/status/buildinfo`: Tempo's build information.
@@ -53,6 +59,11 @@ package enum QueryRoute: Equatable, Sendable {
         case 2 where segments == ["api", "dependencies"]: self = .dependencies
         case 2 where segments == ["api", "echo"]: self = .echo
         case 3 where segments == ["api", "status", "buildinfo"]: self = .buildInfo
+        case 3 where segments == ["api", "v3", "services"]: self = .v3Services
+        case 3 where segments == ["api", "v3", "operations"]: self = .v3Operations
+        case 3 where segments == ["api", "v3", "traces"]: self = .v3SearchTraces
+        case 4 where segments[0] == "api" && segments[1] == "v3" && segments[2] == "traces":
+            self = .v3Trace(id: segments[3])
         case 4 where segments[0] == "api" && segments[1] == "v2" && segments[2] == "traces":
             self = .tempoTrace(id: segments[3])
         case 2 where segments[0] == "ui": self = .pageFile(segments[1])

@@ -27,6 +27,37 @@ package enum TraceSearchParser {
         return search
     }
 
+    /// Jaeger's api/v3 search (`GET /api/v3/traces`): `query.service_name`, `query.operation_name`,
+    /// `query.start_time_min`/`_max` (RFC 3339), `query.duration_min`/`_max` (Go durations), `query.num_traces`, and
+    /// `query.attributes.KEY=VALUE` as tags (`query.attributes.error=true` lists incidents).
+    package static func v3Search(from parameters: QueryParameters) throws(QueryRequestError) -> TraceSearch {
+        var search = TraceSearch(
+            service: parameters.value("query.service_name"), operation: parameters.value("query.operation_name"))
+        search.startFrom = try rfc3339(parameters, "query.start_time_min")
+        search.startUntil = try rfc3339(parameters, "query.start_time_max")
+        search.minDuration = try duration(parameters, "query.duration_min")
+        search.maxDuration = try duration(parameters, "query.duration_max")
+        search.tags = parameters.names.filter { $0.hasPrefix("query.attributes.") }.compactMap { name in
+            parameters.value(name).map { TagCondition(key: String(name.dropFirst("query.attributes.".count)), value: $0) }
+        }
+        if let text = parameters.value("query.num_traces") {
+            guard let limit = Int(text), limit >= 0 else {
+                throw .badParameter("query.num_traces", "not a non-negative integer")
+            }
+            search.limit = limit == 0 ? TraceSearch.defaultLimit : min(limit, maxLimit)
+        }
+        return search
+    }
+
+    /// An RFC 3339 time (`2026-11-23T10:00:00Z`, fractions and offsets allowed), as nanoseconds since the epoch.
+    private static func rfc3339(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError) -> Int64? {
+        guard let text = parameters.value(name), !text.isEmpty else { return nil }
+        guard let nanos = RFC3339.nanoseconds(text) else {
+            throw .badParameter(name, "not an RFC 3339 time such as 2026-11-23T10:00:00Z")
+        }
+        return nanos
+    }
+
     /// Microseconds since the epoch, as nanoseconds.
     private static func microseconds(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError)
         -> Int64?

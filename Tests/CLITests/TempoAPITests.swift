@@ -78,6 +78,68 @@ import TraceJoinTesting
         return (spans, errorClass)
     }
 
+    /// The spans of OTLP JSON resource spans, by trace ID (hex, as OTLP JSON writes it), in order of first span.
+    static func otlpJSONFacts(_ resourceSpans: [JSONValue]) -> [(traceID: String, spans: Set<SpanFacts>)] {
+        var traces: [(traceID: String, spans: Set<SpanFacts>)] = []
+        for resource in resourceSpans {
+            let service = resource["resource"]?["attributes"]?.array?.first { $0["key"]?.string == "service.name" }
+            for scope in resource["scopeSpans"]?.array ?? [] {
+                for span in scope["spans"]?.array ?? [] {
+                    let traceID = span["traceId"]?.string ?? ""
+                    let facts = SpanFacts(
+                        spanID: span["spanId"]?.string ?? "", parentID: span["parentSpanId"]?.string ?? "",
+                        name: span["name"]?.string ?? "", service: service?["value"]?["stringValue"]?.string ?? "",
+                        logs: span["events"]?.array?.count ?? 0)
+                    if let index = traces.firstIndex(where: { $0.traceID == traceID }) {
+                        traces[index].spans.insert(facts)
+                    } else {
+                        traces.append((traceID, [facts]))
+                    }
+                }
+            }
+        }
+        return traces
+    }
+
+    @Test("Jaeger api/v3 (current Jaeger UI): services, operations, a trace as OTLP and a search, as v1 tells them")
+    func jaegerV3() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let (ui, base) = try QueryHTTP.startUI(database: try UICommandTests.database.get(), in: folder)
+        defer { ui.terminateIfRunning() }
+        let v1Services = try QueryHTTP.request(base + "/api/services").json()["data"]?.array ?? []
+        let v3Services = try QueryHTTP.request(base + "/api/v3/services").json()["services"]?.array ?? []
+        #expect(!v3Services.isEmpty && v3Services == v1Services)
+        let operations = try QueryHTTP.request(base + "/api/v3/operations?service=user-service&span_kind=server")
+            .json()["operations"]?.array ?? []
+        #expect(!operations.isEmpty && operations.allSatisfy { $0["spanKind"]?.string == "server" }, "\(operations)")
+
+        let id = UICommandTests.showcase
+        let trace = try QueryHTTP.request(base + "/api/v3/traces/" + id).json()
+        let facts = Self.otlpJSONFacts(trace["result"]?["resourceSpans"]?.array ?? [])
+        #expect(facts.map(\.traceID) == [id])
+        #expect(facts.first?.spans == (try Self.jaegerFacts(base, id).spans))
+
+        // The same search both ways: incidents of user-service on the night of 2026-11-23.
+        let (from, until) = ("2026-11-22T00:00:00Z", "2026-11-24T00:00:00.5Z")
+        let v3 = try QueryHTTP.request(
+            base + "/api/v3/traces?query.service_name=user-service&query.attributes.error=true"
+                + "&query.start_time_min=\(from)&query.start_time_max=\(until)&query.num_traces=100")
+        #expect(v3.status == 200, "\(v3.body.prefix(300))")
+        let found = Set(Self.otlpJSONFacts(try v3.json()["result"]?["resourceSpans"]?.array ?? []).map(\.traceID))
+        let v1 = try QueryHTTP.request(
+            base + "/api/traces?service=user-service&tags=%7B%22error%22%3A%22true%22%7D"
+                + "&start=1795305600000000&end=1795478400500000&limit=100").json()
+        let expected = Set((v1["data"]?.array ?? []).compactMap { $0["traceID"]?.string })
+        #expect(!found.isEmpty && found == expected)
+
+        let missing = try QueryHTTP.request(base + "/api/v3/traces/" + String(repeating: "f", count: 32))
+        let code = try missing.json()["error"]?["httpCode"]?.int64
+        #expect(missing.status == 404 && code == 404)
+        #expect(try QueryHTTP.request(base + "/api/v3/traces?query.start_time_min=yesterday").status == 400)
+        #expect(ui.stop() == 0, "ui did not exit 0 on SIGTERM: \(ui.output())")
+    }
+
     @Test("a trace by ID as Tempo protobuf (v1 and v2) and OTLP JSON tells what the Jaeger answer tells")
     func traceByID() throws {
         let folder = try TemporaryFolder()
@@ -100,22 +162,9 @@ import TraceJoinTesting
         #expect(v1.spans == jaeger.spans)
 
         let json = try QueryHTTP.request(base + "/api/v2/traces/" + id).json()
-        var spans = Set<SpanFacts>()
-        for resource in json["trace"]?["resourceSpans"]?.array ?? [] {
-            let service = resource["resource"]?["attributes"]?.array?.first { $0["key"]?.string == "service.name" }
-            for scope in resource["scopeSpans"]?.array ?? [] {
-                for span in scope["spans"]?.array ?? [] {
-                    #expect(span["traceId"]?.string == id, "hex IDs, as OTLP JSON writes them")
-                    spans.insert(
-                        SpanFacts(
-                            spanID: span["spanId"]?.string ?? "", parentID: span["parentSpanId"]?.string ?? "",
-                            name: span["name"]?.string ?? "",
-                            service: service?["value"]?["stringValue"]?.string ?? "",
-                            logs: span["events"]?.array?.count ?? 0))
-                }
-            }
-        }
-        #expect(spans == jaeger.spans)
+        let spans = Self.otlpJSONFacts(json["trace"]?["resourceSpans"]?.array ?? [])
+        #expect(spans.map(\.traceID) == [id], "hex IDs, as OTLP JSON writes them")
+        #expect(spans.first?.spans == jaeger.spans)
 
         let unknown = base + "/api/v2/traces/" + String(repeating: "f", count: 32)
         #expect(try Self.fetchProtobuf(unknown, into: folder.file("missing.bin")) == 404)

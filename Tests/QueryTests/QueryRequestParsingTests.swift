@@ -47,7 +47,7 @@ import TraceJoinTesting
         #expect(EmbeddedPage.files.map { String($0.path.dropFirst("Page/".count)) }.sorted() == pageFiles)
     }
 
-    @Test("other paths are not served", arguments: ["/api", "/api/traces/a/b", "/api/v3/services", "/metrics"])
+    @Test("other paths are not served", arguments: ["/api", "/api/traces/a/b", "/api/v4/services", "/metrics"])
     func unknownPaths(_ path: String) throws {
         #expect(try QueryRoute(path: path) == nil)
     }
