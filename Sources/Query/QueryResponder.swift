@@ -117,6 +117,30 @@ struct QueryResponder: HTTPResponder {
             let traces = try await read { try $0.searchTraces(search) }
             guard !traces.isEmpty else { return Self.v3Error(404, "no traces found") }
             return Self.v3Result(traces)
+        case .tempoSearch:
+            var search = try TraceQLSubset.search(parameters.value("q") ?? "")
+            search.startFrom = try Self.seconds(parameters, "start")
+            search.startUntil = try Self.seconds(parameters, "end")
+            search.limit = 20
+            if let text = parameters.value("limit") {
+                guard let limit = Int(text), limit > 0 else {
+                    throw QueryRequestError.badParameter("limit", "not a positive integer")
+                }
+                search.limit = min(limit, TraceSearchParser.maxLimit)
+            }
+            let found = try await read { [search] in try $0.searchTraces(search) }
+            var writer = JSONWriter()
+            TempoSearchEncoder.write(found, to: &writer)
+            return Self.json(writer.bytes)
+        case .tempoTags(let version):
+            var writer = JSONWriter()
+            TempoSearchEncoder.writeTags(version: version, to: &writer)
+            return Self.json(writer.bytes)
+        case .tempoTagValues(let tag, let version):
+            let values = try await read { try TempoSearchEncoder.values(of: tag, in: $0) }
+            var writer = JSONWriter()
+            TempoSearchEncoder.write(values: values, version: version, to: &writer)
+            return Self.json(writer.bytes)
         case .echo:
             return Self.text("echo")
         case .buildInfo:
@@ -184,6 +208,15 @@ struct QueryResponder: HTTPResponder {
             throw .badParameter("spanKind", "unsupported span kind: use server, client, producer, consumer or internal")
         }
         return kind
+    }
+
+    /// Whole seconds since the epoch (Tempo's `start` and `end`), as nanoseconds; nil when absent.
+    static func seconds(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError) -> Int64? {
+        guard let text = parameters.value(name), !text.isEmpty else { return nil }
+        guard let value = Int64(text), value >= 0, value <= Int64.max / 1_000_000_000 else {
+            throw .badParameter(name, "not a whole number of seconds since the epoch")
+        }
+        return value * 1_000_000_000
     }
 
     /// A non-negative whole number of milliseconds, nil when absent.

@@ -27,6 +27,12 @@ package enum QueryRoute: Equatable, Sendable {
     case v3Operations
     case v3Trace(id: String)
     case v3SearchTraces
+    /// `GET /api/search?q=&start=&end=&limit=`: Tempo's search, for the TraceQL of Grafana's search builder.
+    case tempoSearch
+    /// `GET /api/v2/search/tags` (`version` 2) and `/api/search/tags` (1): the tags a search can name.
+    case tempoTags(version: Int)
+    /// `GET /api/v2/search/tag/{tag}/values` and `/api/search/tag/{tag}/values`.
+    case tempoTagValues(tag: String, version: Int)
     /// `GET /api/echo`: Tempo's "Save & test".
     case echo
     /// `GET /api/status/buildinfo`: Tempo's build information.
@@ -58,6 +64,14 @@ package enum QueryRoute: Equatable, Sendable {
         case 2 where segments == ["api", "traces"]: self = .searchTraces
         case 2 where segments == ["api", "dependencies"]: self = .dependencies
         case 2 where segments == ["api", "echo"]: self = .echo
+        case 2 where segments == ["api", "search"]: self = .tempoSearch
+        case 3 where segments == ["api", "search", "tags"]: self = .tempoTags(version: 1)
+        case 4 where segments == ["api", "v2", "search", "tags"]: self = .tempoTags(version: 2)
+        case 5 where segments[0] == "api" && segments[1] == "search" && segments[2] == "tag" && segments[4] == "values":
+            self = .tempoTagValues(tag: segments[3], version: 1)
+        case 6 where segments[0] == "api" && segments[1] == "v2" && segments[2] == "search" && segments[3] == "tag"
+            && segments[5] == "values":
+            self = .tempoTagValues(tag: segments[4], version: 2)
         case 3 where segments == ["api", "status", "buildinfo"]: self = .buildInfo
         case 3 where segments == ["api", "v3", "services"]: self = .v3Services
         case 3 where segments == ["api", "v3", "operations"]: self = .v3Operations

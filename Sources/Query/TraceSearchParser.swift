@@ -38,7 +38,9 @@ package enum TraceSearchParser {
         search.minDuration = try duration(parameters, "query.duration_min")
         search.maxDuration = try duration(parameters, "query.duration_max")
         search.tags = parameters.names.filter { $0.hasPrefix("query.attributes.") }.compactMap { name in
-            parameters.value(name).map { TagCondition(key: String(name.dropFirst("query.attributes.".count)), value: $0) }
+            parameters.value(name).map {
+                TagCondition(key: String(name.dropFirst("query.attributes.".count)), value: $0)
+            }
         }
         if let text = parameters.value("query.num_traces") {
             guard let limit = Int(text), limit >= 0 else {

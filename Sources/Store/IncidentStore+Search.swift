@@ -63,12 +63,23 @@ extension IncidentStore {
         }
     }
 
+    /// The distinct error classes of stored traces, sorted (reads every trace summary).
+    package func errorClasses() throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT DISTINCT CAST(error_class AS BLOB) FROM traces WHERE error_class IS NOT NULL ORDER BY 1")
+        }
+    }
+
     /// Calls between services in the traces that started between `from` and `until` (ns, inclusive): each span
     /// whose parent span belongs to another service counts one call from that service to its own, and so does
     /// the server half of a Zipkin shared span (same span ID as its client half) from the client's service.
     /// A span whose parent is shared is counted under the server half, where its process is. Reads every trace
     /// summary in the range and the spans of those traces.
-    package func serviceDependencies(from: Int64, until: Int64) throws -> [(parent: String, child: String, calls: Int)] {
+    package func serviceDependencies(from: Int64, until: Int64) throws
+        -> [(parent: String, child: String, calls: Int)]
+    {
         try pool.read { db in
             try Row.fetchAll(
                 db,

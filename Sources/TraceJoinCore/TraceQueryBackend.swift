@@ -14,6 +14,8 @@ package protocol TraceQueryBackend: Sendable {
     /// Calls from one service to another (a span whose parent span is another service's) in the traces that
     /// started between `from` and `until` (nanoseconds, inclusive), by caller then callee.
     func dependencies(from: Int64, until: Int64) throws -> [ServiceDependency]
+    /// The error classes of stored incidents, sorted.
+    func errorClasses() throws -> [String]
 }
 
 /// Calls from `parent` to `child`: Jaeger's `DependencyLink`.

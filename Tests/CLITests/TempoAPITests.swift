@@ -140,6 +140,58 @@ import TraceJoinTesting
         #expect(ui.stop() == 0, "ui did not exit 0 on SIGTERM: \(ui.output())")
     }
 
+    @Test("Tempo search: the TraceQL of Grafana's builder finds what the same Jaeger search finds; tags and values")
+    func tempoSearch() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let (ui, base) = try QueryHTTP.startUI(database: try UICommandTests.database.get(), in: folder)
+        defer { ui.terminateIfRunning() }
+        func tempo(_ query: String) throws -> (ids: Set<String>, keys: Set<String>) {
+            let escaped = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let answer = try QueryHTTP.request(base + "/api/search?limit=1000&q=" + escaped)
+            #expect(answer.status == 200, "\(query): \(answer.body.prefix(300))")
+            let traces = try answer.json()["traces"]?.array ?? []
+            return (
+                Set(traces.compactMap { $0["traceID"]?.string }),
+                Set(traces.flatMap { $0.object?.members.map(\.key) ?? [] })
+            )
+        }
+        func jaeger(_ query: String) throws -> Set<String> {
+            let data = try QueryHTTP.request(base + "/api/traces?limit=1000&" + query).json()["data"]?.array ?? []
+            return Set(data.compactMap { $0["traceID"]?.string })
+        }
+        let pairs: [(String, String)] = [
+            (#"{resource.service.name="user-service" && status=error}"#,
+                "service=user-service&tags=%7B%22error%22%3A%22true%22%7D"),
+            (#"{span.tracejoin.error_class="timeout"}"#, "tag=tracejoin.error_class:timeout"),
+            (#"{duration>=1s && name="pg.connect"}"#, "operation=pg.connect&minDuration=1s"),
+            ("{}", ""),
+        ]
+        for (traceQL, jaegerQuery) in pairs {
+            let found = try tempo(traceQL)
+            #expect(!found.ids.isEmpty || traceQL.contains("duration"), "\(traceQL) found nothing")
+            #expect(found.ids == (try jaeger(jaegerQuery)), "\(traceQL)")
+            let tempoFields: Set<String> = [
+                "traceID", "rootServiceName", "rootTraceName", "startTimeUnixNano", "durationMs",
+            ]
+            #expect(found.keys.isSubset(of: tempoFields), "only Tempo's fields: \(found.keys)")
+        }
+        for unsupported in [#"{name="a" || name="b"}"#, #"{name=~"a.*"}"#, "{status=error} | count() > 2"] {
+            let escaped = unsupported.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            #expect(try QueryHTTP.request(base + "/api/search?q=" + escaped).status == 400, "\(unsupported)")
+        }
+
+        let tags = try QueryHTTP.request(base + "/api/v2/search/tags").json()["scopes"]?.array ?? []
+        let resource = tags.first { $0["name"]?.string == "resource" }
+        #expect(resource?["tags"]?.array?.contains(.string("service.name")) == true, "\(tags)")
+        let classes = try QueryHTTP.request(base + "/api/v2/search/tag/span.tracejoin.error_class/values").json()
+        let values = (classes["tagValues"]?.array ?? []).compactMap { $0["value"]?.string }
+        #expect(values.contains("connection") && values == values.sorted(), "\(values)")
+        let services = try QueryHTTP.request(base + "/api/search/tag/service.name/values").json()["tagValues"]
+        #expect(services == (try QueryHTTP.request(base + "/api/services").json()["data"]))
+        #expect(ui.stop() == 0, "ui did not exit 0 on SIGTERM: \(ui.output())")
+    }
+
     @Test("a trace by ID as Tempo protobuf (v1 and v2) and OTLP JSON tells what the Jaeger answer tells")
     func traceByID() throws {
         let folder = try TemporaryFolder()

@@ -31,6 +31,10 @@ package struct StoreQueryBackend: TraceQueryBackend {
         }
     }
 
+    package func errorClasses() throws -> [String] {
+        try store.errorClasses()
+    }
+
     package func dependencies(from: Int64, until: Int64) throws -> [ServiceDependency] {
         try store.serviceDependencies(from: from, until: until).map {
             ServiceDependency(parent: $0.parent, child: $0.child, callCount: $0.calls)
