@@ -1,6 +1,7 @@
-// tracejoin's built-in page: searches incidents and draws one trace's timeline, spans and their logs, from the
-// Jaeger query API the same server answers (/api/...). Stored values reach the page only through textContent,
-// never as HTML: a log line may hold anything a service or an exporter wrote.
+// tracejoin's built-in page: incidents (or problems), one trace's waterfall with its logs, and the logs that joined
+// no trace. It reads the JSON the CLI prints (`incidents`, `incidents --group`, `show`, `logs` with
+// `--format json`), served under /api/tracejoin/, so the page and the CLI cannot disagree. Stored values reach the
+// page only through textContent, never as HTML: a log line may hold anything a service or an exporter wrote.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -10,6 +11,12 @@ function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function option(value, label) {
+  const node = element("option", null, label === undefined ? value : label);
+  node.value = value;
   return node;
 }
 
@@ -28,10 +35,11 @@ async function api(path) {
   const response = await fetch(path, { headers });
   if (response.status === 401) throw new Unauthorized("this server needs a token");
   const body = await response.json().catch(() => null);
-  const message = body && body.errors && body.errors.length ? body.errors[0].msg : response.statusText;
-  if (response.status === 404) throw new NotFound(message);
-  if (!response.ok) throw new Error(message || "HTTP " + response.status);
-  return body.data;
+  if (!response.ok) {
+    const message = body && body.errors && body.errors.length ? body.errors[0].msg : response.statusText;
+    throw response.status === 404 ? new NotFound(message) : new Error(message || "HTTP " + response.status);
+  }
+  return body;
 }
 
 function failed(error) {
@@ -43,187 +51,178 @@ function failed(error) {
   }
 }
 
-// Times: the API gives microseconds since the epoch; shown in UTC, to the millisecond.
-function formatTime(micros) {
-  return new Date(micros / 1000).toISOString().replace("T", " ").replace("Z", " UTC");
+// Times are RFC 3339 in UTC, as the CLI prints them; shown to the millisecond.
+function shortTime(text) {
+  return text ? text.replace("T", " ").replace(/(\.\d{3})\d*Z$/, "$1") + " UTC" : "unknown";
 }
 
-function formatDuration(micros) {
-  if (micros < 1000) return micros + " µs";
-  if (micros < 1000000) return (micros / 1000).toFixed(micros < 10000 ? 2 : 0) + " ms";
-  if (micros < 60000000) return (micros / 1000000).toFixed(2) + " s";
-  const minutes = Math.round(micros / 60000000);
+function formatMs(ms) {
+  if (ms === null || ms === undefined) return "";
+  if (ms < 1) return Math.round(ms * 1000) + " µs";
+  if (ms < 1000) return ms.toFixed(ms < 10 ? 2 : 0) + " ms";
+  if (ms < 60000) return (ms / 1000).toFixed(2) + " s";
+  const minutes = Math.round(ms / 60000);
   return minutes < 60 ? minutes + " min" : Math.floor(minutes / 60) + " h " + (minutes % 60) + " min";
 }
 
-function tagMap(tags) {
-  const map = new Map();
-  for (const tag of tags || []) map.set(tag.key, tag.value);
-  return map;
+function causeText(cause) {
+  if (!cause) return "";
+  return cause.service + " " + (cause.name || "") + (cause.message ? ": " + cause.message : "");
 }
 
-// One trace of the API, with the facts the page shows.
-function describe(trace) {
-  const ids = new Set(trace.spans.map((span) => span.spanID));
-  const parentOf = (span) => {
-    const reference = (span.references || []).find((ref) => ids.has(ref.spanID));
-    return reference ? reference.spanID : null;
-  };
-  let start = Infinity;
-  let end = -Infinity;
-  let logs = 0;
-  for (const span of trace.spans) {
-    start = Math.min(start, span.startTime);
-    end = Math.max(end, span.startTime + span.duration);
-    for (const log of span.logs || []) {
-      start = Math.min(start, log.timestamp);
-      end = Math.max(end, log.timestamp);
-      logs += 1;
-    }
+function show(view) {
+  for (const id of ["incidents-view", "trace-view", "logs-view"]) $(id).hidden = id !== view;
+}
+
+// Counts the lists shown, so a test (or a script) can tell a new result from the previous one.
+function shown(table) {
+  table.dataset.loads = String(Number(table.dataset.loads || 0) + 1);
+}
+
+// MARK: incidents and problems
+
+async function loadFilters() {
+  const services = (await api("api/services")).data;
+  const classes = (await api("api/tracejoin/classes")).data;
+  for (const id of ["service", "log-service"]) {
+    const selected = $(id).value;
+    $(id).replaceChildren(option("", "all"), ...services.map((name) => option(name)));
+    $(id).value = selected;
   }
-  const roots = trace.spans.filter((span) => parentOf(span) === null).sort((a, b) => a.startTime - b.startTime);
-  const root = roots[0];
-  const rootTags = tagMap(root ? root.tags : []);
-  const service = (span) => (trace.processes[span.processID] || {}).serviceName || "?";
-  return {
-    trace, parentOf, service, start, end, logs, root,
-    errorClass: rootTags.get("tracejoin.error_class"),
-    causeService: rootTags.get("tracejoin.root_cause.service"),
-    causeSpan: rootTags.get("tracejoin.root_cause.span_id"),
-    causeMessage: rootTags.get("tracejoin.root_cause.message"),
-    synthetic: trace.spans.filter((span) => tagMap(span.tags).get("tracejoin.synthetic") === true).length,
-  };
+  const selected = $("class").value;
+  $("class").replaceChildren(option("", "all"), ...classes.map((name) => option(name)));
+  $("class").value = selected;
 }
 
-// MARK: search
-
-async function loadServices() {
-  const services = await api("api/services");
-  const select = $("service");
-  select.replaceChildren(Object.assign(element("option", null, "all"), { value: "" }));
-  for (const name of services) {
-    const option = element("option", null, name);
-    option.value = name;
-    select.append(option);
-  }
-}
-
-async function loadOperations() {
-  const select = $("operation");
-  select.replaceChildren(Object.assign(element("option", null, "all"), { value: "" }));
-  const service = $("service").value;
-  if (!service) return;
-  const names = await api("api/services/" + encodeURIComponent(service) + "/operations");
-  for (const name of names) {
-    const option = element("option", null, name);
-    option.value = name;
-    select.append(option);
-  }
-}
-
-async function search() {
+function incidentParameters() {
   const parameters = new URLSearchParams();
-  if ($("service").value) parameters.set("service", $("service").value);
-  if ($("operation").value) parameters.set("operation", $("operation").value);
-  if ($("errors-only").checked) parameters.set("tags", JSON.stringify({ error: "true" }));
-  if ($("lookback").value) {
-    const end = Date.now() * 1000;
-    parameters.set("end", String(end));
-    parameters.set("start", String(end - Number($("lookback").value) * 1000000));
+  for (const [name, id] of [["service", "service"], ["class", "class"], ["since", "since"], ["until", "until"]]) {
+    const value = $(id).value.trim();
+    if (value) parameters.set(name, value);
   }
-  parameters.set("limit", $("limit").value || "50");
-  setStatus("Searching…");
-  const traces = await api("api/traces?" + parameters.toString());
-  const body = $("results").tBodies[0];
+  parameters.set("limit", $("limit").value || "100");
+  if ($("grouped").checked) parameters.set("group", "true");
+  return parameters;
+}
+
+async function loadIncidents() {
+  show("incidents-view");
+  document.title = "tracejoin: incidents";
+  setStatus("Loading…");
+  const grouped = $("grouped").checked;
+  const rows = await api("api/tracejoin/incidents?" + incidentParameters().toString());
+  $("incidents").hidden = grouped;
+  $("problems").hidden = !grouped;
+  const body = (grouped ? $("problems") : $("incidents")).tBodies[0];
   body.replaceChildren();
-  for (const trace of traces) {
-    const facts = describe(trace);
-    const row = element("tr");
-    row.dataset.traceId = trace.traceID;
-    const rootName = facts.root ? facts.service(facts.root) + " " + facts.root.operationName : "";
-    const failure = facts.errorClass
-      ? facts.errorClass + (facts.causeService ? " in " + facts.causeService : "") +
-        (facts.causeMessage ? ": " + facts.causeMessage : "")
-      : "";
-    row.append(
-      element("td", null, formatTime(facts.start)),
-      element("td", "id", trace.traceID),
-      element("td", null, rootName),
-      Object.assign(element("td", "failure", failure), { title: failure }),
-      element("td", null, formatDuration(facts.end - facts.start)),
-      element("td", null, trace.spans.length - facts.synthetic),
-      element("td", null, facts.logs),
-    );
-    row.addEventListener("click", () => { location.hash = "#/trace/" + encodeURIComponent(trace.traceID); });
-    body.append(row);
+  for (const row of rows) {
+    const tr = element("tr", "link");
+    if (grouped) {
+      tr.dataset.fingerprint = row.fingerprint || "";
+      tr.dataset.traceId = row.exampleTraceId;
+      tr.append(
+        element("td", null, row.count),
+        element("td", null, row.errorClass || ""),
+        Object.assign(element("td", "clip", causeText(row.rootCause)), { title: causeText(row.rootCause) }),
+        Object.assign(element("td", "clip narrow", (row.services || []).join(", ")), { title: (row.services || []).join(", ") }),
+        element("td", null, shortTime(row.firstSeen)),
+        element("td", null, shortTime(row.lastSeen)),
+        element("td", "id", row.exampleTraceId),
+      );
+    } else {
+      tr.dataset.traceId = row.traceId;
+      tr.append(
+        element("td", null, shortTime(row.start)),
+        element("td", "id", row.traceId),
+        element("td", null, row.errorClass || ""),
+        Object.assign(element("td", "clip", causeText(row.rootCause)), { title: causeText(row.rootCause) }),
+        Object.assign(element("td", "clip narrow", (row.services || []).join(", ")), { title: (row.services || []).join(", ") }),
+        element("td", null, formatMs(row.start && row.end ? Date.parse(row.end) - Date.parse(row.start) : null)),
+        element("td", null, row.spanCount),
+        element("td", null, row.logCount),
+      );
+    }
+    tr.addEventListener("click", () => { location.hash = "#/trace/" + encodeURIComponent(tr.dataset.traceId); });
+    body.append(tr);
   }
-  setStatus(traces.length === 0 ? "No traces match." : traces.length + " trace(s).");
-  // Counts the searches shown, so a test (or a script) can tell a new result from the previous one.
-  $("results").dataset.searches = String(Number($("results").dataset.searches || 0) + 1);
+  const total = grouped ? rows.reduce((sum, row) => sum + row.count, 0) : rows.length;
+  $("incident-count").textContent = grouped
+    ? rows.length + " problem(s), " + total + " incident(s)"
+    : rows.length + " incident(s)";
+  shown(grouped ? $("problems") : $("incidents"));
+  setStatus("");
 }
 
 // MARK: one trace
 
-function drawLogs(span, depth, facts) {
-  const list = element("ol", "logs");
-  list.style.paddingLeft = depth * 1.2 + "em";
-  const logs = [...(span.logs || [])].sort((a, b) => a.timestamp - b.timestamp);
-  for (const log of logs) {
-    const fields = tagMap(log.fields);
-    const level = String(fields.get("level") || "");
-    const item = element("li", "log level-" + level.toLowerCase());
-    const offset = "+" + formatDuration(Math.max(0, log.timestamp - facts.start));
-    item.append(
-      element("span", "offset", offset),
-      element("span", "level", level),
-      element("span", "service", fields.get("service") || facts.service(span)),
-      element("span", "message", fields.get("message") || fields.get("event") || ""),
-    );
-    const placed = fields.get("tracejoin.placed");
-    if (placed) item.append(element("span", "note", "placed by " + placed));
-    list.append(item);
-  }
-  return list;
+// The entry the verdict names: the span it gives by ID and name, else the log or event of that service with that
+// name and message.
+function isCause(entry, cause) {
+  if (!cause || entry.service !== cause.service || entry.name !== cause.name) return false;
+  if (entry.kind === "span") return Boolean(cause.spanId) && entry.spanId === cause.spanId;
+  return entry.message === cause.message && (!cause.spanId || entry.spanId === cause.spanId);
 }
 
-function drawSpan(span, depth, facts, children) {
-  const tags = tagMap(span.tags);
-  const item = element("li", "span" + (tags.get("error") === true ? " error" : ""));
-  item.dataset.spanId = span.spanID;
-  const head = element("div", "span-head");
-  const name = element("div", "span-name");
-  name.style.paddingLeft = depth * 1.2 + "em";
-  name.append(element("span", "service", facts.service(span)), " ", span.operationName, " ",
-    element("span", "note", formatDuration(span.duration)));
-  if (tags.get("tracejoin.synthetic") === true) name.append(" ", element("span", "note", "(no spans exported)"));
-  if (span.spanID === facts.causeSpan) {
-    item.classList.add("cause");
-    name.append(" ", element("span", "cause-mark", "root cause"));
+function select(item, entry) {
+  for (const other of document.querySelectorAll("#waterfall .selected")) other.classList.remove("selected");
+  item.classList.add("selected");
+  $("details").hidden = false;
+  $("details-title").textContent = entry.kind + ": " + (entry.kind === "log" ? entry.message : entry.name);
+  const facts = $("details-facts");
+  facts.replaceChildren();
+  for (const [term, value] of [
+    ["Time", shortTime(entry.time)], ["Service", entry.service], ["Span", entry.spanId],
+    ["Parent", entry.parentSpanId], ["Duration", formatMs(entry.durationMs)], ["Level", entry.severity],
+    ["Status", entry.status], ["Message", entry.message],
+  ]) {
+    if (value) facts.append(element("dt", null, term), element("dd", null, value));
   }
-  const track = element("div", "track");
-  const bar = element("div", "bar");
-  const total = Math.max(1, facts.end - facts.start);
-  bar.style.left = ((span.startTime - facts.start) / total) * 100 + "%";
-  bar.style.width = (span.duration / total) * 100 + "%";
-  track.append(bar);
-  head.append(name, track);
-  item.append(head);
-  if ((span.logs || []).length) item.append(drawLogs(span, depth, facts));
-  const nested = element("ol", "children");
-  nested.style.listStyle = "none";
-  nested.style.padding = "0";
-  for (const child of children.get(span.spanID) || []) nested.append(drawSpan(child, depth + 1, facts, children));
-  if (nested.childElementCount) item.append(nested);
+  $("details-attributes").textContent = JSON.stringify(entry.attributes || {}, null, 2);
+}
+
+function drawEntry(entry, trace, range) {
+  const item = element("li", "entry kind-" + entry.kind + (entry.severity ? " level-" + entry.severity : ""));
+  if (entry.status === "error") item.classList.add("error");
+  if (entry.spanId) item.dataset.spanId = entry.spanId;
+  item.dataset.kind = entry.kind;
+  const start = Date.parse(entry.time);
+  item.append(element("span", "offset", isNaN(start) ? "" : "+" + formatMs(start - range.start)));
+  const what = element("div", "what");
+  what.style.paddingLeft = (entry.depth || 0) * 1.1 + "em";
+  if (entry.kind === "span") {
+    what.append(element("span", "service", entry.service), " " + entry.name + " ",
+      element("span", "note", formatMs(entry.durationMs)));
+  } else {
+    what.append(element("span", "level", entry.severity || entry.kind), " ", element("span", "service", entry.service),
+      entry.kind === "event" ? " " + entry.name : "");
+  }
+  if (isCause(entry, trace.rootCause)) {
+    item.classList.add("cause");
+    what.append(element("span", "cause-mark", "root cause: " + (trace.errorClass || "error")));
+  }
+  item.append(what);
+  if (entry.kind === "span") {
+    const track = element("div", "track");
+    const bar = element("div", "bar");
+    const total = Math.max(1, range.end - range.start);
+    bar.style.left = (((isNaN(start) ? range.start : start) - range.start) / total) * 100 + "%";
+    bar.style.width = ((entry.durationMs || 0) / total) * 100 + "%";
+    track.append(bar);
+    item.append(track);
+  } else {
+    item.append(element("span", "message", entry.message));
+  }
+  item.addEventListener("click", () => select(item, entry));
   return item;
 }
 
 async function openTrace(id) {
-  $("search-view").hidden = true;
-  $("trace-view").hidden = true;
+  show(null);
+  $("details").hidden = true;
   setStatus("Opening " + id + "…");
   let traces;
   try {
-    traces = await api("api/traces/" + encodeURIComponent(id));
+    traces = await api("api/tracejoin/traces/" + encodeURIComponent(id));
   } catch (error) {
     if (error instanceof NotFound) {
       setStatus("Trace " + id + " not found.", true);
@@ -231,73 +230,77 @@ async function openTrace(id) {
     }
     throw error;
   }
-  const facts = describe(traces[0]);
-  const children = new Map();
-  const roots = [];
-  for (const span of [...facts.trace.spans].sort((a, b) => a.startTime - b.startTime)) {
-    const parent = facts.parentOf(span);
-    if (parent === null) roots.push(span);
-    else children.set(parent, [...(children.get(parent) || []), span]);
-  }
-  $("trace-title").textContent = "Trace " + facts.trace.traceID;
-  const list = $("trace-facts");
-  list.replaceChildren();
-  const fact = (term, value) => { if (value) list.append(element("dt", null, term), element("dd", null, value)); };
-  fact("Start", formatTime(facts.start));
-  fact("Duration", formatDuration(facts.end - facts.start));
-  fact("Failure", facts.errorClass);
-  fact("Root cause", facts.causeService ? facts.causeService + (facts.causeMessage ? ": " + facts.causeMessage : "") : "");
-  fact("Spans", String(facts.trace.spans.length - facts.synthetic));
-  fact("Logs", String(facts.logs));
-  $("timeline").replaceChildren(...roots.map((span) => drawSpan(span, 0, facts, children)));
-  $("trace-view").hidden = false;
+  const trace = traces[0];
+  $("trace-title").textContent = "Trace " + trace.traceId;
+  const facts = $("trace-facts");
+  facts.replaceChildren();
+  const fact = (term, value) => {
+    if (value !== null && value !== undefined && value !== "") facts.append(element("dt", null, term), element("dd", null, value));
+  };
+  fact("Start", shortTime(trace.start));
+  fact("Duration", formatMs(trace.durationMs));
+  fact("Status", trace.status);
+  fact("Class", trace.errorClass);
+  fact("Rule", trace.classRule);
+  fact("Decided by", trace.classEntry);
+  fact("Root cause", causeText(trace.rootCause));
+  fact("Services", (trace.services || []).join(", "));
+  fact("Spans", trace.spanCount);
+  fact("Logs", trace.logCount);
+  fact("Fingerprint", trace.fingerprint);
+  const range = { start: Date.parse(trace.start), end: Date.parse(trace.end) };
+  if (isNaN(range.start)) range.start = 0;
+  if (isNaN(range.end)) range.end = range.start;
+  $("waterfall").replaceChildren(...trace.entries.map((entry) => drawEntry(entry, trace, range)));
+  show("trace-view");
+  shown($("waterfall"));
   setStatus(traces.length > 1 ? traces.length + " traces have this ID; the first is shown." : "");
-  document.title = "tracejoin: " + facts.trace.traceID;
+  document.title = "tracejoin: " + trace.traceId;
+}
+
+// MARK: logs without a trace
+
+async function loadLogs() {
+  show("logs-view");
+  document.title = "tracejoin: logs";
+  const parameters = new URLSearchParams();
+  for (const [name, id] of [["service", "log-service"], ["since", "log-since"], ["until", "log-until"]]) {
+    const value = $(id).value.trim();
+    if (value) parameters.set(name, value);
+  }
+  parameters.set("limit", $("log-limit").value || "200");
+  const logs = await api("api/tracejoin/logs?" + parameters.toString());
+  const body = $("logs").tBodies[0];
+  body.replaceChildren();
+  for (const log of logs) {
+    const row = element("tr", "level-" + log.severity);
+    row.append(
+      element("td", null, shortTime(log.time)), element("td", "level", log.severity), element("td", null, log.service),
+      element("td", "mono", log.message), element("td", "note", log.source),
+    );
+    body.append(row);
+  }
+  $("log-count").textContent = logs.length + " log(s) without trace context";
+  shown($("logs"));
+  setStatus("");
 }
 
 // MARK: navigation
 
 async function route() {
   try {
-    const match = location.hash.match(/^#\/trace\/(.+)$/);
-    if (match) {
-      await openTrace(decodeURIComponent(match[1]));
-    } else {
-      document.title = "tracejoin";
-      $("trace-view").hidden = true;
-      $("search-view").hidden = false;
-      await search();
-    }
+    const trace = location.hash.match(/^#\/trace\/(.+)$/);
+    if (trace) await openTrace(decodeURIComponent(trace[1]));
+    else if (location.hash === "#/logs") await loadLogs();
+    else await loadIncidents();
   } catch (error) {
     failed(error);
   }
 }
 
-async function start() {
-  $("open-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const id = $("trace-id").value.trim();
-    if (id) location.hash = "#/trace/" + encodeURIComponent(id);
-  });
-  $("search-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (location.hash.startsWith("#/trace/")) location.hash = "#";
-    search().catch(failed);
-  });
-  $("service").addEventListener("change", () => loadOperations().catch(failed));
-  $("token-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    sessionStorage.setItem(tokenKey, $("token").value);
-    $("token-form").hidden = true;
-    loadAndRoute();
-  });
-  window.addEventListener("hashchange", route);
-  loadAndRoute();
-}
-
 async function loadAndRoute() {
   try {
-    await loadServices();
+    await loadFilters();
   } catch (error) {
     failed(error);
     return;
@@ -305,4 +308,25 @@ async function loadAndRoute() {
   await route();
 }
 
-start();
+$("open-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const id = $("trace-id").value.trim();
+  if (id) location.hash = "#/trace/" + encodeURIComponent(id);
+});
+$("incidents-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (location.hash !== "#/incidents") location.hash = "#/incidents";
+  else loadIncidents().catch(failed);
+});
+$("logs-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  loadLogs().catch(failed);
+});
+$("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(tokenKey, $("token").value);
+  $("token-form").hidden = true;
+  loadAndRoute();
+});
+window.addEventListener("hashchange", route);
+loadAndRoute();

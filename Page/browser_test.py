@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Drives the built-in page of `tracejoin ui` in a real Chromium (Debian's /usr/bin/chromium and chromedriver,
-through Selenium), as a user would: search incidents, open one, read its timeline, open it by another form of
-its ID, fail to open an unknown one, and see a log line full of markup as text.
+through Selenium), as a user would: list incidents, filter them, group them into problems, open a failing trace
+by its traceparent, read its waterfall and the root cause, click a log for its attributes, list the logs that
+joined no trace, fail to open an unknown trace, and see a log line full of markup as text.
 
-    browser_test.py --url http://127.0.0.1:PORT --facts JSON [--token TOKEN]
+    browser_test.py --url http://127.0.0.1:PORT --facts JSON [--token TOKEN] [--screenshots DIR]
 
-`--facts` says what the database holds (see Tests/CLITests/PageBrowserTests.swift). Prints each check and
-exits 1 if any failed.
+`--facts` says what the database holds, as the CLI printed it (see Tests/CLITests/PageBrowserTests.swift).
+Prints each check and exits 1 if any failed.
 """
 import argparse
 import json
+import os
 import sys
 
 from selenium import webdriver
@@ -27,41 +29,25 @@ def check(condition, what):
         failures.append(what)
 
 
-def ancestors_with_span_ids(driver, element):
+def loads(driver, table):
+    return int(driver.find_element(By.ID, table).get_attribute("data-loads") or 0)
+
+
+def rows(driver, table, attribute):
     return driver.execute_script(
-        "const ids = []; let node = arguments[0].parentElement;"
-        "while (node) { if (node.dataset && node.dataset.spanId) ids.push(node.dataset.spanId);"
-        " node = node.parentElement; } return ids;",
-        element,
-    )
+        "return [...document.querySelectorAll('#' + arguments[0] + ' tbody tr')].map((row) => row.dataset[arguments[1]]);",
+        table, attribute)
 
 
-def result_ids(driver):
-    return driver.execute_script(
-        "return [...document.querySelectorAll('#results tbody tr')].map((row) => row.dataset.traceId);")
+def submit(driver, wait, form, table):
+    before = loads(driver, table)
+    driver.find_element(By.CSS_SELECTOR, "#%s button" % form).click()
+    wait.until(lambda d: loads(d, table) > before)
 
 
-def searches(driver):
-    return int(driver.find_element(By.ID, "results").get_attribute("data-searches") or 0)
-
-
-def search_for(driver, wait, service):
-    before = searches(driver)
-    Select(driver.find_element(By.ID, "service")).select_by_visible_text(service)
-    driver.find_element(By.CSS_SELECTOR, "#search-form button").click()
-    wait.until(lambda d: searches(d) > before)
-    return result_ids(driver)
-
-
-def open_by_box(driver, wait, text):
-    box = driver.find_element(By.ID, "trace-id")
-    box.clear()
-    box.send_keys(text)
-    driver.find_element(By.CSS_SELECTOR, "#open-form button").click()
-
-
-def run(driver, url, facts, token):
+def run(driver, url, facts, token, screenshots):
     wait = WebDriverWait(driver, 30)
+    driver.set_window_size(1400, 1000)
     driver.get(url + "/")
     if token:
         wait.until(lambda d: d.find_element(By.ID, "token-form").is_displayed())
@@ -70,57 +56,73 @@ def run(driver, url, facts, token):
         driver.find_element(By.ID, "token").send_keys(token)
         driver.find_element(By.CSS_SELECTOR, "#token-form button").click()
 
-    wait.until(lambda d: len(Select(d.find_element(By.ID, "service")).options) > 1)
-    services = [option.text for option in Select(driver.find_element(By.ID, "service")).options]
-    check(facts["causeService"] in services, "the service list holds " + facts["causeService"])
+    # Incidents, newest first, as `tracejoin incidents --format json` lists them.
+    wait.until(lambda d: loads(d, "incidents") > 0)
+    listed = rows(driver, "incidents", "traceId")
+    check(listed == facts["incidentIDs"], "the incident list is the CLI's (%d incidents)" % len(listed))
+    check(driver.find_element(By.ID, "incident-count").text.startswith("%d incident" % len(listed)), "with its count")
+    if screenshots:
+        driver.save_screenshot(os.path.join(screenshots, "page-incidents.png"))
 
-    # The first view lists incidents.
-    wait.until(lambda d: searches(d) > 0)
-    ids = result_ids(driver)
-    check(facts["traceID"] in ids, "the incident list holds trace %s (%d rows)" % (facts["traceID"], len(ids)))
-    row = driver.find_element(By.CSS_SELECTOR, '#results tbody tr[data-trace-id="%s"]' % facts["traceID"])
-    check(facts["errorClass"] in row.text, "its row names the failure class " + facts["errorClass"])
+    # Filtered by service and class.
+    Select(driver.find_element(By.ID, "service")).select_by_visible_text(facts["causeService"])
+    Select(driver.find_element(By.ID, "class")).select_by_visible_text(facts["errorClass"])
+    submit(driver, wait, "incidents-form", "incidents")
+    filtered = rows(driver, "incidents", "traceId")
+    check(filtered == facts["filteredIDs"], "%s + %s lists what the CLI lists: %s" % (
+        facts["causeService"], facts["errorClass"], filtered))
 
-    # Searching by service narrows the list.
-    narrowed = search_for(driver, wait, facts["otherService"])
-    check(narrowed and facts["traceID"] not in narrowed,
-          "searching %s lists %d others, not the trace" % (facts["otherService"], len(narrowed)))
-    check(facts["traceID"] in search_for(driver, wait, facts["causeService"]),
-          "searching %s finds it" % facts["causeService"])
+    # Grouped into problems, as `incidents --group`.
+    driver.find_element(By.ID, "grouped").click()
+    submit(driver, wait, "incidents-form", "problems")
+    problem = driver.find_element(By.CSS_SELECTOR, '#problems tbody tr[data-fingerprint="%s"]' % facts["fingerprint"])
+    check(problem.find_element(By.TAG_NAME, "td").text == str(facts["problemCount"]),
+          "the problem of the trace counts %d incidents" % facts["problemCount"])
+    driver.find_element(By.ID, "grouped").click()
 
-    # Its timeline: spans nested under their parents, logs under their spans.
-    driver.find_element(By.CSS_SELECTOR, '#results tbody tr[data-trace-id="%s"]' % facts["traceID"]).click()
+    # The failing trace by its traceparent: the waterfall in time order, logs under their spans.
+    box = driver.find_element(By.ID, "trace-id")
+    box.clear()
+    box.send_keys(facts["traceparent"])
+    driver.find_element(By.CSS_SELECTOR, "#open-form button").click()
     wait.until(lambda d: d.find_element(By.ID, "trace-view").is_displayed())
-    timeline = driver.find_element(By.ID, "timeline").text
-    for operation in facts["operations"]:
-        check(operation in timeline, "the timeline shows span " + operation)
-    for message in facts["messages"]:
-        check(message in timeline, "the timeline shows log " + repr(message))
-    child = driver.find_element(By.CSS_SELECTOR, 'li[data-span-id="%s"]' % facts["deepSpan"])
-    check(facts["rootSpan"] in ancestors_with_span_ids(driver, child), "the deepest span is drawn inside the root")
-    cause = driver.find_element(By.CSS_SELECTOR, 'li[data-span-id="%s"]' % facts["causeSpan"])
-    check("error" in cause.get_attribute("class"), "the failing span is marked as an error")
-    check("cause" in cause.get_attribute("class").split() and "root cause" in cause.text,
-          "the root-cause span is marked as such")
+    check(facts["traceID"] in driver.find_element(By.ID, "trace-title").text, "the traceparent opens the trace")
+    lines = [item.text for item in driver.find_elements(By.CSS_SELECTOR, "#waterfall li")]
+    check(len(lines) == facts["entryCount"], "every entry of `show` is drawn (%d)" % len(lines))
+    positions = []
+    for text in facts["inOrder"]:
+        found = [index for index, line in enumerate(lines) if text in line]
+        positions.append(found[0] if found else -1)
+    check(-1 not in positions and positions == sorted(positions), "in order: %s at %s" % (facts["inOrder"], positions))
     facts_text = driver.find_element(By.ID, "trace-facts").text
-    check(facts["causeService"] in facts_text, "the root cause names " + facts["causeService"])
-    check(driver.current_url.endswith("#/trace/" + facts["traceID"]), "the trace has a link of its own")
+    for word in (facts["errorClass"], facts["classRule"], facts["causeService"]):
+        check(word in facts_text, "the trace names %s" % word)
+    causes = driver.find_elements(By.CSS_SELECTOR, "#waterfall li.cause")
+    check(len(causes) == 1 and facts["causeName"] in causes[0].text and facts["errorClass"] in causes[0].text,
+          "the root cause (%s) is highlighted with its class" % facts["causeName"])
+    log = next(item for item in driver.find_elements(By.CSS_SELECTOR, "#waterfall li") if facts["logMessage"] in item.text)
+    log.click()
+    wait.until(lambda d: d.find_element(By.ID, "details").is_displayed())
+    check(facts["logAttribute"] in driver.find_element(By.ID, "details-attributes").text,
+          "clicking a log shows its attributes (%s)" % facts["logAttribute"])
+    if screenshots:
+        driver.save_screenshot(os.path.join(screenshots, "page-trace.png"))
 
-    # The same trace by another form of its ID (the box takes what `show` takes).
-    for form in facts["otherForms"]:
-        driver.get(url + "/#")
-        wait.until(lambda d: d.find_element(By.ID, "search-view").is_displayed())
-        open_by_box(driver, wait, form)
-        wait.until(lambda d: d.find_element(By.ID, "trace-view").is_displayed())
-        title = driver.find_element(By.ID, "trace-title").text
-        check(facts["traceID"] in title, "%s opens trace %s" % (form, facts["traceID"]))
+    # The logs that joined no trace.
+    driver.find_element(By.CSS_SELECTOR, 'nav a[href="#/logs"]').click()
+    wait.until(lambda d: loads(d, "logs") > 0)
+    Select(driver.find_element(By.ID, "log-service")).select_by_visible_text(facts["logService"])
+    submit(driver, wait, "logs-form", "logs")
+    logs_text = driver.find_element(By.ID, "logs").text
+    check(facts["uncorrelatedMessage"] in logs_text, "the logs view lists %r" % facts["uncorrelatedMessage"])
 
     # A log line made of markup stays text.
     driver.get(url + "/#/trace/" + facts["markupTraceID"])
-    wait.until(lambda d: d.find_element(By.ID, "trace-view").is_displayed())
-    timeline = driver.find_element(By.ID, "timeline")
-    check(facts["markupMessage"] in timeline.text, "the markup log is shown as its text")
-    check(not timeline.find_elements(By.TAG_NAME, "img"), "no element was made from it")
+    wait.until(lambda d: d.find_element(By.ID, "trace-view").is_displayed()
+               and facts["markupTraceID"] in d.find_element(By.ID, "trace-title").text)
+    waterfall = driver.find_element(By.ID, "waterfall")
+    check(facts["markupMessage"] in waterfall.text, "the markup log is shown as its text")
+    check(not waterfall.find_elements(By.TAG_NAME, "img"), "no element was made from it")
     check("pwned" not in driver.title, "none of its script ran (title %r)" % driver.title)
 
     problems = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
@@ -137,6 +139,7 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--facts", required=True)
     parser.add_argument("--token")
+    parser.add_argument("--screenshots")
     args = parser.parse_args()
     options = Options()
     options.binary_location = "/usr/bin/chromium"
@@ -145,7 +148,7 @@ def main():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
-        run(driver, args.url, json.loads(args.facts), args.token)
+        run(driver, args.url, json.loads(args.facts), args.token, args.screenshots)
     except Exception as error:  # a wait that timed out, an element that is missing: the page failed
         failures.append("%s: %s" % (type(error).__name__, error))
         print("FAILED  %s: %s" % (type(error).__name__, error))

@@ -117,6 +117,49 @@ struct QueryResponder: HTTPResponder {
             let traces = try await read { try $0.searchTraces(search) }
             guard !traces.isEmpty else { return Self.v3Error(404, "no traces found") }
             return Self.v3Result(traces)
+        case .incidents:
+            var query = IncidentQuery(
+                since: try TraceSearchParser.rfc3339(parameters, "since"), until: try TraceSearchParser.rfc3339(parameters, "until"),
+                service: parameters.value("service"), errorClass: parameters.value("class"),
+                grouped: parameters.value("group") == "true")
+            if let text = parameters.value("limit") {
+                guard let limit = Int(text), limit > 0 else {
+                    throw QueryRequestError.badParameter("limit", "not a positive integer")
+                }
+                query.limit = min(limit, TraceSearchParser.maxLimit)
+            }
+            let json = try await read { [query] in try $0.incidentsJSON(query) }
+            return Self.json(Array(json.utf8))
+        case .timeline(let id):
+            let readings = TraceIDText.readings(id)
+            guard !readings.isEmpty else { throw QueryRequestError.malformedTraceID }
+            let json = try await read { backend in
+                var json = "[]"
+                for reference in readings where json == "[]" { json = try backend.timelinesJSON(for: reference) }
+                return json
+            }
+            guard json != "[]" else {
+                return Self.json(
+                    JaegerEnvelope.error(code: 404, message: "trace not found", traceID: nil), status: .notFound)
+            }
+            return Self.json(Array(json.utf8))
+        case .uncorrelatedLogs:
+            let (since, until) = (try TraceSearchParser.rfc3339(parameters, "since"), try TraceSearchParser.rfc3339(parameters, "until"))
+            var limit = 200
+            if let text = parameters.value("limit") {
+                guard let value = Int(text), value > 0 else {
+                    throw QueryRequestError.badParameter("limit", "not a positive integer")
+                }
+                limit = min(value, 10_000)
+            }
+            let service = parameters.value("service")
+            let json = try await read { [limit] in
+                try $0.uncorrelatedLogsJSON(service: service, since: since, until: until, limit: limit)
+            }
+            return Self.json(Array(json.utf8))
+        case .errorClasses:
+            let classes = try await read { try $0.errorClasses() }
+            return Self.json(JaegerEnvelope.strings(classes))
         case .tempoSearch:
             var search = try TraceQLSubset.search(parameters.value("q") ?? "")
             search.startFrom = try Self.seconds(parameters, "start")

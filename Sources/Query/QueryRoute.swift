@@ -27,6 +27,12 @@ package enum QueryRoute: Equatable, Sendable {
     case v3Operations
     case v3Trace(id: String)
     case v3SearchTraces
+    /// `GET /api/tracejoin/incidents?since=&until=&service=&class=&limit=&group=`, `/api/tracejoin/traces/{id}`,
+    /// `/api/tracejoin/logs?service=&since=&until=&limit=` and `/api/tracejoin/classes`: the CLI's JSON, for the page.
+    case incidents
+    case timeline(id: String)
+    case uncorrelatedLogs
+    case errorClasses
     /// `GET /api/search?q=&start=&end=&limit=`: Tempo's search, for the TraceQL of Grafana's search builder.
     case tempoSearch
     /// `GET /api/v2/search/tags` (`version` 2) and `/api/search/tags` (1): the tags a search can name.
@@ -64,6 +70,11 @@ package enum QueryRoute: Equatable, Sendable {
         case 2 where segments == ["api", "traces"]: self = .searchTraces
         case 2 where segments == ["api", "dependencies"]: self = .dependencies
         case 2 where segments == ["api", "echo"]: self = .echo
+        case 3 where segments == ["api", "tracejoin", "incidents"]: self = .incidents
+        case 3 where segments == ["api", "tracejoin", "logs"]: self = .uncorrelatedLogs
+        case 3 where segments == ["api", "tracejoin", "classes"]: self = .errorClasses
+        case 4 where segments[0] == "api" && segments[1] == "tracejoin" && segments[2] == "traces":
+            self = .timeline(id: segments[3])
         case 2 where segments == ["api", "search"]: self = .tempoSearch
         case 3 where segments == ["api", "search", "tags"]: self = .tempoTags(version: 1)
         case 4 where segments == ["api", "v2", "search", "tags"]: self = .tempoTags(version: 2)

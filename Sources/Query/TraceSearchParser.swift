@@ -52,7 +52,7 @@ package enum TraceSearchParser {
     }
 
     /// An RFC 3339 time (`2026-11-23T10:00:00Z`, fractions and offsets allowed), as nanoseconds since the epoch.
-    private static func rfc3339(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError) -> Int64? {
+    static func rfc3339(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError) -> Int64? {
         guard let text = parameters.value(name), !text.isEmpty else { return nil }
         guard let nanos = RFC3339.nanoseconds(text) else {
             throw .badParameter(name, "not an RFC 3339 time such as 2026-11-23T10:00:00Z")

@@ -16,6 +16,38 @@ package protocol TraceQueryBackend: Sendable {
     func dependencies(from: Int64, until: Int64) throws -> [ServiceDependency]
     /// The error classes of stored incidents, sorted.
     func errorClasses() throws -> [String]
+
+    // What the CLI prints with `--format json`, for the built-in page (`/api/tracejoin/…`): the same formatters,
+    // so the page and the CLI cannot disagree.
+
+    /// `incidents --format json` (with `grouped`: `incidents --group --format json`).
+    func incidentsJSON(_ query: IncidentQuery) throws -> String
+    /// `show --format json` of each trace the reference names, as one JSON array.
+    func timelinesJSON(for reference: TraceReference) throws -> String
+    /// `logs --format json`: logs without trace context, by service and time.
+    func uncorrelatedLogsJSON(service: String?, since: Int64?, until: Int64?, limit: Int) throws -> String
+}
+
+/// The options of `tracejoin incidents`, as the page sends them. Times are nanoseconds since the epoch.
+package struct IncidentQuery: Sendable, Equatable {
+    package var since: Int64?
+    package var until: Int64?
+    package var service: String?
+    package var errorClass: String?
+    package var limit: Int
+    package var grouped: Bool
+
+    package init(
+        since: Int64? = nil, until: Int64? = nil, service: String? = nil, errorClass: String? = nil, limit: Int = 100,
+        grouped: Bool = false
+    ) {
+        self.since = since
+        self.until = until
+        self.service = service
+        self.errorClass = errorClass
+        self.limit = limit
+        self.grouped = grouped
+    }
 }
 
 /// Calls from `parent` to `child`: Jaeger's `DependencyLink`.

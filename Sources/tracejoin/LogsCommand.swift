@@ -30,26 +30,7 @@ struct LogsCommand: ParsableCommand {
         let logs = try store.uncorrelatedLogs(service: service, since: since?.nanos, until: until?.nanos, limit: limit)
         switch format {
         case .json:
-            var writer = JSONWriter()
-            writer.raw("[")
-            for (index, log) in logs.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.raw("{\"time\":")
-                if let time = log.time { writer.string(UnixTime.rfc3339(time)) } else { writer.raw("null") }
-                writer.raw(",\"service\":")
-                writer.string(log.service)
-                writer.raw(",\"severity\":")
-                writer.string(log.severity.name)
-                writer.raw(",\"message\":")
-                writer.string(log.message)
-                writer.raw(",\"source\":")
-                writer.string(log.origin.description)
-                writer.raw(",\"attributes\":")
-                writer.write(log.attributes)
-                writer.raw("}")
-            }
-            writer.raw("]")
-            print(writer.text)
+            print(LogJSONFormatter.format(logs))
         case .text:
             if logs.isEmpty { print("no uncorrelated logs match") }
             for log in logs {

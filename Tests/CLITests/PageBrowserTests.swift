@@ -15,27 +15,45 @@ import TraceJoinTesting
     static let markupTrace = "abababababababababababababababab"
     static let markup = #"<img src=x onerror="document.title='pwned'"><script>document.title='pwned2'</script> & done"#
 
-    /// What the night holds, as a user reading its incidents would check it: the failing checkout, whose root
-    /// cause is payment-service's `psp.charge` timing out, and the forms `show` accepts for its ID.
-    static var facts: [String: Any] {
-        [
-        "traceID": "6b03c5b70000000036fc1d6adddbf569",
-        "errorClass": "timeout",
-        "causeService": "payment-service",
-        "otherService": "inventory-worker",
-        "operations": ["POST /api/checkout", "POST /orders", "GET /users/:id", "psp.charge"],
-        "messages": ["checkout started", "charge failed", "user loaded"],
-        "rootSpan": "2cd69f6e00160fcd",
-        "deepSpan": "e80dfab7c4497c25",
-        "causeSpan": "a305e530a6d5236f",
-        "otherForms": [
-            "3962074117005112681",  // its lower 64 bits in decimal, as Datadog writes them
-            "00-6b03c5b70000000036fc1d6adddbf569-2cd69f6e00160fcd-01",
-            "6B03C5B70000000036FC1D6ADDDBF569",
-        ],
-        "markupTraceID": markupTrace,
-        "markupMessage": markup,
+    static let traceID = "6b03c5b70000000036fc1d6adddbf569"
+
+    /// What the page must show, as the CLI prints it for the same database (`incidents`, `incidents --group`, `show`
+    /// and `logs` with `--format json`), and what the night's failing checkout is: its traceparent, the order of its
+    /// story, a log and one of its attributes.
+    static func facts(database: String) throws -> String {
+        func json(_ arguments: [String]) throws -> JSONValue {
+            let result = try CommandRunner.run(arguments + ["--db", database, "--format", "json"])
+            try #require(result.status == 0, "\(arguments): \(result.standardError)")
+            return try JSONParser.parse(result.standardOutput)
+        }
+        let incidents = try json(["incidents"]).array ?? []
+        let filtered = try json(["incidents", "--service", "payment-service", "--class", "timeout"]).array ?? []
+        let trace = try json(["show", traceID])
+        let fingerprint = try #require(trace["fingerprint"]?.string)
+        let problems = try json(["incidents", "--group"]).array ?? []
+        let problem = try #require(problems.first { $0["fingerprint"]?.string == fingerprint })
+        let uncorrelated = try #require(try json(["logs", "--service", "order-service", "--limit", "1"]).array?.first)
+        let facts: [String: Any] = [
+            "incidentIDs": incidents.compactMap { $0["traceId"]?.string },
+            "filteredIDs": filtered.compactMap { $0["traceId"]?.string },
+            "fingerprint": fingerprint,
+            "problemCount": problem["count"]?.int64 ?? -1,
+            "traceID": traceID,
+            "traceparent": "00-\(traceID)-2cd69f6e00160fcd-01",
+            "entryCount": trace["entries"]?.array?.count ?? -1,
+            "inOrder": ["POST /api/checkout", "checkout started", "calling order-service", "psp.charge", "charge failed"],
+            "errorClass": trace["errorClass"]?.string ?? "?",
+            "classRule": trace["classRule"]?.string ?? "?",
+            "causeService": trace["rootCause"]?["service"]?.string ?? "?",
+            "causeName": trace["rootCause"]?["name"]?.string ?? "?",
+            "logMessage": "checkout started",
+            "logAttribute": "thread_name",
+            "logService": "order-service",
+            "uncorrelatedMessage": uncorrelated["message"]?.string ?? "?",
+            "markupTraceID": markupTrace,
+            "markupMessage": markup,
         ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: facts), as: UTF8.self)
     }
 
     static let database: Result<String, any Error> = Result {
@@ -54,12 +72,16 @@ import TraceJoinTesting
         return path
     }
 
+    /// Drives the page; with `TRACEJOIN_PAGE_SCREENSHOTS=DIR` in the environment, the browser saves the README's
+    /// screenshots there (`docs/images`).
     func drive(_ base: String, token: String? = nil) throws {
         try Self.ensureVirtualEnvironment()
-        let facts = String(decoding: try JSONSerialization.data(withJSONObject: Self.facts), as: UTF8.self)
+        let facts = try Self.facts(database: try Self.database.get())
+        let screenshots = ProcessInfo.processInfo.environment["TRACEJOIN_PAGE_SCREENSHOTS"].map { ["--screenshots", $0] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.venv + "/bin/python")
-        process.arguments = [Self.script, "--url", base, "--facts", facts] + (token.map { ["--token", $0] } ?? [])
+        process.arguments =
+            [Self.script, "--url", base, "--facts", facts] + (token.map { ["--token", $0] } ?? []) + (screenshots ?? [])
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -70,7 +92,7 @@ import TraceJoinTesting
         #expect(process.terminationStatus == 0, "the page failed in Chromium:\n\(text)")
     }
 
-    @Test("in Chromium: incidents listed, searched by service, a timeline with nested spans and their logs")
+    @Test("in Chromium: incidents as the CLI lists them, filtered and grouped; a waterfall with its logs and root cause")
     func searchAndTimeline() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

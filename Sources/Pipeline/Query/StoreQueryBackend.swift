@@ -31,6 +31,25 @@ package struct StoreQueryBackend: TraceQueryBackend {
         }
     }
 
+    package func incidentsJSON(_ query: IncidentQuery) throws -> String {
+        let filter = IncidentFilter(
+            since: query.since, until: query.until, service: query.service, errorClass: query.errorClass,
+            limit: query.limit)
+        return query.grouped
+            ? ProblemFormatter.json(try store.problems(filter))
+            : TimelineJSONFormatter.format(incidents: try store.incidents(filter))
+    }
+
+    package func timelinesJSON(for reference: TraceReference) throws -> String {
+        let timelines = try TimelineQuery.classifiedTimelines(for: reference, in: store)
+        return "[" + timelines.map { TimelineJSONFormatter.format($0.timeline, classification: $0.classification) }
+            .joined(separator: ",") + "]"
+    }
+
+    package func uncorrelatedLogsJSON(service: String?, since: Int64?, until: Int64?, limit: Int) throws -> String {
+        LogJSONFormatter.format(try store.uncorrelatedLogs(service: service, since: since, until: until, limit: limit))
+    }
+
     package func errorClasses() throws -> [String] {
         try store.errorClasses()
     }
