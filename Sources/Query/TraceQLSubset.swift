@@ -18,26 +18,46 @@ package import TraceJoinCore
 package enum TraceQLSubset {
     package static func search(_ query: String) throws(QueryRequestError) -> TraceSearch {
         var search = TraceSearch()
-        var text = Substring(query.trimmingWhitespace())
-        guard !text.isEmpty else { return search }
-        guard text.first == "{", text.last == "}" else { throw unsupported("a query is one spanset: {…}") }
-        text = text.dropFirst().dropLast()
-        let body = String(text).trimmingWhitespace()
-        guard !body.isEmpty else { return search }
-        for part in try conditions(body) {
-            try apply(part.trimmingWhitespace(), to: &search)
+        let characters = Array(query)
+        var first = 0
+        var last = characters.count - 1
+        while first <= last, characters[first].isWhitespace { first += 1 }
+        while last >= first, characters[last].isWhitespace { last -= 1 }
+        guard first <= last else { return search }
+        guard characters[first] == "{", characters[last] == "}", last > first else {
+            throw unsupported("a query is one spanset: {…}", at: first)
+        }
+        for (condition, column) in try conditions(characters, from: first + 1, to: last) {
+            let text = condition.trimmingWhitespace()
+            guard !text.isEmpty else {
+                if characters[(first + 1)..<last].contains(where: { !$0.isWhitespace }) {
+                    throw unsupported("an empty condition", at: column)
+                }
+                continue
+            }
+            do {
+                try apply(text, to: &search)
+            } catch {
+                throw QueryRequestError(status: 400, message: error.message + " (at column \(column + 1))")
+            }
         }
         return search
     }
 
-    /// The parts of a spanset between `&&`s outside double-quoted strings; `||` anywhere outside them is refused.
-    static func conditions(_ body: String) throws(QueryRequestError) -> [String] {
-        var parts: [String] = []
+    /// The conditions between `&&`s outside double-quoted strings in `characters[from..<to]`, each with the
+    /// offset of its first character; `||` outside strings is refused with its position.
+    static func conditions(_ characters: [Character], from: Int, to: Int) throws(QueryRequestError)
+        -> [(String, Int)]
+    {
+        var parts: [(String, Int)] = []
         var current = ""
+        var start = from
         var inString = false
         var escaped = false
-        var characters = body.makeIterator()
-        while let character = characters.next() {
+        var index = from
+        while index < to {
+            let character = characters[index]
+            defer { index += 1 }
             if inString {
                 current.append(character)
                 if escaped {
@@ -50,16 +70,18 @@ package enum TraceQLSubset {
                 continue
             }
             if character == "\"" { inString = true }
-            if character == "|", current.last == "|" { throw unsupported("|| is not supported") }
+            if character == "|", current.last == "|" { throw unsupported("|| is not supported", at: index - 1) }
             if character == "&", current.last == "&" {
                 current.removeLast()
-                parts.append(current)
+                parts.append((current, start))
                 current = ""
+                start = index + 1
                 continue
             }
+            if current.allSatisfy(\.isWhitespace), !character.isWhitespace { start = index }
             current.append(character)
         }
-        parts.append(current)
+        parts.append((current, start))
         return parts
     }
 
@@ -138,6 +160,11 @@ package enum TraceQLSubset {
             }
         }
         return result
+    }
+
+    static func unsupported(_ detail: String, at offset: Int) -> QueryRequestError {
+        let error = unsupported(detail)
+        return QueryRequestError(status: 400, message: error.message + " (at column \(offset + 1))")
     }
 
     static func unsupported(_ detail: String) -> QueryRequestError {
