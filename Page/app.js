@@ -43,6 +43,9 @@ async function api(path) {
 }
 
 function failed(error) {
+  // A refused filter must not leave the previous results looking like its answer.
+  for (const id of ["incidents", "problems", "logs"]) $(id).tBodies[0].replaceChildren();
+  for (const id of ["incident-count", "log-count"]) $(id).textContent = "";
   if (error instanceof Unauthorized) {
     $("token-form").hidden = false;
     setStatus("Enter the token to read this database.", true);
@@ -182,7 +185,7 @@ function select(item, entry) {
 
 function drawEntry(entry, trace, range) {
   const item = element("li", "entry kind-" + entry.kind + (entry.severity ? " level-" + entry.severity : ""));
-  if (entry.status === "error") item.classList.add("error");
+  if (entry.kind === "span" && entry.status === "error") item.classList.add("error");
   if (entry.spanId) item.dataset.spanId = entry.spanId;
   item.dataset.kind = entry.kind;
   const start = Date.parse(entry.time);

@@ -29,6 +29,7 @@ package enum EmbeddedPage {
               </form>
             </header>
             <main>
+              <p id="status" role="status"></p>
               <form id="token-form" hidden>
                 <p>This server needs a token (<code>--query-token-file</code>).</p>
                 <input id="token" type="password" aria-label="token" size="40" autocomplete="off">
@@ -84,7 +85,6 @@ package enum EmbeddedPage {
                 </table>
               </section>
 
-              <p id="status" role="status"></p>
             </main>
             <script src="ui/app.js"></script>
             </body>
@@ -193,6 +193,9 @@ package enum EmbeddedPage {
             }
 
             function failed(error) {
+              // A refused filter must not leave the previous results looking like its answer.
+              for (const id of ["incidents", "problems", "logs"]) $(id).tBodies[0].replaceChildren();
+              for (const id of ["incident-count", "log-count"]) $(id).textContent = "";
               if (error instanceof Unauthorized) {
                 $("token-form").hidden = false;
                 setStatus("Enter the token to read this database.", true);
@@ -332,7 +335,7 @@ package enum EmbeddedPage {
 
             function drawEntry(entry, trace, range) {
               const item = element("li", "entry kind-" + entry.kind + (entry.severity ? " level-" + entry.severity : ""));
-              if (entry.status === "error") item.classList.add("error");
+              if (entry.kind === "span" && entry.status === "error") item.classList.add("error");
               if (entry.spanId) item.dataset.spanId = entry.spanId;
               item.dataset.kind = entry.kind;
               const start = Date.parse(entry.time);

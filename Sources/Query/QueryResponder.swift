@@ -42,7 +42,15 @@ struct QueryResponder: HTTPResponder {
             let wantsProtobuf = request.headers[.accept].map(Self.prefersProtobuf) ?? false
             return try await answer(route, parameters: parameters, protobuf: wantsProtobuf)
         } catch let refusal as QueryRequestError {
-            return Self.refusal(refusal)
+            // Each API family refuses in its own shape: api/v3's error object, Tempo's plain text, else Jaeger's.
+            switch (try? route.get()) ?? nil {
+            case .v3Services, .v3Operations, .v3Trace, .v3SearchTraces:
+                return Self.v3Error(refusal.status, refusal.message)
+            case .tempoTrace, .tempoSearch, .tempoTags, .tempoTagValues:
+                return Self.text(refusal.message + "\n", status: HTTPResponse.Status(code: refusal.status))
+            default:
+                return Self.refusal(refusal)
+            }
         } catch {
             // Store errors name the database file, not stored values; the client only learns that reading failed.
             logger.error("query failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
@@ -99,7 +107,7 @@ struct QueryResponder: HTTPResponder {
             return Self.json(writer.bytes)
         case .v3Operations:
             guard let service = parameters.value("service") else {
-                return Self.v3Error(400, "parameter 'service' is required")
+                throw QueryRequestError.badParameter("service", "parameter 'service' is required")
             }
             let kind = try Self.spanKind(parameters.value("span_kind"))
             let operations = try await read { try $0.operations(service: service, kind: kind) }

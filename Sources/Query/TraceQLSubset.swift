@@ -24,8 +24,11 @@ package enum TraceQLSubset {
         while first <= last, characters[first].isWhitespace { first += 1 }
         while last >= first, characters[last].isWhitespace { last -= 1 }
         guard first <= last else { return search }
-        guard characters[first] == "{", characters[last] == "}", last > first else {
-            throw unsupported("a query is one spanset: {…}", at: first)
+        guard characters[first] == "{" else { throw unsupported("a query is one spanset: {…}", at: first) }
+        guard characters[last] == "}", last > first else {
+            throw unsupported(
+                characters[first...last].contains("}") ? "a query is one spanset, with nothing after its }"
+                    : "the spanset has no closing }", at: last)
         }
         for (condition, column) in try conditions(characters, from: first + 1, to: last) {
             let text = condition.trimmingWhitespace()

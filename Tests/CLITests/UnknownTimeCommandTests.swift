@@ -76,8 +76,14 @@ import TraceJoinTesting
         #expect(
             problem.contains("2026-11-23T10:00:00.000   2026-11-23T10:00:00.000 "), "\(problems.standardOutput)")
 
-        // JSON keeps its contract: `logs` already says null.
+        // JSON says null where it does not know, as `logs` always did.
         let logsJSON = try CommandRunner.run(["logs", "--db", db, "--format", "json"])
         #expect(logsJSON.standardOutput.contains(#"{"time":null,"service":"checkout""#), "\(logsJSON.standardOutput)")
+        let showJSON = try CommandRunner.run(["show", "--db", db, "--format", "json", Self.untimedTrace])
+        #expect(showJSON.standardOutput.contains(#""start":null,"end":null"#), "\(showJSON.standardOutput.prefix(300))")
+        let incidentsJSON = try CommandRunner.run(["incidents", "--db", db, "--format", "json"])
+        #expect(!incidentsJSON.standardOutput.contains("1970"), "\(incidentsJSON.standardOutput)")
+        let problemsJSON = try CommandRunner.run(["incidents", "--group", "--db", db, "--format", "json"])
+        #expect(!problemsJSON.standardOutput.contains("1970"), "\(problemsJSON.standardOutput)")
     }
 }

@@ -28,7 +28,7 @@ import TraceJoinCore
         "other TraceQL is a 400 naming the column where it stopped",
         arguments: [
             (#"{name="a" || name="b"}"#, 11), (#"{name!="a"}"#, 2), (#"{status=error && name=~"a.*"}"#, 18),
-            (#"{duration>fast}"#, 2), ("{status=error} | count() > 2", 1), (#"{span.x="a" && }"#, 15),
+            (#"{duration>fast}"#, 2), ("{status=error} | count() > 2", 28), (#"{name="a""#, 9), (#"{span.x="a" && }"#, 15),
             (#"{foo="a"}"#, 2),
         ] as [(String, Int)])
     func refused(_ query: String, _ column: Int) {

@@ -38,10 +38,12 @@ package enum TimelineJSONFormatter {
         writer.string(summary.traceID.hex)
         writer.raw(",\"services\":")
         writer.write(strings: summary.services)
+        // A trace none of whose records has a time has no start or end: null, never 1970-01-01.
+        let timeless = summary.start == 0 && summary.end == 0
         writer.raw(",\"start\":")
-        writer.string(UnixTime.rfc3339(summary.start))
+        RecordTimeText.writeJSON(timeless ? nil : summary.start, to: &writer)
         writer.raw(",\"end\":")
-        writer.string(UnixTime.rfc3339(summary.end))
+        RecordTimeText.writeJSON(timeless ? nil : summary.end, to: &writer)
         if full {
             writer.raw(",\"durationMs\":")
             writer.raw(milliseconds(summary.durationNanos))
