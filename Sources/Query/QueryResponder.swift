@@ -127,7 +127,8 @@ struct QueryResponder: HTTPResponder {
             return Self.v3Result(traces)
         case .incidents:
             var query = IncidentQuery(
-                since: try TraceSearchParser.rfc3339(parameters, "since"), until: try TraceSearchParser.rfc3339(parameters, "until"),
+                since: try TraceSearchParser.rfc3339(parameters, "since"),
+                until: try TraceSearchParser.rfc3339(parameters, "until"),
                 service: parameters.value("service"), errorClass: parameters.value("class"),
                 grouped: parameters.value("group") == "true")
             if let text = parameters.value("limit") {
@@ -152,7 +153,8 @@ struct QueryResponder: HTTPResponder {
             }
             return Self.json(Array(json.utf8))
         case .uncorrelatedLogs:
-            let (since, until) = (try TraceSearchParser.rfc3339(parameters, "since"), try TraceSearchParser.rfc3339(parameters, "until"))
+            let since = try TraceSearchParser.rfc3339(parameters, "since")
+            let until = try TraceSearchParser.rfc3339(parameters, "until")
             var limit = 200
             if let text = parameters.value("limit") {
                 guard let value = Int(text), value > 0 else {

@@ -28,6 +28,10 @@ struct LogsCommand: ParsableCommand {
     func run() throws {
         let store = try openStore(database.db)
         let logs = try store.uncorrelatedLogs(service: service, since: since?.nanos, until: until?.nanos, limit: limit)
+        // The list stops at --limit: say so on standard error, so the output is not taken for all there is.
+        if logs.count == limit {
+            Console.note("note: the first \(limit) logs are shown, the --limit; pass --limit N (or --since) for more")
+        }
         switch format {
         case .json:
             print(LogJSONFormatter.format(logs))

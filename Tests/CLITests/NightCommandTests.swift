@@ -109,5 +109,11 @@ import TraceJoinTesting
         let result = try CommandRunner.run(["logs", "--db", db, "--format", "json", "--limit", "1000"])
         let logs = try #require(try JSONParser.parse(result.standardOutput).array)
         #expect(logs.count == 84)
+        #expect(!result.standardError.contains("--limit"), "all 84 fit under the limit: \(result.standardError)")
+
+        // At the limit, standard error says the list was cut there; the output stays valid JSON.
+        let cut = try CommandRunner.run(["logs", "--db", db, "--format", "json", "--limit", "10"])
+        #expect(try JSONParser.parse(cut.standardOutput).array?.count == 10)
+        #expect(cut.standardError.contains("the first 10 logs are shown"), "\(cut.standardError)")
     }
 }

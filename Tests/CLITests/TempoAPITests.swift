@@ -227,7 +227,8 @@ import TraceJoinTesting
         let unknown = base + "/api/v2/traces/" + String(repeating: "f", count: 32)
         #expect(try Self.fetchProtobuf(unknown, into: folder.file("missing.bin")) == 404)
         let malformed = try QueryHTTP.request(base + "/api/v2/traces/not-an-id")
-        #expect(malformed.status == 400 && !malformed.body.hasPrefix("{"), "Tempo refuses in plain text: \(malformed.body)")
+        #expect(
+            malformed.status == 400 && !malformed.body.hasPrefix("{"), "Tempo refuses in plain text: \(malformed.body)")
         #expect(ui.stop() == 0, "ui did not exit 0 on SIGTERM: \(ui.output())")
     }
 
