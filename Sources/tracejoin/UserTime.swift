@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TraceJoinCore
 
 /// A point in time given on the command line: RFC 3339 with or without seconds or zone
@@ -24,13 +23,8 @@ struct UserTime: ExpressibleByArgument {
                 text.insert(contentsOf: ":00", at: clock.endIndex)
             }
         }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text) {
-            nanos = Int64((date.timeIntervalSince1970 * 1e9).rounded())
-        } else {
-            return nil
-        }
+        guard let nanos = RFC3339.nanoseconds(text) else { return nil }
+        self.nanos = nanos
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
