@@ -94,24 +94,21 @@ package struct BatchRunner {
                 return (ingestor, try ingestor.run(resumingAt: position, onOpened: onOpened))
             }
             let match: SourceMatch
+            var registered: (sourceID: Int64, isNew: Bool)?
+            switch plan {
+            case .registered(let planned, let id, let isNew): (match, registered) = (planned, (id, isNew))
+            case .continues(let planned): match = planned
+            case .whenRead:
+                match = try store.readingSources { [claimed] in
+                    try SourceMatch.find(for: file, in: $0, excluding: claimed)
+                }
+            }
             let sourceID: Int64, ingestor: FileIngestor, outcome: FileIngestor.Outcome
             do {
-                switch plan {
-                case .registered(let planned, let id, let isNew):
-                    match = planned
-                    (sourceID, ingestor, outcome) = try match.read(
-                        file, fingerprint: fingerprint, registeredAs: (id, isNew), in: store, using: read)
-                case .continues(let planned):
-                    match = planned
-                    (sourceID, ingestor, outcome) = try match.read(
-                        file, fingerprint: fingerprint, in: store, using: read)
-                case .whenRead:
-                    match = try store.readingSources { [claimed] in
-                        try SourceMatch.find(for: file, in: $0, excluding: claimed)
-                    }
-                    (sourceID, ingestor, outcome) = try match.read(
-                        file, fingerprint: fingerprint, in: store, using: read)
-                }
+                (sourceID, ingestor, outcome) =
+                    try registered.map {
+                        try match.read(file, fingerprint: fingerprint, registeredAs: $0, in: store, using: read)
+                    } ?? match.read(file, fingerprint: fingerprint, in: store, using: read)
             } catch let copy as CopyInProgress {
                 Console.note(copy.note)
                 summary.filesSkipped += 1
