@@ -150,34 +150,21 @@ package enum OTLPTraceEncoder {
 
     /// The resource spans of `traces` as an OTLP JSON array.
     package static func writeResourceSpans(_ traces: [TraceView], to writer: inout JSONWriter) {
-        writer.raw("[")
-        var first = true
-        for trace in traces {
-            for resourceSpans in tracesData(of: trace).resourceSpans {
-                if !first { writer.raw(",") }
-                first = false
-                write(resourceSpans, to: &writer)
-            }
-        }
-        writer.raw("]")
+        writer.array(traces.flatMap { tracesData(of: $0).resourceSpans }) { write($1, to: &$0) }
     }
 
     static func write(_ resourceSpans: Opentelemetry_Proto_Trace_V1_ResourceSpans, to writer: inout JSONWriter) {
         writer.raw("{\"resource\":{\"attributes\":")
         write(resourceSpans.resource.attributes, to: &writer)
-        writer.raw("},\"scopeSpans\":[")
-        for (index, scopeSpans) in resourceSpans.scopeSpans.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.raw("},\"scopeSpans\":")
+        writer.array(resourceSpans.scopeSpans) { writer, scopeSpans in
             writer.raw("{\"scope\":{\"name\":")
             writer.string(scopeSpans.scope.name)
-            writer.raw("},\"spans\":[")
-            for (spanIndex, span) in scopeSpans.spans.enumerated() {
-                if spanIndex > 0 { writer.raw(",") }
-                write(span, to: &writer)
-            }
-            writer.raw("]}")
+            writer.raw("},\"spans\":")
+            writer.array(scopeSpans.spans) { write($1, to: &$0) }
+            writer.raw("}")
         }
-        writer.raw("]}")
+        writer.raw("}")
     }
 
     static func write(_ span: Span, to writer: inout JSONWriter) {
@@ -196,18 +183,16 @@ package enum OTLPTraceEncoder {
         writer.raw(",\"endTimeUnixNano\":\"\(span.endTimeUnixNano)\"")
         writer.raw(",\"attributes\":")
         write(span.attributes, to: &writer)
-        writer.raw(",\"events\":[")
-        for (index, event) in span.events.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.raw(",\"events\":")
+        writer.array(span.events) { writer, event in
             writer.raw("{\"timeUnixNano\":\"\(event.timeUnixNano)\",\"name\":")
             writer.string(event.name)
             writer.raw(",\"attributes\":")
             write(event.attributes, to: &writer)
             writer.raw("}")
         }
-        writer.raw("],\"links\":[")
-        for (index, link) in span.links.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.raw(",\"links\":")
+        writer.array(span.links) { writer, link in
             writer.raw("{\"traceId\":")
             writer.string(hex(link.traceID))
             writer.raw(",\"spanId\":")
@@ -216,7 +201,7 @@ package enum OTLPTraceEncoder {
             write(link.attributes, to: &writer)
             writer.raw("}")
         }
-        writer.raw("],\"status\":{\"code\":\(span.status.code.rawValue)")
+        writer.raw(",\"status\":{\"code\":\(span.status.code.rawValue)")
         if !span.status.message.isEmpty {
             writer.raw(",\"message\":")
             writer.string(span.status.message)
@@ -225,16 +210,13 @@ package enum OTLPTraceEncoder {
     }
 
     static func write(_ attributes: [KeyValue], to writer: inout JSONWriter) {
-        writer.raw("[")
-        for (index, attribute) in attributes.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.array(attributes) { writer, attribute in
             writer.raw("{\"key\":")
             writer.string(attribute.key)
             writer.raw(",\"value\":")
             write(attribute.value, to: &writer)
             writer.raw("}")
         }
-        writer.raw("]")
     }
 
     static func write(_ value: AnyValue, to writer: inout JSONWriter) {
@@ -254,12 +236,9 @@ package enum OTLPTraceEncoder {
             writer.write(AttributeValue.bytes(Array(bytes)))
             writer.raw("}")
         case .arrayValue(let array):
-            writer.raw("{\"arrayValue\":{\"values\":[")
-            for (index, element) in array.values.enumerated() {
-                if index > 0 { writer.raw(",") }
-                write(element, to: &writer)
-            }
-            writer.raw("]}}")
+            writer.raw("{\"arrayValue\":{\"values\":")
+            writer.array(array.values) { write($1, to: &$0) }
+            writer.raw("}}")
         case .kvlistValue(let list):
             writer.raw("{\"kvlistValue\":{\"values\":")
             write(list.values, to: &writer)

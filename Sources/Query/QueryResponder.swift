@@ -94,8 +94,12 @@ struct QueryResponder: HTTPResponder {
             return Self.json(JaegerEnvelope.data(total: traces.count) { Self.write(traces, to: &$0) })
         case .dependencies:
             // Jaeger's parameters are milliseconds: `endTs` (default now) and `lookback` (default 24 h).
-            let end = try Self.milliseconds(parameters, "endTs").map { $0 * 1_000_000 } ?? wallClockNanos()
-            let lookback = try Self.milliseconds(parameters, "lookback").map { $0 * 1_000_000 } ?? 86_400_000_000_000
+            let end =
+                try Self.wholeUnits(parameters, "endTs", nanosPerUnit: 1_000_000, what: "milliseconds")
+                ?? wallClockNanos()
+            let lookback =
+                try Self.wholeUnits(parameters, "lookback", nanosPerUnit: 1_000_000, what: "milliseconds")
+                ?? 86_400_000_000_000
             let links = try await read { try $0.dependencies(from: end - lookback, until: end) }
             return Self.json(JaegerEnvelope.data(total: links.count) { Self.write(links, to: &$0) })
         case .v3Services:
@@ -126,44 +130,27 @@ struct QueryResponder: HTTPResponder {
             guard !traces.isEmpty else { return Self.v3Error(404, "no traces found") }
             return Self.v3Result(traces)
         case .incidents:
-            var query = IncidentQuery(
+            let filter = IncidentFilter(
                 since: try TraceSearchParser.rfc3339(parameters, "since"),
                 until: try TraceSearchParser.rfc3339(parameters, "until"),
                 service: parameters.value("service"), errorClass: parameters.value("class"),
-                grouped: parameters.value("group") == "true")
-            if let text = parameters.value("limit") {
-                guard let limit = Int(text), limit > 0 else {
-                    throw QueryRequestError.badParameter("limit", "not a positive integer")
-                }
-                query.limit = min(limit, TraceSearchParser.maxLimit)
-            }
-            let json = try await read { [query] in try $0.incidentsJSON(query) }
+                limit: try Self.positiveLimit(parameters, "limit", cap: TraceSearchParser.maxLimit) ?? 100)
+            let grouped = parameters.value("group") == "true"
+            let json = try await read { try $0.incidentsJSON(filter, grouped: grouped) }
             return Self.json(Array(json.utf8))
         case .timeline(let id):
-            let readings = TraceIDText.readings(id)
-            guard !readings.isEmpty else { throw QueryRequestError.malformedTraceID }
-            let json = try await read { backend in
-                var json = "[]"
-                for reference in readings where json == "[]" { json = try backend.timelinesJSON(for: reference) }
-                return json
-            }
-            guard json != "[]" else {
+            let timelines = try await read(byID: id) { try $0.timelinesJSON(for: $1) }
+            guard !timelines.isEmpty else {
                 return Self.json(
                     JaegerEnvelope.error(code: 404, message: "trace not found", traceID: nil), status: .notFound)
             }
-            return Self.json(Array(json.utf8))
+            return Self.json(Array(("[" + timelines.joined(separator: ",") + "]").utf8))
         case .uncorrelatedLogs:
             let since = try TraceSearchParser.rfc3339(parameters, "since")
             let until = try TraceSearchParser.rfc3339(parameters, "until")
-            var limit = 200
-            if let text = parameters.value("limit") {
-                guard let value = Int(text), value > 0 else {
-                    throw QueryRequestError.badParameter("limit", "not a positive integer")
-                }
-                limit = min(value, 10_000)
-            }
+            let limit = try Self.positiveLimit(parameters, "limit", cap: 10_000) ?? 200
             let service = parameters.value("service")
-            let json = try await read { [limit] in
+            let json = try await read {
                 try $0.uncorrelatedLogsJSON(service: service, since: since, until: until, limit: limit)
             }
             return Self.json(Array(json.utf8))
@@ -172,15 +159,10 @@ struct QueryResponder: HTTPResponder {
             return Self.json(JaegerEnvelope.strings(classes))
         case .tempoSearch:
             var search = try TraceQLSubset.search(parameters.value("q") ?? "")
-            search.startFrom = try Self.seconds(parameters, "start")
-            search.startUntil = try Self.seconds(parameters, "end")
-            search.limit = 20
-            if let text = parameters.value("limit") {
-                guard let limit = Int(text), limit > 0 else {
-                    throw QueryRequestError.badParameter("limit", "not a positive integer")
-                }
-                search.limit = min(limit, TraceSearchParser.maxLimit)
-            }
+            let seconds = (nanosPerUnit: Int64(1_000_000_000), what: "seconds since the epoch")
+            search.startFrom = try Self.wholeUnits(parameters, "start", nanosPerUnit: seconds.0, what: seconds.what)
+            search.startUntil = try Self.wholeUnits(parameters, "end", nanosPerUnit: seconds.0, what: seconds.what)
+            search.limit = try Self.positiveLimit(parameters, "limit", cap: TraceSearchParser.maxLimit) ?? 20
             let found = try await read { [search] in try $0.searchTraces(search) }
             var writer = JSONWriter()
             TempoSearchEncoder.write(found, to: &writer)
@@ -236,13 +218,20 @@ struct QueryResponder: HTTPResponder {
 
     /// The traces an ID in any form `show` accepts names; 400 for an ID in no form.
     private func traces(_ id: String) async throws -> [TraceView] {
+        try await read(byID: id) { try $0.traces(for: $1) }
+    }
+
+    /// What `body` reads for the first reading of `id` that names a trace; 400 for an ID in no form. 16 decimal
+    /// digits are read as hex first, then as a Datadog ID, as `show` reads them.
+    private func read<Item: Sendable>(
+        byID id: String, _ body: @escaping @Sendable (any TraceQueryBackend, TraceReference) throws -> [Item]
+    ) async throws -> [Item] {
         let readings = TraceIDText.readings(id)
         guard !readings.isEmpty else { throw QueryRequestError.malformedTraceID }
         return try await read { backend in
-            // 16 decimal digits are read as hex first, then as a Datadog ID, as `show` reads them.
-            var traces: [TraceView] = []
-            for reference in readings where traces.isEmpty { traces = try backend.traces(for: reference) }
-            return traces
+            var items: [Item] = []
+            for reference in readings where items.isEmpty { items = try body(backend, reference) }
+            return items
         }
     }
 
@@ -263,59 +252,51 @@ struct QueryResponder: HTTPResponder {
         return kind
     }
 
-    /// Whole seconds since the epoch (Tempo's `start` and `end`), as nanoseconds; nil when absent.
-    static func seconds(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError) -> Int64? {
+    /// A non-negative whole number of `unit` (`nanosPerUnit` ns each, `what` in the refusal), as nanoseconds; nil
+    /// when absent. Tempo's `start`/`end` are seconds since the epoch, Jaeger's `endTs`/`lookback` milliseconds.
+    static func wholeUnits(
+        _ parameters: QueryParameters, _ name: String, nanosPerUnit: Int64, what: String
+    ) throws(QueryRequestError) -> Int64? {
         guard let text = parameters.value(name), !text.isEmpty else { return nil }
-        guard let value = Int64(text), value >= 0, value <= Int64.max / 1_000_000_000 else {
-            throw .badParameter(name, "not a whole number of seconds since the epoch")
+        guard let value = Int64(text), value >= 0, value <= Int64.max / nanosPerUnit else {
+            throw .badParameter(name, "not a whole number of \(what)")
         }
-        return value * 1_000_000_000
+        return value * nanosPerUnit
     }
 
-    /// A non-negative whole number of milliseconds, nil when absent.
-    static func milliseconds(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError) -> Int64? {
-        guard let text = parameters.value(name), !text.isEmpty else { return nil }
-        guard let value = Int64(text), value >= 0, value <= Int64.max / 1_000_000 else {
-            throw .badParameter(name, "not a whole number of milliseconds")
-        }
-        return value
+    /// A positive count, at most `cap` (larger ones are read as `cap`); nil when absent.
+    static func positiveLimit(_ parameters: QueryParameters, _ name: String, cap: Int) throws(QueryRequestError)
+        -> Int?
+    {
+        guard let text = parameters.value(name) else { return nil }
+        guard let limit = Int(text), limit > 0 else { throw .badParameter(name, "not a positive integer") }
+        return min(limit, cap)
     }
 
     // MARK: - Writing
 
     private static func write(_ links: [ServiceDependency], to writer: inout JSONWriter) {
-        writer.raw("[")
-        for (index, link) in links.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.array(links) { writer, link in
             writer.raw("{\"parent\":")
             writer.string(link.parent)
             writer.raw(",\"child\":")
             writer.string(link.child)
             writer.raw(",\"callCount\":\(link.callCount)}")
         }
-        writer.raw("]")
     }
 
     private static func write(_ operations: [OperationName], to writer: inout JSONWriter) {
-        writer.raw("[")
-        for (index, operation) in operations.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.array(operations) { writer, operation in
             writer.raw("{\"name\":")
             writer.string(operation.name)
             writer.raw(",\"spanKind\":")
             writer.string(operation.kind == .unspecified ? "" : operation.kind.name)
             writer.raw("}")
         }
-        writer.raw("]")
     }
 
     private static func write(_ traces: [TraceView], to writer: inout JSONWriter) {
-        writer.raw("[")
-        for (index, trace) in traces.enumerated() {
-            if index > 0 { writer.raw(",") }
-            JaegerTraceEncoder.write(trace, to: &writer)
-        }
-        writer.raw("]")
+        writer.array(traces) { JaegerTraceEncoder.write($1, to: &$0) }
     }
 
     static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {

@@ -7,9 +7,8 @@ import TraceJoinCore
 package enum TempoSearchEncoder {
     /// `{traces: [{traceID, rootServiceName, rootTraceName, startTimeUnixNano, durationMs}], metrics: {…}}`.
     static func write(_ traces: [TraceView], to writer: inout JSONWriter) {
-        writer.raw("{\"traces\":[")
-        for (index, trace) in traces.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.raw("{\"traces\":")
+        writer.array(traces) { writer, trace in
             let root = trace.spans.first { $0.isTraceRoot } ?? trace.spans.first
             writer.raw("{\"traceID\":")
             writer.string(JaegerTraceEncoder.jaegerHex(trace.traceID))
@@ -20,7 +19,7 @@ package enum TempoSearchEncoder {
             writer.raw(",\"startTimeUnixNano\":\"\(max(0, trace.summary.start))\"")
             writer.raw(",\"durationMs\":\(trace.summary.durationNanos / 1_000_000)}")
         }
-        writer.raw("],\"metrics\":{\"inspectedTraces\":\(traces.count),\"completedJobs\":1,\"totalJobs\":1}}")
+        writer.raw(",\"metrics\":{\"inspectedTraces\":\(traces.count),\"completedJobs\":1,\"totalJobs\":1}}")
     }
 
     /// Tags a search can name: the TraceQL tracejoin reads (``TraceQLSubset``).
@@ -35,18 +34,15 @@ package enum TempoSearchEncoder {
             writer.raw("}")
             return
         }
-        writer.raw("{\"scopes\":[")
-        for (index, (scope, tags)) in [("resource", resourceTags), ("span", spanTags), ("intrinsic", intrinsicTags)]
-            .enumerated()
-        {
-            if index > 0 { writer.raw(",") }
+        writer.raw("{\"scopes\":")
+        writer.array([("resource", resourceTags), ("span", spanTags), ("intrinsic", intrinsicTags)]) { writer, scope in
             writer.raw("{\"name\":")
-            writer.string(scope)
+            writer.string(scope.0)
             writer.raw(",\"tags\":")
-            writer.write(strings: tags)
+            writer.write(strings: scope.1)
             writer.raw("}")
         }
-        writer.raw("]}")
+        writer.raw("}")
     }
 
     /// The values a tag takes in the database: services, span names, statuses, error classes; none for others.
@@ -76,13 +72,11 @@ package enum TempoSearchEncoder {
             writer.raw("}")
             return
         }
-        writer.raw("[")
-        for (index, value) in values.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.array(values) { writer, value in
             writer.raw("{\"type\":\"string\",\"value\":")
             writer.string(value)
             writer.raw("}")
         }
-        writer.raw("]}")
+        writer.raw("}")
     }
 }

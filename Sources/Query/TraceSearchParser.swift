@@ -20,10 +20,7 @@ package enum TraceSearchParser {
             throw .badParameter("maxDuration", "'maxDuration' should be greater than 'minDuration'")
         }
         search.tags = try tags(parameters)
-        if let text = parameters.value("limit") {
-            guard let limit = Int(text), limit >= 0 else { throw .badParameter("limit", "not a non-negative integer") }
-            search.limit = limit == 0 ? TraceSearch.defaultLimit : min(limit, maxLimit)
-        }
+        search.limit = try limit(parameters, "limit")
         return search
     }
 
@@ -42,13 +39,15 @@ package enum TraceSearchParser {
                 TagCondition(key: String(name.dropFirst("query.attributes.".count)), value: $0)
             }
         }
-        if let text = parameters.value("query.num_traces") {
-            guard let limit = Int(text), limit >= 0 else {
-                throw .badParameter("query.num_traces", "not a non-negative integer")
-            }
-            search.limit = limit == 0 ? TraceSearch.defaultLimit : min(limit, maxLimit)
-        }
+        search.limit = try limit(parameters, "query.num_traces")
         return search
+    }
+
+    /// Jaeger's limit: absent or 0 for the default, at most ``maxLimit`` (larger ones are read as it).
+    private static func limit(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError) -> Int {
+        guard let text = parameters.value(name) else { return TraceSearch.defaultLimit }
+        guard let limit = Int(text), limit >= 0 else { throw .badParameter(name, "not a non-negative integer") }
+        return limit == 0 ? TraceSearch.defaultLimit : min(limit, maxLimit)
     }
 
     /// An RFC 3339 time (`2026-11-23T10:00:00Z`, fractions and offsets allowed), as nanoseconds since the epoch.

@@ -65,29 +65,6 @@ package struct WriteStats: Sendable, Equatable {
     }
 }
 
-/// The `incidents` query: error traces, newest first. Times are nanoseconds since the Unix epoch.
-package struct IncidentFilter: Sendable {
-    /// Traces that started at or after this time.
-    package var since: Int64?
-    /// Traces that started before this time (exclusive).
-    package var until: Int64?
-    /// Traces in which this service took part.
-    package var service: String?
-    /// Traces the classifier put in this class.
-    package var errorClass: String?
-    package var limit: Int?
-
-    package init(
-        since: Int64? = nil, until: Int64? = nil, service: String? = nil, errorClass: String? = nil, limit: Int? = nil
-    ) {
-        self.since = since
-        self.until = until
-        self.service = service
-        self.errorClass = errorClass
-        self.limit = limit
-    }
-}
-
 /// A rejected record as stored: where it was, why, and its (scrubbed) text.
 package struct StoredReject: Sendable, Equatable {
     package var location: InputLocation

@@ -29,10 +29,19 @@ package struct JSONWriter {
 
     /// An array of strings.
     package mutating func write(strings: [String]) {
+        array(strings) { $0.string($1) }
+    }
+
+    /// A JSON array of `elements`, each written by `element`, commas between them.
+    package mutating func array<Elements: Sequence>(
+        _ elements: Elements, _ element: (inout JSONWriter, Elements.Element) -> Void
+    ) {
         bytes.append(UInt8(ascii: "["))
-        for (index, element) in strings.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            string(element)
+        var first = true
+        for item in elements {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            element(&self, item)
         }
         bytes.append(UInt8(ascii: "]"))
     }

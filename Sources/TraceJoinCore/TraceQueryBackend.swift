@@ -21,32 +21,33 @@ package protocol TraceQueryBackend: Sendable {
     // so the page and the CLI cannot disagree.
 
     /// `incidents --format json` (with `grouped`: `incidents --group --format json`).
-    func incidentsJSON(_ query: IncidentQuery) throws -> String
-    /// `show --format json` of each trace the reference names, as one JSON array.
-    func timelinesJSON(for reference: TraceReference) throws -> String
+    func incidentsJSON(_ filter: IncidentFilter, grouped: Bool) throws -> String
+    /// `show --format json` of each trace the reference names (several for a Datadog lower-64-bit ID).
+    func timelinesJSON(for reference: TraceReference) throws -> [String]
     /// `logs --format json`: logs without trace context, by service and time.
     func uncorrelatedLogsJSON(service: String?, since: Int64?, until: Int64?, limit: Int) throws -> String
 }
 
-/// The options of `tracejoin incidents`, as the page sends them. Times are nanoseconds since the epoch.
-package struct IncidentQuery: Sendable, Equatable {
+/// The `incidents` query: error traces, newest first. Times are nanoseconds since the Unix epoch.
+package struct IncidentFilter: Sendable, Equatable {
+    /// Traces that started at or after this time.
     package var since: Int64?
+    /// Traces that started before this time (exclusive).
     package var until: Int64?
+    /// Traces in which this service took part.
     package var service: String?
+    /// Traces the classifier put in this class.
     package var errorClass: String?
-    package var limit: Int
-    package var grouped: Bool
+    package var limit: Int?
 
     package init(
-        since: Int64? = nil, until: Int64? = nil, service: String? = nil, errorClass: String? = nil, limit: Int = 100,
-        grouped: Bool = false
+        since: Int64? = nil, until: Int64? = nil, service: String? = nil, errorClass: String? = nil, limit: Int? = nil
     ) {
         self.since = since
         self.until = until
         self.service = service
         self.errorClass = errorClass
         self.limit = limit
-        self.grouped = grouped
     }
 }
 

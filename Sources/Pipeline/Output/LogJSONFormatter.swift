@@ -5,9 +5,7 @@ package import TraceJoinCore
 package enum LogJSONFormatter {
     package static func format(_ logs: [LogRecord]) -> String {
         var writer = JSONWriter()
-        writer.raw("[")
-        for (index, log) in logs.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.array(logs) { writer, log in
             writer.raw("{\"time\":")
             if let time = log.time { writer.string(UnixTime.rfc3339(time)) } else { writer.raw("null") }
             writer.raw(",\"service\":")
@@ -22,7 +20,6 @@ package enum LogJSONFormatter {
             writer.write(log.attributes)
             writer.raw("}")
         }
-        writer.raw("]")
         return writer.text
     }
 }

@@ -31,19 +31,16 @@ package struct StoreQueryBackend: TraceQueryBackend {
         }
     }
 
-    package func incidentsJSON(_ query: IncidentQuery) throws -> String {
-        let filter = IncidentFilter(
-            since: query.since, until: query.until, service: query.service, errorClass: query.errorClass,
-            limit: query.limit)
-        return query.grouped
+    package func incidentsJSON(_ filter: IncidentFilter, grouped: Bool) throws -> String {
+        grouped
             ? ProblemFormatter.json(try store.problems(filter))
             : TimelineJSONFormatter.format(incidents: try store.incidents(filter))
     }
 
-    package func timelinesJSON(for reference: TraceReference) throws -> String {
-        let timelines = try TimelineQuery.classifiedTimelines(for: reference, in: store)
-        return "[" + timelines.map { TimelineJSONFormatter.format($0.timeline, classification: $0.classification) }
-            .joined(separator: ",") + "]"
+    package func timelinesJSON(for reference: TraceReference) throws -> [String] {
+        try TimelineQuery.classifiedTimelines(for: reference, in: store).map {
+            TimelineJSONFormatter.format($0.timeline, classification: $0.classification)
+        }
     }
 
     package func uncorrelatedLogsJSON(service: String?, since: Int64?, until: Int64?, limit: Int) throws -> String {
