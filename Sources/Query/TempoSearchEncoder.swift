@@ -51,11 +51,7 @@ package enum TempoSearchEncoder {
         case "resource.service.name", ".service.name", "service.name", "rootServiceName":
             return try backend.serviceNames()
         case "name", "rootName":
-            var names = Set<String>()
-            for service in try backend.serviceNames() {
-                for operation in try backend.operations(service: service, kind: nil) { names.insert(operation.name) }
-            }
-            return names.sorted()
+            return try backend.spanNames()
         case "status":
             return ["error", "ok"]
         case "span.tracejoin.error_class", ".tracejoin.error_class", "tracejoin.error_class":

@@ -63,6 +63,13 @@ extension IncidentStore {
         }
     }
 
+    /// The distinct span names of all services, sorted: one scan of `spans`.
+    package func spanNames() throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT CAST(name AS BLOB) FROM spans ORDER BY 1")
+        }
+    }
+
     /// The distinct error classes of stored traces, sorted (reads every trace summary).
     package func errorClasses() throws -> [String] {
         try pool.read { db in

@@ -16,6 +16,8 @@ package protocol TraceQueryBackend: Sendable {
     func dependencies(from: Int64, until: Int64) throws -> [ServiceDependency]
     /// The error classes of stored incidents, sorted.
     func errorClasses() throws -> [String]
+    /// The distinct span names of every service, sorted.
+    func spanNames() throws -> [String]
 
     // What the CLI prints with `--format json`, for the built-in page (`/api/tracejoin/…`): the same formatters,
     // so the page and the CLI cannot disagree.

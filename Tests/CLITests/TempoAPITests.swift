@@ -195,6 +195,15 @@ import TraceJoinTesting
         #expect(values.contains("connection") && values == values.sorted(), "\(values)")
         let services = try QueryHTTP.request(base + "/api/search/tag/service.name/values").json()["tagValues"]
         #expect(services == (try QueryHTTP.request(base + "/api/services").json()["data"]))
+        // Span names: those of every service, as the Jaeger API lists them per service.
+        var operations = Set<String>()
+        for service in services?.array?.compactMap(\.string) ?? [] {
+            let escaped = service.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let names = try QueryHTTP.request(base + "/api/services/\(escaped)/operations").json()["data"]
+            operations.formUnion(names?.array?.compactMap(\.string) ?? [])
+        }
+        let names = try QueryHTTP.request(base + "/api/search/tag/name/values").json()["tagValues"]?.array ?? []
+        #expect(!names.isEmpty && Set(names.compactMap(\.string)) == operations)
         #expect(ui.stop() == 0, "ui did not exit 0 on SIGTERM: \(ui.output())")
     }
 

@@ -47,6 +47,10 @@ package struct StoreQueryBackend: TraceQueryBackend {
         LogJSONFormatter.format(try store.uncorrelatedLogs(service: service, since: since, until: until, limit: limit))
     }
 
+    package func spanNames() throws -> [String] {
+        try store.spanNames()
+    }
+
     package func errorClasses() throws -> [String] {
         try store.errorClasses()
     }
