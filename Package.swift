@@ -120,7 +120,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "QueryTests", dependencies: ["Query", "TraceJoinTesting"], swiftSettings: strictSettings),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "Store", "Correlate", "TraceJoinTesting"],
+            name: "PipelineTests", dependencies: ["Pipeline", "Rules", "Store", "Correlate", "TraceJoinTesting"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests",

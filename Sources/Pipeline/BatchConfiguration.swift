@@ -1,3 +1,4 @@
+import Foundation
 import Ingest
 package import Normalize
 
@@ -21,6 +22,9 @@ package struct BatchConfiguration: Sendable {
     package var recordsPerTransaction = 8192
     /// - `queuedBatches` (default 3): batches decoded ahead of the writer; bounds memory.
     package var queuedBatches = 3
+    /// - `scrubThreads` (default 2 where the machine has two cores or more): threads that scrub each batch;
+    ///   2 adds a ``ScrubHelper`` beside the decoding thread. The result is the same with 1.
+    package var scrubThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
     /// - `rejectsPrintedPerFile` (default 5): reject messages printed per file before only counting; 0 prints none.
     package var rejectsPrintedPerFile = 5
     /// - `maxDocumentBytes` (default 256 MiB): the largest span document read, whole (Jaeger, Zipkin,

@@ -42,8 +42,11 @@ package struct BatchRunner {
             let ingest = store.makeWriter()
             return { job in _ = try ingest.write(job.records, progress: job.progress) }
         }
+        let helper = configuration.scrubThreads > 1 ? ScrubHelper() : nil
+        defer { helper?.stop() }
         let sink = RecordSink(
-            scrubber: configuration.rules.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction)
+            scrubber: configuration.rules.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction,
+            helper: helper)
 
         var bytesBefore: Int64 = 0
         // Sources present in this run, unchanged or read: two files never continue the same one. Unchanged

@@ -17,7 +17,7 @@ package import TraceJoinCore
 ///   ``counts`` and ``firstRejectReason`` (OTLP `partial_success`).
 package struct RecordIntake {
     /// Where `serve` keeps received log records (rejects and spans stay in their request's source).
-    package struct ReceivedLogs {
+    package struct ReceivedLogs: Sendable {
         package var sourceID: Int64
         /// `sources.path` of that source, the `source` of each record's origin.
         package var path: String
@@ -81,36 +81,85 @@ package struct RecordIntake {
 
     // MARK: - Scrub
 
-    /// Scrubs every record waiting with `scrubber`, in order, in one loop: counts each, leaves out those a rule
-    /// drops, and places received log records (``ReceivedLogs``).
-    package mutating func scrub(with scrubber: any RecordScrubber) {
+    /// Scrubs every record waiting with `scrubber`, in order: counts each, leaves out those a rule drops, and places
+    /// received log records (``ReceivedLogs``).
+    ///
+    /// With a `helper`, a batch of at least ``ScrubHelper/smallestSplit`` records is cut in two: the helper's
+    /// thread scrubs the second half while this thread scrubs the first. Each half is scrubbed in order in its own
+    /// place, so the records kept, their order and the counts are those of one loop.
+    package mutating func scrub(with scrubber: any RecordScrubber, helper: ScrubHelper? = nil) {
         guard scrubbedCount < records.count else { return }
         let started = ThreadCPUTime.now()
-        var kept = scrubbedCount
-        for index in scrubbedCount..<records.count {
-            let sourceID = records[index].sourceID
-            guard let scrubbed = scrubber.scrub(records[index].record) else {
-                counts.droppedByRules += 1
-                continue
+        let helperStarted = helper?.cpuSeconds ?? 0
+        let range = scrubbedCount..<records.count
+        let receivedLogs = self.receivedLogs
+        let parts = records.withUnsafeMutableBufferPointer { buffer in
+            let slots = RecordSlots(base: buffer.baseAddress!)
+            guard let helper, range.count >= ScrubHelper.smallestSplit else {
+                return [Self.scrub(slots, range, with: scrubber, receivedLogs: receivedLogs)]
             }
-            records[kept] = placed(scrubbed, sourceID: sourceID)
-            kept += 1
+            let middle = range.lowerBound + range.count / 2
+            let (first, second) = helper.run {
+                Self.scrub(slots, middle..<range.upperBound, with: scrubber, receivedLogs: receivedLogs)
+            } alongside: {
+                Self.scrub(slots, range.lowerBound..<middle, with: scrubber, receivedLogs: receivedLogs)
+            }
+            return [first, second]
+        }
+        // Each part kept its records at its own start: close the gaps the dropped records left.
+        var kept = scrubbedCount
+        for part in parts {
+            if part.start != kept {
+                for offset in 0..<part.kept { records.swapAt(kept + offset, part.start + offset) }
+            }
+            kept += part.kept
+            counts.add(part.counts)
+            if firstRejectReason == nil { firstRejectReason = part.firstRejectReason }
         }
         records.removeSubrange(kept...)
         scrubbedCount = kept
-        scrubCPUSeconds += ThreadCPUTime.now() - started
+        scrubCPUSeconds += ThreadCPUTime.now() - started + (helper.map { $0.cpuSeconds - helperStarted } ?? 0)
+    }
+
+    /// What scrubbing one part of the waiting records left: its first `kept` slots hold the records kept.
+    private struct ScrubbedPart: Sendable {
+        var start: Int
+        var kept = 0
+        var counts = RecordCounts()
+        var firstRejectReason: String?
+    }
+
+    /// Scrubs the records in `range` of `slots` in order, moving those kept to the start of the range.
+    private static func scrub(
+        _ slots: RecordSlots, _ range: Range<Int>, with scrubber: any RecordScrubber, receivedLogs: ReceivedLogs?
+    ) -> ScrubbedPart {
+        var part = ScrubbedPart(start: range.lowerBound)
+        var next = range.lowerBound
+        for index in range {
+            let sourceID = slots.base[index].sourceID
+            guard let scrubbed = scrubber.scrub(slots.base[index].record) else {
+                part.counts.droppedByRules += 1
+                continue
+            }
+            slots.base[next] = placed(scrubbed, sourceID: sourceID, receivedLogs: receivedLogs, part: &part)
+            next += 1
+        }
+        part.kept = next - range.lowerBound
+        return part
     }
 
     /// Counts a scrubbed record and gives it its source (and, for a received log record, its position).
-    private mutating func placed(_ record: Record, sourceID: Int64) -> SourcedRecord {
+    private static func placed(
+        _ record: Record, sourceID: Int64, receivedLogs: ReceivedLogs?, part: inout ScrubbedPart
+    ) -> SourcedRecord {
         switch record {
         case .span:
-            counts.spans += 1
+            part.counts.spans += 1
         case .reject(let reject):
-            counts.rejects += 1
-            if firstRejectReason == nil { firstRejectReason = reject.reason }
+            part.counts.rejects += 1
+            if part.firstRejectReason == nil { part.firstRejectReason = reject.reason }
         case .log(var log):
-            counts.logs += 1
+            part.counts.logs += 1
             if let receivedLogs {
                 log.origin = ReceivedLogKey.origin(of: log, source: receivedLogs.path)
                 return SourcedRecord(sourceID: receivedLogs.sourceID, record: .log(log))
@@ -144,12 +193,19 @@ package struct RecordIntake {
 }
 
 /// Records of each kind seen so far.
-package struct RecordCounts: Equatable {
+package struct RecordCounts: Equatable, Sendable {
     package var spans = 0
     package var logs = 0
     package var rejects = 0
     package var droppedByRules = 0
     package var total: Int { spans + logs + rejects }
+
+    mutating func add(_ other: RecordCounts) {
+        spans += other.spans
+        logs += other.logs
+        rejects += other.rejects
+        droppedByRules += other.droppedByRules
+    }
 
     package init(spans: Int = 0, logs: Int = 0, rejects: Int = 0, droppedByRules: Int = 0) {
         self.spans = spans
@@ -157,4 +213,9 @@ package struct RecordCounts: Equatable {
         self.rejects = rejects
         self.droppedByRules = droppedByRules
     }
+}
+
+/// The waiting records' storage, shared by the two threads of a split scrub; each touches only its own half.
+private struct RecordSlots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<SourcedRecord>
 }

@@ -8,11 +8,14 @@ final class RecordSink {
     private let scrubber: any RecordScrubber
     private let queue: BoundedQueue<WriteJob>
     private let batchSize: Int
+    private let helper: ScrubHelper?
     private var intake: RecordIntake
     private var pendingProgress: [SourceProgress] = []
 
-    init(scrubber: any RecordScrubber, queue: BoundedQueue<WriteJob>, batchSize: Int) {
+    /// - Parameter helper: a second thread that scrubs half of each batch (``ScrubHelper``).
+    init(scrubber: any RecordScrubber, queue: BoundedQueue<WriteJob>, batchSize: Int, helper: ScrubHelper? = nil) {
         self.scrubber = scrubber
+        self.helper = helper
         self.queue = queue
         self.batchSize = batchSize
         intake = RecordIntake(capacity: batchSize)
@@ -25,21 +28,21 @@ final class RecordSink {
     func accept(_ record: Record, sourceID: Int64) {
         intake.add(record, sourceID: sourceID)
         guard intake.count >= batchSize else { return }
-        intake.scrub(with: scrubber)
+        intake.scrub(with: scrubber, helper: helper)
         if intake.scrubbedCount >= batchSize { flush() }
     }
 
     /// The counts of every record accepted so far. Scrubs what waits first: only the scrubber knows what a rule
     /// drops, and a file's counts are recorded with its progress.
     func scrubbedCounts() -> RecordCounts {
-        intake.scrub(with: scrubber)
+        intake.scrub(with: scrubber, helper: helper)
         return intake.counts
     }
 
     /// Records accepted so far, for the progress line (those a rule will drop count until they are scrubbed).
     var recordsAccepted: Int { intake.counts.total + intake.waitingCount }
 
-    /// CPU seconds spent scrubbing, on the thread that accepts the records.
+    /// CPU seconds spent scrubbing, on the thread that accepts the records and on the helper.
     var scrubCPUSeconds: Double { intake.scrubCPUSeconds }
 
     /// Most source progress entries in one transaction.
@@ -55,7 +58,7 @@ final class RecordSink {
 
     /// Scrubs what is pending and sends it, with the source progress it covers, to the writer.
     func flush() {
-        intake.scrub(with: scrubber)
+        intake.scrub(with: scrubber, helper: helper)
         guard intake.count > 0 || !pendingProgress.isEmpty else { return }
         queue.push(WriteJob(records: intake.takeScrubbed(), progress: pendingProgress))
         pendingProgress = []

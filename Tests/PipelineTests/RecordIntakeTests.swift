@@ -1,4 +1,5 @@
 import Pipeline
+import Rules
 import Store
 import Testing
 import TraceJoinCore
@@ -104,4 +105,52 @@ import TraceJoinTesting
         #expect(origins[0].ordinal == origins[1].ordinal)
         #expect(origins[0].byteOffset != origins[2].byteOffset)
     }
+
+    @Test("split over a helper thread, a batch is scrubbed to the same records, order and counts as on one thread")
+    func helperScrubsTheSameAsOneThread() throws {
+        let rules = try RuleSet(layers: [RuleSource.builtIn])
+        let scrubber = DroppingScrubber(rules: try Scrubber(ruleSet: rules, hashKey: nil), dropping: "drop")
+        func filled() -> RecordIntake {
+            var intake = RecordIntake()
+            for index in 0..<1_001 {
+                let record: Record =
+                    switch index % 50 {
+                    case 49: .reject(RejectedRecord(origin: InputLocation(source: "a.log"), reason: "r\(index)", raw: "?"))
+                    case let n where n % 7 == 0: .span(Samples.span(id: UInt64(index + 1), name: "span \(index)"))
+                    case let n where n % 5 == 0: Self.log("drop \(index)")
+                    default: Self.log("user \(index) wrote from u\(index)@example.com", offset: Int64(index))
+                    }
+                intake.add(record, sourceID: Int64(index % 3))
+            }
+            return intake
+        }
+        var alone = filled()
+        alone.scrub(with: scrubber)
+        let helper = ScrubHelper(name: "tj-scrub-test")
+        defer { helper.stop() }
+        var split = filled()
+        split.add(Self.log("late"), sourceID: 9)
+        split.scrub(with: scrubber, helper: helper)
+        #expect(helper.cpuSeconds > 0)
+        #expect(split.counts == RecordCounts(
+            spans: alone.counts.spans, logs: alone.counts.logs + 1, rejects: alone.counts.rejects,
+            droppedByRules: alone.counts.droppedByRules))
+        #expect(alone.counts == RecordCounts(spans: 141, logs: 680, rejects: 20, droppedByRules: 160))
+        #expect(Self.messages(split.scrubbed) == Self.messages(alone.scrubbed) + ["late"])
+        #expect(split.scrubbed.map(\.sourceID) == alone.scrubbed.map(\.sourceID) + [9])
+        #expect(split.firstRejectReason == "r49")
+        #expect(!Self.messages(split.scrubbed).contains { $0.contains("@example.com") })
+        #expect(Self.messages(split.scrubbed).filter { $0.hasPrefix("user ") }.count == 680)
+    }
+}
+
+/// The shipped rules, and a drop of every log whose message contains `dropping`.
+private struct DroppingScrubber: RecordScrubber {
+    var rules: Scrubber
+    var dropping: String
+    func scrub(_ record: Record) -> Record? {
+        if case .log(let log) = record, log.message.contains(dropping) { return nil }
+        return rules.scrub(record)
+    }
+    var digest: String { rules.digest }
 }
