@@ -40,7 +40,7 @@ package struct BatchRunner {
         let writer = QueueWorker<WriteJob>(capacity: configuration.queuedBatches)
         writer.start(named: "tj-writer") {
             let ingest = store.makeWriter()
-            return { job in _ = try ingest.write(job.records, progress: job.progress) }
+            return { job in _ = try ingest.write(rows: job.rows, progress: job.progress) }
         }
         let helper = configuration.scrubThreads > 1 ? ScrubHelper() : nil
         defer { helper?.stop() }

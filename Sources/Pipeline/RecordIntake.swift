@@ -192,6 +192,39 @@ package struct RecordIntake {
     }
 }
 
+extension RecordIntake {
+    /// The scrubbed records as the rows the writer binds (``RowBatch``), made on this thread rather than the
+    /// writer's; with a `helper`, the second half on the helper's thread, like ``scrub(with:helper:)``. The records
+    /// leave the intake and are freed on the threads that made their rows.
+    package mutating func takeRows(helper: ScrubHelper? = nil) -> [RowBatch] {
+        var taken = takeScrubbed()
+        let count = taken.count
+        if count == 0 { return [] }
+        return taken.withUnsafeMutableBufferPointer { buffer in
+            let slots = RecordSlots(base: buffer.baseAddress!)
+            guard let helper, count >= ScrubHelper.smallestSplit else { return [Self.rows(slots, 0..<count)] }
+            let middle = count / 2
+            let (first, second) = helper.run { Self.rows(slots, middle..<count) } alongside: {
+                Self.rows(slots, 0..<middle)
+            }
+            return [first, second]
+        }
+    }
+
+    /// The rows of the records in `range`; each record is replaced by a placeholder (no heap object) once its row is
+    /// made, so it is freed here.
+    private static func rows(_ slots: RecordSlots, _ range: Range<Int>) -> RowBatch {
+        var batch = RowBatch(capacity: range.count)
+        let placeholder = SourcedRecord(
+            sourceID: 0, record: .reject(RejectedRecord(origin: InputLocation(source: ""), reason: "", raw: "")))
+        for index in range {
+            batch.append(slots.base[index])
+            slots.base[index] = placeholder
+        }
+        return batch
+    }
+}
+
 /// Records of each kind seen so far.
 package struct RecordCounts: Equatable, Sendable {
     package var spans = 0

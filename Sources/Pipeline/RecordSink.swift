@@ -60,13 +60,14 @@ final class RecordSink {
     func flush() {
         intake.scrub(with: scrubber, helper: helper)
         guard intake.count > 0 || !pendingProgress.isEmpty else { return }
-        queue.push(WriteJob(records: intake.takeScrubbed(), progress: pendingProgress))
+        queue.push(WriteJob(rows: intake.takeRows(helper: helper), progress: pendingProgress))
         pendingProgress = []
     }
 }
 
 /// One transaction's worth of work for the writer thread.
-struct WriteJob: @unchecked Sendable {
-    var records: [SourcedRecord]
+struct WriteJob: Sendable {
+    /// The records, as the rows the writer binds (made on the threads that scrubbed them).
+    var rows: [RowBatch]
     var progress: [SourceProgress]
 }

@@ -7,7 +7,7 @@ extension IngestWriter {
     /// A multi-row `INSERT OR IGNORE` reports only how many rows were new, so when some of a group
     /// were duplicates every trace in the group is marked dirty (a spare summary, never a missed one).
     func flushLogs(
-        _ groups: [[SourcedRecord]], _ statements: IngestStatements, stats: inout WriteStats,
+        _ groups: [RowBatch], _ statements: IngestStatements, stats: inout WriteStats,
         touched: inout Set<Int64>
     ) throws {
         if pendingLogs.isEmpty { return }
@@ -35,25 +35,31 @@ extension IngestWriter {
         }
     }
 
-    /// Binds one log's columns at parameters `offset + 1 … offset + logColumns`.
-    private func bind(_ pending: PendingLog, _ groups: [[SourcedRecord]], to statement: RawStatement, from offset: Int32) {
-        guard case .log(let log) = groups[pending.position.group][pending.position.index].record else {
-            preconditionFailure("a pending log's position holds a log")
+    /// Binds one log's columns at parameters `offset + 1 … offset + logColumns`, its text in place in its batch.
+    private func bind(_ pending: PendingLog, _ groups: [RowBatch], to statement: RawStatement, from offset: Int32) {
+        let batch = groups[pending.position.group]
+        guard case .log(let row) = batch.entries[pending.position.index] else {
+            preconditionFailure("a pending log's position holds a log row")
         }
+        let text = batch.text.base
         statement.bind(offset + 1, pending.traceKey)
-        statement.bind(offset + 2, log.spanID.map { Int64(bitPattern: $0.value) })
-        statement.bind(offset + 3, log.time)
-        statement.bind(offset + 4, log.severity.rawValue)
-        statement.bind(offset + 5, log.severityText)
-        statement.bind(offset + 6, log.message)
-        statement.bind(offset + 7, log.service)
-        statement.bind(offset + 8, log.serviceFromFileName)
-        statement.bind(offset + 9, log.sampled.map { $0 ? 1 : 0 })
-        statement.bind(offset + 10, AttributeJSON.encode(log.attributes, into: &json) ? json.bytes : nil)
-        statement.bind(offset + 11, pending.sourceID)
-        statement.bind(offset + 12, log.origin.line)
-        statement.bind(offset + 13, log.origin.byteOffset)
-        statement.bind(offset + 14, log.origin.ordinal)
+        statement.bind(offset + 2, row.spanID.map { Int64(bitPattern: $0) })
+        statement.bind(offset + 3, row.time)
+        statement.bind(offset + 4, row.severity)
+        statement.bind(offset + 5, inPlace: text, row.severityText)
+        statement.bind(offset + 6, inPlace: text, row.message)
+        statement.bind(offset + 7, inPlace: text, row.service)
+        statement.bind(offset + 8, row.serviceFromFile)
+        statement.bind(offset + 9, row.sampled.map { $0 ? 1 : 0 })
+        if let attributes = row.attributes {
+            statement.bind(offset + 10, inPlace: text, attributes)
+        } else {
+            statement.bind(offset + 10, nil as Int64?)
+        }
+        statement.bind(offset + 11, row.sourceID)
+        statement.bind(offset + 12, row.line)
+        statement.bind(offset + 13, row.byteOffset)
+        statement.bind(offset + 14, row.ordinal)
     }
 }
 
@@ -61,7 +67,6 @@ extension IngestWriter {
 struct PendingLog {
     var position: RecordPosition
     var traceKey: Int64?
-    var sourceID: Int64
 }
 
 /// Where a record is in the groups of records being written.

@@ -8,7 +8,7 @@ extension IngestWriter {
     /// with events is new exactly when its row's rowid is above the table's largest rowid before
     /// the insert (new rows are appended); every trace in such a group is marked dirty.
     func flushSpans(
-        _ groups: [[SourcedRecord]], _ statements: IngestStatements, stats: inout WriteStats,
+        _ groups: [RowBatch], _ statements: IngestStatements, stats: inout WriteStats,
         touched: inout Set<Int64>
     ) throws {
         if pendingSpans.isEmpty { return }
@@ -58,7 +58,7 @@ extension IngestWriter {
     }
 
     private func insertEvents(
-        of pending: PendingSpan, _ groups: [[SourcedRecord]], _ statements: IngestStatements, stats: inout WriteStats
+        of pending: PendingSpan, _ groups: [RowBatch], _ statements: IngestStatements, stats: inout WriteStats
     ) throws {
         let statement = statements.insertEvent
         let span = span(at: pending.position, in: groups)
@@ -75,14 +75,15 @@ extension IngestWriter {
     }
 
     /// Binds one span's columns at parameters `offset + 1 … offset + spanColumns`.
-    private func span(at position: RecordPosition, in groups: [[SourcedRecord]]) -> SpanRecord {
-        guard case .span(let span) = groups[position.group][position.index].record else {
+    private func span(at position: RecordPosition, in groups: [RowBatch]) -> SpanRecord {
+        guard case .record(let sourced) = groups[position.group].entries[position.index], case .span(let span) = sourced.record
+        else {
             preconditionFailure("a pending span's position holds a span")
         }
         return span
     }
 
-    private func bind(_ pending: PendingSpan, _ groups: [[SourcedRecord]], to statement: RawStatement, from offset: Int32) {
+    private func bind(_ pending: PendingSpan, _ groups: [RowBatch], to statement: RawStatement, from offset: Int32) {
         let span = span(at: pending.position, in: groups)
         statement.bind(offset + 1, pending.traceKey)
         statement.bind(offset + 2, Int64(bitPattern: span.spanID.value))

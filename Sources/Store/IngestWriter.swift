@@ -59,6 +59,20 @@ package final class IngestWriter {
         groups: [[SourcedRecord]], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = [],
         forgettingTailFiles forgotten: [StoredTailFile] = []
     ) throws -> WriteStats {
+        try write(
+            rows: groups.map { RowBatch($0) }, progress: progress, tailCheckpoints: tailCheckpoints,
+            forgettingTailFiles: forgotten)
+    }
+
+    /// Writes batches of rows, made from scrubbed records before they reach this thread (``RowBatch``), in ONE
+    /// transaction together with the source progress and tail checkpoints they cover: every write goes through here.
+    ///
+    /// Either all of it commits or none of it does, so a checkpoint never runs ahead of its rows.
+    /// Progress for an unknown `sourceID` is an error and rolls the whole batch back.
+    package func write(
+        rows groups: [RowBatch], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = [],
+        forgettingTailFiles forgotten: [StoredTailFile] = []
+    ) throws -> WriteStats {
         do {
             return try store.pool.write { db in
                 // Read under the write lock: a merge bumps the epoch inside its own write transaction.
@@ -74,24 +88,13 @@ package final class IngestWriter {
                 createdTraces.removeAll(keepingCapacity: true)
                 let now = IncidentStore.now()
                 for group in groups.indices {
-                    let records = groups[group]
-                    for index in records.indices {
-                        let sourceID = records[index].sourceID
+                    let entries = groups[group].entries
+                    for index in entries.indices {
                         let position = RecordPosition(group: group, index: index)
-                        switch records[index].record {
-                        case .span(let span):
-                            let key = try fullTraceKey(span.traceID, statements, stats: &stats, now: now)
-                            let resourceID = try resourceID(for: span.resource, statements)
-                            pendingSpans.append(
-                                PendingSpan(
-                                    position: position, traceKey: key, resourceID: resourceID, sourceID: sourceID,
-                                    hasEvents: !span.events.isEmpty))
-                            if pendingSpans.count == IngestStatements.spansPerInsert {
-                                try flushSpans(groups, statements, stats: &stats, touched: &touched)
-                            }
-                        case .log(let log):
+                        switch entries[index] {
+                        case .log(let row):
                             let key: Int64? =
-                                switch log.trace {
+                                switch row.trace {
                                 // All-zero IDs are what producers print outside a span: no trace context.
                                 case .full(let id)? where !id.isZero:
                                     try fullTraceKey(id, statements, stats: &stats, now: now)
@@ -99,12 +102,27 @@ package final class IngestWriter {
                                     try lowerTraceKey(low, statements, stats: &stats, now: now)
                                 default: nil
                                 }
-                            pendingLogs.append(PendingLog(position: position, traceKey: key, sourceID: sourceID))
+                            pendingLogs.append(PendingLog(position: position, traceKey: key))
                             if pendingLogs.count == IngestStatements.logsPerInsert {
                                 try flushLogs(groups, statements, stats: &stats, touched: &touched)
                             }
-                        case .reject(let reject):
-                            stats.rejectsInserted += try insert(reject, sourceID: sourceID, statements)
+                        case .record(let sourced):
+                            switch sourced.record {
+                            case .span(let span):
+                                let key = try fullTraceKey(span.traceID, statements, stats: &stats, now: now)
+                                let resourceID = try resourceID(for: span.resource, statements)
+                                pendingSpans.append(
+                                    PendingSpan(
+                                        position: position, traceKey: key, resourceID: resourceID,
+                                        sourceID: sourced.sourceID, hasEvents: !span.events.isEmpty))
+                                if pendingSpans.count == IngestStatements.spansPerInsert {
+                                    try flushSpans(groups, statements, stats: &stats, touched: &touched)
+                                }
+                            case .log:
+                                preconditionFailure("a row batch holds its logs as rows")
+                            case .reject(let reject):
+                                stats.rejectsInserted += try insert(reject, sourceID: sourced.sourceID, statements)
+                            }
                         }
                     }
                 }

@@ -63,6 +63,12 @@ struct RawStatement {
             handle, index, arena.copy(UnsafeRawBufferPointer(buffer)), Int32(buffer.count), Self.staticBytes)
     }
 
+    /// Text that stays where it is until the statement has run (a ``RowBatch``'s), bound without a copy.
+    @inline(__always)
+    func bind(_ index: Int32, inPlace base: UnsafeMutablePointer<UInt8>, _ range: TextRange) {
+        sqlite3_bind_text(handle, index, UnsafeRawPointer(base + range.start), Int32(range.count), Self.staticBytes)
+    }
+
     /// Text, or NULL.
     @inline(__always)
     func bind(_ index: Int32, _ value: String?) {

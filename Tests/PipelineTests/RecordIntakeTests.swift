@@ -141,6 +141,22 @@ import TraceJoinTesting
         #expect(split.firstRejectReason == "r49")
         #expect(!Self.messages(split.scrubbed).contains { $0.contains("@example.com") })
         #expect(Self.messages(split.scrubbed).filter { $0.hasPrefix("user ") }.count == 680)
+
+        // The rows the writer binds, made on both threads, hold the same texts in the same order.
+        let rows = split.takeRows(helper: helper)
+        #expect(rows.count == 2)
+        #expect(rows.flatMap(Self.texts) == Self.texts(RowBatch(alone.takeScrubbed())) + ["late"])
+        #expect(split.count == 0)
+    }
+
+    /// Each entry's message (a log row's), span name or reject reason.
+    static func texts(_ batch: RowBatch) -> [String] {
+        batch.entries.map { entry in
+            switch entry {
+            case .log(let row): batch.string(row.message)
+            case .record(let sourced): messages([sourced])[0]
+            }
+        }
     }
 }
 
