@@ -20,10 +20,11 @@ package struct BatchConfiguration: Sendable {
     package var timeZones = SourceTimeZones()
     /// - `recordsPerTransaction` (default 8192): rows written per SQLite transaction.
     package var recordsPerTransaction = 8192
-    /// - `queuedBatches` (default 3): batches decoded ahead of the writer; bounds memory.
-    package var queuedBatches = 3
+    /// - `queuedBatches` (default 2): batches waiting between two stages (decoding and scrubbing, scrubbing and
+    ///   writing); bounds memory.
+    package var queuedBatches = 2
     /// - `scrubThreads` (default 2 where the machine has two cores or more): threads that scrub each batch;
-    ///   2 adds a ``ScrubHelper`` beside the decoding thread. The result is the same with 1.
+    ///   2 adds a ``ScrubHelper`` beside the scrubbing thread. The result is the same with 1.
     package var scrubThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
     /// - `rejectsPrintedPerFile` (default 5): reject messages printed per file before only counting; 0 prints none.
     package var rejectsPrintedPerFile = 5

@@ -42,11 +42,9 @@ package struct BatchRunner {
             let ingest = store.makeWriter()
             return { job in _ = try ingest.write(rows: job.rows, progress: job.progress) }
         }
-        let helper = configuration.scrubThreads > 1 ? ScrubHelper() : nil
-        defer { helper?.stop() }
         let sink = RecordSink(
-            scrubber: configuration.rules.scrubber, queue: writer.queue, batchSize: configuration.recordsPerTransaction,
-            helper: helper)
+            scrubber: configuration.rules.scrubber, writer: writer.queue, batchSize: configuration.recordsPerTransaction,
+            queuedBatches: configuration.queuedBatches, scrubThreads: configuration.scrubThreads)
 
         var bytesBefore: Int64 = 0
         // Sources present in this run, unchanged or read: two files never continue the same one. Unchanged
@@ -82,7 +80,7 @@ package struct BatchRunner {
                 bytesBefore += file.size
                 continue
             }
-            let countsBefore = sink.scrubbedCounts()
+            let countsBefore = sink.decoded
             func read(_ sourceID: Int64, from position: LinePosition, onOpened: () throws -> Void) throws
                 -> (FileIngestor, FileIngestor.Outcome)
             {
@@ -119,10 +117,10 @@ package struct BatchRunner {
                 continue
             }
             claimed.insert(sourceID)
-            let counts = sink.scrubbedCounts()
+            let counts = sink.decoded
             let stored = counts.spans + counts.logs - countsBefore.spans - countsBefore.logs
             let rejected = counts.rejects - countsBefore.rejects
-            // Nothing but rejects (read with the wrong --format, say) is not done: the next run reads it again
+            // Nothing decoded but rejects (read with the wrong --format, say) is not done: the next run reads it again
             // from the start (its rejects are replaced), rather than skipping it as ingested for good.
             let onlyRejects = stored == 0 && rejected > 0
             let complete = ingestor.fileError == nil && !onlyRejects
@@ -151,15 +149,16 @@ package struct BatchRunner {
                 summary.bytesResumedPast += outcome.bytesSkipped
             }
         }
-        sink.flush()
+        try sink.finish()
         try writer.finish()
         let ingested = clock.now
         summary.ingestSeconds = (ingested - started).seconds
         let cpuIngested = ThreadCPUTime.now()
+        let processIngested = ProcessCPUTime.now()
         summary.decoderCPUSeconds = cpuIngested - cpuStarted
         summary.scrubCPUSeconds = sink.scrubCPUSeconds
         summary.writerCPUSeconds = writer.cpuSeconds
-        summary.decoderWaitSeconds = Double(writer.queue.pushWaitNanos) / 1e9
+        summary.decoderWaitSeconds = Double(sink.decoderWaitNanos) / 1e9
         summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
 
         let toSummarise = configuration.showProgress ? try store.dirtyTraceCount() : 0
@@ -168,9 +167,9 @@ package struct BatchRunner {
         }
         progress.finish()
         summary.summarizeSeconds = (clock.now - ingested).seconds
-        summary.summarizeCPUSeconds = ThreadCPUTime.now() - cpuIngested
+        summary.summarizeCPUSeconds = ProcessCPUTime.now() - processIngested
 
-        let counts = sink.scrubbedCounts()
+        let counts = sink.counts
         summary.spans = counts.spans
         summary.logs = counts.logs
         summary.rejects = counts.rejects

@@ -21,11 +21,12 @@ package struct BatchSummary: Sendable {
     package var elapsedSeconds = 0.0
     /// Reading, decoding, scrubbing and writing the records.
     package var ingestSeconds = 0.0
-    /// Time the decoding thread waited for the writer (the writer was the bottleneck) and the reverse.
+    /// Time the decoding thread waited for the scrubbing thread, and the writer thread for work.
     package var decoderWaitSeconds = 0.0
-    /// CPU seconds of the decoding thread (reading, decoding and scrubbing), the writer thread and the summary pass.
+    /// CPU seconds of the decoding thread (reading and decoding), the scrubbing thread, the writer thread, and the
+    /// whole process during the summary pass.
     package var decoderCPUSeconds = 0.0
-    /// The part of `decoderCPUSeconds` spent in the scrubber.
+    /// CPU of the scrubbing thread: scrubbing, and making the rows the writer binds.
     package var scrubCPUSeconds = 0.0
     package var writerCPUSeconds = 0.0
     package var summarizeCPUSeconds = 0.0

@@ -36,6 +36,9 @@ package struct RecordIntake {
     package private(set) var scrubbedCount = 0
     /// What the scrubbed records were, and how many the rules dropped, since the intake was made.
     package private(set) var counts = RecordCounts()
+    /// Records a rule dropped, by source, until ``takeDropped(of:)`` takes them (only when asked for at `init`).
+    private var droppedBySource: [Int64: Int] = [:]
+    private let tallyingDrops: Bool
     /// The reason of the first reject scrubbed since the intake was made.
     package private(set) var firstRejectReason: String?
     /// CPU seconds the scrubbing loops took on the threads that ran them.
@@ -45,10 +48,14 @@ package struct RecordIntake {
     ///   - capacity: records expected between two takes (room is reserved for them).
     ///   - readTime: `tail`: nanoseconds since the epoch now, for log records without a time.
     ///   - receivedLogs: `serve`: the source of received log records, keyed by content.
+    ///   - tallyingDrops: `batch`: count the records a rule drops by source (``takeDropped(of:)``), which its
+    ///     source progress takes off.
     package init(
-        capacity: Int = 0, stampingUntimedLogsWith readTime: (() -> Int64)? = nil, receivedLogs: ReceivedLogs? = nil
+        capacity: Int = 0, stampingUntimedLogsWith readTime: (() -> Int64)? = nil, receivedLogs: ReceivedLogs? = nil,
+        tallyingDrops: Bool = false
     ) {
         self.capacity = capacity
+        self.tallyingDrops = tallyingDrops
         self.readTime = readTime
         self.receivedLogs = receivedLogs
         records.reserveCapacity(capacity)
@@ -71,6 +78,15 @@ package struct RecordIntake {
         log.time = readTime()
         log.attributes.append(Attribute("tracejoin.time_observed", .bool(true)))
         records.append(SourcedRecord(sourceID: sourceID, record: .log(log)))
+    }
+
+    /// Adds records of any sources, as they are (`batch`'s scrubbing thread, which takes them batch by batch).
+    package mutating func add(contentsOf sourced: [SourcedRecord]) {
+        guard readTime == nil else {
+            for record in sourced { add(record.record, sourceID: record.sourceID) }
+            return
+        }
+        if records.isEmpty { records = sourced } else { records.append(contentsOf: sourced) }
     }
 
     /// Adds the decoded records of one source.
@@ -115,6 +131,7 @@ package struct RecordIntake {
             kept += part.kept
             counts.add(part.counts)
             if firstRejectReason == nil { firstRejectReason = part.firstRejectReason }
+            if tallyingDrops { droppedBySource.merge(part.droppedBySource, uniquingKeysWith: +) }
         }
         records.removeSubrange(kept...)
         scrubbedCount = kept
@@ -127,6 +144,7 @@ package struct RecordIntake {
         var kept = 0
         var counts = RecordCounts()
         var firstRejectReason: String?
+        var droppedBySource: [Int64: Int] = [:]
     }
 
     /// Scrubs the records in `range` of `slots` in order, moving those kept to the start of the range.
@@ -139,6 +157,7 @@ package struct RecordIntake {
             let sourceID = slots.base[index].sourceID
             guard let scrubbed = scrubber.scrub(slots.base[index].record) else {
                 part.counts.droppedByRules += 1
+                part.droppedBySource[sourceID, default: 0] += 1
                 continue
             }
             slots.base[next] = placed(scrubbed, sourceID: sourceID, receivedLogs: receivedLogs, part: &part)
@@ -169,6 +188,11 @@ package struct RecordIntake {
     }
 
     // MARK: - Out
+
+    /// How many records of `sourceID` a rule dropped since the last call for it.
+    package mutating func takeDropped(of sourceID: Int64) -> Int {
+        droppedBySource.removeValue(forKey: sourceID) ?? 0
+    }
 
     /// The scrubbed records, in the order they were added; they stay until ``takeScrubbed()``.
     package var scrubbed: [SourcedRecord] {

@@ -2,48 +2,51 @@ import Foundation
 import Store
 import TraceJoinCore
 
-/// Where `batch` puts what it decodes: the records go through the ``RecordIntake`` (scrubbed a batch at a time)
-/// and on to the writer thread, in transactions of `batchSize` records with the source progress they cover.
+/// Where `batch` puts what it decodes: batches of `batchSize` records, with the source progress they cover, go to
+/// the scrubbing thread, which scrubs them through a ``RecordIntake``, makes their rows (``RowBatch``) and hands
+/// them to the writer thread; each batch is one transaction.
+///
+/// Three threads, each a stage, joined by bounded queues (issue #16, "both cores busy"): decoding, scrubbing and
+/// writing each take a third to two fifths of a record's CPU, so on two cores none waits for long. One thread per
+/// stage keeps the order of records, and so the database, independent of thread timing.
 final class RecordSink {
-    private let scrubber: any RecordScrubber
-    private let queue: BoundedQueue<WriteJob>
     private let batchSize: Int
-    private let helper: ScrubHelper?
-    private var intake: RecordIntake
+    private let scrubbing: QueueWorker<ScrubJob>
+    private let stage: ScrubStage
+    private var pending: [SourcedRecord] = []
     private var pendingProgress: [SourceProgress] = []
+    /// The records decoded so far, by kind (before the rules: one a rule drops is counted here).
+    private(set) var decoded = RecordCounts()
 
-    /// - Parameter helper: a second thread that scrubs half of each batch (``ScrubHelper``).
-    init(scrubber: any RecordScrubber, queue: BoundedQueue<WriteJob>, batchSize: Int, helper: ScrubHelper? = nil) {
-        self.scrubber = scrubber
-        self.helper = helper
-        self.queue = queue
+    /// - Parameters:
+    ///   - queuedBatches: batches waiting to be scrubbed at most (each queue between two stages holds this many).
+    ///   - writer: the writer thread's queue, which takes the scrubbed batches.
+    ///   - scrubThreads: 2 splits each batch between the scrubbing thread and a ``ScrubHelper``.
+    init(
+        scrubber: any RecordScrubber, writer: BoundedQueue<WriteJob>, batchSize: Int, queuedBatches: Int,
+        scrubThreads: Int
+    ) {
         self.batchSize = batchSize
-        intake = RecordIntake(capacity: batchSize)
+        stage = ScrubStage(
+            scrubber: scrubber, writer: writer, batchSize: batchSize, helper: scrubThreads > 1 ? ScrubHelper() : nil)
+        scrubbing = QueueWorker(capacity: queuedBatches)
+        scrubbing.start(named: "tj-scrub") { [stage] in { job in stage.scrub(job) } }
+        pending.reserveCapacity(batchSize)
     }
 
-    /// Adds one decoded record of a source to the pending batch.
-    ///
-    /// A full batch is scrubbed, and handed on once what the rules left of it fills it: the same transactions
-    /// as if each record were scrubbed as it came.
+    /// Adds one decoded record of a source to the pending batch; a full batch goes to the scrubbing thread.
     func accept(_ record: Record, sourceID: Int64) {
-        intake.add(record, sourceID: sourceID)
-        guard intake.count >= batchSize else { return }
-        intake.scrub(with: scrubber, helper: helper)
-        if intake.scrubbedCount >= batchSize { flush() }
+        switch record {
+        case .span: decoded.spans += 1
+        case .log: decoded.logs += 1
+        case .reject: decoded.rejects += 1
+        }
+        pending.append(SourcedRecord(sourceID: sourceID, record: record))
+        if pending.count >= batchSize { flush() }
     }
 
-    /// The counts of every record accepted so far. Scrubs what waits first: only the scrubber knows what a rule
-    /// drops, and a file's counts are recorded with its progress.
-    func scrubbedCounts() -> RecordCounts {
-        intake.scrub(with: scrubber, helper: helper)
-        return intake.counts
-    }
-
-    /// Records accepted so far, for the progress line (those a rule will drop count until they are scrubbed).
-    var recordsAccepted: Int { intake.counts.total + intake.waitingCount }
-
-    /// CPU seconds spent scrubbing, on the thread that accepts the records and on the helper.
-    var scrubCPUSeconds: Double { intake.scrubCPUSeconds }
+    /// Records decoded so far, for the progress line.
+    var recordsAccepted: Int { decoded.total }
 
     /// Most source progress entries in one transaction.
     static let progressPerBatch = 1_000
@@ -51,23 +54,84 @@ final class RecordSink {
     /// Adds a file's progress to the pending batch: it commits with the file's last records, in the transaction
     /// that holds them. Small files share a transaction instead of taking one each: 10,000 files of two lines
     /// wrote 2.2 GB of log pages for 1.3 MB of input with a commit per file (issue #14).
+    ///
+    /// `records` counts what the file decoded; the scrubbing thread takes off those a rule dropped.
     func addProgress(_ progress: SourceProgress) {
         pendingProgress.append(progress)
         if pendingProgress.count >= Self.progressPerBatch { flush() }
     }
 
-    /// Scrubs what is pending and sends it, with the source progress it covers, to the writer.
+    /// Sends what is pending, with the source progress it covers, on to be scrubbed and written.
     func flush() {
-        intake.scrub(with: scrubber, helper: helper)
-        guard intake.count > 0 || !pendingProgress.isEmpty else { return }
-        queue.push(WriteJob(rows: intake.takeRows(helper: helper), progress: pendingProgress))
+        guard !pending.isEmpty || !pendingProgress.isEmpty else { return }
+        scrubbing.queue.push(ScrubJob(records: pending, progress: pendingProgress))
+        pending = []
+        pending.reserveCapacity(batchSize)
         pendingProgress = []
     }
+
+    /// Sends what is pending and waits until the scrubbing thread has handed every batch to the writer.
+    func finish() throws {
+        flush()
+        defer { stage.stop() }
+        try scrubbing.finish()
+    }
+
+    /// After ``finish()``: what the scrubbed records were, and how many the rules dropped.
+    var counts: RecordCounts { stage.counts }
+
+    /// After ``finish()``: CPU seconds of the scrubbing threads (scrubbing, and making the rows).
+    var scrubCPUSeconds: Double { scrubbing.cpuSeconds + stage.helperCPUSeconds }
+
+    /// Nanoseconds the decoding thread waited for room in the scrubbing queue.
+    var decoderWaitNanos: UInt64 { scrubbing.queue.pushWaitNanos }
+}
+
+/// Decoded records, and the source progress they complete, on their way to the scrubbing thread.
+struct ScrubJob: @unchecked Sendable {
+    var records: [SourcedRecord]
+    var progress: [SourceProgress]
 }
 
 /// One transaction's worth of work for the writer thread.
 struct WriteJob: Sendable {
-    /// The records, as the rows the writer binds (made on the threads that scrubbed them).
+    /// The records, as the rows the writer binds (made on the scrubbing thread).
     var rows: [RowBatch]
     var progress: [SourceProgress]
+}
+
+/// The scrubbing thread's work: scrub a batch, make its rows, hand them on in order.
+private final class ScrubStage: @unchecked Sendable {
+    private let scrubber: any RecordScrubber
+    private let writer: BoundedQueue<WriteJob>
+    /// Used by the scrubbing thread only, until it has ended (``counts``).
+    private var intake: RecordIntake
+    /// A second thread for half of each batch.
+    private let helper: ScrubHelper?
+
+    init(scrubber: any RecordScrubber, writer: BoundedQueue<WriteJob>, batchSize: Int, helper: ScrubHelper?) {
+        self.scrubber = scrubber
+        self.helper = helper
+        self.writer = writer
+        intake = RecordIntake(capacity: batchSize, tallyingDrops: true)
+    }
+
+    var counts: RecordCounts { intake.counts }
+
+    var helperCPUSeconds: Double { helper?.cpuSeconds ?? 0 }
+
+    /// Ends the helper thread, once the scrubbing thread has ended.
+    func stop() { helper?.stop() }
+
+    func scrub(_ job: ScrubJob) {
+        intake.add(contentsOf: job.records)
+        intake.scrub(with: scrubber, helper: helper)
+        // A file's progress comes after all its records, so the drops it must take off are all counted by now.
+        let progress = job.progress.map { item in
+            var item = item
+            item.records -= intake.takeDropped(of: item.sourceID)
+            return item
+        }
+        writer.push(WriteJob(rows: intake.takeRows(helper: helper), progress: progress))
+    }
 }

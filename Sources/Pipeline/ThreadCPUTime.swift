@@ -9,3 +9,12 @@ enum ThreadCPUTime {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }
+
+/// CPU time the whole process has used, in seconds, all threads together.
+enum ProcessCPUTime {
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}

@@ -40,27 +40,15 @@ package final class IngestWriter {
         mergeEpoch = store.state.mergeEpoch
     }
 
-    /// Writes records in ONE transaction, together with the source progress they cover.
-    ///
-    /// Either all of it commits or none of it does, so a checkpoint never runs ahead of its rows.
-    /// Progress for an unknown `sourceID` is an error and rolls the whole batch back.
+    /// Writes records in ONE transaction, together with the source progress they cover: their rows are made here,
+    /// on the writer's thread (``write(rows:progress:tailCheckpoints:forgettingTailFiles:)`` takes rows made
+    /// elsewhere).
     package func write(
         _ records: [SourcedRecord], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = [],
         forgettingTailFiles forgotten: [StoredTailFile] = []
     ) throws -> WriteStats {
         try write(
-            groups: [records], progress: progress, tailCheckpoints: tailCheckpoints, forgettingTailFiles: forgotten)
-    }
-
-    /// Writes several groups of records (requests received one after another) in ONE transaction, as
-    /// ``write(_:progress:tailCheckpoints:forgettingTailFiles:)`` writes one: the groups are not joined into
-    /// one array first, which would copy every record once more.
-    package func write(
-        groups: [[SourcedRecord]], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = [],
-        forgettingTailFiles forgotten: [StoredTailFile] = []
-    ) throws -> WriteStats {
-        try write(
-            rows: groups.map { RowBatch($0) }, progress: progress, tailCheckpoints: tailCheckpoints,
+            rows: [RowBatch(records)], progress: progress, tailCheckpoints: tailCheckpoints,
             forgettingTailFiles: forgotten)
     }
 

@@ -98,9 +98,9 @@ package final class StreamIntake: OTLPIntake, @unchecked Sendable {
         intake.add(contentsOf: decoded, sourceID: sourceID)
         intake.scrub(with: rules.current.scrubber)
         let counts = intake.counts
-        let records = intake.takeScrubbed()
+        let records = intake.takeRows().first ?? RowBatch()
         let rejection = RejectionTally(count: counts.rejects, firstReason: intake.firstRejectReason)
-        if !records.isEmpty {
+        if records.count > 0 {
             let written = await writer.submit(
                 records, signal: signal, rejects: rejection.count, estimatedBytes: estimatedBytes)
             guard written == .committed else { return Self.outcome(written) }

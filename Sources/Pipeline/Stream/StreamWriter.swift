@@ -40,7 +40,8 @@ final class StreamWriter: @unchecked Sendable {
     private var totals = StreamCounts()
 
     struct Submission {
-        var records: [SourcedRecord]
+        /// The request's records, as the rows the writer binds (made on the request's thread).
+        var rows: RowBatch
         var signal: OTLPSignal
         var rejects: Int
         var estimatedBytes: Int
@@ -76,7 +77,7 @@ final class StreamWriter: @unchecked Sendable {
     }
 
     /// Queues `records` and returns once they are committed, or at once when they do not fit.
-    func submit(_ records: [SourcedRecord], signal: OTLPSignal, rejects: Int, estimatedBytes: Int) async
+    func submit(_ records: RowBatch, signal: OTLPSignal, rejects: Int, estimatedBytes: Int) async
         -> StreamWriteOutcome
     {
         await withCheckedContinuation { continuation in
@@ -84,7 +85,7 @@ final class StreamWriter: @unchecked Sendable {
                 if let refusal = admission(records: records.count, bytes: estimatedBytes) { return refusal }
                 waiting.append(
                     Submission(
-                        records: records, signal: signal, rejects: rejects, estimatedBytes: estimatedBytes,
+                        rows: records, signal: signal, rejects: rejects, estimatedBytes: estimatedBytes,
                         continuation: continuation))
                 queuedRecords += records.count
                 queuedBytes += estimatedBytes
@@ -159,7 +160,7 @@ final class StreamWriter: @unchecked Sendable {
             let outcome: StreamWriteOutcome
             let failure: String?
             do {
-                _ = try writer.write(groups: batch.map(\.records), progress: [])
+                _ = try writer.write(rows: batch.map(\.rows), progress: [])
                 outcome = .committed
                 failure = nil
             } catch {
@@ -168,13 +169,13 @@ final class StreamWriter: @unchecked Sendable {
             }
             metrics.recordBatch(clock.elapsed - started)
             condition.withLock {
-                queuedRecords -= batch.reduce(0) { $0 + $1.records.count }
+                queuedRecords -= batch.reduce(0) { $0 + $1.rows.count }
                 queuedBytes -= batch.reduce(0) { $0 + $1.estimatedBytes }
                 lastFailure = failure
                 totals.transactions += 1
                 if outcome == .committed {
                     for submission in batch {
-                        totals.recordsWritten += submission.records.count - submission.rejects
+                        totals.recordsWritten += submission.rows.count - submission.rejects
                         totals.rejectsWritten += submission.rejects
                     }
                 } else {
@@ -184,7 +185,7 @@ final class StreamWriter: @unchecked Sendable {
             publishQueueDepth()
             for submission in batch {
                 if outcome == .committed {
-                    metrics.count(submission.records.count - submission.rejects, submission.signal, .written)
+                    metrics.count(submission.rows.count - submission.rejects, submission.signal, .written)
                     metrics.count(submission.rejects, submission.signal, .rejected)
                 }
                 submission.continuation.resume(returning: outcome)
@@ -199,9 +200,9 @@ final class StreamWriter: @unchecked Sendable {
             while waiting.isEmpty && accepting { condition.wait() }
             guard !waiting.isEmpty else { return nil }
             var count = 1
-            var records = waiting[0].records.count
-            while count < waiting.count, records + waiting[count].records.count <= configuration.recordsPerTransaction {
-                records += waiting[count].records.count
+            var records = waiting[0].rows.count
+            while count < waiting.count, records + waiting[count].rows.count <= configuration.recordsPerTransaction {
+                records += waiting[count].rows.count
                 count += 1
             }
             defer { waiting.removeFirst(count) }

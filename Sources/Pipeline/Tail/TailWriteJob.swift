@@ -14,7 +14,8 @@ enum TailWriteJob: Sendable {
 
 /// What one transaction of `tracejoin tail` writes.
 struct TailCommit: Sendable {
-    var records: [SourcedRecord]
+    /// The scrubbed records, as the rows the writer binds (made on the polling thread).
+    var rows: RowBatch
     /// Only the checkpoints that changed since the last commit handed over.
     var checkpoints: [StoredTailCheckpoint]
     /// Files the tailer no longer remembers: their checkpoint rows are deleted.
