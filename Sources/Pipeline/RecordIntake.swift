@@ -238,7 +238,8 @@ extension RecordIntake {
     /// The rows of the records in `range`; each record is replaced by a placeholder (no heap object) once its row is
     /// made, so it is freed here.
     private static func rows(_ slots: RecordSlots, _ range: Range<Int>) -> RowBatch {
-        var batch = RowBatch(capacity: range.count)
+        let logs = range.reduce(0) { count, index in if case .log = slots.base[index].record { count + 1 } else { count } }
+        var batch = RowBatch(capacity: range.count, logs: logs)
         let placeholder = SourcedRecord(
             sourceID: 0, record: .reject(RejectedRecord(origin: InputLocation(source: ""), reason: "", raw: "")))
         for index in range {

@@ -19,14 +19,16 @@ package struct RowBatch: Sendable {
     /// Scratch space for one record's attribute JSON, reused from record to record.
     private var json = JSONBuffer()
 
-    package init(capacity: Int = 0) {
+    /// Room for `capacity` records, and for the text of `logs` log records (about 256 bytes each).
+    package init(capacity: Int = 0, logs: Int? = nil) {
         entries.reserveCapacity(capacity)
-        text = RowText(capacity: max(capacity * 256, 4_096))
+        text = RowText(capacity: max((logs ?? capacity) * 256, 256))
     }
 
     /// The records, in order.
     package init(_ records: some Collection<SourcedRecord>) {
-        self.init(capacity: records.count)
+        let logs = records.reduce(0) { count, sourced in if case .log = sourced.record { count + 1 } else { count } }
+        self.init(capacity: records.count, logs: logs)
         for record in records { append(record) }
     }
 

@@ -24,9 +24,9 @@ final class TailJobPerformer: @unchecked Sendable {
         switch job {
         case .commit(let commit):
             _ = try writer.write(
-                rows: [commit.rows], progress: [], tailCheckpoints: commit.checkpoints,
+                commit.records, progress: [], tailCheckpoints: commit.checkpoints,
                 forgettingTailFiles: commit.forgotten)
-            lock.withLock { done.recordsCommitted += commit.rows.count }
+            lock.withLock { done.recordsCommitted += commit.records.count }
         case .finalizeIdleTraces(let classifier, let idle):
             try TraceFinalizer.finalizeIdleTraces(
                 in: store, classifier: classifier, idle: idle, now: TailRunner.wallClockNanos())

@@ -334,7 +334,7 @@ package final class TailRunner: @unchecked Sendable {
         guard !batch.isEmpty || !changed.isEmpty || !forgotten.isEmpty else { return }
         // Nothing is marked handed over unless the job was accepted: a failed write done at once (outside `run`)
         // leaves the batch and the checkpoints to the next commit.
-        try submit(.commit(TailCommit(rows: RowBatch(batch), checkpoints: changed, forgotten: forgotten)))
+        try submit(.commit(TailCommit(records: batch, checkpoints: changed, forgotten: forgotten)))
         for key in forgotten { handedOver[key] = nil }
         if !batch.isEmpty { recordsSinceFinalize = true }
         intake.takeScrubbed()
