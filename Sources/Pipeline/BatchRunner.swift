@@ -39,7 +39,7 @@ package struct BatchRunner {
         // The single thread that writes to SQLite while this one decodes.
         let writer = QueueWorker<WriteJob>(capacity: configuration.queuedBatches)
         writer.start(named: "tj-writer") {
-            let ingest = store.makeWriter()
+            let ingest = store.makeWriter(keepsIdleClock: false)
             return { job in _ = try ingest.write(rows: job.rows, progress: job.progress) }
         }
         let sink = RecordSink(

@@ -17,6 +17,7 @@ final class IngestStatements {
     let findLower: RawStatement
     let insertTrace: RawStatement
     let touchTrace: RawStatement
+    let bumpDirtyTrace: RawStatement
     let insertSpan: RawStatement
     let insertSpans: RawStatement
     let maxSpanRowID: RawStatement
@@ -41,6 +42,8 @@ final class IngestStatements {
             """)
         touchTrace = try prepare(
             "UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ?1 WHERE trace_key = ?2")
+        // Sets no indexed column (`dirty` and `updated_ns` are in partial indexes), so it rewrites the row only.
+        bumpDirtyTrace = try prepare("UPDATE traces SET revision = revision + 1 WHERE trace_key = ?1 AND dirty = 1")
         insertSpan = try prepare(Self.insertSpans(rows: 1))
         insertSpans = try prepare(Self.insertSpans(rows: Self.spansPerInsert))
         maxSpanRowID = try prepare("SELECT coalesce(max(rowid), 0) FROM spans")

@@ -122,20 +122,33 @@ import TraceJoinCore
         #expect(try temporary.store.summary(traceKey: dirty[1]) == nil)
     }
 
-    @Test("a trace that gains rows while its summary is computed stays dirty")
-    func lateRowsKeepTraceDirty() throws {
+    @Test(
+        "a trace that gains rows while its summary is computed stays dirty; once summarised, new rows make it dirty again",
+        arguments: [true, false])
+    func lateRowsKeepTraceDirty(keepsIdleClock: Bool) throws {
         let temporary = try TemporaryStore()
         let source = try temporary.source()
-        let writer = temporary.store.makeWriter()
-        _ = try writer.write([SourcedRecord(sourceID: source, record: .span(StoreSamples.span(id: 1)))], progress: [])
+        let writer = temporary.store.makeWriter(keepsIdleClock: keepsIdleClock)
+        func write(spanID: UInt64) throws {
+            let span = StoreSamples.span(id: spanID, offset: Int64(spanID) * 50)
+            _ = try writer.write([SourcedRecord(sourceID: source, record: .span(span))], progress: [])
+        }
+        func summarise(_ read: (traceID: TraceID, spans: [SpanRecord], logs: [LogRecord])) -> TraceSummary {
+            TraceSummary(
+                traceID: read.traceID, services: ["api"], start: 1_000, end: 1_500, isError: false, sampled: true,
+                spanCount: read.spans.count, logCount: 0, eventCount: 0)
+        }
+        try write(spanID: 1)
+        try write(spanID: 2)  // a second transaction: the trace is dirty already
         let key = try #require(temporary.store.dirtyTraceKeys(limit: 1).first)
         let read = try temporary.store.records(traceKey: key)
-        _ = try writer.write(
-            [SourcedRecord(sourceID: source, record: .span(StoreSamples.span(id: 2, offset: 50)))], progress: [])
-        let summary = TraceSummary(
-            traceID: read.traceID, services: ["api"], start: 1_000, end: 1_500, isError: false, sampled: true,
-            spanCount: read.spans.count, logCount: 0, eventCount: 0)
-        try temporary.store.saveSummaries([(key, summary)])
+        try write(spanID: 3)
+        try temporary.store.saveSummaries([(key, summarise(read))])
+        #expect(try temporary.store.dirtyTraceKeys(limit: 1) == [key])
+
+        try temporary.store.saveSummaries([(key, summarise(try temporary.store.records(traceKey: key)))])
+        #expect(try temporary.store.dirtyTraceKeys(limit: 1).isEmpty)
+        try write(spanID: 4)
         #expect(try temporary.store.dirtyTraceKeys(limit: 1) == [key])
     }
 
