@@ -111,16 +111,9 @@ package struct RecordIntake {
         let receivedLogs = self.receivedLogs
         let parts = records.withUnsafeMutableBufferPointer { buffer in
             let slots = RecordSlots(base: buffer.baseAddress!)
-            guard let helper, range.count >= ScrubHelper.smallestSplit else {
-                return [Self.scrub(slots, range, with: scrubber, receivedLogs: receivedLogs)]
+            return ScrubHelper.split(range, over: helper) { part in
+                Self.scrub(slots, part, with: scrubber, receivedLogs: receivedLogs)
             }
-            let middle = range.lowerBound + range.count / 2
-            let (first, second) = helper.run {
-                Self.scrub(slots, middle..<range.upperBound, with: scrubber, receivedLogs: receivedLogs)
-            } alongside: {
-                Self.scrub(slots, range.lowerBound..<middle, with: scrubber, receivedLogs: receivedLogs)
-            }
-            return [first, second]
         }
         // Each part kept its records at its own start: close the gaps the dropped records left.
         var kept = scrubbedCount
@@ -171,14 +164,13 @@ package struct RecordIntake {
     private static func placed(
         _ record: Record, sourceID: Int64, receivedLogs: ReceivedLogs?, part: inout ScrubbedPart
     ) -> SourcedRecord {
+        part.counts.count(record)
         switch record {
         case .span:
-            part.counts.spans += 1
+            break
         case .reject(let reject):
-            part.counts.rejects += 1
             if part.firstRejectReason == nil { part.firstRejectReason = reject.reason }
         case .log(var log):
-            part.counts.logs += 1
             if let receivedLogs {
                 log.origin = ReceivedLogKey.origin(of: log, source: receivedLogs.path)
                 return SourcedRecord(sourceID: receivedLogs.sourceID, record: .log(log))
@@ -226,12 +218,7 @@ extension RecordIntake {
         if count == 0 { return [] }
         return taken.withUnsafeMutableBufferPointer { buffer in
             let slots = RecordSlots(base: buffer.baseAddress!)
-            guard let helper, count >= ScrubHelper.smallestSplit else { return [Self.rows(slots, 0..<count)] }
-            let middle = count / 2
-            let (first, second) = helper.run { Self.rows(slots, middle..<count) } alongside: {
-                Self.rows(slots, 0..<middle)
-            }
-            return [first, second]
+            return ScrubHelper.split(0..<count, over: helper) { Self.rows(slots, $0) }
         }
     }
 
@@ -257,6 +244,15 @@ package struct RecordCounts: Equatable, Sendable {
     package var rejects = 0
     package var droppedByRules = 0
     package var total: Int { spans + logs + rejects }
+
+    /// Counts one record by its kind.
+    mutating func count(_ record: Record) {
+        switch record {
+        case .span: spans += 1
+        case .log: logs += 1
+        case .reject: rejects += 1
+        }
+    }
 
     mutating func add(_ other: RecordCounts) {
         spans += other.spans

@@ -36,11 +36,7 @@ final class RecordSink {
 
     /// Adds one decoded record of a source to the pending batch; a full batch goes to the scrubbing thread.
     func accept(_ record: Record, sourceID: Int64) {
-        switch record {
-        case .span: decoded.spans += 1
-        case .log: decoded.logs += 1
-        case .reject: decoded.rejects += 1
-        }
+        decoded.count(record)
         pending.append(SourcedRecord(sourceID: sourceID, record: record))
         if pending.count >= batchSize { flush() }
     }

@@ -70,6 +70,22 @@ package final class ScrubHelper: @unchecked Sendable {
     }
 }
 
+extension ScrubHelper {
+    /// `body` over `range`, in one call on this thread, or, with a `helper` and at least ``smallestSplit``
+    /// indices, over the range's two halves at once: the second on the helper's thread. The results are in the
+    /// order of their halves.
+    static func split<Part>(
+        _ range: Range<Int>, over helper: ScrubHelper?, _ body: @escaping @Sendable (Range<Int>) -> Part
+    ) -> [Part] {
+        guard let helper, range.count >= smallestSplit else { return [body(range)] }
+        let middle = range.lowerBound + range.count / 2
+        let (first, second) = helper.run { body(middle..<range.upperBound) } alongside: {
+            body(range.lowerBound..<middle)
+        }
+        return [first, second]
+    }
+}
+
 /// Carries one result from the helper thread back; the helper's lock orders the write before the read.
 private final class ResultBox<Value>: @unchecked Sendable {
     var value: Value?
