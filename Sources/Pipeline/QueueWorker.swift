@@ -23,14 +23,17 @@ final class QueueWorker<Job: Sendable>: @unchecked Sendable {
 
     /// Starts the thread `name`. `makeHandler` runs on it first (so what it creates, such as an
     /// `IngestWriter`, belongs to that thread); the handler it returns does each job.
-    func start(named name: String, handler makeHandler: @escaping @Sendable () -> (Job) throws -> Void) {
+    ///
+    /// The handler gets each job `inout`, as the only owner of it: it can move the job's arrays out and change
+    /// them in place, without a copy.
+    func start(named name: String, handler makeHandler: @escaping @Sendable () -> (inout Job) throws -> Void) {
         DedicatedThread.start(named: name) { [self] in
             let cpuStart = ThreadCPUTime.now()
             let handle = makeHandler()
-            while let job = queue.pop() {
+            while var job = queue.pop() {
                 guard error == nil else { continue }
                 do {
-                    try handle(job)
+                    try handle(&job)
                 } catch {
                     lock.withLock { failure = error }
                 }

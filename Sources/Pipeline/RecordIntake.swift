@@ -82,11 +82,25 @@ package struct RecordIntake {
 
     /// Adds records of any sources, as they are (`batch`'s scrubbing thread, which takes them batch by batch).
     package mutating func add(contentsOf sourced: [SourcedRecord]) {
+        var sourced = sourced
+        add(taking: &sourced)
+    }
+
+    /// Adds records of any sources and leaves `sourced` empty. When nothing is waiting, the array itself becomes
+    /// the intake's: if the caller held the only reference, the records are scrubbed in place, never copied.
+    package mutating func add(taking sourced: inout [SourcedRecord]) {
         guard readTime == nil else {
             for record in sourced { add(record.record, sourceID: record.sourceID) }
+            sourced = []
             return
         }
-        if records.isEmpty { records = sourced } else { records.append(contentsOf: sourced) }
+        if records.isEmpty {
+            swap(&records, &sourced)
+            sourced = []
+        } else {
+            records.append(contentsOf: sourced)
+            sourced = []
+        }
     }
 
     /// Adds the decoded records of one source.
@@ -146,16 +160,22 @@ package struct RecordIntake {
     ) -> ScrubbedPart {
         var part = ScrubbedPart(start: range.lowerBound)
         var next = range.lowerBound
+        // Each record is moved out of its slot and handed to the scrubber (no copy, so a field a rule changes is
+        // changed in place); the slots from `next` on are empty until the record kept next is moved into one.
         for index in range {
-            let sourceID = slots.base[index].sourceID
-            guard let scrubbed = scrubber.scrub(slots.base[index].record) else {
+            let sourced = (slots.base + index).move()
+            let sourceID = sourced.sourceID
+            guard let scrubbed = scrubber.scrub(sourced.record) else {
                 part.counts.droppedByRules += 1
                 part.droppedBySource[sourceID, default: 0] += 1
                 continue
             }
-            slots.base[next] = placed(scrubbed, sourceID: sourceID, receivedLogs: receivedLogs, part: &part)
+            (slots.base + next).initialize(
+                to: placed(scrubbed, sourceID: sourceID, receivedLogs: receivedLogs, part: &part))
             next += 1
         }
+        // The slots of dropped records are filled again, so the array holds a value in every slot.
+        (slots.base + next).initialize(repeating: SourcedRecord.placeholder, count: range.upperBound - next)
         part.kept = next - range.lowerBound
         return part
     }
@@ -227,13 +247,18 @@ extension RecordIntake {
     private static func rows(_ slots: RecordSlots, _ range: Range<Int>) -> RowBatch {
         let logs = range.reduce(0) { count, index in if case .log = slots.base[index].record { count + 1 } else { count } }
         var batch = RowBatch(capacity: range.count, logs: logs)
-        let placeholder = SourcedRecord(
-            sourceID: 0, record: .reject(RejectedRecord(origin: InputLocation(source: ""), reason: "", raw: "")))
         for index in range {
-            batch.append(slots.base[index])
-            slots.base[index] = placeholder
+            batch.append((slots.base + index).move())
+            (slots.base + index).initialize(to: SourcedRecord.placeholder)
         }
         return batch
+    }
+}
+
+extension SourcedRecord {
+    /// What fills a slot whose record was moved out: an empty reject, which holds no heap object.
+    fileprivate static var placeholder: SourcedRecord {
+        SourcedRecord(sourceID: 0, record: .reject(RejectedRecord(origin: InputLocation(source: ""), reason: "", raw: "")))
     }
 }
 

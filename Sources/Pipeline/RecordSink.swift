@@ -30,12 +30,12 @@ final class RecordSink {
         stage = ScrubStage(
             scrubber: scrubber, writer: writer, batchSize: batchSize, helper: scrubThreads > 1 ? ScrubHelper() : nil)
         scrubbing = QueueWorker(capacity: queuedBatches)
-        scrubbing.start(named: "tj-scrub") { [stage] in { job in stage.scrub(job) } }
+        scrubbing.start(named: "tj-scrub") { [stage] in { job in stage.scrub(&job) } }
         pending.reserveCapacity(batchSize)
     }
 
     /// Adds one decoded record of a source to the pending batch; a full batch goes to the scrubbing thread.
-    func accept(_ record: Record, sourceID: Int64) {
+    func accept(_ record: consuming Record, sourceID: Int64) {
         decoded.count(record)
         pending.append(SourcedRecord(sourceID: sourceID, record: record))
         if pending.count >= batchSize { flush() }
@@ -119,8 +119,8 @@ private final class ScrubStage: @unchecked Sendable {
     /// Ends the helper thread, once the scrubbing thread has ended.
     func stop() { helper?.stop() }
 
-    func scrub(_ job: ScrubJob) {
-        intake.add(contentsOf: job.records)
+    func scrub(_ job: inout ScrubJob) {
+        intake.add(taking: &job.records)
         intake.scrub(with: scrubber, helper: helper)
         // A file's progress comes after all its records, so the drops it must take off are all counted by now.
         let progress = job.progress.map { item in

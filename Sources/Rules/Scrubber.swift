@@ -23,12 +23,12 @@ package struct Scrubber: RecordScrubber {
         digest = ruleSet.digest
     }
 
-    package func scrub(_ record: Record) -> Record? {
+    package func scrub(_ record: consuming Record) -> Record? {
         if engine.rules.isEmpty { return record }  // `--no-default-rules` and no `--rules`
         var hits: [String: Int] = [:]
         let result: Record?
         let service: String
-        switch record {
+        switch consume record {
         case .log(var log):
             service = log.service
             result = scrub(&log, hits: &hits) ? .log(log) : nil

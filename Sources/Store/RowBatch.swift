@@ -35,7 +35,7 @@ package struct RowBatch: Sendable {
     package var count: Int { entries.count }
 
     /// Adds one record.
-    package mutating func append(_ sourced: SourcedRecord) {
+    package mutating func append(_ sourced: consuming SourcedRecord) {
         guard case .log(let log) = sourced.record else {
             entries.append(.record(sourced))
             return

@@ -5,7 +5,10 @@
 /// place, in `Pipeline`, so no path can reach the store without it.
 package protocol RecordScrubber: Sendable {
     /// The record with personal data removed; `nil` drops the whole record (a `drop-record` rule).
-    func scrub(_ record: Record) -> Record?
+    ///
+    /// The record is consumed: the caller hands it over, so a field the rules change is changed in place, not
+    /// in a copy, and a clean record goes back without a retain or release of its fields.
+    func scrub(_ record: consuming Record) -> Record?
     /// A stable digest of the rules in force, recorded with every ingest run.
     var digest: String { get }
     /// What the scrubber changed so far, by rule and service: counts, never values.
@@ -15,7 +18,7 @@ package protocol RecordScrubber: Sendable {
 /// Changes nothing: what runs when no scrubbing rules are configured.
 package struct PassThroughScrubber: RecordScrubber {
     package init() {}
-    package func scrub(_ record: Record) -> Record? { record }
+    package func scrub(_ record: consuming Record) -> Record? { record }
     package var digest: String { "none" }
 }
 

@@ -164,7 +164,7 @@ import TraceJoinTesting
 private struct DroppingScrubber: RecordScrubber {
     var rules: Scrubber
     var dropping: String
-    func scrub(_ record: Record) -> Record? {
+    func scrub(_ record: consuming Record) -> Record? {
         if case .log(let log) = record, log.message.contains(dropping) { return nil }
         return rules.scrub(record)
     }

@@ -178,6 +178,6 @@ import TraceJoinTesting
 
 /// A rule set whose every rule is `drop-record`.
 struct DropEverything: RecordScrubber {
-    func scrub(_ record: Record) -> Record? { nil }
+    func scrub(_ record: consuming Record) -> Record? { nil }
     var digest: String { "drop-everything" }
 }

@@ -45,7 +45,7 @@ import TraceJoinTesting
 /// Drops the logs whose message contains a text, as a `drop-record` rule would.
 struct DropMessages: RecordScrubber {
     var containing: String
-    func scrub(_ record: Record) -> Record? {
+    func scrub(_ record: consuming Record) -> Record? {
         if case .log(let log) = record, log.message.contains(containing) { return nil }
         return record
     }

@@ -100,7 +100,7 @@ package final class TailRunner: @unchecked Sendable {
         defer { tailer.close() }
         try throwIfWriteFailed()
         let thread = QueueWorker<TailWriteJob>(capacity: configuration.queuedBatches)
-        thread.start(named: "tj-tail-writer") { [performer] in performer.perform }
+        thread.start(named: "tj-tail-writer") { [performer] in { job in try performer.perform(job) } }
         writerThread = thread
         do {
             while !stop.isStopped {
