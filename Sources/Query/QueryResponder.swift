@@ -44,7 +44,7 @@ struct QueryResponder: HTTPResponder {
         } catch let refusal as QueryRequestError {
             // Each API family refuses in its own shape: api/v3's error object, Tempo's plain text, else Jaeger's.
             switch (try? route.get()) ?? nil {
-            case .v3Services, .v3Operations, .v3Trace, .v3SearchTraces:
+            case .v3Services, .v3Operations, .v3Trace, .v3SearchTraces, .v3TraceSummaries:
                 return Self.v3Error(refusal.status, refusal.message)
             case .tempoTrace, .tempoSearch, .tempoTags, .tempoTagValues:
                 return Self.text(refusal.message + "\n", status: HTTPResponse.Status(code: refusal.status))
@@ -129,6 +129,13 @@ struct QueryResponder: HTTPResponder {
             let traces = try await read { try $0.searchTraces(search) }
             guard !traces.isEmpty else { return Self.v3Error(404, "no traces found") }
             return Self.v3Result(traces)
+        case .v3TraceSummaries:
+            // The same search as `/api/v3/traces`; nothing found is an empty list, which the search page shows.
+            let search = try TraceSearchParser.v3Search(from: parameters)
+            let traces = try await read { try $0.searchTraces(search) }
+            var writer = JSONWriter()
+            TraceSummaryEncoder.write(traces, to: &writer)
+            return Self.json(writer.bytes)
         case .incidents:
             let filter = IncidentFilter(
                 since: try TraceSearchParser.rfc3339(parameters, "since"),

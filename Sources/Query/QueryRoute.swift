@@ -27,6 +27,8 @@ package enum QueryRoute: Equatable, Sendable {
     case v3Operations
     case v3Trace(id: String)
     case v3SearchTraces
+    /// `GET /api/v3/trace-summaries?query.…`: one summary per trace found (Jaeger UI 2.19 and later search with it).
+    case v3TraceSummaries
     /// `GET /api/tracejoin/incidents?since=&until=&service=&class=&limit=&group=`, `/api/tracejoin/traces/{id}`,
     /// `/api/tracejoin/logs?service=&since=&until=&limit=` and `/api/tracejoin/classes`: the CLI's JSON, for the page.
     case incidents
@@ -87,6 +89,7 @@ package enum QueryRoute: Equatable, Sendable {
         case 3 where segments == ["api", "v3", "services"]: self = .v3Services
         case 3 where segments == ["api", "v3", "operations"]: self = .v3Operations
         case 3 where segments == ["api", "v3", "traces"]: self = .v3SearchTraces
+        case 3 where segments == ["api", "v3", "trace-summaries"]: self = .v3TraceSummaries
         case 4 where segments[0] == "api" && segments[1] == "v3" && segments[2] == "traces":
             self = .v3Trace(id: segments[3])
         case 4 where segments[0] == "api" && segments[1] == "v2" && segments[2] == "traces":

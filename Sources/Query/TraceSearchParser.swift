@@ -27,20 +27,66 @@ package enum TraceSearchParser {
     /// Jaeger's api/v3 search (`GET /api/v3/traces`): `query.service_name`, `query.operation_name`,
     /// `query.start_time_min`/`_max` (RFC 3339), `query.duration_min`/`_max` (Go durations), `query.num_traces`, and
     /// `query.attributes.KEY=VALUE` as tags (`query.attributes.error=true` lists incidents).
+    ///
+    /// Parameter names are camel case as Jaeger 2.19 and later write them (`query.serviceName`,
+    /// `query.searchDepth`), or the snake case of earlier versions (`query.service_name`, `query.num_traces`).
+    /// Attributes come as `query.attributes.KEY=VALUE` parameters, or as one `query.attributes`: a JSON object
+    /// (`{"error":"true"}`) or `key=value` pairs separated by spaces, as Jaeger UI's tags field holds them.
     package static func v3Search(from parameters: QueryParameters) throws(QueryRequestError) -> TraceSearch {
+        let named = V3Names(parameters)
         var search = TraceSearch(
-            service: parameters.value("query.service_name"), operation: parameters.value("query.operation_name"))
-        search.startFrom = try rfc3339(parameters, "query.start_time_min")
-        search.startUntil = try rfc3339(parameters, "query.start_time_max")
-        search.minDuration = try duration(parameters, "query.duration_min")
-        search.maxDuration = try duration(parameters, "query.duration_max")
+            service: parameters.value(named("serviceName")), operation: parameters.value(named("operationName")))
+        search.startFrom = try rfc3339(parameters, named("startTimeMin"))
+        search.startUntil = try rfc3339(parameters, named("startTimeMax"))
+        search.minDuration = try duration(parameters, named("durationMin"))
+        search.maxDuration = try duration(parameters, named("durationMax"))
         search.tags = parameters.names.filter { $0.hasPrefix("query.attributes.") }.compactMap { name in
             parameters.value(name).map {
                 TagCondition(key: String(name.dropFirst("query.attributes.".count)), value: $0)
             }
         }
-        search.limit = try limit(parameters, "query.num_traces")
+        if let attributes = parameters.value("query.attributes") {
+            search.tags += try v3Attributes(attributes)
+        }
+        let depth = parameters.value("query.searchDepth") != nil ? "query.searchDepth" : "query.num_traces"
+        search.limit = try limit(parameters, depth)
         return search
+    }
+
+    /// The name a request used for a camel-case v3 parameter: itself, or its snake-case alias when only that is given.
+    private struct V3Names {
+        let parameters: QueryParameters
+
+        init(_ parameters: QueryParameters) { self.parameters = parameters }
+
+        func callAsFunction(_ camel: String) -> String {
+            let name = "query." + camel
+            guard parameters.value(name) == nil else { return name }
+            var snake = "query."
+            for character in camel {
+                if character.isUppercase { snake += "_" + character.lowercased() } else { snake.append(character) }
+            }
+            return snake
+        }
+    }
+
+    /// `query.attributes` as a JSON object of strings, or as `key=value` pairs separated by spaces.
+    private static func v3Attributes(_ text: String) throws(QueryRequestError) -> [TagCondition] {
+        let parameter = "query.attributes"
+        let trimmed = text.trimmingWhitespace()
+        var tags: [TagCondition] = []
+        if trimmed.hasPrefix("{") {
+            tags = try jsonTags(trimmed, parameter: parameter)
+        } else {
+            for pair in trimmed.split(separator: " ") {
+                guard let equals = pair.firstIndex(of: "=") else {
+                    throw .badParameter(parameter, "write attributes as key=value pairs or a JSON object")
+                }
+                tags.append(TagCondition(key: String(pair[..<equals]), value: String(pair[pair.index(after: equals)...])))
+            }
+        }
+        try checkKeys(tags, parameter: parameter)
+        return tags
     }
 
     /// Jaeger's limit: absent or 0 for the default, at most ``maxLimit`` (larger ones are read as it).
@@ -89,26 +135,37 @@ package enum TraceSearchParser {
             tags.append(TagCondition(key: String(pair[..<colon]), value: String(pair[pair.index(after: colon)...])))
         }
         for text in parameters.values("tags") where !text.isEmpty {
-            let json: JSONValue
-            do {
-                json = try JSONParser.parse(text)
-            } catch {
-                throw .badParameter("tags", "malformed 'tags' parameter, cannot parse JSON: \(error.description)")
-            }
-            guard let object = json.object else {
-                throw .badParameter("tags", "malformed 'tags' parameter: expecting a JSON object of strings")
-            }
-            for (key, value) in object.members {
-                guard let text = value.scalarText else {
-                    throw .badParameter("tags", "malformed 'tags' parameter: each value must be a string")
-                }
-                tags.append(TagCondition(key: key, value: text))
-            }
+            tags += try jsonTags(text, parameter: "tags")
         }
-        if tags.contains(where: { $0.key.isEmpty || $0.key.contains("\"") }) {
-            throw .badParameter("tags", "a tag key may be neither empty nor hold a double quote")
+        try checkKeys(tags, parameter: "tags")
+        return tags
+    }
+
+    /// The members of a JSON object of strings (numbers and booleans are read as written), as tag conditions.
+    private static func jsonTags(_ text: String, parameter: String) throws(QueryRequestError) -> [TagCondition] {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(text)
+        } catch {
+            throw .badParameter(parameter, "malformed '\(parameter)' parameter, cannot parse JSON: \(error.description)")
+        }
+        guard let object = json.object else {
+            throw .badParameter(parameter, "malformed '\(parameter)' parameter: expecting a JSON object of strings")
+        }
+        var tags: [TagCondition] = []
+        for (key, value) in object.members {
+            guard let text = value.scalarText else {
+                throw .badParameter(parameter, "malformed '\(parameter)' parameter: each value must be a string")
+            }
+            tags.append(TagCondition(key: key, value: text))
         }
         return tags
+    }
+
+    private static func checkKeys(_ tags: [TagCondition], parameter: String) throws(QueryRequestError) {
+        if tags.contains(where: { $0.key.isEmpty || $0.key.contains("\"") }) {
+            throw .badParameter(parameter, "a tag key may be neither empty nor hold a double quote")
+        }
     }
 }
 
