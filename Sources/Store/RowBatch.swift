@@ -14,7 +14,7 @@ package struct RowBatch: Sendable {
         case record(SourcedRecord)
     }
 
-    package private(set) var entries: [Entry] = []
+    package internal(set) var entries: [Entry] = []
     let text: RowText
     /// Scratch space for one record's attribute JSON, reused from record to record.
     private var json = JSONBuffer()
