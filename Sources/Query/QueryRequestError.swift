@@ -20,7 +20,8 @@ package struct QueryRequestError: Error, Sendable, Equatable, CustomStringConver
     package static let malformedTraceID = QueryRequestError(
         status: 400,
         message: """
-            malformed trace ID: give 32 or 16 hex digits, a W3C traceparent (00-<trace id>-<span id>-01), base64 \
-            of the 16 bytes, an AWS X-Ray ID or a Datadog decimal ID
+            malformed trace ID: give 32 or 16 hex digits (not all zeros, which no trace has), a W3C traceparent \
+            (00-<trace id>-<span id>-01), base64 of the 16 bytes (a '/' in it written %2F), an AWS X-Ray ID or a \
+            Datadog decimal ID
             """)
 }

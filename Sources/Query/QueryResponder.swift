@@ -31,7 +31,9 @@ struct QueryResponder: HTTPResponder {
         do {
             guard let route = try route.get() else {
                 throw QueryRequestError(
-                    status: 404, message: "not found: tracejoin serves the Jaeger query API under /api")
+                    status: 404,
+                    message: "not found: no such endpoint (the Jaeger and Tempo query APIs tracejoin serves are listed "
+                        + "in its README)")
             }
             guard request.method == .get || request.method == .head else {
                 var response = Self.refusal(QueryRequestError(status: 405, message: "method not allowed: use GET"))
@@ -45,6 +47,8 @@ struct QueryResponder: HTTPResponder {
             // Each API family refuses in its own shape: api/v3's error object, Tempo's plain text, else Jaeger's.
             switch (try? route.get()) ?? nil {
             case .v3Services, .v3Operations, .v3Trace, .v3SearchTraces, .v3TraceSummaries:
+                return Self.v3Error(refusal.status, refusal.message)
+            case nil where request.uri.path.hasPrefix("/api/v3/"):
                 return Self.v3Error(refusal.status, refusal.message)
             case .tempoTrace, .tempoSearch, .tempoTags, .tempoTagValues:
                 return Self.text(refusal.message + "\n", status: HTTPResponse.Status(code: refusal.status))
@@ -85,7 +89,7 @@ struct QueryResponder: HTTPResponder {
             guard let service = parameters.value("service") else {
                 throw QueryRequestError.badParameter("service", "parameter 'service' is required")
             }
-            let kind = try Self.spanKind(parameters.value("spanKind"))
+            let kind = try Self.spanKind(parameters, "spanKind")
             let operations = try await read { try $0.operations(service: service, kind: kind) }
             return Self.json(JaegerEnvelope.data(total: operations.count) { Self.write(operations, to: &$0) })
         case .searchTraces:
@@ -113,7 +117,7 @@ struct QueryResponder: HTTPResponder {
             guard let service = parameters.value("service") else {
                 throw QueryRequestError.badParameter("service", "parameter 'service' is required")
             }
-            let kind = try Self.spanKind(parameters.value("span_kind"))
+            let kind = try Self.spanKind(parameters, "spanKind", "span_kind")
             let operations = try await read { try $0.operations(service: service, kind: kind) }
             var writer = JSONWriter()
             writer.raw("{\"operations\":")
@@ -251,10 +255,14 @@ struct QueryResponder: HTTPResponder {
     }
 
     /// Jaeger's span kinds (`server`, `client`, `producer`, `consumer`, `internal`); empty or absent for all.
-    static func spanKind(_ text: String?) throws(QueryRequestError) -> SpanKind? {
-        guard let text else { return nil }
+    /// The span kind of the first of `names` the request gives (api/v3 takes `spanKind` and its older `span_kind`);
+    /// a refusal names the parameter as the request wrote it.
+    static func spanKind(_ parameters: QueryParameters, _ names: String...) throws(QueryRequestError) -> SpanKind? {
+        guard let name = names.first(where: { parameters.value($0) != nil }), let text = parameters.value(name) else {
+            return nil
+        }
         guard let kind = SpanKind.allCases.first(where: { $0 != .unspecified && $0.name == text }) else {
-            throw .badParameter("spanKind", "unsupported span kind: use server, client, producer, consumer or internal")
+            throw .badParameter(name, "unsupported span kind: use server, client, producer, consumer or internal")
         }
         return kind
     }

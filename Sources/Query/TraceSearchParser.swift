@@ -40,6 +40,10 @@ package enum TraceSearchParser {
         search.startUntil = try rfc3339(parameters, named("startTimeMax"))
         search.minDuration = try duration(parameters, named("durationMin"))
         search.maxDuration = try duration(parameters, named("durationMax"))
+        if let low = search.minDuration, let high = search.maxDuration, high < low {
+            throw .badParameter(
+                named("durationMax"), "'\(named("durationMax"))' should be greater than '\(named("durationMin"))'")
+        }
         search.tags = parameters.names.filter { $0.hasPrefix("query.attributes.") }.compactMap { name in
             parameters.value(name).map {
                 TagCondition(key: String(name.dropFirst("query.attributes.".count)), value: $0)
@@ -96,10 +100,11 @@ package enum TraceSearchParser {
         return limit == 0 ? TraceSearch.defaultLimit : min(limit, maxLimit)
     }
 
-    /// An RFC 3339 time (`2026-11-23T10:00:00Z`, fractions and offsets allowed), as nanoseconds since the epoch.
+    /// An RFC 3339 time (`2026-11-23T10:00:00Z`, fractions and offsets allowed), or a shorter form the CLI's
+    /// `--since` takes too (``UserTimeText``), as nanoseconds since the epoch.
     static func rfc3339(_ parameters: QueryParameters, _ name: String) throws(QueryRequestError) -> Int64? {
         guard let text = parameters.value(name), !text.isEmpty else { return nil }
-        guard let nanos = RFC3339.nanoseconds(text) else {
+        guard let nanos = UserTimeText.nanoseconds(text) else {
             throw .badParameter(name, "not an RFC 3339 time such as 2026-11-23T10:00:00Z")
         }
         return nanos

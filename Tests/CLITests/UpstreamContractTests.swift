@@ -165,6 +165,46 @@ import TraceJoinTesting
         #expect(bad.status == 400 && badCode == 400, "\(bad.body)")
     }
 
+    @Test("api/v3 refuses in its own shape, naming the parameter as the request wrote it")
+    func v3Refusals() throws {
+        try UICommandTests().withUI { base in
+            let refusals: [(path: String, status: Int, naming: String)] = [
+                ("/api/v3/no-such-endpoint", 404, "no such endpoint"),
+                ("/api/v3/traces?query.durationMin=5s&query.durationMax=1s", 400, "'query.durationMax'"),
+                ("/api/v3/trace-summaries?query.duration_min=5s&query.duration_max=1s", 400, "'query.duration_max'"),
+                ("/api/v3/operations?service=user-service&span_kind=sideways", 400, "'span_kind'"),
+                ("/api/v3/operations?service=user-service&spanKind=sideways", 400, "'spanKind'"),
+            ]
+            for refusal in refusals {
+                let answer = try QueryHTTP.request(base + refusal.path)
+                let json = try answer.json()
+                #expect(UpstreamShapes.v3Error.violations(of: json).isEmpty, "\(refusal.path): \(answer.body)")
+                #expect(answer.status == refusal.status, "\(refusal.path): \(answer.body)")
+                #expect(json["error"]?["message"]?.string?.contains(refusal.naming) == true, "\(answer.body)")
+            }
+            // The camel-case kind filters as the snake-case one does.
+            let camel = try QueryHTTP.request(base + "/api/v3/operations?service=user-service&spanKind=client").json()
+            let snake = try QueryHTTP.request(base + "/api/v3/operations?service=user-service&span_kind=client").json()
+            #expect(camel == snake && (camel["operations"]?.array?.count ?? 0) > 0, "\(camel)")
+        }
+    }
+
+    @Test("times the CLI's --since takes are taken by the API too: a date, hours and minutes, no zone")
+    func shortTimes() throws {
+        try UICommandTests().withUI { base in
+            let full = try QueryHTTP.request(base + "/api/tracejoin/incidents?since=2026-11-23T00:00:00Z&limit=500")
+            #expect(full.status == 200)
+            for short in ["2026-11-23T00:00Z", "2026-11-23", "2026-11-23T00:00"] {
+                let answer = try QueryHTTP.request(base + "/api/tracejoin/incidents?since=\(short)&limit=500")
+                #expect(answer.status == 200 && answer.body == full.body, "\(short): \(answer.body.prefix(200))")
+            }
+            let v3 = try QueryHTTP.request(
+                base + "/api/v3/trace-summaries?query.startTimeMin=2026-11-23T00:00Z&query.startTimeMax=2026-11-24")
+            let found = try v3.json()["summaries"]?.array ?? []
+            #expect(v3.status == 200 && !found.isEmpty, "\(v3.body.prefix(200))")
+        }
+    }
+
     /// A Jaeger trace ID (leading zeros dropped for a 64-bit ID) as 32 hex digits.
     static func padded(_ id: String?) -> String? {
         id.map { String(repeating: "0", count: max(0, 32 - $0.count)) + $0 }
