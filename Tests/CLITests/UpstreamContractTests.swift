@@ -189,6 +189,22 @@ import TraceJoinTesting
         }
     }
 
+    @Test("several traces by ID at once, in the order asked, as each alone answers; an unknown one left out")
+    func severalTraces() throws {
+        try UICommandTests().withUI { base in
+            let ids = [UICommandTests.unsampled, String(repeating: "e", count: 32), UICommandTests.showcase]
+            let answer = try QueryHTTP.request(base + "/api/traces?" + ids.map { "traceID=" + $0 }.joined(separator: "&"))
+            let traces = try answer.json()["data"]?.array ?? []
+            #expect(traces.map { $0["traceID"]?.string } == [UICommandTests.unsampled, UICommandTests.showcase])
+            for trace in traces {
+                let alone = try QueryHTTP.request(base + "/api/traces/" + (trace["traceID"]?.string ?? "")).json()
+                #expect(alone["data"]?.array?.first == trace)
+            }
+            let malformed = try QueryHTTP.request(base + "/api/traces?traceID=not-an-id")
+            #expect(malformed.status == 400, "\(malformed.body)")
+        }
+    }
+
     @Test("times the CLI's --since takes are taken by the API too: a date, hours and minutes, no zone")
     func shortTimes() throws {
         try UICommandTests().withUI { base in
