@@ -7,7 +7,8 @@ import TraceJoinTesting
 /// Write throughput of `IngestWriter` on 500,000 synthetic records: about 4 logs per span, 10% of logs
 /// uncorrelated, traces of about 25 records interleaved 40 at a time (as in a busy service's log),
 /// 10,000 records per batch. Run in a release build:
-/// `TRACEJOIN_STORE_BENCH=1 swift test -c release --filter StoreBenchmark`.
+/// `TRACEJOIN_STORE_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter StoreBenchmark` (other test
+/// targets import modules `@testable`, which a release build allows only with `-enable-testing`).
 @Suite struct StoreBenchmark {
     static let enabled = ProcessInfo.processInfo.environment["TRACEJOIN_STORE_BENCH"] != nil
 
