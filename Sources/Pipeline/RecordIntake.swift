@@ -80,26 +80,17 @@ package struct RecordIntake {
         records.append(SourcedRecord(sourceID: sourceID, record: .log(log)))
     }
 
-    /// Adds records of any sources, as they are (`batch`'s scrubbing thread, which takes them batch by batch).
-    package mutating func add(contentsOf sourced: [SourcedRecord]) {
-        var sourced = sourced
-        add(taking: &sourced)
-    }
-
-    /// Adds records of any sources and leaves `sourced` empty. When nothing is waiting, the array itself becomes
-    /// the intake's: if the caller held the only reference, the records are scrubbed in place, never copied.
+    /// Adds records of any sources, as they are, and leaves `sourced` empty (`batch`'s scrubbing thread, which
+    /// takes them batch by batch). When nothing is waiting, the array itself becomes the intake's: if the caller
+    /// held the only reference, the records are scrubbed in place, never copied.
     package mutating func add(taking sourced: inout [SourcedRecord]) {
-        guard readTime == nil else {
+        defer { sourced = [] }
+        if readTime != nil {
             for record in sourced { add(record.record, sourceID: record.sourceID) }
-            sourced = []
-            return
-        }
-        if records.isEmpty {
+        } else if records.isEmpty {
             swap(&records, &sourced)
-            sourced = []
         } else {
             records.append(contentsOf: sourced)
-            sourced = []
         }
     }
 
@@ -245,7 +236,7 @@ extension RecordIntake {
     /// The rows of the records in `range`; each record is replaced by a placeholder (no heap object) once its row is
     /// made, so it is freed here.
     private static func rows(_ slots: RecordSlots, _ range: Range<Int>) -> RowBatch {
-        let logs = range.reduce(0) { count, index in if case .log = slots.base[index].record { count + 1 } else { count } }
+        let logs = RowBatch.logCount(UnsafeBufferPointer(start: slots.base + range.lowerBound, count: range.count))
         var batch = RowBatch(capacity: range.count, logs: logs)
         for index in range {
             batch.append((slots.base + index).move())

@@ -9,7 +9,7 @@ package enum TempoSearchEncoder {
     static func write(_ traces: [TraceView], to writer: inout JSONWriter) {
         writer.raw("{\"traces\":")
         writer.array(traces) { writer, trace in
-            let root = trace.spans.first { $0.isTraceRoot } ?? trace.spans.first
+            let root = trace.rootSpan
             writer.raw("{\"traceID\":")
             writer.string(JaegerTraceEncoder.jaegerHex(trace.traceID))
             writer.raw(",\"rootServiceName\":")

@@ -20,7 +20,7 @@ enum TraceSummaryEncoder {
     /// A trace without spans of its own (sampled out) is summarised from the synthetic spans it is served with
     /// (``TraceView/spans`` is never empty).
     private static func write(_ trace: TraceView, to writer: inout JSONWriter) {
-        let root = trace.spans.first { $0.isTraceRoot } ?? trace.spans.first
+        let root = trace.rootSpan
         var services: [String: (spans: Int, errors: Int)] = [:]
         var start = Int64.max
         var end = Int64.min

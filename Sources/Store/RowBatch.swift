@@ -27,12 +27,16 @@ package struct RowBatch: Sendable {
 
     /// The records, in order.
     package init(_ records: some Collection<SourcedRecord>) {
-        let logs = records.reduce(0) { count, sourced in if case .log = sourced.record { count + 1 } else { count } }
-        self.init(capacity: records.count, logs: logs)
+        self.init(capacity: records.count, logs: Self.logCount(records))
         for record in records { append(record) }
     }
 
     package var count: Int { entries.count }
+
+    /// How many of `records` are logs: the records a batch reserves text for.
+    package static func logCount(_ records: some Sequence<SourcedRecord>) -> Int {
+        records.reduce(0) { count, sourced in if case .log = sourced.record { count + 1 } else { count } }
+    }
 
     /// Adds one record.
     package mutating func append(_ sourced: consuming SourcedRecord) {

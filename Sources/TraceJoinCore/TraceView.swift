@@ -9,6 +9,9 @@ package struct TraceView: Sendable {
     /// The classification rule that decided `summary.errorClass`; nil when none matched or the trace is fine.
     package var classRule: String?
 
+    /// The span that carries the verdict on the trace: its root (or first synthetic span), else its first span.
+    package var rootSpan: SpanView? { spans.first { $0.isTraceRoot } ?? spans.first }
+
     package init(traceID: TraceID, spans: [SpanView], summary: TraceSummary, classRule: String?) {
         self.traceID = traceID
         self.spans = spans
