@@ -5,12 +5,20 @@ extension ScrubEngine {
     package func scrubAttributes(_ attributes: [Attribute], path: String = "", hits: inout [String: Int]) -> (
         [Attribute], dropRecord: Bool
     ) {
-        let (result, _, drop) = scrub(attributes, path: path, hits: &hits)
+        let (result, _, drop) = scrub(attributes, path: path, caches: threadCaches(), hits: &hits)
+        return (result, drop)
+    }
+
+    /// ``scrubAttributes(_:path:hits:)`` with this thread's caches, for a record's every list.
+    func scrubAttributes(_ attributes: [Attribute], caches: ThreadCaches, hits: inout [String: Int]) -> (
+        [Attribute], dropRecord: Bool
+    ) {
+        let (result, _, drop) = scrub(attributes, path: "", caches: caches, hits: &hits)
         return (result, drop)
     }
 
     /// The list, the same array when nothing changed (no copy for the common clean record).
-    private func scrub(_ attributes: [Attribute], path: String, hits: inout [String: Int]) -> (
+    private func scrub(_ attributes: [Attribute], path: String, caches: ThreadCaches, hits: inout [String: Int]) -> (
         [Attribute], changed: Bool, dropRecord: Bool
     ) {
         var result = attributes
@@ -18,7 +26,7 @@ extension ScrubEngine {
         var changed = false
         for index in attributes.indices {
             let attribute = attributes[index]
-            let outcome = scrubValue(attribute.value, key: attribute.key, path: path, hits: &hits)
+            let outcome = scrubValue(attribute.value, key: attribute.key, path: path, caches: caches, hits: &hits)
             switch outcome {
             case .keep:
                 if removed > 0 { result[index - removed] = attribute }
@@ -44,9 +52,11 @@ extension ScrubEngine {
     }
 
     /// One attribute value under `key`, at `path` (the dotted keys of the lists it is nested in).
-    func scrubValue(_ value: AttributeValue, key: String, path: String, hits: inout [String: Int]) -> ValueOutcome {
+    func scrubValue(
+        _ value: AttributeValue, key: String, path: String, caches: ThreadCaches, hits: inout [String: Int]
+    ) -> ValueOutcome {
         let hash = SlotCache<KeyDecision>.hash(of: key)
-        let keyDecisions = ThreadCaches.current(forEngine: serial).keyDecisions
+        let keyDecisions = caches.keyDecisions
         switch keyDecisions.value(for: key, hash: hash) ?? decide(key, hash: hash, cache: keyDecisions) {
         case .protected: return .keep
         case .unnamed: break
@@ -72,14 +82,15 @@ extension ScrubEngine {
         }
         switch value {
         case .string(let text):
-            switch scrubText(text, path: path, key: key, hits: &hits) {
+            switch scrubText(text, path: path, key: key, caches: caches, hits: &hits) {
             case .keep: return .keep
             case .replace(let new): return .value(.string(new))
             case .dropField: return .dropField
             case .dropRecord: return .dropRecord
             }
         case .keyValueList(let members):
-            let (scrubbed, changed, drop) = scrub(members, path: path.isEmpty ? key : path + "." + key, hits: &hits)
+            let (scrubbed, changed, drop) = scrub(
+                members, path: path.isEmpty ? key : path + "." + key, caches: caches, hits: &hits)
             if drop { return .dropRecord }
             return changed ? .value(.keyValueList(scrubbed)) : .keep
         case .array(let elements):
@@ -87,7 +98,7 @@ extension ScrubEngine {
             var removed = 0
             var changed = false
             for index in elements.indices {
-                switch scrubValue(elements[index], key: key, path: path, hits: &hits) {
+                switch scrubValue(elements[index], key: key, path: path, caches: caches, hits: &hits) {
                 case .keep:
                     if removed > 0 { result[index - removed] = elements[index] }
                 case .value(let value):

@@ -67,19 +67,24 @@ package final class ScrubEngine: Sendable {
 
     /// Runs every pattern rule that applies to `field` over `text`; counts hits by rule id.
     package func scrubText(_ text: String, field: String, hits: inout [String: Int]) -> Outcome {
-        scrubText(text, path: "", key: field, hits: &hits)
+        scrubText(text, path: "", key: field, caches: threadCaches(), hits: &hits)
     }
 
+    /// The calling thread's caches for this engine: looked up once per record, not once per value.
+    func threadCaches() -> ThreadCaches { ThreadCaches.current(forEngine: serial) }
+
     /// `scrubText(_:field:hits:)` for the field `path.key` (just `key` when `path` is empty),
-    /// which is only spelled out when a rule has a `fields` condition.
-    func scrubText(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
+    /// which is only spelled out when a rule has a `fields` condition; `caches` are this thread's.
+    func scrubText(
+        _ text: String, path: String, key: String, caches: ThreadCaches, hits: inout [String: Int]
+    ) -> Outcome {
         let length = text.utf8.count
         if length < minimumTextLength { return .keep }
         // A timed value's result depends on the clock too, so it is never remembered.
         let cacheable = !hasFieldConditions && length <= Self.longestRememberedText && length < budget.minimumLength
         guard cacheable else { return scan(text, path: path, key: key, hits: &hits) }
         let hash = SlotCache<ScrubbedText>.hash(of: text)
-        let scrubbedTexts = ThreadCaches.current(forEngine: serial).scrubbedTexts
+        let scrubbedTexts = caches.scrubbedTexts
         if let remembered = scrubbedTexts.value(for: text, hash: hash) {
             for (rule, count) in remembered.hits { hits[rule, default: 0] += count }
             return remembered.outcome

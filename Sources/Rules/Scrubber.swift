@@ -28,16 +28,17 @@ package struct Scrubber: RecordScrubber {
         var hits: [String: Int] = [:]
         let result: Record?
         let service: String
+        let caches = engine.threadCaches()
         switch consume record {
         case .log(var log):
             service = log.service
-            result = scrub(&log, hits: &hits) ? .log(log) : nil
+            result = scrub(&log, caches: caches, hits: &hits) ? .log(log) : nil
         case .span(var span):
             service = span.service
-            result = scrub(&span, hits: &hits) ? .span(span) : nil
+            result = scrub(&span, caches: caches, hits: &hits) ? .span(span) : nil
         case .reject(var reject):
             service = ""
-            switch engine.scrubText(reject.raw, field: RecordField.raw, hits: &hits) {
+            switch engine.scrubText(reject.raw, path: "", key: RecordField.raw, caches: caches, hits: &hits) {
             case .keep: break
             case .replace(let text): reject.raw = text
             case .dropField, .dropRecord: reject.raw = ""
@@ -54,39 +55,43 @@ package struct Scrubber: RecordScrubber {
     // MARK: - Records
 
     /// False when a rule drops the record.
-    private func scrub(_ log: inout LogRecord, hits: inout [String: Int]) -> Bool {
-        guard let message = scrubField(log.message, field: RecordField.message, hits: &hits) else { return false }
+    private func scrub(_ log: inout LogRecord, caches: ThreadCaches, hits: inout [String: Int]) -> Bool {
+        guard let message = scrubField(log.message, field: RecordField.message, caches: caches, hits: &hits) else {
+            return false
+        }
         log.message = message
-        let (attributes, drop) = engine.scrubAttributes(log.attributes, hits: &hits)
+        let (attributes, drop) = engine.scrubAttributes(log.attributes, caches: caches, hits: &hits)
         log.attributes = attributes
         return !drop
     }
 
-    private func scrub(_ span: inout SpanRecord, hits: inout [String: Int]) -> Bool {
-        guard let name = scrubField(span.name, field: RecordField.name, hits: &hits),
-            let status = scrubField(span.statusMessage, field: RecordField.status, hits: &hits)
+    private func scrub(_ span: inout SpanRecord, caches: ThreadCaches, hits: inout [String: Int]) -> Bool {
+        guard let name = scrubField(span.name, field: RecordField.name, caches: caches, hits: &hits),
+            let status = scrubField(span.statusMessage, field: RecordField.status, caches: caches, hits: &hits)
         else { return false }
         span.name = name
         span.statusMessage = status
         var drop = false
-        (span.attributes, drop) = engine.scrubAttributes(span.attributes, hits: &hits)
+        (span.attributes, drop) = engine.scrubAttributes(span.attributes, caches: caches, hits: &hits)
         if drop { return false }
-        (span.resource, drop) = engine.scrubAttributes(span.resource, hits: &hits)
+        (span.resource, drop) = engine.scrubAttributes(span.resource, caches: caches, hits: &hits)
         if drop { return false }
         for index in span.events.indices {
-            (span.events[index].attributes, drop) = engine.scrubAttributes(span.events[index].attributes, hits: &hits)
+            (span.events[index].attributes, drop) = engine.scrubAttributes(
+                span.events[index].attributes, caches: caches, hits: &hits)
             if drop { return false }
         }
         for index in span.links.indices {
-            (span.links[index].attributes, drop) = engine.scrubAttributes(span.links[index].attributes, hits: &hits)
+            (span.links[index].attributes, drop) = engine.scrubAttributes(
+                span.links[index].attributes, caches: caches, hits: &hits)
             if drop { return false }
         }
         return true
     }
 
     /// The scrubbed text; "" for drop-field; nil for drop-record.
-    private func scrubField(_ text: String, field: String, hits: inout [String: Int]) -> String? {
-        switch engine.scrubText(text, field: field, hits: &hits) {
+    private func scrubField(_ text: String, field: String, caches: ThreadCaches, hits: inout [String: Int]) -> String? {
+        switch engine.scrubText(text, path: "", key: field, caches: caches, hits: &hits) {
         case .keep: text
         case .replace(let new): new
         case .dropField: ""

@@ -11,8 +11,10 @@ final class SlotCache<Value> {
 
     /// The value remembered for `text`; `hash` is `SlotCache.hash(of:)`.
     func value(for text: String, hash: Int) -> Value? {
-        guard let entry = slots[hash & (Self.slotCount - 1)], entry.text == text else { return nil }
-        return entry.value
+        // Looked at in place: binding the slot's tuple would copy (retain and release) its text and value.
+        let index = hash & (Self.slotCount - 1)
+        guard slots[index]?.text == text else { return nil }
+        return slots[index]?.value
     }
 
     func remember(_ value: Value, for text: String, hash: Int) {

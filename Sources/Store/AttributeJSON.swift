@@ -39,7 +39,7 @@ enum AttributeJSON {
         switch value {
         case .string(let string): buffer.string(string)
         case .bool(let bool): buffer.raw(bool ? "true" : "false")
-        case .int(let int): buffer.raw(String(int))
+        case .int(let int): buffer.integer(int)
         case .double(let double):
             if double.isFinite {
                 buffer.raw(String(double))  // "3.0", "1e+300": never read back as an integer

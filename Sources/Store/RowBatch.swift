@@ -34,8 +34,16 @@ package struct RowBatch: Sendable {
     package var count: Int { entries.count }
 
     /// How many of `records` are logs: the records a batch reserves text for.
-    package static func logCount(_ records: some Sequence<SourcedRecord>) -> Int {
-        records.reduce(0) { count, sourced in if case .log = sourced.record { count + 1 } else { count } }
+    package static func logCount(_ records: some Collection<SourcedRecord>) -> Int {
+        records.withContiguousStorageIfAvailable(logCount) ?? Array(records).withUnsafeBufferPointer(logCount)
+    }
+
+    /// Looks at each record in place: iterating a sequence copies each element, which retains and releases
+    /// every field of every record (1.5 % of `batch`'s CPU on the 1 GB night).
+    package static func logCount(_ records: UnsafeBufferPointer<SourcedRecord>) -> Int {
+        var count = 0
+        for index in records.indices where records[index].record.isLog { count += 1 }
+        return count
     }
 
     /// Adds one record.
@@ -123,5 +131,12 @@ final class RowText: @unchecked Sendable {
         base.deallocate()
         base = grown
         capacity = newCapacity
+    }
+}
+
+extension Record {
+    /// Whether this is a log, without copying it out.
+    fileprivate var isLog: Bool {
+        if case .log = self { true } else { false }
     }
 }

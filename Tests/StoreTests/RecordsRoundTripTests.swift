@@ -93,6 +93,23 @@ import TraceJoinCore
         #expect(storedLog.origin.line == 9 && storedLog.origin.byteOffset == 8_000 && storedLog.origin.ordinal == 1)
     }
 
+    @Test("integers are stored in decimal, as JSON that SQLite reads as the same numbers")
+    func integersAsStored() throws {
+        let temporary = try TemporaryStore()
+        let source = try temporary.source()
+        let values: [Int64] = [0, 7, -7, 9, 10, -10, 99, 100, 1_234_567_890, -1_000_000_000_000, .max, .min]
+        var log = StoreSamples.log("counts", offset: 0)
+        log.trace = .full(StoreSamples.traceB)
+        log.attributes = values.enumerated().map { Attribute("n\($0.offset)", .int($0.element)) }
+        try temporary.write([.log(log)], source: source)
+        // As the row's description quotes the column: with its quotes escaped.
+        let expected = values.enumerated().map { #"\"n\#($0.offset)\":\#($0.element)"# }.joined(separator: ",")
+        let rows = try temporary.store.debugRows("logs")
+        #expect(rows.count == 1 && rows.allSatisfy { $0.contains("{\(expected)}") }, "\(rows)")
+        let key = try #require(temporary.store.traceKeys(for: .full(StoreSamples.traceB)).first)
+        #expect(try temporary.store.records(traceKey: key).logs.first?.attributes == log.attributes)
+    }
+
     @Test("NaN survives as a double")
     func notANumber() throws {
         let temporary = try TemporaryStore()
