@@ -160,7 +160,7 @@ final class FileIngestor {
         onProgress(Int64(content.count))
     }
 
-    private func accept(_ record: Record) {
+    private func accept(_ record: consuming Record) {
         if case .reject(let rejected) = record {
             rejectsInFile += 1
             if rejectsInFile <= rejectsPrinted {

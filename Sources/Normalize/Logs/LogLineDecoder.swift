@@ -41,7 +41,7 @@ package struct LogLineDecoder: Sendable {
     /// Feeds one line (without its newline). May emit zero or more records now (a record is emitted
     /// when the next record starts, since continuation lines may follow).
     package mutating func feed(
-        _ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, byteOffset: Int64, emit: (Record) -> Void
+        _ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, byteOffset: Int64, emit: (consuming Record) -> Void
     ) {
         var start = 0
         if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF { start = 3 }  // UTF-8 BOM
@@ -104,7 +104,7 @@ package struct LogLineDecoder: Sendable {
         return earliest
     }
 
-    package mutating func finish(emit: (Record) -> Void) {
+    package mutating func finish(emit: (consuming Record) -> Void) {
         for slot in partials.indices {
             guard let partial = partials[slot] else { continue }
             partials[slot] = nil
@@ -128,7 +128,7 @@ package struct LogLineDecoder: Sendable {
     /// Joins partial pieces per stream, then reads the whole inner line.
     private mutating func unwrapped(
         bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, wrapper: ContainerLogWrapper,
-        location: InputLocation, emit: (Record) -> Void
+        location: InputLocation, emit: (consuming Record) -> Void
     ) {
         let slot = wrapper.streamSlot
         if wrapper.isPartial || partialSlots & (1 << slot) != 0 {
@@ -160,7 +160,7 @@ package struct LogLineDecoder: Sendable {
     /// Reads one application line (already unwrapped) as continuation, JSON, logfmt or plain text.
     private mutating func inner(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, wrapper: ContainerLogWrapper?,
-        location: InputLocation, emit: (Record) -> Void
+        location: InputLocation, emit: (consuming Record) -> Void
     ) {
         let first = LogBytes.skipSpaces(bytes, from: start, to: end)
         guard first < end else { return }
@@ -210,7 +210,7 @@ package struct LogLineDecoder: Sendable {
 
     private mutating func startRecord(
         _ bytes: UnsafeBufferPointer<UInt8>, _ members: [RawMember], wrapper: ContainerLogWrapper?,
-        location: InputLocation, emit: (Record) -> Void
+        location: InputLocation, emit: (consuming Record) -> Void
     ) {
         var fields = StructuredLogFieldMapper.map(bytes, members, year: configuration.yearForYearlessTimes)
         fields.applyTextPatterns(scanner, to: fields.message)
@@ -229,15 +229,16 @@ package struct LogLineDecoder: Sendable {
 
     /// Emits the stream's pending record and makes this one pending.
     private mutating func begin(
-        _ fields: LogFields, wrapper: ContainerLogWrapper?, location: InputLocation, emit: (Record) -> Void
+        _ fields: consuming LogFields, wrapper: ContainerLogWrapper?, location: InputLocation,
+        emit: (consuming Record) -> Void
     ) {
         let slot = wrapper?.streamSlot ?? 0
         if pendingSlots & (1 << slot) != 0 { emit(.log(pending[slot].takeRecord(configuration: configuration))) }
         var record = PendingLogRecord(fields: fields, origin: location)
         if let extras = wrapper?.extraAttributes, !extras.isEmpty { record.fields.attributes += extras }
-        record.time = resolveTime(fields.time, wrapperTime: wrapper?.time)
+        record.time = resolveTime(record.fields.time, wrapperTime: wrapper?.time)
         record.stream = wrapper?.streamName
-        if fields.service == nil, let serviceFromPath {
+        if record.fields.service == nil, let serviceFromPath {
             record.fields.service = serviceFromPath
             record.serviceFromFileName = true
         }
@@ -333,7 +334,7 @@ package struct LogLineDecoder: Sendable {
 
     private mutating func reject(
         _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, reason: String, slot: Int,
-        location: InputLocation, emit: (Record) -> Void
+        location: InputLocation, emit: (consuming Record) -> Void
     ) {
         if pendingSlots & (1 << slot) != 0 {
             pendingSlots &= ~(1 << slot)

@@ -14,7 +14,7 @@ struct PendingLogRecord {
     /// Set when the message was cut at `maxRecordBytes` (or a partial container line was).
     var truncated = false
 
-    init(fields: LogFields, origin: InputLocation) {
+    init(fields: consuming LogFields, origin: InputLocation) {
         self.fields = fields
         self.origin = origin
     }

@@ -50,7 +50,7 @@ struct TailLineDecoder {
     }
 
     /// Decodes one line; a log decoder may hold its record back until the next one starts.
-    mutating func feed(_ line: TailedLine, emit: (Record) -> Void) {
+    mutating func feed(_ line: TailedLine, emit: (consuming Record) -> Void) {
         if logs != nil {
             logs!.feed(line.bytes, lineNumber: line.number, byteOffset: line.byteOffset, emit: emit)
             return
@@ -71,7 +71,7 @@ struct TailLineDecoder {
     var heldBackStart: InputLocation? { logs?.heldBackStart }
 
     /// Emits the record held back, if any.
-    mutating func finish(emit: (Record) -> Void) {
+    mutating func finish(emit: (consuming Record) -> Void) {
         if logs != nil { logs!.finish(emit: emit) }
     }
 }
