@@ -40,6 +40,9 @@ enum RawJSONScanner {
     /// false when the text is not one valid JSON object.
     static func scanObject(_ bytes: Buffer, _ start: Int, _ end: Int, into members: inout [RawMember]) -> Bool {
         members.removeAll(keepingCapacity: true)
+        // A nested object is scanned into a new array: room for a typical object at once, not by doubling
+        // from one member (four allocations for eight members).
+        members.reserveCapacity(16)
         var index = skipWhitespace(bytes, start, end)
         guard index < end, bytes[index] == UInt8(ascii: "{") else { return false }
         guard scanMembers(bytes, &index, end, depth: 0, into: &members) else { return false }
