@@ -85,10 +85,11 @@ package final class ScrubEngine: Sendable {
         guard cacheable else { return scan(text, path: path, key: key, hits: &hits) }
         let hash = SlotCache<ScrubbedText>.hash(of: text)
         let scrubbedTexts = caches.scrubbedTexts
-        if let remembered = scrubbedTexts.value(for: text, hash: hash) {
+        let replayed = scrubbedTexts.withValue(for: text, hash: hash) { remembered in
             for (rule, count) in remembered.hits { hits[rule, default: 0] += count }
             return remembered.outcome
         }
+        if let replayed { return replayed }
         // The hits of this text alone are what a later lookup replays.
         var own: [String: Int] = [:]
         let outcome = scan(text, path: path, key: key, hits: &own)

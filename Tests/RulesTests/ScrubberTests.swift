@@ -29,6 +29,24 @@ import TraceJoinTesting
         return result
     }
 
+    @Test("texts seen again after thousands of others (their cache slots reused) scrub the same, hits counted again")
+    func rememberedTextsAfterEviction() throws {
+        let rules = try RuleSet(layers: [RuleSource.builtIn])
+        let engine = ScrubEngine(rules: rules.rules, hashKey: [])
+        let texts = (0..<10_000).map { index in
+            index % 2 == 0 ? "user\(index)@example.com signed in" : "order \(index) shipped to warehouse \(index % 7)"
+        }
+        var firstHits: [String: Int] = [:]
+        let first = texts.map { engine.scrubText($0, field: "message", hits: &firstHits) }
+        #expect(first.filter { $0 == .replace("<email> signed in") }.count == 5_000)
+        #expect(first.filter { $0 == .keep }.count == 5_000)
+        var againHits: [String: Int] = [:]
+        for (text, outcome) in zip(texts, first).reversed() {
+            #expect(engine.scrubText(text, field: "message", hits: &againHits) == outcome)
+        }
+        #expect(againHits == firstHits && firstHits.values.reduce(0, +) == 5_000)
+    }
+
     @Test("email in a log message becomes <email>")
     func emailInMessage() throws {
         let result = try Self.scrubbed(Self.log("login ok for alice@example.com"))
