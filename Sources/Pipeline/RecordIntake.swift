@@ -156,7 +156,7 @@ package struct RecordIntake {
         for index in range {
             let sourced = (slots.base + index).move()
             let sourceID = sourced.sourceID
-            guard let scrubbed = scrubber.scrub(sourced.record) else {
+            guard let scrubbed = scrubber.scrub((consume sourced).record) else {
                 part.counts.droppedByRules += 1
                 part.droppedBySource[sourceID, default: 0] += 1
                 continue
@@ -173,20 +173,16 @@ package struct RecordIntake {
 
     /// Counts a scrubbed record and gives it its source (and, for a received log record, its position).
     private static func placed(
-        _ record: Record, sourceID: Int64, receivedLogs: ReceivedLogs?, part: inout ScrubbedPart
+        _ record: consuming Record, sourceID: Int64, receivedLogs: ReceivedLogs?, part: inout ScrubbedPart
     ) -> SourcedRecord {
         part.counts.count(record)
-        switch record {
-        case .span:
-            break
-        case .reject(let reject):
-            if part.firstRejectReason == nil { part.firstRejectReason = reject.reason }
-        case .log(var log):
-            if let receivedLogs {
-                log.origin = ReceivedLogKey.origin(of: log, source: receivedLogs.path)
-                return SourcedRecord(sourceID: receivedLogs.sourceID, record: .log(log))
-            }
+        if part.firstRejectReason == nil, case .reject(let reject) = record { part.firstRejectReason = reject.reason }
+        if let receivedLogs, case .log = record {
+            guard case .log(var log) = consume record else { preconditionFailure("a log, checked above") }
+            log.origin = ReceivedLogKey.origin(of: log, source: receivedLogs.path)
+            return SourcedRecord(sourceID: receivedLogs.sourceID, record: .log(log))
         }
+        // Moved on as it is: a copy would retain and release every field.
         return SourcedRecord(sourceID: sourceID, record: record)
     }
 

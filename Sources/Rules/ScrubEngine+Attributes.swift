@@ -5,43 +5,69 @@ extension ScrubEngine {
     package func scrubAttributes(_ attributes: [Attribute], path: String = "", hits: inout [String: Int]) -> (
         [Attribute], dropRecord: Bool
     ) {
-        let (result, _, drop) = scrub(attributes, path: path, caches: threadCaches(), hits: &hits)
-        return (result, drop)
-    }
-
-    /// ``scrubAttributes(_:path:hits:)`` with this thread's caches, for a record's every list.
-    func scrubAttributes(_ attributes: [Attribute], caches: ThreadCaches, hits: inout [String: Int]) -> (
-        [Attribute], dropRecord: Bool
-    ) {
-        let (result, _, drop) = scrub(attributes, path: "", caches: caches, hits: &hits)
-        return (result, drop)
-    }
-
-    /// The list, the same array when nothing changed (no copy for the common clean record).
-    private func scrub(_ attributes: [Attribute], path: String, caches: ThreadCaches, hits: inout [String: Int]) -> (
-        [Attribute], changed: Bool, dropRecord: Bool
-    ) {
         var result = attributes
-        var removed = 0
-        var changed = false
-        for index in attributes.indices {
-            let attribute = attributes[index]
-            let outcome = scrubValue(attribute.value, key: attribute.key, path: path, caches: caches, hits: &hits)
-            switch outcome {
-            case .keep:
-                if removed > 0 { result[index - removed] = attribute }
-            case .value(let value):
-                result[index - removed] = Attribute(attribute.key, value)
-                changed = true
-            case .dropField:
-                removed += 1
-                changed = true
-            case .dropRecord:
-                return (Array(result[0..<(index - removed)]), true, true)
+        let (_, drop) = scrub(&result, path: path, caches: threadCaches(), hits: &hits)
+        return (result, drop)
+    }
+
+    /// Scrubs a record's list in place with this thread's caches; true when a rule drops the record.
+    ///
+    /// In place: a list moved out of its record is the only reference to its storage, so a changed value is
+    /// written into it instead of into a copy of the whole list.
+    func scrubAttributes(_ attributes: inout [Attribute], caches: ThreadCaches, hits: inout [String: Int]) -> Bool {
+        scrub(&attributes, path: "", caches: caches, hits: &hits).dropRecord
+    }
+
+    /// Scrubs the list in place, keeping the order of what stays. When a rule drops the record, only the
+    /// attributes before it are left, all scrubbed.
+    ///
+    /// Each attribute is read where it lies (through a buffer), not copied out, retained and released. The
+    /// list is only written to from its first changed attribute on: until then it is read without making it
+    /// unique, so a list shared between records (the resource of every span of one export) is not copied
+    /// when nothing in it changes.
+    private func scrub(_ attributes: inout [Attribute], path: String, caches: ThreadCaches, hits: inout [String: Int])
+        -> (changed: Bool, dropRecord: Bool)
+    {
+        var firstChange: (index: Int, outcome: ValueOutcome)?
+        attributes.withUnsafeBufferPointer { list in
+            for index in list.indices {
+                let outcome = scrubValue(list[index].value, key: list[index].key, path: path, caches: caches, hits: &hits)
+                if case .keep = outcome { continue }
+                firstChange = (index, outcome)
+                return
             }
         }
-        if removed > 0 { result.removeLast(removed) }
-        return (result, changed, false)
+        guard let firstChange else { return (false, false) }
+        var removed = 0
+        var droppedAt: Int?
+        attributes.withUnsafeMutableBufferPointer { list in
+            var index = firstChange.index
+            var outcome = firstChange.outcome
+            while true {
+                // What stays moves down over what was removed; the removed end up after it.
+                switch outcome {
+                case .keep:
+                    if removed > 0 { list.swapAt(index - removed, index) }
+                case .value(let value):
+                    list[index].value = value
+                    if removed > 0 { list.swapAt(index - removed, index) }
+                case .dropField:
+                    removed += 1
+                case .dropRecord:
+                    droppedAt = index
+                    return
+                }
+                index += 1
+                guard index < list.count else { return }
+                outcome = scrubValue(list[index].value, key: list[index].key, path: path, caches: caches, hits: &hits)
+            }
+        }
+        if let droppedAt {
+            attributes.removeSubrange((droppedAt - removed)...)
+            return (true, true)
+        }
+        attributes.removeLast(removed)
+        return (true, false)
     }
 
     enum ValueOutcome {
@@ -88,11 +114,10 @@ extension ScrubEngine {
             case .dropField: return .dropField
             case .dropRecord: return .dropRecord
             }
-        case .keyValueList(let members):
-            let (scrubbed, changed, drop) = scrub(
-                members, path: path.isEmpty ? key : path + "." + key, caches: caches, hits: &hits)
+        case .keyValueList(var members):
+            let (changed, drop) = scrub(&members, path: path.isEmpty ? key : path + "." + key, caches: caches, hits: &hits)
             if drop { return .dropRecord }
-            return changed ? .value(.keyValueList(scrubbed)) : .keep
+            return changed ? .value(.keyValueList(members)) : .keep
         case .array(let elements):
             var result = elements
             var removed = 0

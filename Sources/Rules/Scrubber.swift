@@ -60,9 +60,7 @@ package struct Scrubber: RecordScrubber {
             return false
         }
         log.message = message
-        let (attributes, drop) = engine.scrubAttributes(log.attributes, caches: caches, hits: &hits)
-        log.attributes = attributes
-        return !drop
+        return !engine.scrubAttributes(&log.attributes, caches: caches, hits: &hits)
     }
 
     private func scrub(_ span: inout SpanRecord, caches: ThreadCaches, hits: inout [String: Int]) -> Bool {
@@ -71,20 +69,18 @@ package struct Scrubber: RecordScrubber {
         else { return false }
         span.name = name
         span.statusMessage = status
-        var drop = false
-        (span.attributes, drop) = engine.scrubAttributes(span.attributes, caches: caches, hits: &hits)
-        if drop { return false }
-        (span.resource, drop) = engine.scrubAttributes(span.resource, caches: caches, hits: &hits)
-        if drop { return false }
-        for index in span.events.indices {
-            (span.events[index].attributes, drop) = engine.scrubAttributes(
-                span.events[index].attributes, caches: caches, hits: &hits)
-            if drop { return false }
+        if engine.scrubAttributes(&span.attributes, caches: caches, hits: &hits)
+            || engine.scrubAttributes(&span.resource, caches: caches, hits: &hits)
+        {
+            return false
         }
-        for index in span.links.indices {
-            (span.links[index].attributes, drop) = engine.scrubAttributes(
-                span.links[index].attributes, caches: caches, hits: &hits)
-            if drop { return false }
+        for index in span.events.indices
+        where engine.scrubAttributes(&span.events[index].attributes, caches: caches, hits: &hits) {
+            return false
+        }
+        for index in span.links.indices
+        where engine.scrubAttributes(&span.links[index].attributes, caches: caches, hits: &hits) {
+            return false
         }
         return true
     }

@@ -223,6 +223,24 @@ import TraceJoinTesting
                 "GET /orders", attributes: [Attribute("user_agent.original", .string("curl")), Attribute("a", .int(1))]),
             with: scrubber)
         #expect(kept.attributes == [Attribute("a", .int(1))])
+
+        // Removed attributes anywhere in a list, nested ones too: the rest keep their order.
+        let mixed = try Self.scrubbed(
+            Self.log(
+                "GET /orders",
+                attributes: [
+                    Attribute("a", .int(1)), Attribute("user_agent.original", .string("curl")),
+                    Attribute("user_agent.original", .string("wget")), Attribute("b", .string("two")),
+                    Attribute(
+                        "c", .keyValueList([Attribute("user_agent.original", .string("x")), Attribute("d", .bool(true))])),
+                    Attribute("user_agent.original", .string("httpie")), Attribute("e", .null),
+                ]),
+            with: scrubber)
+        #expect(
+            mixed.attributes == [
+                Attribute("a", .int(1)), Attribute("b", .string("two")),
+                Attribute("c", .keyValueList([Attribute("d", .bool(true))])), Attribute("e", .null),
+            ])
     }
 
     @Test("explain lists the rules that hit, in order, and the result")
