@@ -8,23 +8,38 @@ package struct JSONWriter {
 
     package mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    /// A JSON string literal with the required escapes.
+    /// A JSON string literal with the required escapes, and with the characters a terminal would act on escaped
+    /// too (DEL, C1 controls, bidi embeddings, overrides and isolates, as `TerminalText` lists them): JSON output
+    /// is read on terminals (`show --format json`, `curl`), and `\u009b` parses back to the same string.
     package mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
+        if !text.utf8.contains(where: Self.mayNeedEscape) {
+            bytes.append(contentsOf: text.utf8)
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069: escape(scalar.value)
+                default: UTF8.encode(scalar) { bytes.append($0) }
+                }
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A byte that is, or starts, a character `string(_:)` escapes: most text has none and is copied as it is.
+    private static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xE2
+    }
+
+    private mutating func escape(_ value: UInt32) {
+        let hex = Array("0123456789abcdef".utf8)
+        bytes.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+        for shift in [12, 8, 4, 0] as [UInt32] { bytes.append(hex[Int((value >> shift) & 0xF)]) }
     }
 
     /// An array of strings.

@@ -30,6 +30,15 @@ import TraceJoinCore
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
     }
 
+    @Test("the writer escapes what a terminal would act on, and the text parses back the same")
+    func terminalSafeStrings() throws {
+        let text = "a\u{1B}]2;x\u{07}b\u{9B}31mc\u{202E}d\u{2066}e\u{7F}f\u{85}g é \u{2028} 😀"
+        var writer = JSONWriter()
+        writer.string(text)
+        #expect(writer.text == #""a\u001b]2;x\u0007b\u009b31mc\u202ed\u2066e\u007ff\u0085g é \#u{2028} 😀""#)
+        #expect(try JSONParser.parse(writer.text).string == text)
+    }
+
     @Test("a writer round-trips what the parser read")
     func roundTrip() throws {
         let text = #"{"a":[1,2.5,"x\ny"],"b":{"c":null,"d":false}}"#
