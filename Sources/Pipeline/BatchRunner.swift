@@ -174,7 +174,7 @@ package struct BatchRunner {
         summary.logs = counts.logs
         summary.rejects = counts.rejects
         summary.droppedByRules = counts.droppedByRules
-        let storeCounts = try store.counts()
+        let storeCounts = try store.summaryCounts()
         summary.traces = storeCounts.traces
         summary.incidents = storeCounts.incidents
         summary.unsampledTraces = storeCounts.unsampled

@@ -49,6 +49,9 @@ import TraceJoinTesting
         #expect(counts.uncorrelatedLogs == Int(totals["uncorrelatedLogRecords"]?.int64 ?? -1))
         #expect(counts.rejects == Int(totals["rejects"]?.int64 ?? -1))
         #expect(summary.rejects == counts.rejects)
+        // What the run reports, counted without reading every log.
+        #expect(summary.traces == counts.traces && summary.incidents == counts.incidents)
+        #expect(summary.unsampledTraces == counts.unsampled && summary.uncorrelatedLogs == counts.uncorrelatedLogs)
         #expect(summary.files == 16)
     }
 
