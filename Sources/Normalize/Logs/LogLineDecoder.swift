@@ -205,7 +205,7 @@ package struct LogLineDecoder: Sendable {
             if fields.severity == .unspecified { fields.severity = opener }
         }
         if let match = scanner.scan(bytes, from: first, to: end) { fields.apply(match) }
-        begin(fields, wrapper: wrapper, location: location, emit: emit)
+        begin(&fields, wrapper: wrapper, location: location, emit: emit)
     }
 
     private mutating func startRecord(
@@ -214,7 +214,7 @@ package struct LogLineDecoder: Sendable {
     ) {
         var fields = StructuredLogFieldMapper.map(bytes, members, year: configuration.yearForYearlessTimes)
         fields.applyTextPatterns(scanner, to: fields.message)
-        begin(fields, wrapper: wrapper, location: location, emit: emit)
+        begin(&fields, wrapper: wrapper, location: location, emit: emit)
     }
 
     /// Why a line that starts with `{` is not JSON, in `JSONParser`'s words (offset and reason, never the text).
@@ -228,13 +228,15 @@ package struct LogLineDecoder: Sendable {
     }
 
     /// Emits the stream's pending record and makes this one pending.
+    /// `fields` are taken (swapped out, left empty): passing them on by value copied every field.
     private mutating func begin(
-        _ fields: consuming LogFields, wrapper: ContainerLogWrapper?, location: InputLocation,
+        _ fields: inout LogFields, wrapper: ContainerLogWrapper?, location: InputLocation,
         emit: (consuming Record) -> Void
     ) {
         let slot = wrapper?.streamSlot ?? 0
         if pendingSlots & (1 << slot) != 0 { emit(.log(pending[slot].takeRecord(configuration: configuration))) }
-        var record = PendingLogRecord(fields: fields, origin: location)
+        var record = PendingLogRecord(fields: LogFields(), origin: location)
+        swap(&record.fields, &fields)
         if let extras = wrapper?.extraAttributes, !extras.isEmpty { record.fields.attributes += extras }
         record.time = resolveTime(record.fields.time, wrapperTime: wrapper?.time)
         record.stream = wrapper?.streamName
