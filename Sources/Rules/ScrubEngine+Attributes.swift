@@ -18,39 +18,49 @@ extension ScrubEngine {
         scrub(&attributes, path: "", caches: caches, hits: &hits).dropRecord
     }
 
-    /// Scrubs the list in place, keeping the order of what stays. When a rule drops the record, only the
-    /// attributes before it are left, all scrubbed.
-    ///
-    /// Each attribute is read where it lies (through a buffer), not copied out, retained and released. The
-    /// list is only written to from its first changed attribute on: until then it is read without making it
-    /// unique, so a list shared between records (the resource of every span of one export) is not copied
-    /// when nothing in it changes.
+    /// Scrubs the list in place, keeping the order of what stays (``scrubInPlace(_:outcome:set:)``).
     private func scrub(_ attributes: inout [Attribute], path: String, caches: ThreadCaches, hits: inout [String: Int])
         -> (changed: Bool, dropRecord: Bool)
     {
+        Self.scrubInPlace(
+            &attributes,
+            outcome: { scrubValue($0.value, key: $0.key, path: path, caches: caches, hits: &hits) },
+            set: { $0.value = $1 })
+    }
+
+    /// Scrubs a list (of attributes, or of an array's values) in place: `outcome` says what to do with each
+    /// element, `set` writes a changed value into it. What stays keeps its order. When a rule drops the record,
+    /// only the elements before it are left, all scrubbed.
+    ///
+    /// Each element is read where it lies (through a buffer), not copied out, retained and released. The list is
+    /// only written to from its first change on: until then it is read without making it unique, so a list shared
+    /// between records (the resource of every span of one export) is not copied when nothing in it changes.
+    private static func scrubInPlace<Element>(
+        _ list: inout [Element], outcome: (Element) -> ValueOutcome, set: (inout Element, AttributeValue) -> Void
+    ) -> (changed: Bool, dropRecord: Bool) {
         var firstChange: (index: Int, outcome: ValueOutcome)?
-        attributes.withUnsafeBufferPointer { list in
-            for index in list.indices {
-                let outcome = scrubValue(list[index].value, key: list[index].key, path: path, caches: caches, hits: &hits)
-                if case .keep = outcome { continue }
-                firstChange = (index, outcome)
+        list.withUnsafeBufferPointer { elements in
+            for index in elements.indices {
+                let decided = outcome(elements[index])
+                if case .keep = decided { continue }
+                firstChange = (index, decided)
                 return
             }
         }
         guard let firstChange else { return (false, false) }
         var removed = 0
         var droppedAt: Int?
-        attributes.withUnsafeMutableBufferPointer { list in
+        list.withUnsafeMutableBufferPointer { elements in
             var index = firstChange.index
-            var outcome = firstChange.outcome
+            var decided = firstChange.outcome
             while true {
                 // What stays moves down over what was removed; the removed end up after it.
-                switch outcome {
+                switch decided {
                 case .keep:
-                    if removed > 0 { list.swapAt(index - removed, index) }
+                    if removed > 0 { elements.swapAt(index - removed, index) }
                 case .value(let value):
-                    list[index].value = value
-                    if removed > 0 { list.swapAt(index - removed, index) }
+                    set(&elements[index], value)
+                    if removed > 0 { elements.swapAt(index - removed, index) }
                 case .dropField:
                     removed += 1
                 case .dropRecord:
@@ -58,15 +68,15 @@ extension ScrubEngine {
                     return
                 }
                 index += 1
-                guard index < list.count else { return }
-                outcome = scrubValue(list[index].value, key: list[index].key, path: path, caches: caches, hits: &hits)
+                guard index < elements.count else { return }
+                decided = outcome(elements[index])
             }
         }
         if let droppedAt {
-            attributes.removeSubrange((droppedAt - removed)...)
+            list.removeSubrange((droppedAt - removed)...)
             return (true, true)
         }
-        attributes.removeLast(removed)
+        list.removeLast(removed)
         return (true, false)
     }
 
@@ -118,25 +128,12 @@ extension ScrubEngine {
             let (changed, drop) = scrub(&members, path: path.isEmpty ? key : path + "." + key, caches: caches, hits: &hits)
             if drop { return .dropRecord }
             return changed ? .value(.keyValueList(members)) : .keep
-        case .array(let elements):
-            var result = elements
-            var removed = 0
-            var changed = false
-            for index in elements.indices {
-                switch scrubValue(elements[index], key: key, path: path, caches: caches, hits: &hits) {
-                case .keep:
-                    if removed > 0 { result[index - removed] = elements[index] }
-                case .value(let value):
-                    result[index - removed] = value
-                    changed = true
-                case .dropField:
-                    removed += 1
-                    changed = true
-                case .dropRecord: return .dropRecord
-                }
-            }
-            if removed > 0 { result.removeLast(removed) }
-            return changed ? .value(.array(result)) : .keep
+        case .array(var elements):
+            let (changed, drop) = Self.scrubInPlace(
+                &elements, outcome: { scrubValue($0, key: key, path: path, caches: caches, hits: &hits) },
+                set: { $0 = $1 })
+            if drop { return .dropRecord }
+            return changed ? .value(.array(elements)) : .keep
         case .bool, .int, .double, .bytes, .null:
             return .keep
         }

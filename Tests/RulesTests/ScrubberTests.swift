@@ -215,6 +215,9 @@ import TraceJoinTesting
                 - id: user.drop-ua
                   match: {keys: '^user_agent\\.original$'}
                   action: drop-field
+                - id: user.drop-ticket
+                  match: {pattern: 'ticket-[0-9]+'}
+                  action: drop-field
                 """)
         let scrubber = try Scrubber(ruleSet: RuleSet(layers: [[source]]), hashKey: nil)
         #expect(scrubber.scrub(.log(Self.log("GET /healthz 200"))) == nil)
@@ -234,12 +237,15 @@ import TraceJoinTesting
                     Attribute(
                         "c", .keyValueList([Attribute("user_agent.original", .string("x")), Attribute("d", .bool(true))])),
                     Attribute("user_agent.original", .string("httpie")), Attribute("e", .null),
+                    Attribute(
+                        "f", .array([.string("x"), .string("ticket-1"), .string("y"), .string("ticket-2"), .int(3)])),
                 ]),
             with: scrubber)
         #expect(
             mixed.attributes == [
                 Attribute("a", .int(1)), Attribute("b", .string("two")),
                 Attribute("c", .keyValueList([Attribute("d", .bool(true))])), Attribute("e", .null),
+                Attribute("f", .array([.string("x"), .string("y"), .int(3)])),
             ])
     }
 
