@@ -1,7 +1,9 @@
 /// Compact JSON bytes for the writer's attribute columns, in a buffer reused from row to row.
 ///
-/// Same output as `TraceJoinCore.JSONWriter`, but `bytes` can be cleared and refilled without a new
-/// allocation per record, and strings without characters to escape are copied in one go.
+/// The same JSON as `TraceJoinCore.JSONWriter`, but `bytes` can be cleared and refilled without a new
+/// allocation per record, and strings without characters to escape are copied in one go. It escapes only what
+/// JSON requires: what it writes is stored and parsed back, never printed, so the terminal escapes
+/// `JSONWriter` adds for output are not needed here.
 struct JSONBuffer {
     var bytes: [UInt8] = []
 

@@ -36,11 +36,13 @@ package struct JSONWriter {
         byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xE2
     }
 
+    /// `\u` and the four hex digits of `value`.
     private mutating func escape(_ value: UInt32) {
-        let hex = Array("0123456789abcdef".utf8)
         bytes.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-        for shift in [12, 8, 4, 0] as [UInt32] { bytes.append(hex[Int((value >> shift) & 0xF)]) }
+        for shift in [12, 8, 4, 0] as [UInt32] { bytes.append(Self.hex[Int((value >> shift) & 0xF)]) }
     }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// An array of strings.
     package mutating func write(strings: [String]) {
