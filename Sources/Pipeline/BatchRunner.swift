@@ -29,19 +29,22 @@ package struct BatchRunner {
         let cpuStarted = ThreadCPUTime.now()
         let files = try InputDiscovery.expand(configuration.inputs) { Console.warning($0) }
         let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)
+        // Rows of a batch killed before it stored all of them go first: it stored none of its files for good.
+        _ = try store.undoUnfinishedBatches()
         let runID = try store.beginRun(
             command: "batch", inputs: configuration.inputs, rulesDigest: configuration.rules.digest)
+        try store.beginGroupedRun(runID)
 
         var summary = BatchSummary()
         summary.files = files.count
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
         let progress = ProgressReporter(totalBytes: totalBytes, enabled: configuration.showProgress)
-        // The single thread that writes to SQLite while this one decodes.
+        // The single thread that sorts rows by trace (and writes those outside any trace) while this one decodes.
+        let grouped = GroupedBatchWriter(
+            store: store, runID: runID, spillDirectory: Self.spillDirectory(beside: configuration.databasePath),
+            batchEntries: configuration.recordsPerTransaction)
         let writer = QueueWorker<WriteJob>(capacity: configuration.queuedBatches)
-        writer.start(named: "tj-writer") {
-            let ingest = store.makeWriter(keepsIdleClock: false)
-            return { job in _ = try ingest.write(rows: job.rows, progress: job.progress) }
-        }
+        writer.start(named: "tj-writer") { { job in try grouped.take(&job) } }
         let sink = RecordSink(
             scrubber: configuration.rules.scrubber, writer: writer.queue, batchSize: configuration.recordsPerTransaction,
             queuedBatches: configuration.queuedBatches, scrubThreads: configuration.scrubThreads)
@@ -151,13 +154,18 @@ package struct BatchRunner {
         }
         try sink.finish()
         try writer.finish()
+        let toWrite = grouped.pendingRows
+        try grouped.finish { done in progress.updateWriting(done: done, total: toWrite) }
         let ingested = clock.now
         summary.ingestSeconds = (ingested - started).seconds
         let cpuIngested = ThreadCPUTime.now()
         let processIngested = ProcessCPUTime.now()
-        summary.decoderCPUSeconds = cpuIngested - cpuStarted
+        // This thread also merged the sorted runs and wrote them: that is counted as grouping and writing.
+        summary.decoderCPUSeconds = cpuIngested - cpuStarted - grouped.finishCPUSeconds
         summary.scrubCPUSeconds = sink.scrubCPUSeconds
-        summary.writerCPUSeconds = writer.cpuSeconds
+        summary.groupCPUSeconds = grouped.groupCPUSeconds
+        summary.tracesSummarisedInWrite = grouped.tracesSummarised
+        summary.writerCPUSeconds = grouped.writeCPUSeconds
         summary.decoderWaitSeconds = Double(sink.decoderWaitNanos) / 1e9
         summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
 
@@ -183,6 +191,14 @@ package struct BatchRunner {
         summary.elapsedSeconds = (clock.now - started).seconds
         try store.finishRun(runID, statsJSON: summary.json)
         return summary
+    }
+}
+
+extension BatchRunner {
+    /// The folder of the database, where sorted runs are spilled: the disk that will hold the rows anyway.
+    static func spillDirectory(beside databasePath: String) -> String {
+        let folder = (databasePath as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
     }
 }
 

@@ -29,6 +29,10 @@ package struct BatchSummary: Sendable {
     /// CPU of the scrubbing thread: scrubbing, and making the rows the writer binds.
     package var scrubCPUSeconds = 0.0
     package var writerCPUSeconds = 0.0
+    /// CPU seconds of grouping rows by trace: adding them to sorted runs, spilling and merging them.
+    package var groupCPUSeconds = 0.0
+    /// Traces summarised as they were written, from their rows grouped in memory; the summary pass did the rest.
+    package var tracesSummarisedInWrite = 0
     package var summarizeCPUSeconds = 0.0
     package var writerWaitSeconds = 0.0
     /// Building the timeline summaries of the traces the run touched.
@@ -84,7 +88,7 @@ package struct BatchSummary: Sendable {
                 + "\"ingestSeconds\":\(ingestSeconds),\"summarizeSeconds\":\(summarizeSeconds),"
                 + "\"decoderWaitSeconds\":\(decoderWaitSeconds),\"writerWaitSeconds\":\(writerWaitSeconds),"
                 + "\"decoderCPUSeconds\":\(decoderCPUSeconds),\"scrubCPUSeconds\":\(scrubCPUSeconds),"
-                + "\"writerCPUSeconds\":\(writerCPUSeconds),"
+                + "\"tracesSummarisedInWrite\":\(tracesSummarisedInWrite),\"groupCPUSeconds\":\(groupCPUSeconds),\"writerCPUSeconds\":\(writerCPUSeconds),"
                 + "\"summarizeCPUSeconds\":\(summarizeCPUSeconds),\"scrubHits\":[")
         for (index, hit) in scrubHits.enumerated() {
             if index > 0 { writer.raw(",") }

@@ -35,6 +35,13 @@ package final class ProgressReporter: @unchecked Sendable {
         draw(line)
     }
 
+    /// The line while the rows grouped by trace are written, after reading: rows stored of those to write.
+    package func updateWriting(done: Int, total: Int) {
+        guard drawTime() != nil else { return }
+        let percent = total > 0 ? Double(done) / Double(total) * 100 : 100
+        draw(String(format: "\r\u{1B}[Kwriting traces: %d of %d records (%.0f%%)", done, total, percent))
+    }
+
     /// The line during the summary pass, which follows reading: traces summarised of those to do.
     package func updateSummaries(done: Int, total: Int) {
         guard drawTime() != nil else { return }

@@ -27,9 +27,13 @@ extension IncidentStore {
     package func debugRows(_ table: String) throws -> [String] {
         guard Self.tableNames.contains(table) else { return [] }
         return try pool.read { db in
-            // `logs` has no rowid: its key is where each record came from.
-            let order = table == "logs" ? "source_id, byte_offset, ordinal" : "rowid"
-            return try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)").map(\.description)
+            // A log's `log_id` is the order it was written in, which grouping by trace decides, and `batch_run` the
+            // run that wrote it: logs are listed by where each record came from, without either.
+            let sql =
+                table == "logs"
+                ? "SELECT trace_key, \(Self.logColumns) FROM logs ORDER BY source_id, byte_offset, ordinal"
+                : "SELECT * FROM \(table) ORDER BY rowid"
+            return try Row.fetchAll(db, sql: sql).map(\.description)
         }
     }
 

@@ -97,7 +97,9 @@ extension IncidentStore {
     /// Rows at or after the checkpoint (an unterminated last line read before the writer finished it, or a
     /// crashed run's records past its last checkpoint) are deleted, in the same transaction, and their traces
     /// marked for a new summary: reading on from the checkpoint stores them again as they are now. The
-    /// checkpoint promises nothing about them, so deleting them first is safe whatever happens next.
+    /// checkpoint promises nothing about them, so deleting them first is safe whatever happens next. They are all
+    /// unique by origin (`batch_run` NULL): a grouped batch's rows before a checkpoint that it never committed
+    /// are deleted before, by ``undoUnfinishedBatches()``.
     package func reopenSource(
         _ sourceID: Int64, path: String, fingerprint: String, size: Int64, headHash: Int64?, headLength: Int,
         headKey: Int64? = nil
@@ -109,11 +111,13 @@ extension IncidentStore {
             try db.execute(
                 sql: """
                     UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ? WHERE trace_key IN (
-                        SELECT trace_key FROM logs WHERE source_id = ? AND byte_offset >= ? AND trace_key IS NOT NULL)
+                        SELECT trace_key FROM logs
+                        WHERE batch_run IS NULL AND source_id = ? AND byte_offset >= ? AND trace_key IS NOT NULL)
                     """,
                 arguments: [Self.now(), sourceID, checkpoint])
             try db.execute(
-                sql: "DELETE FROM logs WHERE source_id = ? AND byte_offset >= ?", arguments: [sourceID, checkpoint])
+                sql: "DELETE FROM logs WHERE batch_run IS NULL AND source_id = ? AND byte_offset >= ?",
+                arguments: [sourceID, checkpoint])
             let logsDeleted = db.changesCount
             try db.execute(
                 sql: "DELETE FROM rejects WHERE source_id = ? AND byte_offset >= ?", arguments: [sourceID, checkpoint])

@@ -8,7 +8,7 @@ final class IngestStatements {
     /// Logs per multi-row insert: one statement per group saves SQLite's per-statement work
     /// (opening a cursor per index, starting and halting the program) for all but one row.
     static let logsPerInsert = 32
-    static let logColumns = 14
+    static let logColumns = 15
     /// Spans per multi-row insert (20 columns each).
     static let spansPerInsert = 16
     static let spanColumns = 20
@@ -16,6 +16,8 @@ final class IngestStatements {
     let findFull: RawStatement
     let findLower: RawStatement
     let insertTrace: RawStatement
+    let insertSummarisedTrace: RawStatement
+    let findProvisional: RawStatement
     let touchTrace: RawStatement
     let bumpDirtyTrace: RawStatement
     let insertSpan: RawStatement
@@ -40,6 +42,15 @@ final class IngestStatements {
             INSERT INTO traces(trace_hi, trace_lo, lower64_only, dirty, revision, first_seen_ns, updated_ns)
             VALUES (?1, ?2, ?3, 1, 1, ?4, ?4)
             """)
+        // A trace with only plain logs, summarised from its group as it is written (``RowBatch/summaries``): the
+        // columns `saveSummaries` would set for it, and not dirty.
+        insertSummarisedTrace = try prepare(
+            """
+            INSERT INTO traces(trace_hi, trace_lo, lower64_only, dirty, revision, first_seen_ns, updated_ns, start_ns,
+                end_ns, status, sampled, span_count, log_count, event_count, services)
+            VALUES (?1, ?2, 0, 0, 1, ?3, ?3, ?4, ?5, 'ok', 0, 0, ?6, 0, ?7)
+            """)
+        findProvisional = try prepare("SELECT 1 FROM traces WHERE trace_lo = ? AND lower64_only = 1 LIMIT 1")
         touchTrace = try prepare(
             "UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ?1 WHERE trace_key = ?2")
         // Sets no indexed column (`dirty` and `updated_ns` are in partial indexes), so it rewrites the row only.
@@ -79,7 +90,7 @@ final class IngestStatements {
     static func insertLogs(rows: Int) -> String {
         """
         INSERT OR IGNORE INTO logs(trace_key, span_id, time_ns, severity, severity_text, message, service,
-            service_from_file, sampled, attributes, source_id, line, byte_offset, ordinal)
+            service_from_file, sampled, attributes, source_id, line, byte_offset, ordinal, batch_run)
         VALUES \(values(columns: logColumns, rows: rows))
         """
     }

@@ -60,6 +60,26 @@ extension IngestWriter {
         statement.bind(offset + 12, row.line)
         statement.bind(offset + 13, row.byteOffset)
         statement.bind(offset + 14, row.ordinal)
+        statement.bind(offset + 15, groupedRun.flatMap { $0.run(of: row) })
+    }
+}
+
+/// The run of a grouped `batch` whose rows ``IngestWriter`` is writing, and where its files' checkpoints are.
+package struct GroupedRun: Sendable {
+    package var runID: Int64
+    /// The checkpoint each file of the run commits, by source.
+    package var checkpoints: [Int64: Int64]
+
+    package init(runID: Int64, checkpoints: [Int64: Int64]) {
+        self.runID = runID
+        self.checkpoints = checkpoints
+    }
+
+    /// The `batch_run` of a row: the run, for a row before its file's checkpoint; nil (a row unique by origin,
+    /// which a later run may read again) at or after it, or for a file without one.
+    func run(of row: LogRow) -> Int64? {
+        guard let checkpoint = checkpoints[row.sourceID], row.byteOffset < checkpoint else { return nil }
+        return runID
     }
 }
 

@@ -39,6 +39,8 @@ package final class IngestWriter {
     /// revision of a dirty trace, which rewrites its row but none of its index entries: 710k such touches on
     /// the 1 GB night took 5 of the writer's 24 s of CPU.
     let keepsIdleClock: Bool
+    /// Set while a grouped `batch` writes its sorted rows: see ``GroupedRun``.
+    package var groupedRun: GroupedRun?
 
     init(store: IncidentStore, keepsIdleClock: Bool) {
         self.store = store
@@ -63,9 +65,12 @@ package final class IngestWriter {
     ///
     /// Either all of it commits or none of it does, so a checkpoint never runs ahead of its rows.
     /// Progress for an unknown `sourceID` is an error and rolls the whole batch back.
+    ///
+    /// `endingGroupedRun`: these are the last rows of ``groupedRun``, committed with its files' progress; it
+    /// no longer needs undoing if it ends before its summaries.
     package func write(
         rows groups: [RowBatch], progress: [SourceProgress], tailCheckpoints: [StoredTailCheckpoint] = [],
-        forgettingTailFiles forgotten: [StoredTailFile] = []
+        forgettingTailFiles forgotten: [StoredTailFile] = [], endingGroupedRun: Bool = false
     ) throws -> WriteStats {
         do {
             return try store.pool.write { db in
@@ -83,6 +88,7 @@ package final class IngestWriter {
                 let now = IncidentStore.now()
                 for group in groups.indices {
                     let entries = groups[group].entries
+                    let summaries = groups[group].summaries
                     for index in entries.indices {
                         let position = RecordPosition(group: group, index: index)
                         switch entries[index] {
@@ -91,7 +97,7 @@ package final class IngestWriter {
                                 switch row.trace {
                                 // All-zero IDs are what producers print outside a span: no trace context.
                                 case .full(let id)? where !id.isZero:
-                                    try fullTraceKey(id, statements, stats: &stats, now: now)
+                                    try fullTraceKey(id, statements, stats: &stats, now: now, summaries: summaries)
                                 case .lower64(let low)? where low != 0:
                                     try lowerTraceKey(low, statements, stats: &stats, now: now)
                                 default: nil
@@ -138,6 +144,11 @@ package final class IngestWriter {
                 for item in progress {
                     try save(item, statements, now: now)
                 }
+                if endingGroupedRun, let run = groupedRun {
+                    try db.execute(
+                        sql: "UPDATE runs SET undo_from_log_id = NULL, owner = NULL WHERE run_id = ?",
+                        arguments: [run.runID])
+                }
                 try Self.save(tailCheckpoints, db, now: now)
                 try Self.forget(forgotten, db)
                 return stats
@@ -161,9 +172,11 @@ package final class IngestWriter {
         lastTrace = nil
     }
 
-    private func fullTraceKey(_ id: TraceID, _ statements: IngestStatements, stats: inout WriteStats, now: Int64)
-        throws -> Int64
-    {
+    /// The key of trace `id`, created if it is new: summarised at once when `summaries` has its summary.
+    private func fullTraceKey(
+        _ id: TraceID, _ statements: IngestStatements, stats: inout WriteStats, now: Int64,
+        summaries: [TraceID: TraceSummary] = [:]
+    ) throws -> Int64 {
         if let last = lastTrace, last.id == id { return last.key }
         if let key = fullKeys.value(for: id) {
             lastTrace = (id, key)
@@ -174,6 +187,10 @@ package final class IngestWriter {
         statements.findFull.bind(2, Int64(bitPattern: id.high))
         if let found = try statements.findFull.firstInt64() {
             key = found
+        } else if let summary = summaries[id], try !hasProvisionalTrace(low: id.low, statements) {
+            key = try createTrace(id, summary: summary, statements, now: now)
+            stats.tracesCreated += 1
+            stats.tracesSummarised += 1
         } else {
             key = try createTrace(high: id.high, low: id.low, lower64Only: false, statements, now: now)
             stats.tracesCreated += 1
@@ -210,6 +227,35 @@ package final class IngestWriter {
         statement.bind(2, Int64(bitPattern: low))
         statement.bind(3, lower64Only)
         statement.bind(4, now)
+        try statement.run()
+        let key = statement.lastInsertedRowID
+        createdTraces.insert(key)
+        return key
+    }
+
+    /// Whether Datadog-only logs with these lower bits wait for their full trace: `mergeLower64Traces` folds them
+    /// into it, and the trace must then be summarised with them, by the summary pass.
+    private func hasProvisionalTrace(low: UInt64, _ statements: IngestStatements) throws -> Bool {
+        statements.findProvisional.bind(1, Int64(bitPattern: low))
+        return try statements.findProvisional.firstInt64() != nil
+    }
+
+    /// A new trace with only plain logs, stored with the summary made from them as they were grouped, not dirty.
+    private func createTrace(_ id: TraceID, summary: TraceSummary, _ statements: IngestStatements, now: Int64)
+        throws -> Int64
+    {
+        let statement = statements.insertSummarisedTrace
+        // Written as `saveSummaries` writes it, so the row is the one the summary pass would have stored.
+        var services = JSONWriter()
+        services.write(strings: summary.services)
+        let isTimeKnown = summary.start != 0 || summary.end != 0
+        statement.bind(1, Int64(bitPattern: id.high))
+        statement.bind(2, Int64(bitPattern: id.low))
+        statement.bind(3, now)
+        statement.bind(4, isTimeKnown ? summary.start : nil)
+        statement.bind(5, isTimeKnown ? summary.end : nil)
+        statement.bind(6, summary.logCount)
+        statement.bind(7, services.bytes)
         try statement.run()
         let key = statement.lastInsertedRowID
         createdTraces.insert(key)

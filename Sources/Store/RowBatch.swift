@@ -15,6 +15,9 @@ package struct RowBatch: Sendable {
     }
 
     package internal(set) var entries: [Entry] = []
+    /// Summaries of traces whose rows are all in this batch, made from them in memory (issue #16): the writer
+    /// stores such a trace summarised if it creates it, so the summary pass need not read it back.
+    package var summaries: [TraceID: TraceSummary] = [:]
     let text: RowText
     /// Scratch space for one record's attribute JSON, reused from record to record.
     private var json = JSONBuffer()
@@ -63,6 +66,20 @@ package struct RowBatch: Sendable {
                     service: text.append(log.service), serviceFromFile: log.serviceFromFileName, sampled: log.sampled,
                     attributes: attributes, sourceID: sourced.sourceID, line: log.origin.line,
                     byteOffset: log.origin.byteOffset, ordinal: log.origin.ordinal)))
+    }
+
+    /// Adds `row`, a log row of `other`, with its text copied into this batch.
+    package mutating func appendLog(_ row: LogRow, from other: RowBatch) {
+        var copy = row
+        let source = other.text.base
+        func move(_ range: TextRange) -> TextRange {
+            text.append(UnsafeBufferPointer(start: source + range.start, count: range.count))
+        }
+        copy.severityText = move(row.severityText)
+        copy.message = move(row.message)
+        copy.service = move(row.service)
+        copy.attributes = row.attributes.map(move)
+        entries.append(.log(copy))
     }
 
     /// The text of `range`, as stored (for tests and diagnostics; the writer binds the bytes in place).

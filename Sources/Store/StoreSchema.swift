@@ -35,6 +35,9 @@ enum StoreSchema {
         migrator.registerMigration(headKeyMigration) { db in
             for statement in headKeys { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(logRowsMigration) { db in
+            for statement in logRows { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -49,6 +49,8 @@ package struct WriteStats: Sendable, Equatable {
     package var logsDuplicate = 0
     package var rejectsInserted = 0
     package var tracesCreated = 0
+    /// Traces created summarised from their rows in memory (``RowBatch/summaries``), not left for the summary pass.
+    package var tracesSummarised = 0
     package var tracesTouched = 0
 
     package init() {}
@@ -61,6 +63,7 @@ package struct WriteStats: Sendable, Equatable {
         lhs.logsDuplicate += rhs.logsDuplicate
         lhs.rejectsInserted += rhs.rejectsInserted
         lhs.tracesCreated += rhs.tracesCreated
+        lhs.tracesSummarised += rhs.tracesSummarised
         lhs.tracesTouched += rhs.tracesTouched
     }
 }

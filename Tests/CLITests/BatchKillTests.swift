@@ -49,7 +49,11 @@ import TraceJoinTesting
         #expect(expected["logs"]?.count == KillCorpus.logLines)
         for table in expected.keys.sorted() {
             let want = expected[table] ?? [], got = actual[table] ?? []
-            #expect(got.count == want.count, "\(table): \(got.count) rows after the kills, \(want.count) clean")
+            let repeated = Dictionary(got.map { ($0, 1) }, uniquingKeysWith: +).filter { $0.value > 1 }
+            #expect(
+                got.count == want.count,
+                "\(table): \(got.count) rows after the kills, \(want.count) clean; \(repeated.count) stored more than once, e.g. \(repeated.keys.sorted().prefix(2))"
+            )
             let missing = Set(want).subtracting(got), extra = Set(got).subtracting(want)
             #expect(missing.isEmpty && extra.isEmpty, "\(table): missing \(missing.prefix(3)), extra \(extra.prefix(3))")
         }

@@ -29,76 +29,136 @@ import TraceJoinTesting
         }
     }
 
-    @Test("groups come out in key order, each trace's records together and in the order added", arguments: [1 << 30, 8 << 10])
+    @Test(
+        "rows come out grouped by trace, in key order, each trace's in the order added; the rest stay in order",
+        arguments: [1 << 30, 8 << 10])
     func grouping(runBytes: Int) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let sorter = TraceGroupSorter(directory: folder.path, runBytes: runBytes)
         var random = SplitMix64(seed: 7)
-        var added: [TraceGroupKey: [Int]] = [:]
+        var added: [TraceGroupKey: [String]] = [:]
+        var outside: [String] = []
+        var rest = RowBatch()
+        var records: [SourcedRecord] = []
         for line in 1...6_000 {
             let number = random.next() % 400
+            let trace = TraceID(high: number, low: number % 37 + 1)
             let record: Record =
                 if number < 20 {
                     .log(LogRecord(
                         time: 1, message: "dd \(line)", trace: .lower64(number + 1),
                         origin: InputLocation(source: "dd.log", line: line)))
+                } else if number < 40 {
+                    .log(LogRecord(
+                        time: 1, message: "plain \(line)", trace: number < 30 ? nil : .full(TraceID(high: 0, low: 0)),
+                        attributes: [Attribute("n", .int(Int64(line)))], origin: InputLocation(source: "a.log", line: line)))
+                } else if number < 45 {
+                    .reject(RejectedRecord(origin: InputLocation(source: "a.log", line: line), reason: "bad", raw: "r \(line)"))
                 } else if random.next() % 4 == 0 {
                     .span(SpanRecord(
-                        traceID: TraceID(high: number, low: number % 37 + 1), spanID: SpanID(UInt64(line)),
-                        service: "api", name: "op \(line)", startTime: 1, endTime: 2,
-                        origin: InputLocation(source: "spans.json", line: line)))
+                        traceID: trace, spanID: SpanID(UInt64(line)), service: "api", name: "op \(line)", startTime: 1,
+                        endTime: 2, origin: InputLocation(source: "spans.json", line: line)))
                 } else {
                     .log(LogRecord(
-                        time: Int64(line), message: "line \(line)",
-                        trace: .full(TraceID(high: number, low: number % 37 + 1)),
-                        origin: InputLocation(source: "app.log", line: line)))
+                        time: Int64(line), message: "line \(line)", service: "svc \(number)", trace: .full(trace),
+                        attributes: [Attribute("k", .string("v \(line)"))], origin: InputLocation(source: "app.log", line: line)))
                 }
-            let key = try #require(TraceGroupKey(of: record))
-            try sorter.add(SourcedRecord(sourceID: 1, record: record), key: key)
-            added[key, default: []].append(line)
+            if let key = TraceGroupKey(of: record) {
+                added[key, default: []].append(Self.label(record))
+            } else {
+                outside.append(Self.label(record))
+            }
+            records.append(SourcedRecord(sourceID: 1, record: record))
+            if records.count == 500 {
+                try sorter.add(RowBatch(records), rest: &rest)
+                records = []
+            }
         }
+        #expect(sorter.count == added.values.reduce(0) { $0 + $1.count })
         if runBytes < 1 << 20 {
             #expect(sorter.runs.count > 10, "a small run size spills many runs")
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "the spill file is unlinked")
         } else {
             #expect(sorter.runs.isEmpty)
         }
-        var seen: [TraceGroupKey] = []
-        var handedOut: [TraceGroupKey: [Int]] = [:]
-        try sorter.finish { key, records in
-            seen.append(key)
-            for record in records {
-                #expect(TraceGroupKey(of: record.record) == key)
-                switch record.record {
-                case .log(let log): handedOut[key, default: []].append(log.origin.line)
-                case .span(let span): handedOut[key, default: []].append(span.origin.line)
-                case .reject: Issue.record("no rejects were added")
-                }
+        #expect(Self.labels(rest).map(\.label) == outside, "rows outside any trace are kept out, in order")
+        var handedOut: [TraceGroupKey: [String]] = [:]
+        var keys: [TraceGroupKey] = []
+        var batches: [(count: Int, first: TraceGroupKey?, last: TraceGroupKey?)] = []
+        try sorter.finish(batchEntries: 256) { batch in
+            let labels = Self.labels(batch)
+            batches.append((batch.count, labels.first?.key, labels.last?.key))
+            for (key, label) in labels {
+                let key = try #require(key, "only rows of a trace are grouped")
+                if keys.last != key { keys.append(key) }
+                handedOut[key, default: []].append(label)
             }
         }
-        #expect(seen == seen.sorted() && Set(seen).count == seen.count, "each trace once, in key order")
+        #expect(keys == keys.sorted() && Set(keys).count == keys.count, "each trace once, in key order")
+        // Batches end at the first trace boundary after 256 entries (no trace here is longer than 4 × 256).
+        #expect(batches.dropLast().allSatisfy { $0.count >= 256 } && batches.allSatisfy { $0.count <= 1_024 })
+        #expect(zip(batches, batches.dropFirst()).allSatisfy { $0.last != $1.first }, "no trace is cut")
         let wrong = added.keys.filter { handedOut[$0] != added[$0] }
         #expect(handedOut.count == added.count)
-        #expect(wrong.isEmpty, "every record once, in the order added; \(wrong.count) traces differ, e.g. \(wrong.first.map { "\($0): \(handedOut[$0] ?? []) for \(added[$0] ?? [])" } ?? "")")
+        #expect(wrong.isEmpty, "every row once, as it was, in the order added; \(wrong.count) traces differ, e.g. \(wrong.first.map { "\($0): \(handedOut[$0] ?? []) for \(added[$0] ?? [])" } ?? "")")
+        #expect(sorter.count == 0)
     }
 
-    @Test("a trace larger than maxGroupRecords comes in consecutive parts")
-    func largeTrace() throws {
+    @Test("a trace longer than 4 × batchEntries is cut, and only whole plain traces come with a summary")
+    func longTrace() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let sorter = TraceGroupSorter(directory: folder.path, runBytes: 300, maxGroupRecords: 4)
-        let id = TraceID(high: 9, low: 9)
+        let sorter = TraceGroupSorter(directory: folder.path, runBytes: 300)
+        let long = TraceID(high: 9, low: 9), short = TraceID(high: 9, low: 10)
+        var records: [SourcedRecord] = []
         for line in 1...10 {
-            let log = LogRecord(time: 1, message: "m", trace: .full(id), origin: InputLocation(source: "a", line: line))
-            try sorter.add(SourcedRecord(sourceID: 1, record: .log(log)), key: TraceGroupKey(id))
+            records.append(SourcedRecord(sourceID: 1, record: .log(LogRecord(
+                time: Int64(line), message: "m", service: "a", trace: .full(long),
+                origin: InputLocation(source: "a", line: line)))))
         }
-        var sizes: [Int] = []
-        try sorter.finish { key, records in
-            #expect(key == TraceGroupKey(id))
-            sizes.append(records.count)
+        records.append(SourcedRecord(sourceID: 1, record: .log(LogRecord(
+            time: 5, message: "m", service: "b", trace: .full(short), origin: InputLocation(source: "a", line: 11)))))
+        var rest = RowBatch()
+        try sorter.add(RowBatch(records), rest: &rest)
+        var batches: [(count: Int, summarised: [TraceID])] = []
+        try sorter.finish(batchEntries: 2) { batch in batches.append((batch.count, Array(batch.summaries.keys))) }
+        #expect(batches.map(\.count) == [8, 2, 1])
+        #expect(batches.map(\.summarised) == [[], [], [short]], "the cut trace is left to the summary pass")
+    }
+
+    /// What a test compares of a record: its kind, text and where it came from.
+    static func label(_ record: Record) -> String {
+        switch record {
+        case .log(let log):
+            "log \(log.origin.line) \(log.message) \(log.service) \(attributeJSON(log.attributes))"
+        case .span(let span): "span \(span.origin.line) \(span.name)"
+        case .reject(let reject): "reject \(reject.origin.line) \(reject.raw)"
         }
-        #expect(sizes == [4, 4, 2])
+    }
+
+    /// The stored JSON of the attributes these tests use (a string or an integer each); "-" for none.
+    static func attributeJSON(_ attributes: [Attribute]) -> String {
+        guard !attributes.isEmpty else { return "-" }
+        let members = attributes.map { attribute in
+            switch attribute.value {
+            case .string(let text): "\"\(attribute.key)\":\"\(text)\""
+            default: "\"\(attribute.key)\":\(attribute.value.text)"
+            }
+        }
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    /// The trace key and ``label(_:)`` of every entry of `batch`.
+    static func labels(_ batch: RowBatch) -> [(key: TraceGroupKey?, label: String)] {
+        batch.entries.map { entry in
+            switch entry {
+            case .log(let row):
+                (TraceGroupKey(row.trace),
+                 "log \(row.line) \(batch.string(row.message)) \(batch.string(row.service)) \(row.attributes.map(batch.string) ?? "-")")
+            case .record(let sourced): (TraceGroupKey(of: sourced.record), label(sourced.record))
+            }
+        }
     }
 
     static func varied() -> [SourcedRecord] {

@@ -6,15 +6,17 @@ import TraceJoinCore
 #endif
 
 /// The k-way merge of ``TraceGroupSorter``'s spilled runs: each run is read through a buffer of its own, and
-/// a binary heap picks the smallest key; equal keys come from the earlier run first, which keeps records of a
-/// trace in the order they were added.
+/// a binary heap picks the smallest key; equal keys come from the earlier run first, which keeps the entries of
+/// a trace in the order they were added.
 struct RunMerge {
     typealias Failure = TraceGroupSorter.Failure
 
     /// Bytes read from a run at a time; a record longer than that is read whole.
     static let bufferBytes = 256 << 10
 
-    struct Cursor {
+    /// A class, so that advancing one changes it in place: as a struct in an array, reading its buffer and then
+    /// advancing it copied the array of cursors, and each refill then copied a buffer (30 % of the merge's time).
+    final class Cursor {
         let run: Int
         var position: Int64
         let end: Int64
@@ -23,6 +25,12 @@ struct RunMerge {
         var key = TraceGroupKey(lower64: 0)
         var recordStart = 0
         var recordLength = 0
+
+        init(run: Int, position: Int64, end: Int64) {
+            self.run = run
+            self.position = position
+            self.end = end
+        }
     }
 
     private let descriptor: Int32
@@ -33,8 +41,8 @@ struct RunMerge {
     init(descriptor: Int32, runs: [TraceGroupSorter.Run]) throws(Failure) {
         self.descriptor = descriptor
         for (index, run) in runs.enumerated() {
-            var cursor = Cursor(run: index, position: run.start, end: run.start + run.length)
-            if try advance(&cursor) {
+            let cursor = Cursor(run: index, position: run.start, end: run.start + run.length)
+            if try advance(cursor) {
                 cursors.append(cursor)
                 heap.append(cursors.count - 1)
                 siftUp(heap.count - 1)
@@ -42,33 +50,30 @@ struct RunMerge {
         }
     }
 
-    /// The next record in key order, nil when every run is read.
-    mutating func next() throws(Failure) -> (TraceGroupKey, SourcedRecord)? {
-        guard let top = heap.first else { return nil }
-        let key = cursors[top].key
-        // Decoded in place: a copy of the cursor would share its buffer, and the refill below would copy it.
-        let decoded = cursors[top].buffer.withUnsafeBytes { [start = cursors[top].recordStart, length = cursors[top].recordLength] bytes in
-            Result { () throws(RecordSpillCodec.Damaged) in
-                var offset = start
-                return try RecordSpillCodec.decode(UnsafeRawBufferPointer(rebasing: bytes[..<(start + length)]), at: &offset)
-            }
+    /// Calls `body` with the key and bytes of the next entry in key order (the bytes valid during the call only);
+    /// false when every run is read.
+    mutating func next(_ body: (TraceGroupKey, UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        guard let top = heap.first else { return false }
+        let cursor = cursors[top]
+        try cursor.buffer.withUnsafeBytes { bytes in
+            try body(
+                cursor.key, UnsafeRawBufferPointer(rebasing: bytes[cursor.recordStart..<(cursor.recordStart + cursor.recordLength)]))
         }
-        let record = try decoded.mapError { Failure.damaged($0) }.get()
-        if try advance(&cursors[top]) {
+        if try advance(cursor) {
             siftDown(0)
         } else {
             heap[0] = heap[heap.count - 1]
             heap.removeLast()
             if !heap.isEmpty { siftDown(0) }
         }
-        return (key, record)
+        return true
     }
 
     /// Moves `cursor` to its next record (key and bytes in its buffer); false at the end of its run.
-    private func advance(_ cursor: inout Cursor) throws(Failure) -> Bool {
+    private func advance(_ cursor: Cursor) throws(Failure) -> Bool {
         cursor.offset = cursor.recordStart + cursor.recordLength
         if cursor.buffer.count - cursor.offset < 17 + 10 {
-            try refill(&cursor, atLeast: 17 + 10)
+            try refill(cursor, atLeast: 17 + 10)
         }
         if cursor.offset == cursor.buffer.count { return false }
         let start = cursor.offset
@@ -83,13 +88,13 @@ struct RunMerge {
                 return (key: key, length: length, size: reader.offset - start)
             }
         }
-        let fields = try header.mapError { Failure.damaged($0) }.get()
+        let fields = try header.mapError { Failure.damaged(offset: $0.offset) }.get()
         cursor.key = fields.key
         cursor.recordLength = fields.length
         if cursor.buffer.count - cursor.offset < fields.size + fields.length {
-            try refill(&cursor, atLeast: fields.size + fields.length)
+            try refill(cursor, atLeast: fields.size + fields.length)
             guard cursor.buffer.count - cursor.offset >= fields.size + fields.length else {
-                throw .damaged(RecordSpillCodec.Damaged(offset: Int(cursor.position)))
+                throw .damaged(offset: Int(cursor.position))
             }
         }
         cursor.recordStart = cursor.offset + fields.size
@@ -98,7 +103,7 @@ struct RunMerge {
 
     /// Keeps the unread bytes of the cursor's buffer and reads on, so that at least `needed` bytes from
     /// `offset` are in the buffer (fewer at the end of the run).
-    private func refill(_ cursor: inout Cursor, atLeast needed: Int) throws(Failure) {
+    private func refill(_ cursor: Cursor, atLeast needed: Int) throws(Failure) {
         cursor.buffer.removeSubrange(0..<cursor.offset)
         cursor.offset = 0
         let have = cursor.buffer.count
@@ -115,7 +120,7 @@ struct RunMerge {
                 if errno == EINTR { continue }
                 throw .spillRead(errno: errno)
             }
-            if result == 0 { throw .damaged(RecordSpillCodec.Damaged(offset: Int(position))) }
+            if result == 0 { throw .damaged(offset: Int(position)) }
             done += result
             cursor.position += Int64(result)
         }

@@ -30,13 +30,17 @@ struct TraceGroupKey: Hashable, Comparable, Sendable {
     init?(of record: Record) {
         switch record {
         case .span(let span): self.init(span.traceID)
-        case .log(let log):
-            switch log.trace {
-            case .full(let id)? where !id.isZero: self.init(id)
-            case .lower64(let low)? where low != 0: self.init(lower64: low)
-            default: return nil
-            }
+        case .log(let log): self.init(log.trace)
         case .reject: return nil
+        }
+    }
+
+    /// The trace a log refers to; nil for none (all-zero IDs are what producers print outside a span).
+    init?(_ reference: TraceReference?) {
+        switch reference {
+        case .full(let id)? where !id.isZero: self.init(id)
+        case .lower64(let low)? where low != 0: self.init(lower64: low)
+        default: return nil
         }
     }
 
@@ -45,22 +49,24 @@ struct TraceGroupKey: Hashable, Comparable, Sendable {
     }
 }
 
-/// Groups scrubbed records by trace with bounded memory: an external sort.
+/// Groups scrubbed rows by trace with bounded memory: an external sort (issue #16, docs/grouped-store.md).
 ///
-/// Records are encoded (``RecordSpillCodec``) into an in-memory run; when the run reaches `runBytes` it is
-/// sorted by trace and written to a spill file, and ``finish(_:)`` merges the runs, handing out each trace's
-/// records together, traces in ``TraceGroupKey`` order and each trace's records in the order they were added.
-/// A night that fits in one run is never written out.
+/// ``add(_:rest:)`` takes a ``RowBatch``'s entries that belong to a trace: log rows as their spill bytes
+/// (``RowBatch/spill(_:into:)``), spans as ``RecordSpillCodec`` records. They go into an in-memory run; when the
+/// run reaches `runBytes` it is sorted by trace and written to a spill file. ``finish(batchEntries:_:)`` merges
+/// the runs and hands the entries out again as row batches, traces in ``TraceGroupKey`` order and each trace's
+/// entries in the order they were added, so the writer hands out trace keys, and appends rows, in that order. A
+/// night that fits in one run is never written out.
 ///
 /// The spill file is made in `directory` (beside the database) with mode 0600 and unlinked at once, so it holds
-/// only scrubbed records, only this process can reach it, and it is gone when the process ends however it
+/// only scrubbed rows, only this process can reach it, and it is gone when the process ends however it
 /// ends: there is nothing to clean up at exit or at the next start.
 final class TraceGroupSorter {
     enum Failure: Error, CustomStringConvertible {
         case spillFile(directory: String, errno: Int32)
         case spillWrite(errno: Int32)
         case spillRead(errno: Int32)
-        case damaged(RecordSpillCodec.Damaged)
+        case damaged(offset: Int)
 
         var description: String {
             switch self {
@@ -68,7 +74,7 @@ final class TraceGroupSorter {
                 "cannot make a spill file in \(directory): \(String(cString: strerror(code)))"
             case .spillWrite(let code): "cannot write the spill file: \(String(cString: strerror(code)))"
             case .spillRead(let code): "cannot read the spill file: \(String(cString: strerror(code)))"
-            case .damaged(let damage): damage.description
+            case .damaged(let offset): "the spill file is damaged at byte \(offset)"
             }
         }
     }
@@ -85,10 +91,14 @@ final class TraceGroupSorter {
         var length: Int64
     }
 
-    /// Bytes of encoded records held in memory before a run is spilled (the entries add ~40 bytes a record).
+    /// What an entry's first byte says it is.
+    private enum Tag: UInt8 {
+        case record = 0
+        case logRow = 1
+    }
+
+    /// Bytes of encoded entries held in memory before a run is spilled (the entries add 40 bytes each).
     let runBytes: Int
-    /// Most records handed out in one call of the group callback: a trace with more comes in several calls.
-    let maxGroupRecords: Int
     private let directory: String
     private var arena: [UInt8] = []
     private var entries: [Entry] = []
@@ -96,73 +106,92 @@ final class TraceGroupSorter {
     private var descriptor: Int32 = -1
     private var spillEnd: Int64 = 0
     private(set) var runs: [Run] = []
+    /// Entries added since the last ``finish(batchEntries:_:)``.
+    private(set) var count = 0
 
-    init(directory: String, runBytes: Int = 64 << 20, maxGroupRecords: Int = 65_536) {
+    init(directory: String, runBytes: Int = 32 << 20) {
         self.directory = directory
         self.runBytes = runBytes
-        self.maxGroupRecords = maxGroupRecords
     }
 
     deinit {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Adds a record of trace `key`.
-    func add(_ record: SourcedRecord, key: TraceGroupKey) throws(Failure) {
-        let offset = arena.count
-        RecordSpillCodec.encode(record, into: &arena)
-        entries.append(Entry(key: key, offset: offset, length: arena.count - offset))
-        if arena.count >= runBytes { try spill() }
+    /// Adds the entries of `batch` that belong to a trace (log rows with a trace, spans); the others (logs outside
+    /// any trace, rejects) are appended to `rest`, in order.
+    func add(_ batch: RowBatch, rest: inout RowBatch) throws(Failure) {
+        for index in batch.entries.indices {
+            let offset = arena.count
+            let key: TraceGroupKey
+            switch batch.entries[index] {
+            case .log(let row):
+                guard let rowKey = TraceGroupKey(row.trace) else {
+                    rest.appendLog(row, from: batch)
+                    continue
+                }
+                key = rowKey
+                arena.append(Tag.logRow.rawValue)
+                batch.spill(row, into: &arena)
+            case .record(let sourced):
+                guard let recordKey = TraceGroupKey(of: sourced.record) else {
+                    rest.append(sourced)
+                    continue
+                }
+                key = recordKey
+                arena.append(Tag.record.rawValue)
+                RecordSpillCodec.encode(sourced, into: &arena)
+            }
+            entries.append(Entry(key: key, offset: offset, length: arena.count - offset))
+            count += 1
+            if arena.count >= runBytes { try spill() }
+        }
     }
 
-    /// Hands out every record added, grouped by trace (see the type's description), then forgets them.
-    func finish(_ group: (TraceGroupKey, [SourcedRecord]) throws -> Void) throws {
+    /// Hands out every entry added, grouped by trace (see the type's description), in batches cut at trace
+    /// boundaries after `batchEntries` entries, with the summaries of their plain traces (``GroupBatcher``), then
+    /// forgets them.
+    func finish(batchEntries: Int, _ write: @escaping (consuming RowBatch) throws -> Void) throws {
+        defer { count = 0 }
+        var batcher = GroupBatcher(batchEntries: batchEntries, write: write)
         if runs.isEmpty {
             sortEntries()
-            let inMemory = entries
+            let sorted = entries
             entries = []
-            var cursor = inMemory.makeIterator()
-            try emitGroups(group) { () throws(Failure) -> (TraceGroupKey, SourcedRecord)? in
-                guard let entry = cursor.next() else { return nil }
-                let decoded = arena.withUnsafeBytes { bytes in
-                    Result { () throws(RecordSpillCodec.Damaged) in
-                        var offset = entry.offset
-                        return try RecordSpillCodec.decode(bytes, at: &offset)
-                    }
+            try arena.withUnsafeBytes { bytes in
+                for entry in sorted {
+                    try batcher.add(entry.key, UnsafeRawBufferPointer(rebasing: bytes[entry.offset..<entry.offset + entry.length]))
                 }
-                return (entry.key, try decoded.mapError { Failure.damaged($0) }.get())
             }
+        } else {
+            if !entries.isEmpty { try spill() }
+            entries = []
             arena = []
-            return
+            var merge = try RunMerge(descriptor: descriptor, runs: runs)
+            while try merge.next({ key, bytes in try batcher.add(key, bytes) }) {}
+            runs = []
         }
-        if !entries.isEmpty { try spill() }
         arena = []
-        entries = []
-        var merge = try RunMerge(descriptor: descriptor, runs: runs)
-        try emitGroups(group) { () throws(Failure) in try merge.next() }
-        runs = []
+        try batcher.finish()
     }
 
-    /// Calls `group` with each run of equal keys from `next` (sorted), in chunks of at most `maxGroupRecords`.
-    private func emitGroups(
-        _ group: (TraceGroupKey, [SourcedRecord]) throws -> Void,
-        next: () throws(Failure) -> (TraceGroupKey, SourcedRecord)?
-    ) throws {
-        var current: TraceGroupKey?
-        var records: [SourcedRecord] = []
-        while let (key, record) = try next() {
-            if key != current || records.count == maxGroupRecords {
-                if let current, !records.isEmpty { try group(current, records) }
-                records.removeAll(keepingCapacity: true)
-                current = key
+    /// Appends one spilled entry to `batch`.
+    static func append(_ bytes: UnsafeRawBufferPointer, to batch: inout RowBatch) throws(Failure) {
+        guard let first = bytes.first, let tag = Tag(rawValue: first) else { throw .damaged(offset: 0) }
+        var offset = 1
+        switch tag {
+        case .logRow:
+            do { try batch.appendSpilledLog(bytes, at: &offset) } catch { throw .damaged(offset: error.offset) }
+        case .record:
+            do { batch.append(try RecordSpillCodec.decode(bytes, at: &offset)) } catch {
+                throw .damaged(offset: error.offset)
             }
-            records.append(record)
         }
-        if let current, !records.isEmpty { try group(current, records) }
+        guard offset == bytes.count else { throw .damaged(offset: offset) }
     }
 
     private func sortEntries() {
-        // Offsets rise with arrival, so ties on the key keep the order records were added in.
+        // Offsets rise with arrival, so ties on the key keep the order entries were added in.
         entries.sort { ($0.key, $0.offset) < ($1.key, $1.offset) }
     }
 
