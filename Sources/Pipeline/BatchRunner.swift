@@ -155,7 +155,10 @@ package struct BatchRunner {
         try sink.finish()
         try writer.finish()
         let toWrite = grouped.pendingRows
-        try grouped.finish { done in progress.updateWriting(done: done, total: toWrite) }
+        let summaries = BackgroundSummaries(store: store, classifier: configuration.rules.classifier)
+        let wrote = Result { try grouped.finish { done in progress.updateWriting(done: done, total: toWrite) } }
+        try summaries.stop()
+        try wrote.get()
         let ingested = clock.now
         summary.ingestSeconds = (ingested - started).seconds
         let cpuIngested = ThreadCPUTime.now()
@@ -170,12 +173,12 @@ package struct BatchRunner {
         summary.writerWaitSeconds = Double(writer.queue.popWaitNanos) / 1e9
 
         let toSummarise = configuration.showProgress ? try store.dirtyTraceCount() : 0
-        try TraceFinalizer.finalizeDirtyTraces(in: store, classifier: configuration.rules.classifier) { done in
-            progress.updateSummaries(done: done, total: toSummarise)
-        }
+        try TraceFinalizer.finalizeDirtyTraces(
+            in: store, classifier: configuration.rules.classifier,
+            onProgress: { done in progress.updateSummaries(done: done, total: toSummarise) })
         progress.finish()
         summary.summarizeSeconds = (clock.now - ingested).seconds
-        summary.summarizeCPUSeconds = ProcessCPUTime.now() - processIngested
+        summary.summarizeCPUSeconds = ProcessCPUTime.now() - processIngested + summaries.cpuSeconds
 
         let counts = sink.counts
         summary.spans = counts.spans

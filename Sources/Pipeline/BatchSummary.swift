@@ -23,8 +23,9 @@ package struct BatchSummary: Sendable {
     package var ingestSeconds = 0.0
     /// Time the decoding thread waited for the scrubbing thread, and the writer thread for work.
     package var decoderWaitSeconds = 0.0
-    /// CPU seconds of the decoding thread (reading and decoding), the scrubbing thread, the writer thread, and the
-    /// whole process during the summary pass.
+    /// CPU seconds of the decoding thread (reading and decoding), the scrubbing thread, the writer thread, and of
+    /// summarising: the whole process during the summary pass, plus the summaries made while the grouped rows
+    /// were written (``BackgroundSummaries``).
     package var decoderCPUSeconds = 0.0
     /// CPU of the scrubbing thread: scrubbing, and making the rows the writer binds.
     package var scrubCPUSeconds = 0.0

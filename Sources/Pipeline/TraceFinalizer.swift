@@ -22,12 +22,17 @@ package enum TraceFinalizer {
     @discardableResult
     ///
     /// `onProgress`, when given, is called after each chunk with the number of traces summarised so far.
+    /// `threads`: how many read and assemble at once (by default ``parallelism``); `stopping`: asked before each
+    /// chunk, true ends the pass early.
     package static func finalizeDirtyTraces(
-        in store: IncidentStore, classifier: Classifier = .builtIn, chunk: Int = 4000,
-        onProgress: ((_ summarised: Int) -> Void)? = nil
+        in store: IncidentStore, classifier: Classifier = .builtIn, chunk: Int = 4000, threads: Int = parallelism,
+        stopping: () -> Bool = { false }, workerCPU: CPUTally? = nil, onProgress: ((_ summarised: Int) -> Void)? = nil
     ) throws -> Int {
-        try finalize(in: store, classifier: classifier, chunk: chunk, onProgress: onProgress) {
-            try store.dirtyTraceKeys(limit: $0)
+        try finalize(
+            in: store, classifier: classifier, chunk: chunk, threads: threads, workerCPU: workerCPU,
+            onProgress: onProgress
+        ) {
+            stopping() ? [] : try store.dirtyTraceKeys(limit: $0)
         }
     }
 
@@ -54,8 +59,8 @@ package enum TraceFinalizer {
     /// chunk, so the cores are not left idle during the save (it was a third of the pass). `nextKeys(limit)`
     /// is asked for the keys of the chunk still being saved too, which are still dirty, and those are left out.
     private static func finalize(
-        in store: IncidentStore, classifier: Classifier, chunk: Int, onProgress: ((Int) -> Void)? = nil,
-        nextKeys: (_ limit: Int) throws -> [Int64]
+        in store: IncidentStore, classifier: Classifier, chunk: Int, threads: Int = parallelism,
+        workerCPU: CPUTally? = nil, onProgress: ((Int) -> Void)? = nil, nextKeys: (_ limit: Int) throws -> [Int64]
     ) throws -> Int {
         try store.mergeLower64Traces()
         var total = 0
@@ -65,7 +70,8 @@ package enum TraceFinalizer {
             let fetched = try nextKeys(chunk + unsavedKeys.count)
             let keys = Array(fetched.lazy.filter { !unsavedKeys.contains($0) }.prefix(chunk))
             if keys.isEmpty { break }
-            let running = startSummarizing(keys, in: store, classifier: classifier)
+            let running = startSummarizing(
+                keys, in: store, classifier: classifier, threads: threads, workerCPU: workerCPU)
             do {
                 try save(unsaved, in: store)
             } catch {
@@ -100,12 +106,12 @@ package enum TraceFinalizer {
     /// and classified), and with several per thread a thread that finished early takes the next one.
     static let slicesPerThread = 4
 
-    /// Starts summarising `keys` in slices of consecutive keys on `parallelism` dispatch workers; `wait()`
+    /// Starts summarising `keys` in slices of consecutive keys on `threads` dispatch workers; `wait()`
     /// returns the results in key order.
-    private static func startSummarizing(_ keys: [Int64], in store: IncidentStore, classifier: Classifier)
-        -> RunningSlices
-    {
-        let sliceCount = parallelism * slicesPerThread
+    private static func startSummarizing(
+        _ keys: [Int64], in store: IncidentStore, classifier: Classifier, threads: Int, workerCPU: CPUTally?
+    ) -> RunningSlices {
+        let sliceCount = threads * slicesPerThread
         let sliceSize = max(1, (keys.count + sliceCount - 1) / sliceCount)
         let slices = stride(from: 0, to: keys.count, by: sliceSize).map {
             Array(keys[$0..<min($0 + sliceSize, keys.count)])
@@ -113,14 +119,16 @@ package enum TraceFinalizer {
         let results = SliceResults(count: slices.count)
         // Slices run on dispatch workers, never on the caller's thread: `concurrentPerform`
         // called from a `Thread` of our own that later exits corrupted the heap (glibc aborts at a thread exit).
-        // At most `parallelism` run at once, each taking the next slice when it is done.
+        // At most `threads` run at once, each taking the next slice when it is done.
         let group = DispatchGroup()
         let next = SliceCounter()
-        for _ in 0..<min(parallelism, slices.count) {
+        for _ in 0..<min(threads, slices.count) {
             DispatchQueue.global().async(group: group) {
+                let started = workerCPU == nil ? 0 : ThreadCPUTime.now()
                 while let index = next.take(below: slices.count) {
                     results.set(index) { try summarizeSlice(slices[index], in: store, classifier: classifier) }
                 }
+                workerCPU?.add(ThreadCPUTime.now() - started)
             }
         }
         return RunningSlices(group: group, results: results)
@@ -178,6 +186,18 @@ private struct RunningSlices {
         group.wait()
         return try results.joined()
     }
+}
+
+/// CPU seconds added up from several threads: those of the dispatch workers that summarise.
+package final class CPUTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0.0
+
+    package init() {}
+
+    func add(_ seconds: Double) { lock.withLock { total += seconds } }
+
+    package var seconds: Double { lock.withLock { total } }
 }
 
 /// Hands out slice indexes, each once, to the workers that share them.

@@ -20,7 +20,14 @@ extension IngestWriter {
             stats.logsInserted += inserted
             stats.logsDuplicate += pendingLogs.count - inserted
             if inserted > 0 {
-                for pending in pendingLogs { if let key = pending.traceKey { touched.insert(key) } }
+                // Rows come grouped by trace: one insert per run of a key.
+                var last: Int64?
+                for pending in pendingLogs {
+                    if let key = pending.traceKey, key != last {
+                        touched.insert(key)
+                        last = key
+                    }
+                }
             }
             return
         }
