@@ -145,20 +145,22 @@ if sys.argv[9]:
 if sys.argv[10]:
     try:
         p = json.loads(sys.argv[10])
-        print("phases:      ingest %.1f s, summaries %.1f s; CPU s: decoder %.1f, scrubbers %.1f, writer %.1f, "
-              "summaries %.1f" % (
-            p["ingestSeconds"], p["summarizeSeconds"], p["decoderCPUSeconds"], p["scrubCPUSeconds"],
-            p["writerCPUSeconds"], p["summarizeCPUSeconds"]))
-        # CPU per record of each stage, from the CPU clock of its threads (the summaries: the whole process
-        # while they run). Reading and decoding are the main thread's; scrubbing, and making the rows the
-        # writer binds, the two tj-scrub threads'.
+        group = p.get("groupCPUSeconds", 0.0)
+        print("phases:      ingest %.1f s, summaries after it %.1f s; CPU s: decoder %.1f, scrubbers %.1f, "
+              "grouping %.1f, writer %.1f, summaries %.1f; %d of %d traces summarised in the write path" % (
+            p["ingestSeconds"], p["summarizeSeconds"], p["decoderCPUSeconds"], p["scrubCPUSeconds"], group,
+            p["writerCPUSeconds"], p["summarizeCPUSeconds"], p.get("tracesSummarisedInWrite", 0), p["traces"]))
+        # CPU per record of each stage, from the CPU clock of its threads (the summaries: their threads while the
+        # grouped rows are written, then the whole process while the rest runs). Reading and decoding are the
+        # main thread's; scrubbing, and making the rows the writer binds, the two tj-scrub threads'; grouping,
+        # the writer thread's sorting and the main thread's merge.
         us = lambda seconds: seconds * 1e6 / records
         stages = ["read+decode %.2f" % us(p["decoderCPUSeconds"])]
         stages.append("scrub+rows %.2f" % us(p["scrubCPUSeconds"]))
-        stages.append("group n/a (no grouping stage yet)")
+        stages.append("group %.2f" % us(group))
         stages.append("write %.2f" % us(p["writerCPUSeconds"]))
         stages.append("summarise %.2f" % us(p["summarizeCPUSeconds"]))
-        total = p["decoderCPUSeconds"] + p["scrubCPUSeconds"] + p["writerCPUSeconds"] + p["summarizeCPUSeconds"]
+        total = p["decoderCPUSeconds"] + p["scrubCPUSeconds"] + group + p["writerCPUSeconds"] + p["summarizeCPUSeconds"]
         print("CPU us/rec:  %s; total %.2f" % (", ".join(stages), us(total)))
     except (ValueError, KeyError):
         pass
