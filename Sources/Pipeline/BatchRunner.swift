@@ -11,7 +11,8 @@ import TraceJoinCore
 /// what is new. A log file that grew since (the live `app.log`, appended to; or renamed by rotation,
 /// then appended to) is recognised by its first bytes and read on from its checkpoint, so its old
 /// lines are not stored again under a new source. A file that was cut short by a crash resumes the
-/// same way; unique keys in the store make any overlap idempotent.
+/// same way. Rows reach the store grouped by trace (``GroupedBatchWriter``); a run killed before it stored
+/// them all is undone by the next (``IncidentStore/undoUnfinishedBatches()``), which reads its files again.
 package struct BatchRunner {
     package var configuration: BatchConfiguration
 

@@ -4,7 +4,7 @@ import TraceJoinCore
 
 /// Where `batch` puts what it decodes: batches of `batchSize` records, with the source progress they cover, go to
 /// the scrubbing thread, which scrubs them through a ``RecordIntake``, makes their rows (``RowBatch``) and hands
-/// them to the writer thread; each batch is one transaction.
+/// them to the writer thread (for `batch`, ``GroupedBatchWriter``, which sorts them by trace).
 ///
 /// Three threads, each a stage, joined by bounded queues (issue #16, "both cores busy"): decoding, scrubbing and
 /// writing each take a third to two fifths of a record's CPU, so on two cores none waits for long. One thread per
@@ -44,7 +44,7 @@ final class RecordSink {
     /// Records decoded so far, for the progress line.
     var recordsAccepted: Int { decoded.total }
 
-    /// Most source progress entries in one transaction.
+    /// Most source progress entries in one job.
     static let progressPerBatch = 1_000
 
     /// Adds a file's progress to the pending batch: it commits with the file's last records, in the transaction

@@ -4,10 +4,11 @@ import TraceJoinCore
 /// Writes records to the store, one batch per transaction, from one thread.
 ///
 /// Trace IDs become `trace_key`s through a bounded cache (`traceKeyCacheSize` entries), so a
-/// known trace costs no query. Spans, logs and rejects are `INSERT OR IGNORE` on their natural
-/// keys, which makes re-running a batch idempotent; span events are inserted only with a span row
+/// known trace costs no query. Spans, rejects and logs outside a grouped run are `INSERT OR IGNORE` on
+/// their natural keys, which makes reading a record again idempotent; a grouped `batch`'s logs carry its run
+/// instead (``GroupedRun``, undone if it never ends). Span events are inserted only with a span row
 /// that was new. Spans and logs go in multi-row inserts of 16 and 32. Every trace a batch changed
-/// is marked dirty once, for the summary pass.
+/// is marked dirty once, for the summary pass, unless it was created with its summary (``RowBatch/summaries``).
 package final class IngestWriter {
     /// Most trace IDs remembered at once (about 50 bytes each).
     package static let traceKeyCacheSize = 100_000

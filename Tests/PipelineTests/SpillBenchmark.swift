@@ -7,8 +7,8 @@ import TraceJoinCore
 
 /// What spilling a log costs the external sort by trace (issue #16), two ways, on 300,000 logs like the 1 GB
 /// night's (a 120-byte message, five attributes, a trace and a span): records through ``RecordSpillCodec`` (the
-/// form `TraceGroupSorter` spills today, which makes every `String` and array again when read back), and rows
-/// through ``RowBatch/spill(_:into:)`` (the form the writer binds, read back as one copy of each row's text).
+/// form `TraceGroupSorter` first spilled, which makes every `String` and array again when read back), and rows
+/// through ``RowBatch/spill(_:into:)`` (the form it spills logs in now, read back as one copy of each row's text).
 /// Prints µs per log for writing and for reading back, and bytes per log. Run in a release build:
 /// `TRACEJOIN_SPILL_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter SpillBenchmark` (the Pipeline
 /// tests import it `@testable`, which a release build allows only with `-enable-testing`).
