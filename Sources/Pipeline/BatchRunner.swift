@@ -31,7 +31,15 @@ package struct BatchRunner {
         let files = try InputDiscovery.expand(configuration.inputs) { Console.warning($0) }
         let store = try IncidentStore(path: configuration.databasePath, backgroundCheckpoints: true)
         // Rows of a batch killed before it stored all of them go first: it stored none of its files for good.
-        _ = try store.undoUnfinishedBatches()
+        for undone in try store.undoUnfinishedBatches() {
+            Console.warning(
+                Diagnostic(
+                    location: InputLocation(source: configuration.databasePath), severity: .warning,
+                    message: "batch run \(undone.runID) ended before it stored all its rows: "
+                        + "its \(undone.logsRemoved) grouped logs were removed, and its files are not complete",
+                    hint: "they are read again when given to batch: "
+                        + undone.inputs.joined(separator: " ")))
+        }
         let runID = try store.beginRun(
             command: "batch", inputs: configuration.inputs, rulesDigest: configuration.rules.digest)
         try store.beginGroupedRun(runID)

@@ -20,11 +20,14 @@ extension IncidentStore {
         return try pool.read { db in
             var outlines: [Int64: TraceOutline] = [:]
             let traceRows = try Row.fetchCursor(
-                db, sql: "SELECT trace_key, trace_hi, trace_lo FROM traces WHERE trace_key BETWEEN ? AND ?",
+                db, sql: "SELECT trace_key, trace_hi, trace_lo, revision FROM traces WHERE trace_key BETWEEN ? AND ?",
                 arguments: [low, high])
             while let row = try traceRows.next() {
                 let key: Int64 = row[0]
                 guard wanted.contains(key) else { continue }
+                // A summary saved from this read stays dirty if rows arrived since (`saveSummaries`): `batch` writes
+                // while it summarises, and a trace it reads may be one it adds late rows to.
+                state.rememberRevision(row[3], of: key)
                 let traceID = TraceID(high: UInt64(bitPattern: row[1] as Int64), low: UInt64(bitPattern: row[2] as Int64))
                 outlines[key] = TraceOutline(traceKey: key, traceID: traceID, hasSpans: false, logs: [])
             }

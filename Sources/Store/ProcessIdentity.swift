@@ -22,6 +22,12 @@ enum ProcessIdentity {
         return kill(pid, 0) == 0 || errno == EPERM
     }
 
+    /// The process ID in `identity`, for messages.
+    static func processID(of identity: String) -> String {
+        let parts = identity.split(separator: " ")
+        return parts.count == 3 ? String(parts[1]) : "?"
+    }
+
     private static var bootID: String? {
         (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)

@@ -4,9 +4,9 @@ import Testing
 import TraceJoinTesting
 
 /// Issue #16, crash safety without an origin key: `batch` deletes the grouped rows of a batch that never
-/// committed them only when that batch's process is gone, never those of one still running.
+/// committed them only when that batch's process is gone, and says so; while it runs, another batch is refused.
 @Suite struct UnfinishedBatchTests {
-    @Test("a batch undoes the grouped rows of an unfinished run whose process is gone, not of a running one")
+    @Test("a batch undoes the grouped rows of an unfinished run whose process is gone; beside a running one it is refused")
     func undoOnlyTheDead() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -28,8 +28,12 @@ import TraceJoinTesting
         #expect(marked > 10)
         let logs = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM logs") ?? 0 }
 
+        // A batch meanwhile is refused (the other would store rows twice), and leaves the running one's rows alone.
         let whileAlive = try CommandRunner.run(["batch", "--quiet", "--db", db, FixturePaths.fixture("night")])
-        #expect(whileAlive.status == 0, "\(whileAlive.standardError)")
+        #expect(whileAlive.status == 1)
+        #expect(
+            whileAlive.standardError.contains("another batch is writing this database (process \(getpid()))"),
+            "\(whileAlive.standardError)")
         let kept = try queue.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM logs WHERE batch_run = 999") ?? 0
         }
@@ -38,8 +42,12 @@ import TraceJoinTesting
         // The same run, its process gone (another boot): its rows go, and the traces they were in are summarised
         // again without them.
         try queue.write { db in try db.execute(sql: "UPDATE runs SET owner = 'another-boot 1 1' WHERE run_id = 999") }
-        let afterDeath = try CommandRunner.run(["batch", "--quiet", "--db", db, FixturePaths.fixture("night")])
+        let afterDeath = try CommandRunner.run(["batch", "--db", db, FixturePaths.fixture("night")])
         #expect(afterDeath.status == 0, "\(afterDeath.standardError)")
+        #expect(
+            afterDeath.standardError.contains(
+                "warning: batch run 999 ended before it stored all its rows: its \(marked) grouped logs were removed"),
+            "\(afterDeath.standardError)")
         try queue.read { db in
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM logs") == logs - marked)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM logs WHERE batch_run = 999") == 0)

@@ -64,17 +64,21 @@ struct TraceGroupKey: Hashable, Comparable, Sendable {
 final class TraceGroupSorter {
     enum Failure: Error, CustomStringConvertible {
         case spillFile(directory: String, errno: Int32)
-        case spillWrite(errno: Int32)
+        case spillWrite(directory: String, errno: Int32)
         case spillRead(errno: Int32)
         case damaged(offset: Int)
 
         var description: String {
             switch self {
             case .spillFile(let directory, let code):
-                "cannot make a spill file in \(directory): \(String(cString: strerror(code)))"
-            case .spillWrite(let code): "cannot write the spill file: \(String(cString: strerror(code)))"
-            case .spillRead(let code): "cannot read the spill file: \(String(cString: strerror(code)))"
-            case .damaged(let offset): "the spill file is damaged at byte \(offset)"
+                "\(directory): error: cannot make a temporary file for the rows sorted by trace: "
+                    + "\(String(cString: strerror(code)))\n  hint: batch needs a writable folder beside the database"
+            case .spillWrite(let directory, let code):
+                "\(directory): error: cannot write the rows sorted by trace to a temporary file: "
+                    + "\(String(cString: strerror(code)))\n  hint: batch needs free space beside the database "
+                    + "for about as much as its input holds, until it ends"
+            case .spillRead(let code): "cannot read the temporary file of rows sorted by trace: \(String(cString: strerror(code)))"
+            case .damaged(let offset): "the temporary file of rows sorted by trace is damaged at byte \(offset)"
             }
         }
     }
@@ -229,7 +233,7 @@ final class TraceGroupSorter {
             }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw .spillWrite(errno: errno)
+                throw .spillWrite(directory: directory, errno: errno)
             }
             written += result
         }
@@ -242,6 +246,7 @@ final class TraceGroupSorter {
         var template = Array((directory + "/.tracejoin-group-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard made >= 0 else { throw .spillFile(directory: directory, errno: errno) }
+        _ = fcntl(made, F_SETFD, FD_CLOEXEC)
         fchmod(made, 0o600)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         descriptor = made

@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+import Testing
+import TraceJoinTesting
+
+/// Issue #16: what a grouped `batch` must keep true when it is killed or run twice at once (both found by trying the
+/// release binary from outside).
+@Suite struct GroupedBatchSafetyTests {
+    @Test("killed while it adds late logs to an earlier night's traces, then run again: the summaries are a clean run's")
+    func lateLogsAfterKill() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let first = folder.file("n1"), second = folder.file("n2")
+        try KillCorpus.write(to: first)
+        // The second night: the same requests' logs again, failed now (late logs for the first night's traces).
+        try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
+        let svc0 = try String(contentsOfFile: first + "/logs/svc-0.log", encoding: .utf8)
+        try Data(svc0.replacingOccurrences(of: "\"level\":\"info\"", with: "\"level\":\"error\"").utf8)
+            .write(to: URL(fileURLWithPath: second + "/svc-0-late.log"))
+
+        let clean = folder.file("clean.db"), killed = folder.file("killed.db")
+        for db in [clean, killed] {
+            let run = try CommandRunner.run(["batch", "--quiet", "--db", db, first])
+            #expect(run.status == 0, "\(run.standardError)")
+        }
+        let cleanSecond = try CommandRunner.run(["batch", "--quiet", "--db", clean, first, second])
+        #expect(cleanSecond.status == 0, "\(cleanSecond.standardError)")
+
+        let grouped = try Self.count("SELECT count(*) FROM logs WHERE batch_run IS NOT NULL", in: killed)
+        let running = try BackgroundCommand.start(
+            ["batch", "--quiet", "--db", killed, first, second], in: folder, output: "killed.out")
+        defer { running.terminateIfRunning() }
+        let writing = BackgroundCommand.waitUntil(seconds: 120, every: 0.005) {
+            (try? Self.count("SELECT count(*) FROM logs WHERE batch_run IS NOT NULL", in: killed)) ?? 0 > grouped
+                || !running.isRunning
+        }
+        #expect(writing)
+        _ = running.killAndWait()
+        let rerun = try CommandRunner.run(["batch", "--quiet", "--db", killed, first, second])
+        #expect(rerun.status == 0, "\(rerun.standardError)")
+
+        let summaries = """
+            SELECT printf('%016x%016x', trace_hi, trace_lo), dirty, status, span_count, log_count, services, error_class,
+                root_service, root_message, start_ns, end_ns
+            FROM traces ORDER BY 1
+            """
+        let want = try Self.rows(summaries, in: clean), got = try Self.rows(summaries, in: killed)
+        let differing = zip(want, got).filter { $0 != $1 }
+        #expect(want.count == got.count)
+        #expect(differing.isEmpty, "\(differing.count) traces differ, e.g. \(differing.prefix(1))")
+    }
+
+    @Test("a second batch on a database another batch is writing is refused, and nothing is stored twice")
+    func secondBatchRefused() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = folder.file("night")
+        try KillCorpus.write(to: input)
+        let db = folder.file("night.db")
+        let first = try BackgroundCommand.start(["batch", "--quiet", "--db", db, input], in: folder, output: "first.out")
+        defer { first.terminateIfRunning() }
+        let claimed = BackgroundCommand.waitUntil(seconds: 120, every: 0.01) {
+            (try? Self.count("SELECT count(*) FROM runs WHERE undo_from_log_id IS NOT NULL", in: db)) ?? 0 > 0
+        }
+        #expect(claimed, "the first batch started: \(first.output())")
+        let second = try CommandRunner.run(["batch", "--quiet", "--db", db, input])
+        // Still running once the second has ended: it ran through the second's whole run.
+        let overlapped = first.isRunning
+        #expect(BackgroundCommand.waitUntil(seconds: 120) { !first.isRunning }, "the first batch ends")
+        if overlapped {
+            #expect(second.status == 1)
+            #expect(second.standardError.contains("another batch is writing this database"), "\(second.standardError)")
+        } else {
+            #expect(second.status == 0, "\(second.standardError)")
+        }
+        #expect(try Self.count("SELECT count(*) FROM logs", in: db) == KillCorpus.logLines)
+    }
+
+    static func count(_ sql: String, in path: String) throws -> Int {
+        try rows(sql, in: path).first.flatMap { Int($0) } ?? 0
+    }
+
+    static func rows(_ sql: String, in path: String) throws -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in
+            try Row.fetchAll(db, sql: sql).map { $0.databaseValues.map(\.description).joined(separator: "|") }
+        }
+    }
+}
