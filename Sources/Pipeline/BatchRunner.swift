@@ -50,7 +50,7 @@ package struct BatchRunner {
         let progress = ProgressReporter(totalBytes: totalBytes, enabled: configuration.showProgress)
         // The single thread that sorts rows by trace (and writes those outside any trace) while this one decodes.
         let grouped = GroupedBatchWriter(
-            store: store, runID: runID, spillDirectory: Self.spillDirectory(beside: configuration.databasePath),
+            store: store, runID: runID, spillDirectory: IncidentStore.folder(of: configuration.databasePath),
             batchEntries: configuration.recordsPerTransaction)
         let writer = QueueWorker<WriteJob>(capacity: configuration.queuedBatches)
         writer.start(named: "tj-writer") { { job in try grouped.take(&job) } }
@@ -203,14 +203,6 @@ package struct BatchRunner {
         summary.elapsedSeconds = (clock.now - started).seconds
         try store.finishRun(runID, statsJSON: summary.json)
         return summary
-    }
-}
-
-extension BatchRunner {
-    /// The folder of the database, where sorted runs are spilled: the disk that will hold the rows anyway.
-    static func spillDirectory(beside databasePath: String) -> String {
-        let folder = (databasePath as NSString).deletingLastPathComponent
-        return folder.isEmpty ? "." : folder
     }
 }
 

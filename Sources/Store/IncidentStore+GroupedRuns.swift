@@ -75,13 +75,20 @@ extension IncidentStore {
                         """,
                     arguments: [Self.now()])
                 try db.execute(sql: "DROP TABLE undone_traces")
-                try db.execute(
-                    sql: "UPDATE runs SET undo_from_log_id = NULL, owner = NULL WHERE run_id = ?", arguments: [runID])
+                try Self.endGroupedRun(runID, db)
                 let inputs = (try? JSONParser.parse(run[4] as String))?.array?.compactMap(\.string) ?? []
                 undone.append(UndoneBatch(runID: runID, startedNanos: run[3], logsRemoved: logs, inputs: inputs))
             }
             return undone
         }
+    }
+}
+
+extension IncidentStore {
+    /// Clears the marks ``beginGroupedRun(_:)`` set: the run's grouped rows are committed (or undone), and another
+    /// batch may write.
+    static func endGroupedRun(_ runID: Int64, _ db: Database) throws {
+        try db.execute(sql: "UPDATE runs SET undo_from_log_id = NULL, owner = NULL WHERE run_id = ?", arguments: [runID])
     }
 }
 

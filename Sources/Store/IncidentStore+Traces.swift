@@ -102,33 +102,15 @@ extension IncidentStore {
             let statement = try RawStatement(
                 db, arena: BindArena(),
                 sql: """
-                    UPDATE traces SET start_ns = ?2, end_ns = ?3, status = ?4, sampled = ?5, span_count = ?6,
-                        log_count = ?7, event_count = ?8, services = ?9, error_class = ?10, root_service = ?11,
-                        root_span_id = ?12, root_name = ?13, root_message = ?14, class_rule = ?16,
-                        class_entry = ?17, fingerprint = ?18,
+                    UPDATE traces SET \(SummaryColumns.names.enumerated().map { "\($1) = ?\($0 + 2)" }.joined(separator: ", ")),
+                        class_rule = ?16, class_entry = ?17, fingerprint = ?18,
                         dirty = CASE WHEN ?1 IS NULL OR revision = ?1 THEN 0 ELSE 1 END
                     WHERE trace_key = ?15
                     """)
             for ((traceKey, summary), revision) in zip(summaries, revisions) {
-                var services = JSONWriter()
-                services.write(strings: summary.services)
-                let root = summary.rootCause
                 let classification = classifications[traceKey]
                 statement.bind(1, revision)
-                let isTimeKnown = summary.start != 0 || summary.end != 0
-                statement.bind(2, isTimeKnown ? summary.start : nil)
-                statement.bind(3, isTimeKnown ? summary.end : nil)
-                statement.bind(4, summary.isError ? "error" : "ok")
-                statement.bind(5, summary.sampled)
-                statement.bind(6, summary.spanCount)
-                statement.bind(7, summary.logCount)
-                statement.bind(8, summary.eventCount)
-                statement.bind(9, services.bytes)
-                statement.bind(10, summary.errorClass)
-                statement.bind(11, root?.service)
-                statement.bind(12, root?.spanID.map { Int64(bitPattern: $0.value) })
-                statement.bind(13, root?.name)
-                statement.bind(14, root?.message)
+                SummaryColumns.bind(summary, to: statement, from: 1)
                 statement.bind(15, traceKey)
                 statement.bind(16, classification?.ruleID)
                 statement.bind(17, classification?.entry)

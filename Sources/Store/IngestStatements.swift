@@ -46,9 +46,9 @@ final class IngestStatements {
         // columns `saveSummaries` would set for it, and not dirty.
         insertSummarisedTrace = try prepare(
             """
-            INSERT INTO traces(trace_hi, trace_lo, lower64_only, dirty, revision, first_seen_ns, updated_ns, start_ns,
-                end_ns, status, sampled, span_count, log_count, event_count, services)
-            VALUES (?1, ?2, 0, 0, 1, ?3, ?3, ?4, ?5, 'ok', 0, 0, ?6, 0, ?7)
+            INSERT INTO traces(trace_hi, trace_lo, lower64_only, dirty, revision, first_seen_ns, updated_ns,
+                \(SummaryColumns.names.joined(separator: ", ")))
+            VALUES (?1, ?2, 0, 0, 1, ?3, ?3, \((4..<4 + SummaryColumns.names.count).map { "?\($0)" }.joined(separator: ", ")))
             """)
         findProvisional = try prepare("SELECT 1 FROM traces WHERE trace_lo = ? AND lower64_only = 1 LIMIT 1")
         touchTrace = try prepare(

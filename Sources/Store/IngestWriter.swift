@@ -95,13 +95,11 @@ package final class IngestWriter {
                         switch entries[index] {
                         case .log(let row):
                             let key: Int64? =
-                                switch row.trace {
-                                // All-zero IDs are what producers print outside a span: no trace context.
-                                case .full(let id)? where !id.isZero:
+                                switch row.trace?.correlating {
+                                case .full(let id)?:
                                     try fullTraceKey(id, statements, stats: &stats, now: now, summaries: summaries)
-                                case .lower64(let low)? where low != 0:
-                                    try lowerTraceKey(low, statements, stats: &stats, now: now)
-                                default: nil
+                                case .lower64(let low)?: try lowerTraceKey(low, statements, stats: &stats, now: now)
+                                case nil: nil
                                 }
                             pendingLogs.append(PendingLog(position: position, traceKey: key))
                             if pendingLogs.count == IngestStatements.logsPerInsert {
@@ -145,11 +143,7 @@ package final class IngestWriter {
                 for item in progress {
                     try save(item, statements, now: now)
                 }
-                if endingGroupedRun, let run = groupedRun {
-                    try db.execute(
-                        sql: "UPDATE runs SET undo_from_log_id = NULL, owner = NULL WHERE run_id = ?",
-                        arguments: [run.runID])
-                }
+                if endingGroupedRun, let run = groupedRun { try IncidentStore.endGroupedRun(run.runID, db) }
                 try Self.save(tailCheckpoints, db, now: now)
                 try Self.forget(forgotten, db)
                 return stats
@@ -246,17 +240,11 @@ package final class IngestWriter {
         throws -> Int64
     {
         let statement = statements.insertSummarisedTrace
-        // Written as `saveSummaries` writes it, so the row is the one the summary pass would have stored.
-        var services = JSONWriter()
-        services.write(strings: summary.services)
-        let isTimeKnown = summary.start != 0 || summary.end != 0
         statement.bind(1, Int64(bitPattern: id.high))
         statement.bind(2, Int64(bitPattern: id.low))
         statement.bind(3, now)
-        statement.bind(4, isTimeKnown ? summary.start : nil)
-        statement.bind(5, isTimeKnown ? summary.end : nil)
-        statement.bind(6, summary.logCount)
-        statement.bind(7, services.bytes)
+        // Bound as `saveSummaries` binds it, so the row is the one the summary pass would have stored.
+        SummaryColumns.bind(summary, to: statement, from: 3)
         try statement.run()
         let key = statement.lastInsertedRowID
         createdTraces.insert(key)

@@ -10,8 +10,7 @@ struct OpeningLock {
     private let descriptor: Int32
 
     init(folderOf path: String) {
-        let folder = (path as NSString).deletingLastPathComponent
-        descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        descriptor = open(IncidentStore.folder(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if descriptor >= 0 {
             while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
         }
@@ -21,5 +20,14 @@ struct OpeningLock {
         guard descriptor >= 0 else { return }
         flock(descriptor, LOCK_UN)
         close(descriptor)
+    }
+}
+
+extension IncidentStore {
+    /// The folder that holds the database file at `path` ("." for a bare file name): where the opening lock is
+    /// taken, and where `batch` spills its rows sorted by trace.
+    package static func folder(of path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
     }
 }

@@ -64,4 +64,13 @@ package enum TraceReference: Hashable, Sendable {
         case .lower64(let low): low
         }
     }
+
+    /// This reference, or nil for an all-zero ID: what producers print outside a span, which joins no trace. The
+    /// writer and the grouping by trace (issue #16) both go by it, so they agree on which logs have a trace.
+    package var correlating: TraceReference? {
+        switch self {
+        case .full(let id): id.isZero ? nil : self
+        case .lower64(let low): low == 0 ? nil : self
+        }
+    }
 }

@@ -11,14 +11,9 @@ import TraceJoinCore
 /// trace longer than a batch: it is read half-written, and the rows that come after bump its revision, so the
 /// summary saved from that read leaves it dirty, to be summarised again (``IncidentStore/saveSummaries(_:classifications:)``).
 final class BackgroundSummaries: @unchecked Sendable {
-    private let store: IncidentStore
-    private let classifier: Classifier
-    private let clock: any ThreadClock
     private let wakeup = ThreadWakeup()
     private let ended = DispatchSemaphore(value: 0)
     private var failure: (any Error)?
-    /// Traces summarised so far (read after ``stop()``).
-    private(set) var summarised = 0
     private let workerCPU = CPUTally()
     private var threadCPU = 0.0
 
@@ -26,16 +21,12 @@ final class BackgroundSummaries: @unchecked Sendable {
     static let idle = Duration.milliseconds(20)
 
     init(store: IncidentStore, classifier: Classifier, clock: any ThreadClock = SystemThreadClock()) {
-        self.store = store
-        self.classifier = classifier
-        self.clock = clock
         DedicatedThread.start(named: "tj-summaries") { [self] in
             let started = ThreadCPUTime.now()
             do {
                 while !wakeup.isRung {
                     let done = try TraceFinalizer.finalizeDirtyTraces(
                         in: store, classifier: classifier, threads: 1, stopping: { wakeup.isRung }, workerCPU: workerCPU)
-                    summarised += done
                     if done == 0 { clock.sleep(for: Self.idle, unless: wakeup) }
                 }
             } catch {

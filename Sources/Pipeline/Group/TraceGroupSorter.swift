@@ -35,12 +35,12 @@ struct TraceGroupKey: Hashable, Comparable, Sendable {
         }
     }
 
-    /// The trace a log refers to; nil for none (all-zero IDs are what producers print outside a span).
+    /// The trace a log refers to; nil for none (``TraceReference/correlating``).
     init?(_ reference: TraceReference?) {
-        switch reference {
-        case .full(let id)? where !id.isZero: self.init(id)
-        case .lower64(let low)? where low != 0: self.init(lower64: low)
-        default: return nil
+        switch reference?.correlating {
+        case .full(let id)?: self.init(id)
+        case .lower64(let low)?: self.init(lower64: low)
+        case nil: return nil
         }
     }
 
