@@ -43,9 +43,11 @@ let package = Package(
             name: "Rules", dependencies: ["TraceJoinCore", "CPCRE2", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings),
         .target(name: "Correlate", dependencies: ["TraceJoinCore"], swiftSettings: strictSettings),
+        // SQLite's process-wide settings that only C can make (`sqlite3_config` is variadic).
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "Store",
-            dependencies: ["TraceJoinCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TraceJoinCore", "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         // OTLP/HTTP in (Hummingbird); hands request bodies to TraceJoinCore's `OTLPIntake`, which Pipeline implements.
         .target(

@@ -30,6 +30,7 @@ enum StoreFileInspector {
     /// Inspects the file at `path`; throws a `StoreError` for a file that is not a tracejoin database, was
     /// written by a newer tracejoin, or cannot be read (`purpose` words that error).
     static func inspect(path: String, purpose: Purpose) throws -> (content: Content, access: ReadAccess) {
+        SQLiteProcessSettings.apply()
         guard FileManager.default.fileExists(atPath: path) else { return (.missing, .shared) }
         if fileSize(path) == 0, fileSize(path + "-wal") ?? 0 == 0 { return (.empty, .shared) }
         do {
