@@ -108,7 +108,8 @@ package final class IngestWriter {
                         case .record(let sourced):
                             switch sourced.record {
                             case .span(let span):
-                                let key = try fullTraceKey(span.traceID, statements, stats: &stats, now: now)
+                                let key = try fullTraceKey(
+                                    span.traceID, statements, stats: &stats, now: now, summaries: summaries)
                                 let resourceID = try resourceID(for: span.resource, statements)
                                 pendingSpans.append(
                                     PendingSpan(
@@ -235,7 +236,7 @@ package final class IngestWriter {
         return try statements.findProvisional.firstInt64() != nil
     }
 
-    /// A new trace with only plain logs, stored with the summary made from them as they were grouped, not dirty.
+    /// A new trace stored with the summary made from its rows as they were grouped, not dirty.
     private func createTrace(_ id: TraceID, summary: TraceSummary, _ statements: IngestStatements, now: Int64)
         throws -> Int64
     {

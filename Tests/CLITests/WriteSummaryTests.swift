@@ -3,8 +3,8 @@ import GRDB
 import Testing
 import TraceJoinTesting
 
-/// Issue #16, summaries in the write path: `batch` stores a trace with only plain logs summarised from its rows
-/// grouped in memory. Each such summary must be the one the summary pass makes from the stored rows.
+/// Issue #16, summaries in the write path: `batch` stores a trace that did not fail summarised from its rows
+/// grouped in memory, spans included. Each such summary must be the one the summary pass makes from the stored rows.
 @Suite struct WriteSummaryTests {
     @Test("traces summarised as they are written are stored as the summary pass would store them")
     func sameAsSummaryPass() throws {
@@ -13,6 +13,7 @@ import TraceJoinTesting
         let input = folder.file("night")
         try KillCorpus.write(to: input)
         try Self.writeTiesAndDatadog(to: input + "/logs/extra.log")
+        try Self.writeSpanTiesAndDuplicates(spans: input + "/spans/extra.jsonl", logs: input + "/logs/extra-spans.log")
         let db = folder.file("night.db")
         let first = try CommandRunner.run(["batch", "--quiet", "--db", db, input])
         #expect(first.status == 0, "\(first.standardError)")
@@ -20,10 +21,23 @@ import TraceJoinTesting
         let inWrite = try queue.read { db in
             try Int.fetchOne(db, sql: "SELECT json_extract(stats, '$.tracesSummarisedInWrite') FROM runs") ?? 0
         }
-        // KillCorpus has 3,000 traces, a third with spans; of the rest, those without an error log.
-        #expect(inWrite > 1_000, "most logs-only traces are summarised as they are written (\(inWrite))")
+        // Every trace that did not fail, with spans or not (none is cut), but for those whose lower 64 bits another
+        // trace shares (`tieKey` and KillCorpus's first trace).
+        let notFailed = try queue.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM traces t WHERE status = 'ok' AND lower64_only = 0
+                    AND NOT EXISTS (SELECT 1 FROM traces u WHERE u.trace_lo = t.trace_lo AND u.trace_key != t.trace_key)
+                    """) ?? 0
+        }
+        let notFailedWithSpans = try queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM traces WHERE status = 'ok' AND span_count > 0") ?? 0
+        }
+        #expect(notFailedWithSpans > 300, "KillCorpus has 1,000 traces with spans, a third failed (\(notFailedWithSpans))")
+        #expect(inWrite == notFailed, "every trace that did not fail is summarised as it is written (\(inWrite) of \(notFailed))")
         let written = try Self.summaries(queue)
-        #expect(written.count == KillCorpus.traces + 1)
+        #expect(written.count == KillCorpus.traces + 3)
 
         // Every trace summarised again by the summary pass, from the stored rows: a second batch skips the
         // files it has read and summarises what is dirty.
@@ -38,6 +52,31 @@ import TraceJoinTesting
         // The ties below are in the services list in `logs_by_trace` order (time, severity, service), not in the
         // order the lines were read.
         #expect(passed[Self.tieKey]?.contains("[\\\"aa\\\",\\\"zz\\\"") == true, "\(passed[Self.tieKey] ?? "missing")")
+    }
+
+    /// Two traces with spans, in a file of their own (OTLP JSON lines) and logs that join them:
+    /// - `…feed0010`: two root spans that start together, whose services are listed in `spans` order (span ID as stored,
+    ///   signed: `8000…01` before `0000…02`), a log without a time under one of them and a timed one;
+    /// - `…feed0011`: one span ID twice, first failed, then not: the store keeps the first, so the trace failed.
+    static func writeSpanTiesAndDuplicates(spans: String, logs: String) throws {
+        let start = 1_772_359_300_000_000_000
+        func line(_ trace: String, _ service: String, _ span: String, code: Int) -> String {
+            """
+            {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"\(service)"}}]},\
+            "scopeSpans":[{"spans":[{"traceId":"\(trace)","spanId":"\(span)","name":"work","kind":2,\
+            "startTimeUnixNano":"\(start)","endTimeUnixNano":"\(start + 1_000_000)","status":{"code":\(code)}}]}]}]}
+
+            """
+        }
+        let tie = "feedfacefeedface00000000feed0010", duplicate = "feedfacefeedface00000000feed0011"
+        let text =
+            line(tie, "zz-svc", "0000000000000002", code: 1) + line(tie, "aa-svc", "8000000000000001", code: 1)
+            + line(duplicate, "dup-svc", "0000000000000003", code: 2) + line(duplicate, "dup-svc", "0000000000000003", code: 1)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: spans))
+        let logLines =
+            "{\"level\":\"info\",\"service\":\"mm-svc\",\"trace_id\":\"\(tie)\",\"span_id\":\"0000000000000002\",\"msg\":\"untimed\"}\n"
+            + "{\"time\":\"2026-03-01T10:01:40.000Z\",\"level\":\"info\",\"service\":\"bb-svc\",\"trace_id\":\"\(tie)\",\"msg\":\"timed\"}\n"
+        try Data(logLines.utf8).write(to: URL(fileURLWithPath: logs))
     }
 
     /// Every trace's summary columns, by trace ID.

@@ -3,15 +3,18 @@ import Store
 import TraceJoinCore
 
 /// Cuts the merged entries of ``TraceGroupSorter`` into the row batches the writer takes, at trace boundaries, and
-/// summarises each trace that has only plain logs from its group in memory (issue #16, "summaries in the write
-/// path"), so the writer stores it summarised and the summary pass never reads it back.
+/// summarises each trace that did not fail from its group in memory (issue #16, "summaries in the write path"), so
+/// the writer stores it summarised and the summary pass never reads it back.
 ///
 /// A batch ends at the first trace boundary after `batchEntries` entries; a trace longer than `4 × batchEntries`
 /// is cut, and is summarised by the summary pass instead. A summary here is exactly the one the summary pass
-/// would make (``TraceAssembler/plainSummary(traceID:logs:)`` of the logs in the order `logs_by_trace` lists
-/// them), and only for a trace that may be new with a full trace ID. One with spans, an error or an untimed log
-/// is left to the summary pass. Datadog-style references to its lower 64 bits sort right after it and join it when
-/// written, so they count as its logs; lower bits shared by two full traces leave both to the summary pass.
+/// would make, from the same parts of the records in the same order: for plain logs,
+/// ``TraceAssembler/plainSummary(traceID:logs:)`` of their outlines in `logs_by_trace` order; else the assembled
+/// summary of what `RecordDetail.summary` reads (the first span of each ID, in `spans` order). Only for a trace
+/// that may be new with a full trace ID. A failed trace is left to the summary pass: its classification reads
+/// messages and attributes as stored. Datadog-style references to its
+/// lower 64 bits sort right after it and join it when written, so they count as its logs; lower bits shared by two
+/// full traces leave both to the summary pass.
 struct GroupBatcher {
     private let batchEntries: Int
     private let write: (consuming RowBatch) throws -> Void
@@ -76,24 +79,110 @@ struct GroupBatcher {
         guard !split, let key = key.lower64Only == 0 ? key : joined else { return }
         // Two full traces with these lower bits: which one references join is the store's choice.
         if previous?.low == key.low || next?.low == key.low { return }
-        var logs: [(outline: LogOutline, order: Int)] = []
-        for index in groupStart..<batch.count {
-            guard case .log(let row) = batch.entries[index] else { return }  // a span
-            guard row.time != nil, let severity = LogSeverity(rawValue: row.severity) else { return }
-            logs.append((LogOutline(time: row.time, severity: severity, service: batch.string(row.service)), index))
-        }
-        // `logs_by_trace` order: time, severity, service (as bytes), then the order written.
-        logs.sort { a, b in
-            if a.outline.time != b.outline.time { return a.outline.time! < b.outline.time! }
-            if a.outline.severity != b.outline.severity { return a.outline.severity < b.outline.severity }
-            if a.outline.service != b.outline.service {
-                return a.outline.service.utf8.lexicographicallyPrecedes(b.outline.service.utf8)
-            }
-            return a.order < b.order
-        }
         let traceID = TraceID(high: key.high, low: key.low)
-        if let summary = TraceAssembler.plainSummary(traceID: traceID, logs: logs.map(\.outline)) {
+        let group = groupStart..<batch.count
+        // As the summary pass decides: the outlines of plain logs when they suffice, else the assembled records.
+        if let summary = plainSummary(traceID, group) ?? assembledSummary(traceID, group) {
             batch.summaries[traceID] = summary
         }
+    }
+
+    /// The summary of a group of timed, non-error logs, as the summary pass makes it from their outlines; nil for any
+    /// other group.
+    private func plainSummary(_ traceID: TraceID, _ group: Range<Int>) -> TraceSummary? {
+        var logs: [(outline: LogOutline, position: IndexPosition)] = []
+        for index in group {
+            guard case .log(let row) = batch.entries[index] else { return nil }
+            guard row.time != nil, let severity = LogSeverity(rawValue: row.severity) else { return nil }
+            let outline = LogOutline(time: row.time, severity: severity, service: batch.string(row.service))
+            logs.append((outline, IndexPosition(outline.time, severity, outline.service, index)))
+        }
+        logs.sort { $0.position < $1.position }
+        return TraceAssembler.plainSummary(traceID: traceID, logs: logs.map(\.outline))
+    }
+
+    /// The summary of a group that did not fail, as the summary pass makes it: from what it reads of such a trace
+    /// (`RecordDetail.summary`), in the order it reads it. Nil for a failed trace: its classification reads messages
+    /// and attributes as stored.
+    private func assembledSummary(_ traceID: TraceID, _ group: Range<Int>) -> TraceSummary? {
+        var spans: [SpanRecord] = []
+        var seen = Set<SpanRowIdentity>()
+        var logs: [(log: LogRecord, position: IndexPosition)] = []
+        for index in group {
+            switch batch.entries[index] {
+            case .log(let row):
+                let log = LogRecord(
+                    time: row.time, severity: LogSeverity(rawValue: row.severity) ?? .unspecified, message: "",
+                    service: batch.string(row.service), serviceFromFileName: row.serviceFromFile,
+                    spanID: row.spanID.map(SpanID.init), sampled: row.sampled,
+                    origin: InputLocation(source: "", line: row.line, byteOffset: row.byteOffset, ordinal: row.ordinal))
+                logs.append((log, IndexPosition(log.time, log.severity, log.service, index)))
+            case .record(let sourced):
+                guard case .span(let span) = sourced.record else { return nil }
+                // The store keeps the first span of an ID (`INSERT OR IGNORE`), with its events.
+                guard seen.insert(SpanRowIdentity(span.spanID, shared: span.isSharedServerHalf)).inserted else { continue }
+                spans.append(Self.summaryDetail(of: span))
+            }
+        }
+        // `spans` rows in the order the summary pass reads them: start, then span ID as stored (signed), then shared.
+        spans.sort { a, b in
+            if a.startTime != b.startTime { return a.startTime < b.startTime }
+            let aID = Int64(bitPattern: a.spanID.value), bID = Int64(bitPattern: b.spanID.value)
+            if aID != bID { return aID < bID }
+            return !a.isSharedServerHalf && b.isSharedServerHalf
+        }
+        logs.sort { $0.position < $1.position }
+        let summary = TraceAssembler.assembleWithSources(traceID: traceID, spans: spans, logs: logs.map(\.log)).summary
+        return summary.isError ? nil : summary
+    }
+
+    /// What the summary pass reads of a span of a trace that did not fail (`RecordDetail.summary`): no name,
+    /// status message, attributes, resource, scope or links, and an origin without its path.
+    private static func summaryDetail(of span: SpanRecord) -> SpanRecord {
+        SpanRecord(
+            traceID: span.traceID, spanID: span.spanID, parentSpanID: span.parentSpanID, service: span.service, name: "",
+            kind: span.kind, startTime: span.startTime, endTime: span.endTime, status: span.status,
+            events: span.events, flags: span.flags, isSharedServerHalf: span.isSharedServerHalf,
+            origin: InputLocation(
+                source: "", line: span.origin.line, byteOffset: span.origin.byteOffset, ordinal: span.origin.ordinal))
+    }
+}
+
+/// A span row's key within its trace.
+private struct SpanRowIdentity: Hashable {
+    let spanID: UInt64
+    let shared: Bool
+
+    init(_ spanID: SpanID, shared: Bool) {
+        self.spanID = spanID.value
+        self.shared = shared
+    }
+}
+
+/// Where a log sits in `logs_by_trace`, the order the summary pass reads a trace's logs in: time (none first),
+/// severity, service (as bytes), then the order written.
+private struct IndexPosition: Comparable {
+    let time: Int64?
+    let severity: LogSeverity
+    let service: String
+    let order: Int
+
+    init(_ time: Int64?, _ severity: LogSeverity, _ service: String, _ order: Int) {
+        self.time = time
+        self.severity = severity
+        self.service = service
+        self.order = order
+    }
+
+    static func < (a: Self, b: Self) -> Bool {
+        if a.time != b.time {
+            guard let aTime = a.time else { return true }
+            guard let bTime = b.time else { return false }
+            return aTime < bTime
+        }
+        if a.severity != b.severity { return a.severity < b.severity }
+        // As SQLite compares text: bytes, not canonical equivalence.
+        if !a.service.utf8.elementsEqual(b.service.utf8) { return a.service.utf8.lexicographicallyPrecedes(b.service.utf8) }
+        return a.order < b.order
     }
 }
