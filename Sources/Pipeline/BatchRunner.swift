@@ -51,7 +51,7 @@ package struct BatchRunner {
         // The single thread that sorts rows by trace (and writes those outside any trace) while this one decodes.
         let grouped = GroupedBatchWriter(
             store: store, runID: runID, spillDirectory: IncidentStore.folder(of: configuration.databasePath),
-            batchEntries: configuration.recordsPerTransaction)
+            batchEntries: configuration.recordsPerTransaction, classifier: configuration.rules.classifier)
         let writer = QueueWorker<WriteJob>(capacity: configuration.queuedBatches)
         writer.start(named: "tj-writer") { { job in try grouped.take(&job) } }
         let sink = RecordSink(

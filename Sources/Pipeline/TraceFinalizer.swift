@@ -23,14 +23,16 @@ package enum TraceFinalizer {
     ///
     /// `onProgress`, when given, is called after each chunk with the number of traces summarised so far.
     /// `threads`: how many read and assemble at once (by default ``parallelism``); `stopping`: asked before each
-    /// chunk, true ends the pass early.
+    /// chunk, true ends the pass early. `mergingLower64`: false leaves Datadog-only traces unmerged (see
+    /// ``finalize(in:classifier:chunk:threads:mergingLower64:workerCPU:onProgress:nextKeys:)``) to a later pass.
     package static func finalizeDirtyTraces(
         in store: IncidentStore, classifier: Classifier = .builtIn, chunk: Int = 4000, threads: Int = parallelism,
-        stopping: () -> Bool = { false }, workerCPU: CPUTally? = nil, onProgress: ((_ summarised: Int) -> Void)? = nil
+        mergingLower64: Bool = true, stopping: () -> Bool = { false }, workerCPU: CPUTally? = nil,
+        onProgress: ((_ summarised: Int) -> Void)? = nil
     ) throws -> Int {
         try finalize(
-            in: store, classifier: classifier, chunk: chunk, threads: threads, workerCPU: workerCPU,
-            onProgress: onProgress
+            in: store, classifier: classifier, chunk: chunk, threads: threads, mergingLower64: mergingLower64,
+            workerCPU: workerCPU, onProgress: onProgress
         ) {
             stopping() ? [] : try store.dirtyTraceKeys(limit: $0)
         }
@@ -52,17 +54,19 @@ package enum TraceFinalizer {
         }
     }
 
-    /// Merges Datadog-only traces, then summarises the traces `nextKeys` names, a chunk at a time, until it
-    /// names none (saving a summary clears `dirty`, so each call returns the next ones).
+    /// Merges Datadog-only traces (unless not `mergingLower64`), then summarises the traces `nextKeys` names, a
+    /// chunk at a time, until it names none (saving a summary clears `dirty`, so each call returns the next ones).
+    /// A merge marks the full trace dirty, so a pass that does not merge leaves nothing wrong, only work for the next.
     ///
     /// Saving is one writer's work on this thread; it runs while the workers read and assemble the next
     /// chunk, so the cores are not left idle during the save (it was a third of the pass). `nextKeys(limit)`
     /// is asked for the keys of the chunk still being saved too, which are still dirty, and those are left out.
     private static func finalize(
         in store: IncidentStore, classifier: Classifier, chunk: Int, threads: Int = parallelism,
-        workerCPU: CPUTally? = nil, onProgress: ((Int) -> Void)? = nil, nextKeys: (_ limit: Int) throws -> [Int64]
+        mergingLower64: Bool = true, workerCPU: CPUTally? = nil, onProgress: ((Int) -> Void)? = nil,
+        nextKeys: (_ limit: Int) throws -> [Int64]
     ) throws -> Int {
-        try store.mergeLower64Traces()
+        if mergingLower64 { try store.mergeLower64Traces() }
         var total = 0
         var unsaved: [Result] = []
         var unsavedKeys: Set<Int64> = []
@@ -161,18 +165,28 @@ package enum TraceFinalizer {
             }
         }
         for trace in try store.records(traceKeys: failed, detail: .errorLogAttributes) {
-            let assembled = TraceAssembler.assembleWithSources(traceID: trace.traceID, spans: trace.spans, logs: trace.logs)
-            var timeline = assembled.timeline
-            var classification: TraceClassification?
-            if timeline.summary.isError,
-                let result = classifier.classify(timeline, rootCauseEntryIndex: assembled.rootCauseEntryIndex)
-            {
-                timeline.summary.errorClass = result.errorClass.rawValue
-                classification = TraceClassification(result)
-            }
-            results.append(Result(traceKey: trace.traceKey, summary: timeline.summary, classification: classification))
+            let summarised = summarize(traceID: trace.traceID, spans: trace.spans, logs: trace.logs, classifier: classifier)
+            results.append(
+                Result(traceKey: trace.traceKey, summary: summarised.summary, classification: summarised.classification))
         }
         return results
+    }
+
+    /// The summary of a trace from its records as ``RecordDetail/errorLogAttributes`` reads them, classified if it
+    /// failed: what is saved for a failed trace, here and when `batch` summarises one from its group (`GroupBatcher`).
+    static func summarize(traceID: TraceID, spans: [SpanRecord], logs: [LogRecord], classifier: Classifier)
+        -> GroupSummary
+    {
+        let assembled = TraceAssembler.assembleWithSources(traceID: traceID, spans: spans, logs: logs)
+        var timeline = assembled.timeline
+        var classification: TraceClassification?
+        if timeline.summary.isError,
+            let result = classifier.classify(timeline, rootCauseEntryIndex: assembled.rootCauseEntryIndex)
+        {
+            timeline.summary.errorClass = result.errorClass.rawValue
+            classification = TraceClassification(result)
+        }
+        return GroupSummary(timeline.summary, classification: classification)
     }
 }
 

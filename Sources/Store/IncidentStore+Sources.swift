@@ -15,6 +15,16 @@ extension IncidentStore {
         }
     }
 
+    /// The path of every source, by `source_id`: what a record read back names as its origin.
+    package func sourcePaths() throws -> [Int64: String] {
+        try pool.read { db in
+            var paths: [Int64: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT source_id, path FROM sources")
+            while let row = try rows.next() { paths[row[0]] = row[1] }
+            return paths
+        }
+    }
+
     /// The `source_id` to tag this file's records with.
     ///
     /// A source with the same fingerprint and a size no larger than this one is the same file,

@@ -102,19 +102,14 @@ extension IncidentStore {
             let statement = try RawStatement(
                 db, arena: BindArena(),
                 sql: """
-                    UPDATE traces SET \(SummaryColumns.names.enumerated().map { "\($1) = ?\($0 + 2)" }.joined(separator: ", ")),
-                        class_rule = ?16, class_entry = ?17, fingerprint = ?18,
+                    UPDATE traces SET \(SummaryColumns.names.enumerated().map { "\($1) = ?\($0 + 3)" }.joined(separator: ", ")),
                         dirty = CASE WHEN ?1 IS NULL OR revision = ?1 THEN 0 ELSE 1 END
-                    WHERE trace_key = ?15
+                    WHERE trace_key = ?2
                     """)
             for ((traceKey, summary), revision) in zip(summaries, revisions) {
-                let classification = classifications[traceKey]
                 statement.bind(1, revision)
-                SummaryColumns.bind(summary, to: statement, from: 1)
-                statement.bind(15, traceKey)
-                statement.bind(16, classification?.ruleID)
-                statement.bind(17, classification?.entry)
-                statement.bind(18, classification?.fingerprint)
+                statement.bind(2, traceKey)
+                SummaryColumns.bind(summary, classifications[traceKey], to: statement, from: 2)
                 try statement.run()
             }
         }

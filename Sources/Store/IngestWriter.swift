@@ -171,7 +171,7 @@ package final class IngestWriter {
     /// The key of trace `id`, created if it is new: summarised at once when `summaries` has its summary.
     private func fullTraceKey(
         _ id: TraceID, _ statements: IngestStatements, stats: inout WriteStats, now: Int64,
-        summaries: [TraceID: TraceSummary] = [:]
+        summaries: [TraceID: GroupSummary] = [:]
     ) throws -> Int64 {
         if let last = lastTrace, last.id == id { return last.key }
         if let key = fullKeys.value(for: id) {
@@ -237,7 +237,7 @@ package final class IngestWriter {
     }
 
     /// A new trace stored with the summary made from its rows as they were grouped, not dirty.
-    private func createTrace(_ id: TraceID, summary: TraceSummary, _ statements: IngestStatements, now: Int64)
+    private func createTrace(_ id: TraceID, summary: GroupSummary, _ statements: IngestStatements, now: Int64)
         throws -> Int64
     {
         let statement = statements.insertSummarisedTrace
@@ -245,7 +245,7 @@ package final class IngestWriter {
         statement.bind(2, Int64(bitPattern: id.low))
         statement.bind(3, now)
         // Bound as `saveSummaries` binds it, so the row is the one the summary pass would have stored.
-        SummaryColumns.bind(summary, to: statement, from: 3)
+        SummaryColumns.bind(summary.summary, summary.classification, to: statement, from: 3)
         try statement.run()
         let key = statement.lastInsertedRowID
         createdTraces.insert(key)

@@ -17,7 +17,7 @@ package struct RowBatch: Sendable {
     package internal(set) var entries: [Entry] = []
     /// Summaries of traces whose rows are all in this batch, made from them in memory (issue #16): the writer
     /// stores such a trace summarised if it creates it, so the summary pass need not read it back.
-    package var summaries: [TraceID: TraceSummary] = [:]
+    package var summaries: [TraceID: GroupSummary] = [:]
     let text: RowText
     /// Scratch space for one record's attribute JSON, reused from record to record.
     private var json = JSONBuffer()
@@ -85,6 +85,18 @@ package struct RowBatch: Sendable {
     /// The text of `range`, as stored (for tests and diagnostics; the writer binds the bytes in place).
     package func string(_ range: TextRange) -> String {
         String(decoding: UnsafeBufferPointer(start: text.base + range.start, count: range.count), as: UTF8.self)
+    }
+}
+
+/// A trace's summary made from its rows in memory, with its classification when it failed: what the summary pass
+/// would save for it.
+package struct GroupSummary: Sendable {
+    package var summary: TraceSummary
+    package var classification: TraceClassification?
+
+    package init(_ summary: TraceSummary, classification: TraceClassification? = nil) {
+        self.summary = summary
+        self.classification = classification
     }
 }
 

@@ -1,18 +1,21 @@
 import TraceJoinCore
 
-/// The `traces` columns a ``TraceSummary`` sets, bound one way for both places that store a summary: the summary
-/// pass (`saveSummaries`) and the writer creating a trace summarised from its rows in memory. The two must store
-/// the same row (`WriteSummaryTests`).
+/// The `traces` columns a ``TraceSummary`` and its ``TraceClassification`` set, bound one way for both places that
+/// store a summary: the summary pass (`saveSummaries`) and the writer creating a trace summarised from its rows in
+/// memory. The two must store the same row (`WriteSummaryTests`).
 enum SummaryColumns {
     /// In the order ``bind(_:to:from:)`` binds them.
     static let names = [
         "start_ns", "end_ns", "status", "sampled", "span_count", "log_count", "event_count", "services",
-        "error_class", "root_service", "root_span_id", "root_name", "root_message",
+        "error_class", "root_service", "root_span_id", "root_name", "root_message", "class_rule", "class_entry",
+        "fingerprint",
     ]
 
-    /// Binds `summary` at parameters `offset + 1 …` in the order of ``names``. A summary whose records have no time
-    /// (start and end 0) gets NULL times.
-    static func bind(_ summary: TraceSummary, to statement: RawStatement, from offset: Int32) {
+    /// Binds `summary` and `classification` (none: NULL) at parameters `offset + 1 …` in the order of ``names``. A
+    /// summary whose records have no time (start and end 0) gets NULL times.
+    static func bind(
+        _ summary: TraceSummary, _ classification: TraceClassification?, to statement: RawStatement, from offset: Int32
+    ) {
         var services = JSONWriter()
         services.write(strings: summary.services)
         let root = summary.rootCause
@@ -30,5 +33,8 @@ enum SummaryColumns {
         statement.bind(offset + 11, root?.spanID.map { Int64(bitPattern: $0.value) })
         statement.bind(offset + 12, root?.name)
         statement.bind(offset + 13, root?.message)
+        statement.bind(offset + 14, classification?.ruleID)
+        statement.bind(offset + 15, classification?.entry)
+        statement.bind(offset + 16, classification?.fingerprint)
     }
 }

@@ -4,8 +4,8 @@ import Store
 import TraceJoinCore
 
 /// Summarises the traces `batch` has written while it writes the rest (issue #16): the grouped writes are one
-/// thread's work, and this uses some of the other core for the traces left dirty (spans, errors), instead of
-/// leaving them all to a summary pass after.
+/// thread's work, and this uses some of the other core for the traces left dirty (those that gained rows, or could
+/// not be summarised from their group), instead of leaving them all to a summary pass after.
 ///
 /// A trace is written whole before the next, so one that is dirty and committed has all its rows, except a
 /// trace longer than a batch: it is read half-written, and the rows that come after bump its revision, so the
@@ -25,8 +25,11 @@ final class BackgroundSummaries: @unchecked Sendable {
             let started = ThreadCPUTime.now()
             do {
                 while !wakeup.isRung {
+                    // Merging Datadog-only traces is a write transaction over all of them: every 20 ms, it kept the
+                    // writer waiting. The summary pass after merges them once.
                     let done = try TraceFinalizer.finalizeDirtyTraces(
-                        in: store, classifier: classifier, threads: 1, stopping: { wakeup.isRung }, workerCPU: workerCPU)
+                        in: store, classifier: classifier, threads: 1, mergingLower64: false, stopping: { wakeup.isRung },
+                        workerCPU: workerCPU)
                     if done == 0 { clock.sleep(for: Self.idle, unless: wakeup) }
                 }
             } catch {

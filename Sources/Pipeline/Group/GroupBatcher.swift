@@ -1,4 +1,5 @@
 import Correlate
+import Rules
 import Store
 import TraceJoinCore
 
@@ -17,6 +18,7 @@ import TraceJoinCore
 /// full traces leave both to the summary pass.
 struct GroupBatcher {
     private let batchEntries: Int
+    private let failed: FailedTraceSummaries?
     private let write: (consuming RowBatch) throws -> Void
     private var batch: RowBatch
     private var current: TraceGroupKey?
@@ -29,8 +31,12 @@ struct GroupBatcher {
     /// The trace before the current one.
     private var previous: TraceGroupKey?
 
-    init(batchEntries: Int, write: @escaping (consuming RowBatch) throws -> Void) {
+    /// - Parameter failed: to summarise failed traces too; without it they are left to the summary pass.
+    init(
+        batchEntries: Int, failed: FailedTraceSummaries? = nil, write: @escaping (consuming RowBatch) throws -> Void
+    ) {
         self.batchEntries = batchEntries
+        self.failed = failed
         self.write = write
         batch = RowBatch(capacity: batchEntries, logs: batchEntries)
     }
@@ -82,7 +88,7 @@ struct GroupBatcher {
         let traceID = TraceID(high: key.high, low: key.low)
         let group = groupStart..<batch.count
         // As the summary pass decides: the outlines of plain logs when they suffice, else the assembled records.
-        if let summary = plainSummary(traceID, group) ?? assembledSummary(traceID, group) {
+        if let summary = plainSummary(traceID, group).map({ GroupSummary($0) }) ?? assembledSummary(traceID, group) {
             batch.summaries[traceID] = summary
         }
     }
@@ -101,51 +107,86 @@ struct GroupBatcher {
         return TraceAssembler.plainSummary(traceID: traceID, logs: logs.map(\.outline))
     }
 
-    /// The summary of a group that did not fail, as the summary pass makes it: from what it reads of such a trace
-    /// (`RecordDetail.summary`), in the order it reads it. Nil for a failed trace: its classification reads messages
-    /// and attributes as stored.
-    private func assembledSummary(_ traceID: TraceID, _ group: Range<Int>) -> TraceSummary? {
-        var spans: [SpanRecord] = []
+    /// The summary of a group with spans, an error or an untimed log, as the summary pass makes it: from what it
+    /// reads of the trace, in the order it reads it. A trace that did not fail from its records without names,
+    /// messages or attributes (`RecordDetail.summary`); a failed one from its records whole but for the attributes
+    /// of logs below error (`RecordDetail.errorLogAttributes`), classified: only with `failed`, else nil.
+    private func assembledSummary(_ traceID: TraceID, _ group: Range<Int>) -> GroupSummary? {
+        // The rows the writer will store: the first span of each ID (`INSERT OR IGNORE`, with its events), every log.
+        var spans: [(span: SpanRecord, sourceID: Int64)] = []
         var seen = Set<SpanRowIdentity>()
-        var logs: [(log: LogRecord, position: IndexPosition)] = []
+        var logs: [(row: LogRow, position: IndexPosition)] = []
+        var hasErrorLog = false
         for index in group {
             switch batch.entries[index] {
             case .log(let row):
-                let log = LogRecord(
-                    time: row.time, severity: LogSeverity(rawValue: row.severity) ?? .unspecified, message: "",
-                    service: batch.string(row.service), serviceFromFileName: row.serviceFromFile,
-                    spanID: row.spanID.map(SpanID.init), sampled: row.sampled,
-                    origin: InputLocation(source: "", line: row.line, byteOffset: row.byteOffset, ordinal: row.ordinal))
-                logs.append((log, IndexPosition(log.time, log.severity, log.service, index)))
+                let severity = LogSeverity(rawValue: row.severity) ?? .unspecified
+                hasErrorLog = hasErrorLog || severity >= .error
+                logs.append((row, IndexPosition(row.time, severity, batch.string(row.service), index)))
             case .record(let sourced):
                 guard case .span(let span) = sourced.record else { return nil }
-                // The store keeps the first span of an ID (`INSERT OR IGNORE`), with its events.
                 guard seen.insert(SpanRowIdentity(span.spanID, shared: span.isSharedServerHalf)).inserted else { continue }
-                spans.append(Self.summaryDetail(of: span))
+                spans.append((span, sourced.sourceID))
             }
         }
         // `spans` rows in the order the summary pass reads them: start, then span ID as stored (signed), then shared.
         spans.sort { a, b in
-            if a.startTime != b.startTime { return a.startTime < b.startTime }
-            let aID = Int64(bitPattern: a.spanID.value), bID = Int64(bitPattern: b.spanID.value)
+            if a.span.startTime != b.span.startTime { return a.span.startTime < b.span.startTime }
+            let aID = Int64(bitPattern: a.span.spanID.value), bID = Int64(bitPattern: b.span.spanID.value)
             if aID != bID { return aID < bID }
-            return !a.isSharedServerHalf && b.isSharedServerHalf
+            return !a.span.isSharedServerHalf && b.span.isSharedServerHalf
         }
         logs.sort { $0.position < $1.position }
-        let summary = TraceAssembler.assembleWithSources(traceID: traceID, spans: spans, logs: logs.map(\.log)).summary
-        return summary.isError ? nil : summary
+        // Whether the trace failed: an error log, span or event (`TimelineEntry.isError`), the same in either read.
+        let failedTrace =
+            hasErrorLog
+            || spans.contains { $0.span.status == .error || StoredForm.events($0.span.events).contains(where: \.isError) }
+        if !failedTrace {
+            let summary = TraceAssembler.assembleWithSources(
+                traceID: traceID, spans: spans.map { Self.summaryDetail(of: $0.span) },
+                logs: logs.map { Self.summaryDetail(of: $0.row, in: batch) }
+            ).summary
+            return summary.isError ? nil : GroupSummary(summary)
+        }
+        guard let failed else { return nil }
+        return TraceFinalizer.summarize(
+            traceID: traceID, spans: spans.map { StoredForm.span($0.span, path: failed.path(of: $0.sourceID)) },
+            logs: logs.map {
+                StoredForm.log(
+                    $0.row, of: batch, path: failed.path(of: $0.row.sourceID),
+                    withAttributes: $0.row.severity >= LogSeverity.error.rawValue)
+            }, classifier: failed.classifier)
     }
 
     /// What the summary pass reads of a span of a trace that did not fail (`RecordDetail.summary`): no name,
-    /// status message, attributes, resource, scope or links, and an origin without its path.
+    /// status message, attributes, resource, scope or links, and an origin without its path; events as stored.
     private static func summaryDetail(of span: SpanRecord) -> SpanRecord {
         SpanRecord(
             traceID: span.traceID, spanID: span.spanID, parentSpanID: span.parentSpanID, service: span.service, name: "",
             kind: span.kind, startTime: span.startTime, endTime: span.endTime, status: span.status,
-            events: span.events, flags: span.flags, isSharedServerHalf: span.isSharedServerHalf,
+            events: StoredForm.events(span.events), flags: span.flags, isSharedServerHalf: span.isSharedServerHalf,
             origin: InputLocation(
                 source: "", line: span.origin.line, byteOffset: span.origin.byteOffset, ordinal: span.origin.ordinal))
     }
+
+    /// What the summary pass reads of a log of a trace that did not fail: span ID, time, severity, service and flags.
+    private static func summaryDetail(of row: LogRow, in batch: RowBatch) -> LogRecord {
+        LogRecord(
+            time: row.time, severity: LogSeverity(rawValue: row.severity) ?? .unspecified, message: "",
+            service: batch.string(row.service), serviceFromFileName: row.serviceFromFile,
+            spanID: row.spanID.map(SpanID.init), sampled: row.sampled,
+            origin: InputLocation(source: "", line: row.line, byteOffset: row.byteOffset, ordinal: row.ordinal))
+    }
+}
+
+/// What `GroupBatcher` needs to summarise failed traces as the summary pass does: the classifier, and the path of
+/// each source (a failed trace's records name theirs).
+struct FailedTraceSummaries: Sendable {
+    let classifier: Classifier
+    let paths: [Int64: String]
+
+    /// The path the store reads for `sourceID` (`SourcePaths`).
+    func path(of sourceID: Int64) -> String { paths[sourceID] ?? "source \(sourceID)" }
 }
 
 /// A span row's key within its trace.

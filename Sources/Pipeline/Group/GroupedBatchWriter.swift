@@ -1,3 +1,4 @@
+import Rules
 import Store
 import TraceJoinCore
 
@@ -13,6 +14,8 @@ import TraceJoinCore
 /// twice.
 final class GroupedBatchWriter: @unchecked Sendable {
     private let ingest: IngestWriter
+    private let store: IncidentStore
+    private let classifier: Classifier
     private let sorter: TraceGroupSorter
     private let batchEntries: Int
     private let runID: Int64
@@ -28,8 +31,14 @@ final class GroupedBatchWriter: @unchecked Sendable {
     /// - Parameters:
     ///   - spillDirectory: where sorted runs are spilled (beside the database).
     ///   - batchEntries: rows per transaction when the groups are written.
-    init(store: IncidentStore, runID: Int64, spillDirectory: String, batchEntries: Int, runBytes: Int = 32 << 20) {
+    ///   - classifier: classifies the failed traces summarised from their groups.
+    init(
+        store: IncidentStore, runID: Int64, spillDirectory: String, batchEntries: Int, classifier: Classifier,
+        runBytes: Int = 32 << 20
+    ) {
         self.runID = runID
+        self.store = store
+        self.classifier = classifier
         ingest = store.makeWriter(keepsIdleClock: false)
         sorter = TraceGroupSorter(directory: spillDirectory, runBytes: runBytes)
         self.batchEntries = batchEntries
@@ -78,7 +87,8 @@ final class GroupedBatchWriter: @unchecked Sendable {
         let merged = Result {
             // One batch is held back, so that the last carries the progress.
             var held: RowBatch?
-            try sorter.finish(batchEntries: batchEntries) { batch in
+            let failed = FailedTraceSummaries(classifier: classifier, paths: try store.sourcePaths())
+            try sorter.finish(batchEntries: batchEntries, failed: failed) { batch in
                 if let previous = held.take() { try writes.submit(GroupWrite(rows: previous, progress: [], last: false)) }
                 held = batch
             }

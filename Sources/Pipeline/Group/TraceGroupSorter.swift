@@ -153,11 +153,13 @@ final class TraceGroupSorter {
     }
 
     /// Hands out every entry added, grouped by trace (see the type's description), in batches cut at trace
-    /// boundaries after `batchEntries` entries, with the summaries of their plain traces (``GroupBatcher``), then
-    /// forgets them.
-    func finish(batchEntries: Int, _ write: @escaping (consuming RowBatch) throws -> Void) throws {
+    /// boundaries after `batchEntries` entries, with the summaries of their traces (``GroupBatcher``; failed ones only
+    /// with `failed`), then forgets them.
+    func finish(
+        batchEntries: Int, failed: FailedTraceSummaries? = nil, _ write: @escaping (consuming RowBatch) throws -> Void
+    ) throws {
         defer { count = 0 }
-        var batcher = GroupBatcher(batchEntries: batchEntries, write: write)
+        var batcher = GroupBatcher(batchEntries: batchEntries, failed: failed, write: write)
         if runs.isEmpty {
             sortEntries()
             let sorted = entries
