@@ -6,8 +6,10 @@ extension IncidentStore {
     /// Folds provisional traces (logs that carried only the lower 64 bits of a trace ID) into the full
     /// trace with the same lower bits, once one exists. Returns how many were merged.
     ///
-    /// Only pairs where one side is dirty are merged, so call this after ingest and before `saveSummaries`
-    /// clears the dirty flags. When several full traces share the lower bits, the first one stored wins.
+    /// Every provisional trace with a full partner is merged, whether or not either is dirty: a summary saved
+    /// before the merge (by `batch`'s background summaries, which do not merge) must not keep them apart. The
+    /// full trace is marked dirty, to be summarised with its new logs. When several full traces share the lower
+    /// bits, the first one stored wins.
     /// The search starts from the provisional traces (`traces_provisional`, few), not from the dirty ones
     /// (every open trace of a live run): it runs inside a write transaction, every second in `serve`/`tail`.
     @discardableResult
@@ -17,14 +19,13 @@ extension IncidentStore {
                 db,
                 sql: """
                     SELECT provisional, full FROM (
-                        SELECT p.trace_key AS provisional, p.trace_lo AS lo, p.dirty AS dirty,
+                        SELECT p.trace_key AS provisional,
                             (SELECT min(f.trace_key) FROM traces f WHERE f.trace_lo = p.trace_lo AND f.lower64_only = 0)
                                 AS full
                         FROM traces p
                         WHERE p.lower64_only = 1 AND p.trace_hi = 0
                     )
-                    WHERE full IS NOT NULL AND (dirty = 1 OR EXISTS (
-                        SELECT 1 FROM traces d WHERE d.trace_lo = lo AND d.lower64_only = 0 AND d.dirty = 1))
+                    WHERE full IS NOT NULL
                     """)
             var done = Set<Int64>()
             let now = Self.now()

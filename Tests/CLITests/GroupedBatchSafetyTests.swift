@@ -76,6 +76,47 @@ import TraceJoinTesting
         #expect(try Self.count("SELECT count(*) FROM logs", in: db) == KillCorpus.logLines)
     }
 
+    @Test("Datadog-only logs of an earlier night join their full trace when its spans arrive in a later, longer night")
+    func datadogLogsJoinLaterTrace() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let first = folder.file("n1"), second = folder.file("n2")
+        try FileManager.default.createDirectory(atPath: first, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
+        // Night 1: only a Datadog log (the lower 64 bits, in decimal) of trace …0a00.
+        let trace = "00000000000000010000000000000a00"
+        try Data(
+            "{\"time\":\"2026-03-01T10:00:00.000Z\",\"level\":\"error\",\"service\":\"checkout\",\"dd.trace_id\":\"2560\",\"msg\":\"dd failed\"}\n"
+                .utf8
+        ).write(to: URL(fileURLWithPath: first + "/checkout.log"))
+        // Night 2: its span, and more traffic than one writing batch, so the summaries made while writing run.
+        try Data(
+            """
+            {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},\
+            "scopeSpans":[{"spans":[{"traceId":"\(trace)","spanId":"0000000000000001","name":"POST /pay","kind":2,\
+            "startTimeUnixNano":"1772359200000000000","endTimeUnixNano":"1772359200100000000","status":{}}]}]}]}
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: second + "/spans.jsonl"))
+        var bulk = ""
+        for line in 0..<30_000 {
+            bulk += "{\"time\":\"2026-03-01T10:00:01.000Z\",\"level\":\"info\",\"service\":\"bulk\","
+                + "\"trace_id\":\"\(String(format: "f%031x", line / 3))\",\"msg\":\"bulk \(line)\"}\n"
+        }
+        try Data(bulk.utf8).write(to: URL(fileURLWithPath: second + "/bulk.log"))
+
+        let db = folder.file("night.db")
+        let one = try CommandRunner.run(["batch", "--quiet", "--db", db, first])
+        #expect(one.status == 0, "\(one.standardError)")
+        let two = try CommandRunner.run(["batch", "--quiet", "--db", db, first, second])
+        #expect(two.status == 0, "\(two.standardError)")
+        #expect(try Self.count("SELECT count(*) FROM traces WHERE lower64_only = 1", in: db) == 0)
+        let stored = try Self.rows(
+            "SELECT status, span_count, log_count, dirty FROM traces WHERE printf('%016x%016x', trace_hi, trace_lo) = '\(trace)'",
+            in: db)
+        #expect(stored == ["\"error\"|1|1|0"], "status, spans, logs, dirty: \(stored)")
+    }
+
     static func count(_ sql: String, in path: String) throws -> Int {
         try rows(sql, in: path).first.flatMap { Int($0) } ?? 0
     }

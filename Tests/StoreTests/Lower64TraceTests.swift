@@ -52,6 +52,28 @@ import TraceJoinCore
         #expect(try temporary.store.mergeLower64Traces() == 0)
     }
 
+    @Test("a provisional Datadog trace is merged even when both traces were summarised before the merge")
+    func provisionalMergedWhenClean() throws {
+        let temporary = try TemporaryStore()
+        let source = try temporary.source()
+        try temporary.write([.log(StoreSamples.log("early", trace: .lower64(full.low), offset: 0))], source: source)
+        try temporary.write([.span(StoreSamples.span(trace: full, id: 1))], source: source)
+        // `batch`'s background summaries save both without merging them first.
+        let keys = try temporary.store.dirtyTraceKeys(limit: 10)
+        #expect(keys.count == 2)
+        try temporary.store.saveSummaries(keys.map { key in
+            (key, TraceSummary(
+                traceID: full, services: [], start: 0, end: 0, isError: false, sampled: true, spanCount: 0, logCount: 0,
+                eventCount: 0))
+        })
+        #expect(try temporary.store.dirtyTraceKeys(limit: 10).isEmpty)
+
+        #expect(try temporary.store.mergeLower64Traces() == 1)
+        let key = try #require(temporary.store.traceKeys(for: .full(full)).first)
+        #expect(try temporary.store.records(traceKey: key).logs.map(\.message) == ["early"])
+        #expect(try temporary.store.dirtyTraceKeys(limit: 10) == [key], "the full trace is summarised again")
+    }
+
     @Test("a Datadog-only trace without spans is found by its decimal ID and by the full ID")
     func provisionalFound() throws {
         let temporary = try TemporaryStore()
