@@ -4,18 +4,18 @@ import Store
 import TraceJoinCore
 
 /// Cuts the merged entries of ``TraceGroupSorter`` into the row batches the writer takes, at trace boundaries, and
-/// summarises each trace that did not fail from its group in memory (issue #16, "summaries in the write path"), so
-/// the writer stores it summarised and the summary pass never reads it back.
+/// summarises each trace from its group in memory (issue #16, "summaries in the write path"), so the writer stores
+/// it summarised and the summary pass never reads it back.
 ///
 /// A batch ends at the first trace boundary after `batchEntries` entries; a trace longer than `4 × batchEntries`
 /// is cut, and is summarised by the summary pass instead. A summary here is exactly the one the summary pass
 /// would make, from the same parts of the records in the same order: for plain logs,
-/// ``TraceAssembler/plainSummary(traceID:logs:)`` of their outlines in `logs_by_trace` order; else the assembled
-/// summary of what `RecordDetail.summary` reads (the first span of each ID, in `spans` order). Only for a trace
-/// that may be new with a full trace ID. A failed trace is left to the summary pass: its classification reads
-/// messages and attributes as stored. Datadog-style references to its
-/// lower 64 bits sort right after it and join it when written, so they count as its logs; lower bits shared by two
-/// full traces leave both to the summary pass.
+/// ``TraceAssembler/plainSummary(traceID:logs:)`` of their outlines in `logs_by_trace` order; for a trace that did
+/// not fail, the assembled summary of what `RecordDetail.summary` reads (the first span of each ID, in `spans`
+/// order); for a failed one, classified, what `RecordDetail.errorLogAttributes` reads (``StoredForm``). Only for a
+/// trace that may be new with a full trace ID. Datadog-style references to its lower 64 bits sort right after it
+/// and join it when written, so they count as its logs; lower bits shared by two full traces leave both to the
+/// summary pass.
 struct GroupBatcher {
     private let batchEntries: Int
     private let failed: FailedTraceSummaries?
