@@ -60,11 +60,22 @@ package final class WALCheckpointer: @unchecked Sendable {
             sqlite3_close_v2(handle)
             throw StoreError(path: path, message: "cannot open the database for checkpoints: \(message)")
         }
+        // Reading the journal mode below takes a shared lock, which the last connection of an earlier store of
+        // this file holds exclusively for a moment while it closes (it checkpoints and removes the log): wait for
+        // it rather than fail (a CI run did). PASSIVE checkpoints never call the busy handler, so they still
+        // never wait.
+        sqlite3_busy_timeout(handle, 10_000)
         // A connection only looks at the log once it has read the database: until then a checkpoint finds
         // "not in WAL mode" and does nothing. Reading the journal mode opens it (and checks it is WAL).
-        guard Self.journalMode(handle) == "wal" else {
+        switch Self.journalMode(handle) {
+        case "wal"?: break
+        case let mode?:
             sqlite3_close_v2(handle)
-            throw StoreError(path: path, message: "background checkpoints need the database in WAL mode")
+            throw StoreError(path: path, message: "background checkpoints need the database in WAL mode, not \(mode)")
+        case nil:
+            let message = String(cString: sqlite3_errmsg(handle))
+            sqlite3_close_v2(handle)
+            throw StoreError(path: path, message: "cannot read the journal mode for checkpoints: \(message)")
         }
         connection = handle
         self.interval = interval
