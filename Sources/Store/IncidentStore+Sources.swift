@@ -15,13 +15,13 @@ extension IncidentStore {
         }
     }
 
-    /// The path of every source, by `source_id`: what a record read back names as its origin.
-    package func sourcePaths() throws -> [Int64: String] {
+    /// The path of every source: what a record read back names as its origin.
+    package func sourcePaths() throws -> SourcePathTable {
         try pool.read { db in
             var paths: [Int64: String] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT source_id, path FROM sources")
             while let row = try rows.next() { paths[row[0]] = row[1] }
-            return paths
+            return SourcePathTable(paths: paths)
         }
     }
 

@@ -138,6 +138,17 @@ extension IncidentStore {
 }
 
 /// `source_id` → path, looked up once per source while reading.
+/// Every source's path, read at once (``IncidentStore/sourcePaths()``).
+package struct SourcePathTable: Sendable {
+    let paths: [Int64: String]
+
+    /// The path a record read back from `sourceID` names (as ``SourcePaths`` reads it).
+    package func path(of sourceID: Int64) -> String { paths[sourceID] ?? Self.unknown(sourceID) }
+
+    /// What a record names when its source row is gone.
+    static func unknown(_ sourceID: Int64) -> String { "source \(sourceID)" }
+}
+
 struct SourcePaths {
     private var paths: [Int64: String] = [:]
 
@@ -150,7 +161,7 @@ struct SourcePaths {
         } else {
             path =
                 try String.fetchOne(db, sql: "SELECT path FROM sources WHERE source_id = ?", arguments: [sourceID])
-                ?? "source \(sourceID)"
+                ?? SourcePathTable.unknown(sourceID)
             paths[sourceID] = path
         }
         return InputLocation(source: path, line: line, byteOffset: byteOffset, ordinal: ordinal)

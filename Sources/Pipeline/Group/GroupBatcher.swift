@@ -143,39 +143,18 @@ struct GroupBatcher {
             || spans.contains { $0.span.status == .error || StoredForm.events($0.span.events).contains(where: \.isError) }
         if !failedTrace {
             let summary = TraceAssembler.assembleWithSources(
-                traceID: traceID, spans: spans.map { Self.summaryDetail(of: $0.span) },
-                logs: logs.map { Self.summaryDetail(of: $0.row, in: batch) }
+                traceID: traceID, spans: spans.map { StoredForm.span($0.span, path: "", detail: .summary) },
+                logs: logs.map { StoredForm.log($0.row, of: batch, path: "", detail: .summary) }
             ).summary
             return summary.isError ? nil : GroupSummary(summary)
         }
         guard let failed else { return nil }
         return TraceFinalizer.summarize(
-            traceID: traceID, spans: spans.map { StoredForm.span($0.span, path: failed.path(of: $0.sourceID)) },
+            traceID: traceID,
+            spans: spans.map { StoredForm.span($0.span, path: failed.paths.path(of: $0.sourceID), detail: .errorLogAttributes) },
             logs: logs.map {
-                StoredForm.log(
-                    $0.row, of: batch, path: failed.path(of: $0.row.sourceID),
-                    withAttributes: $0.row.severity >= LogSeverity.error.rawValue)
+                StoredForm.log($0.row, of: batch, path: failed.paths.path(of: $0.row.sourceID), detail: .errorLogAttributes)
             }, classifier: failed.classifier)
-    }
-
-    /// What the summary pass reads of a span of a trace that did not fail (`RecordDetail.summary`): no name,
-    /// status message, attributes, resource, scope or links, and an origin without its path; events as stored.
-    private static func summaryDetail(of span: SpanRecord) -> SpanRecord {
-        SpanRecord(
-            traceID: span.traceID, spanID: span.spanID, parentSpanID: span.parentSpanID, service: span.service, name: "",
-            kind: span.kind, startTime: span.startTime, endTime: span.endTime, status: span.status,
-            events: StoredForm.events(span.events), flags: span.flags, isSharedServerHalf: span.isSharedServerHalf,
-            origin: InputLocation(
-                source: "", line: span.origin.line, byteOffset: span.origin.byteOffset, ordinal: span.origin.ordinal))
-    }
-
-    /// What the summary pass reads of a log of a trace that did not fail: span ID, time, severity, service and flags.
-    private static func summaryDetail(of row: LogRow, in batch: RowBatch) -> LogRecord {
-        LogRecord(
-            time: row.time, severity: LogSeverity(rawValue: row.severity) ?? .unspecified, message: "",
-            service: batch.string(row.service), serviceFromFileName: row.serviceFromFile,
-            spanID: row.spanID.map(SpanID.init), sampled: row.sampled,
-            origin: InputLocation(source: "", line: row.line, byteOffset: row.byteOffset, ordinal: row.ordinal))
     }
 }
 
@@ -183,10 +162,7 @@ struct GroupBatcher {
 /// each source (a failed trace's records name theirs).
 struct FailedTraceSummaries: Sendable {
     let classifier: Classifier
-    let paths: [Int64: String]
-
-    /// The path the store reads for `sourceID` (`SourcePaths`).
-    func path(of sourceID: Int64) -> String { paths[sourceID] ?? "source \(sourceID)" }
+    let paths: SourcePathTable
 }
 
 /// A span row's key within its trace.
