@@ -164,6 +164,8 @@ package struct BatchRunner {
         try sink.finish()
         try writer.finish()
         let toWrite = grouped.pendingRows
+        // Trace summaries land at random places in the search indexes: a big night builds them after instead.
+        let searchIndexesSuspended = try store.suspendTraceSearchIndexes(beforeWriting: toWrite)
         let summaries = BackgroundSummaries(store: store, classifier: configuration.rules.classifier)
         let wrote = Result { try grouped.finish { done in progress.updateWriting(done: done, total: toWrite) } }
         try summaries.stop()
@@ -185,6 +187,7 @@ package struct BatchRunner {
         try TraceFinalizer.finalizeDirtyTraces(
             in: store, classifier: configuration.rules.classifier,
             onProgress: { done in progress.updateSummaries(done: done, total: toSummarise) })
+        if searchIndexesSuspended { try store.restoreTraceSearchIndexes() }
         progress.finish()
         summary.summarizeSeconds = (clock.now - ingested).seconds
         summary.summarizeCPUSeconds = ProcessCPUTime.now() - processIngested + summaries.cpuSeconds

@@ -43,6 +43,7 @@ package final class IncidentStore: Sendable {
             pool = try DatabasePool(
                 path: path, configuration: Self.configuration(autocheckpointPages: autocheckpointPages))
             try StoreSchema.migrator.migrate(pool)
+            try Self.ensureTraceSearchIndexes(pool)
         } catch let error as DatabaseError {
             throw Self.describe(error, path: path, purpose: .writing)
         }

@@ -47,6 +47,7 @@ import TraceJoinTesting
         let expected = try Self.contents(of: clean)
         let actual = try Self.contents(of: killed)
         #expect(expected["logs"]?.count == KillCorpus.logLines)
+        #expect(expected["schema"]?.contains { $0.contains("traces_by_status") } == true, "a batch leaves the search indexes")
         for table in expected.keys.sorted() {
             let want = expected[table] ?? [], got = actual[table] ?? []
             let repeated = Dictionary(got.map { ($0, 1) }, uniquingKeysWith: +).filter { $0.value > 1 }
@@ -98,6 +99,8 @@ import TraceJoinTesting
                 FROM traces
                 """,
             "sources": "SELECT path, state, checkpoint_offset, records, rejects FROM sources",
+            // A kill while the search indexes were dropped for the grouped write must not leave them missing.
+            "schema": "SELECT type, name, sql FROM sqlite_schema",
         ]
         return try queue.read { db in
             try queries.mapValues { sql in
