@@ -17,14 +17,11 @@ package struct ByteStreamError: Error, Sendable {
     /// 1-based gzip member it stopped in; 0 for a plain file.
     package var member: Int
 
-    /// How ``reason`` starts for ``Kind/gzipTruncated``.
-    package static let truncatedPrefix = "gzip data truncated"
-
     /// What went wrong, without where: `gzip data truncated at byte 123456 (member 3)`.
     package var reason: String {
         let place = member > 0 ? "at byte \(compressedOffset) (member \(member))" : "at byte \(compressedOffset)"
         switch kind {
-        case .gzipTruncated: return "\(Self.truncatedPrefix) \(place)"
+        case .gzipTruncated: return "gzip data truncated \(place)"
         case .gzipCorrupt(let why): return "gzip data corrupt \(place): \(why)"
         case .io(let why): return "read failed \(place): \(why)"
         }
@@ -48,7 +45,7 @@ package struct ByteStreamError: Error, Sendable {
         }
         return Diagnostic(
             location: InputLocation(source: path, line: line, byteOffset: decompressedOffset), message: message,
-            hint: hint)
+            hint: hint, code: kind == .gzipTruncated ? .gzipTruncated : nil)
     }
 }
 

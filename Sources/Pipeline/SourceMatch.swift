@@ -72,7 +72,7 @@ struct SourceMatch {
                 }
                 return (source.sourceID, ingestor, outcome)
             } catch let diagnostic as Diagnostic where !reopened && decompressedHead != nil
-                && diagnostic.message.hasPrefix(ByteStreamError.truncatedPrefix)
+                && diagnostic.code == .gzipTruncated
             {
                 // A gzip copy cut short before the checkpoint (still being written): all it holds is stored
                 // already. Read whole as a new source, its lines would be stored twice; its complete copy

@@ -11,15 +11,25 @@ package struct Diagnostic: Error, Sendable, CustomStringConvertible {
     package var severity: Severity
     package var message: String
     package var hint: String?
+    /// What kind of problem this is, for code that acts on it (the message is for people); nil for most.
+    package var code: Code?
+
+    /// Problems some caller handles differently from the rest.
+    package enum Code: Sendable, Equatable {
+        /// The data ended inside a gzip member: a copy still being written, or a writer killed mid-flush.
+        case gzipTruncated
+    }
 
     package init(
-        location: InputLocation, column: Int? = nil, severity: Severity = .error, message: String, hint: String? = nil
+        location: InputLocation, column: Int? = nil, severity: Severity = .error, message: String, hint: String? = nil,
+        code: Code? = nil
     ) {
         self.location = location
         self.column = column
         self.severity = severity
         self.message = message
         self.hint = hint
+        self.code = code
     }
 
     /// The printed form; the file name, message and hint are escaped for the terminal (`TerminalText`), as a
