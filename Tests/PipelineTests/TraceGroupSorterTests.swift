@@ -35,12 +35,14 @@ import TraceJoinTesting
     func grouping(runBytes: Int) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let sorter = TraceGroupSorter(directory: folder.path, runBytes: runBytes)
+        // Small runs merge with a small budget, so the buffers' bound shows (4 KiB a run, not the whole run).
+        let sorter = TraceGroupSorter(directory: folder.path, runBytes: runBytes, mergeBudget: 64 << 10)
         var random = SplitMix64(seed: 7)
         var added: [TraceGroupKey: [String]] = [:]
         var outside: [String] = []
         var rest = RowBatch()
         var records: [SourcedRecord] = []
+        var longLines = 0
         for line in 1...6_000 {
             let number = random.next() % 400
             let trace = TraceID(high: number, low: number % 37 + 1)
@@ -60,10 +62,13 @@ import TraceJoinTesting
                         traceID: trace, spanID: SpanID(UInt64(line)), service: "api", name: "op \(line)", startTime: 1,
                         endTime: 2, origin: InputLocation(source: "spans.json", line: line)))
                 } else {
+                    // Every 1,000th line is longer than a run's buffer: read whole, then the buffer shrinks back.
                     .log(LogRecord(
-                        time: Int64(line), message: "line \(line)", service: "svc \(number)", trace: .full(trace),
+                        time: Int64(line), message: "line \(line)" + (line % 1_000 == 0 ? String(repeating: "x", count: 20_000) : ""),
+                        service: "svc \(number)", trace: .full(trace),
                         attributes: [Attribute("k", .string("v \(line)"))], origin: InputLocation(source: "app.log", line: line)))
                 }
+            if case .log(let log) = record, log.message.utf8.count > 10_000 { longLines += 1 }
             if let key = TraceGroupKey(of: record) {
                 added[key, default: []].append(Self.label(record))
             } else {
@@ -82,6 +87,7 @@ import TraceJoinTesting
         } else {
             #expect(sorter.runs.isEmpty)
         }
+        let sortedRuns = sorter.runs.count
         #expect(Self.labels(rest).map(\.label) == outside, "rows outside any trace are kept out, in order")
         var handedOut: [TraceGroupKey: [String]] = [:]
         var keys: [TraceGroupKey] = []
@@ -103,6 +109,13 @@ import TraceJoinTesting
         #expect(handedOut.count == added.count)
         #expect(wrong.isEmpty, "every row once, as it was, in the order added; \(wrong.count) traces differ, e.g. \(wrong.first.map { "\($0): \(handedOut[$0] ?? []) for \(added[$0] ?? [])" } ?? "")")
         #expect(sorter.count == 0)
+        if runBytes < 1 << 20 {
+            // Each run's buffer holds 4 KiB (its part of the budget, at least the smallest), or one long record
+            // until it is read: never the whole run.
+            #expect(longLines > 0)
+            let bound = Int(Double(sortedRuns * RunMerge.smallestBuffer) * 1.1) + longLines * 20_100
+            #expect(sorter.lastMergePeakBytes <= bound, "merge buffers \(sorter.lastMergePeakBytes) bytes for \(sortedRuns) runs")
+        }
     }
 
     @Test("a trace longer than 4 × batchEntries is cut, and only whole plain traces come with a summary")

@@ -8,11 +8,22 @@ import TraceJoinCore
 /// The k-way merge of ``TraceGroupSorter``'s spilled runs: each run is read through a buffer of its own, and
 /// a binary heap picks the smallest key; equal keys come from the earlier run first, which keeps the entries of
 /// a trace in the order they were added.
+///
+/// The buffers share a budget (32 MiB by default), so the merge's memory does not grow with the input: every run
+/// gets an equal part of it, at most 256 KiB and at least 4 KiB. Runs are 32 MB of rows, so the budget holds up
+/// to 8,192 runs (about 256 GB of spilled rows); past that, each run still reads 4 KiB at a time. A record
+/// longer than its run's part is read whole, and the buffer shrinks back after it.
 struct RunMerge {
     typealias Failure = TraceGroupSorter.Failure
 
-    /// Bytes read from a run at a time; a record longer than that is read whole.
-    static let bufferBytes = 256 << 10
+    static let defaultBudget = 32 << 20
+    static let largestBuffer = 256 << 10
+    static let smallestBuffer = 4 << 10
+
+    /// Bytes read from a run at a time: an equal part of `budget`, within the bounds above.
+    static func bufferBytes(runs: Int, budget: Int) -> Int {
+        min(largestBuffer, max(smallestBuffer, budget / max(1, runs)))
+    }
 
     /// A class, so that advancing one changes it in place: as a struct in an array, reading its buffer and then
     /// advancing it copied the array of cursors, and each refill then copied a buffer (30 % of the merge's time).
@@ -34,12 +45,17 @@ struct RunMerge {
     }
 
     private let descriptor: Int32
+    private let bufferBytes: Int
     private var cursors: [Cursor] = []
     /// Indexes into `cursors`, as a min-heap on (key, run).
     private var heap: [Int] = []
+    /// The capacity of every run's buffer together, now and at most so far.
+    private var bufferedBytes = 0
+    private(set) var peakBufferedBytes = 0
 
-    init(descriptor: Int32, runs: [TraceGroupSorter.Run]) throws(Failure) {
+    init(descriptor: Int32, runs: [TraceGroupSorter.Run], budget: Int = Self.defaultBudget) throws(Failure) {
         self.descriptor = descriptor
+        bufferBytes = Self.bufferBytes(runs: runs.count, budget: budget)
         for (index, run) in runs.enumerated() {
             let cursor = Cursor(run: index, position: run.start, end: run.start + run.length)
             if try advance(cursor) {
@@ -70,7 +86,7 @@ struct RunMerge {
     }
 
     /// Moves `cursor` to its next record (key and bytes in its buffer); false at the end of its run.
-    private func advance(_ cursor: Cursor) throws(Failure) -> Bool {
+    private mutating func advance(_ cursor: Cursor) throws(Failure) -> Bool {
         cursor.offset = cursor.recordStart + cursor.recordLength
         if cursor.buffer.count - cursor.offset < 17 + 10 {
             try refill(cursor, atLeast: 17 + 10)
@@ -103,12 +119,26 @@ struct RunMerge {
 
     /// Keeps the unread bytes of the cursor's buffer and reads on, so that at least `needed` bytes from
     /// `offset` are in the buffer (fewer at the end of the run).
-    private func refill(_ cursor: Cursor, atLeast needed: Int) throws(Failure) {
-        cursor.buffer.removeSubrange(0..<cursor.offset)
+    private mutating func refill(_ cursor: Cursor, atLeast needed: Int) throws(Failure) {
+        let capacityBefore = cursor.buffer.capacity
+        if capacityBefore > 2 * bufferBytes, needed <= bufferBytes {
+            // After a record longer than the run's part of the budget: back to the usual size.
+            var smaller: [UInt8] = []
+            smaller.reserveCapacity(bufferBytes)
+            smaller.append(contentsOf: cursor.buffer[cursor.offset...])
+            cursor.buffer = smaller
+        } else {
+            cursor.buffer.removeSubrange(0..<cursor.offset)
+        }
         cursor.offset = 0
+        defer {
+            bufferedBytes += cursor.buffer.capacity - capacityBefore
+            peakBufferedBytes = max(peakBufferedBytes, bufferedBytes)
+        }
         let have = cursor.buffer.count
-        let toRead = Int(min(Int64(max(needed, Self.bufferBytes) - have), cursor.end - cursor.position))
+        let toRead = Int(min(Int64(max(needed, bufferBytes) - have), cursor.end - cursor.position))
         guard toRead > 0 else { return }
+        if cursor.buffer.capacity < have + toRead { cursor.buffer.reserveCapacity(have + toRead) }
         cursor.buffer.append(contentsOf: repeatElement(0, count: toRead))
         var done = 0
         while done < toRead {

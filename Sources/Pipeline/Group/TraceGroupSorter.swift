@@ -113,9 +113,15 @@ final class TraceGroupSorter {
     /// Entries added since the last ``finish(batchEntries:_:)``.
     private(set) var count = 0
 
-    init(directory: String, runBytes: Int = 32 << 20) {
+    /// What the merge's read buffers may take together (``RunMerge``).
+    let mergeBudget: Int
+    /// The most the last merge's buffers held at once, for tests.
+    private(set) var lastMergePeakBytes = 0
+
+    init(directory: String, runBytes: Int = 32 << 20, mergeBudget: Int = RunMerge.defaultBudget) {
         self.directory = directory
         self.runBytes = runBytes
+        self.mergeBudget = mergeBudget
     }
 
     deinit {
@@ -173,8 +179,9 @@ final class TraceGroupSorter {
             if !entries.isEmpty { try spill() }
             entries = []
             arena = []
-            var merge = try RunMerge(descriptor: descriptor, runs: runs)
+            var merge = try RunMerge(descriptor: descriptor, runs: runs, budget: mergeBudget)
             while try merge.next({ key, bytes in try batcher.add(key, bytes) }) {}
+            lastMergePeakBytes = merge.peakBufferedBytes
             runs = []
         }
         arena = []
