@@ -13,10 +13,7 @@ extension IncidentStore {
         try pool.writeWithoutTransaction { db in
             // IMMEDIATE: the check and the claim are one step for every process that opens the file.
             try db.inTransaction(.immediate) {
-                let owners = try String.fetchAll(
-                    db, sql: "SELECT owner FROM runs WHERE undo_from_log_id IS NOT NULL AND run_id != ? AND owner IS NOT NULL",
-                    arguments: [runID])
-                if let running = owners.first(where: ProcessIdentity.isAlive) {
+                if let running = try Self.liveGroupedRunOwner(db, other: runID) {
                     throw StoreError(
                         path: path,
                         message: "another batch is writing this database (process \(ProcessIdentity.processID(of: running)))",
@@ -85,6 +82,14 @@ extension IncidentStore {
 }
 
 extension IncidentStore {
+    /// The owner of a batch that is writing its grouped rows in a process still alive (other than run `other`).
+    static func liveGroupedRunOwner(_ db: Database, other: Int64 = 0) throws -> String? {
+        let owners = try String.fetchAll(
+            db, sql: "SELECT owner FROM runs WHERE undo_from_log_id IS NOT NULL AND run_id != ? AND owner IS NOT NULL",
+            arguments: [other])
+        return owners.first(where: ProcessIdentity.isAlive)
+    }
+
     /// Clears the marks ``beginGroupedRun(_:)`` set: the run's grouped rows are committed (or undone), and another
     /// batch may write.
     static func endGroupedRun(_ runID: Int64, _ db: Database) throws {

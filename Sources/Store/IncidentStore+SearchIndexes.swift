@@ -11,7 +11,8 @@ import GRDB
 /// least as many rows as there are traces stored already (building them again reads every trace).
 ///
 /// A batch killed in between leaves them missing; the next process to open the file for writing builds them
-/// (``ensureTraceSearchIndexes(_:)``). Readers in between get the same answers, from a scan of `traces`.
+/// (``IncidentStore/ensureTraceSearchIndexes(_:)``), unless a batch is still writing. Readers in between get the
+/// same answers, from a scan of `traces`.
 enum TraceSearchIndexes {
     /// Name and definition, as the migrations that first made them (v1, v2) wrote them.
     static let all: [(name: String, sql: String)] = [
@@ -61,9 +62,13 @@ extension IncidentStore {
     }
 
     /// At open for writing: builds the search indexes a killed batch left dropped. Only reads when none is missing,
-    /// so opening never waits for another process's write lock for nothing.
+    /// so opening never waits for another process's write lock for nothing; leaves them to a batch that is still
+    /// writing (it dropped them, and builds them when it ends).
     static func ensureTraceSearchIndexes(_ pool: DatabasePool) throws {
         guard try pool.read(TraceSearchIndexes.missing) else { return }
-        try pool.write { db in try TraceSearchIndexes.ensure(db) }
+        try pool.write { db in
+            if try liveGroupedRunOwner(db) != nil { return }
+            try TraceSearchIndexes.ensure(db)
+        }
     }
 }

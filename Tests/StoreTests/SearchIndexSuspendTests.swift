@@ -37,6 +37,21 @@ import TraceJoinCore
         _ = reopened
     }
 
+    @Test("a store opened while a batch writes its grouped rows leaves the indexes that batch dropped to it")
+    func notRebuiltUnderALiveBatch() throws {
+        let temporary = try TemporaryStore()
+        let made = try Self.definitions(temporary.path)
+        // A batch of this process (alive) that has begun its grouped rows and dropped the indexes.
+        let run = try temporary.store.beginRun(command: "batch", inputs: ["night"], rulesDigest: "r")
+        try temporary.store.beginGroupedRun(run)
+        #expect(try temporary.store.suspendTraceSearchIndexes(beforeWriting: 100))
+        // Another writer opening the file (a second batch it refuses, a `tail`) does not build them meanwhile.
+        _ = try IncidentStore(path: temporary.path)
+        #expect(try Self.definitions(temporary.path).isEmpty)
+        try temporary.store.restoreTraceSearchIndexes()
+        #expect(try Self.definitions(temporary.path) == made)
+    }
+
     /// The search indexes' definitions in the file at `path`, by name.
     static func definitions(_ path: String) throws -> [String: String] {
         var configuration = Configuration()
