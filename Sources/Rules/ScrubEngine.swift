@@ -82,7 +82,7 @@ package final class ScrubEngine: Sendable {
         if length < minimumTextLength { return .keep }
         // A timed value's result depends on the clock too, so it is never remembered.
         let cacheable = !hasFieldConditions && length <= Self.longestRememberedText && length < budget.minimumLength
-        guard cacheable else { return scan(text, path: path, key: key, hits: &hits) }
+        guard cacheable else { return scan(text, path: path, key: key, scratch: caches.matchScratch, hits: &hits) }
         let hash = SlotCache<ScrubbedText>.hash(of: text)
         let scrubbedTexts = caches.scrubbedTexts
         let replayed = scrubbedTexts.withValue(for: text, hash: hash) { remembered in
@@ -92,17 +92,18 @@ package final class ScrubEngine: Sendable {
         if let replayed { return replayed }
         // The hits of this text alone are what a later lookup replays.
         var own: [String: Int] = [:]
-        let outcome = scan(text, path: path, key: key, hits: &own)
+        let outcome = scan(text, path: path, key: key, scratch: caches.matchScratch, hits: &own)
         scrubbedTexts.remember(ScrubbedText(outcome: outcome, hits: own), for: text, hash: hash)
         for (rule, count) in own { hits[rule, default: 0] += count }
         return outcome
     }
 
-    /// Every rule whose gate admits the text, in order.
-    private func scan(_ text: String, path: String, key: String, hits: inout [String: Int]) -> Outcome {
+    /// Every rule whose gate admits the text, in order; `scratch` is the calling thread's.
+    private func scan(
+        _ text: String, path: String, key: String, scratch: MatchScratch, hits: inout [String: Int]
+    ) -> Outcome {
         var current = text
         var changed = false
-        var scratch: MatchScratch?
         var field: String?
         let deadline = budget.deadline(forLength: text.utf8.count)
         var next = 0
@@ -121,7 +122,7 @@ package final class ScrubEngine: Sendable {
                         field = name
                         if !rule.applies(to: name) { continue }
                     }
-                    step = apply(rule, to: bytes, hits: &hits, scratch: &scratch, deadline: deadline)
+                    step = apply(rule, to: bytes, hits: &hits, scratch: scratch, deadline: deadline)
                     if case .keep = step { continue }
                     return
                 }
@@ -159,12 +160,11 @@ package final class ScrubEngine: Sendable {
     /// `apply(_:to:hits:)` for a compiled rule, checking its own gate first.
     func apply(_ rule: CompiledRule, to text: String, hits: inout [String: Int]) -> Outcome {
         var copy = text
-        var scratch: MatchScratch?
         return Self.withSummary(of: &copy) { bytes, summary, pairMap in
             guard rule.pattern != nil, rule.gate.admits(summary, literals: rule.literals, pairMap: &pairMap) else {
                 return .keep
             }
-            return apply(rule, to: bytes, hits: &hits, scratch: &scratch, deadline: nil)
+            return apply(rule, to: bytes, hits: &hits, scratch: MatchScratch(), deadline: nil)
         }
     }
 
@@ -172,11 +172,9 @@ package final class ScrubEngine: Sendable {
     /// (the value's `ScanBudget`), the value becomes `<unscanned>`.
     private func apply(
         _ rule: CompiledRule, to bytes: UnsafeBufferPointer<UInt8>, hits: inout [String: Int],
-        scratch: inout MatchScratch?, deadline: ScanDeadline?
+        scratch matchScratch: MatchScratch, deadline: ScanDeadline?
     ) -> Outcome {
         guard let pattern = rule.pattern else { return .keep }
-        let matchScratch = scratch ?? MatchScratch()
-        scratch = matchScratch
         if let scanner = rule.prefilter, !scanner.firstMatch(in: bytes, scratch: matchScratch) {
             return .keep
         }

@@ -12,6 +12,10 @@ final class ThreadCaches {
     let engineSerial: UInt64
     let keyDecisions = SlotCache<KeyDecision>()
     let scrubbedTexts = SlotCache<ScrubbedText>()
+    /// PCRE2's match data and context for this thread's scans: made once, not for every text a pattern runs on
+    /// (two `malloc`s and their frees, several times a record). A match leaves no state in them
+    /// (`PCREPattern.matches` clears its deadline callout), so any rule of any engine may use them next.
+    let matchScratch = MatchScratch()
 
     private init(engineSerial: UInt64) { self.engineSerial = engineSerial }
 
