@@ -188,9 +188,11 @@ private final class DeadlineWatch {
 /// Called at the start of each match attempt of a `timedCode` pattern; a negative return ends `pcre2_match`.
 private let deadlineCallout: @convention(c) (UnsafeMutablePointer<pcre2_callout_block_8>?, UnsafeMutableRawPointer?)
     -> Int32 = { _, data in
-        let watch = Unmanaged<DeadlineWatch>.fromOpaque(data!).takeUnretainedValue()
-        watch.countdown -= 1
-        guard watch.countdown <= 0 else { return 0 }
-        watch.countdown = DeadlineWatch.interval
-        return watch.deadline.hasPassed ? PCRE2_ERROR_CALLOUT : 0
+        // Borrowed for the call (`matches` holds it): no retain and release at every match attempt.
+        Unmanaged<DeadlineWatch>.fromOpaque(data!)._withUnsafeGuaranteedRef { watch in
+            watch.countdown -= 1
+            guard watch.countdown <= 0 else { return 0 }
+            watch.countdown = DeadlineWatch.interval
+            return watch.deadline.hasPassed ? PCRE2_ERROR_CALLOUT : 0
+        }
     }

@@ -24,11 +24,14 @@ enum AttributeJSON {
 
     static func write(_ attributes: [Attribute], to buffer: inout JSONBuffer) {
         buffer.byte(UInt8(ascii: "{"))
-        for (index, attribute) in attributes.enumerated() {
-            if index > 0 { buffer.byte(UInt8(ascii: ",")) }
-            buffer.string(attribute.key)
-            buffer.byte(UInt8(ascii: ":"))
-            write(attribute.value, to: &buffer)
+        // Through the buffer, so each attribute is borrowed rather than copied (a retain and release per field).
+        attributes.withUnsafeBufferPointer { attributes in
+            for index in attributes.indices {
+                if index > 0 { buffer.byte(UInt8(ascii: ",")) }
+                buffer.string(attributes[index].key)
+                buffer.byte(UInt8(ascii: ":"))
+                write(attributes[index].value, to: &buffer)
+            }
         }
         buffer.byte(UInt8(ascii: "}"))
     }

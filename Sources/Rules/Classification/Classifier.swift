@@ -58,13 +58,14 @@ package struct Classifier: Sendable {
                 if entries[index].isError || entries[index].kind == .span { group.append(index) }
             }
         }
-        var best: (rule: ClassificationRule, index: Int, rank: Int)?
+        // The deciding entry and its rule's rank (position in `rules`): ranks, not rules, so no rule is copied.
+        var best: (index: Int, rank: Int)?
         for index in group {
-            guard let (rule, rank) = firstMatch(entries[index], below: best?.rank ?? rules.count, scratch: scratch)
+            guard let rank = firstMatch(entries[index], below: best?.rank ?? rules.count, scratch: scratch)
             else { continue }
-            best = (rule, index, rank)
+            best = (index, rank)
         }
-        if best.map({ $0.rule.priority < Self.specificPriority }) ?? true {
+        if best.map({ rules[$0.rank].priority < Self.specificPriority }) ?? true {
             // Only specific rules count here, so stop at the first generic one.
             let specific = rules.firstIndex { $0.priority < Self.specificPriority } ?? rules.count
             let others = entries.indices
@@ -72,15 +73,16 @@ package struct Classifier: Sendable {
                 .sorted { (entries[$1].depth, $0) < (entries[$0].depth, $1) }
             var limit = specific
             for index in others {
-                guard let (rule, rank) = firstMatch(entries[index], below: limit, scratch: scratch) else { continue }
-                best = (rule, index, rank)
+                guard let rank = firstMatch(entries[index], below: limit, scratch: scratch) else { continue }
+                best = (index, rank)
                 limit = rank
                 if rank == 0 { break }
             }
         }
 
         let decided = best.map { entries[$0.index] } ?? root
-        let errorClass = best?.rule.errorClass ?? .unknown
+        let rule = best.map { rules[$0.rank] }
+        let errorClass = rule?.errorClass ?? .unknown
         // The fingerprint is what failed where: the root cause, whichever entry decided the class.
         let rootCause = timeline.summary.rootCause
         let service = rootCause?.service ?? root.service
@@ -89,21 +91,21 @@ package struct Classifier: Sendable {
         let fingerprint = Fingerprint.make(
             Fingerprint.Facts(
                 service: service, errorClass: errorClass.rawValue, message: message, name: name,
-                rule: best?.rule.id ?? ""),
-            parts: best?.rule.fingerprint)
+                rule: rule?.id ?? ""),
+            parts: rule?.fingerprint)
         return Classification(
-            errorClass: errorClass, ruleID: best?.rule.id, entry: describe(decided, in: entries),
+            errorClass: errorClass, ruleID: rule?.id, entry: describe(decided, in: entries),
             fingerprint: fingerprint)
     }
 
-    /// The first matching rule ranked before `limit` (its position in priority order), and that rank.
-    private func firstMatch(_ entry: TimelineEntry, below limit: Int, scratch: MatchScratch)
-        -> (ClassificationRule, Int)?
-    {
+    /// The rank (position in priority order) of the first rule before `limit` that matches the entry.
+    private func firstMatch(_ entry: TimelineEntry, below limit: Int, scratch: MatchScratch) -> Int? {
         guard limit > 0 else { return nil }
         let prepared = PreparedEntry(entry)
-        for rank in 0..<limit where rules[rank].matches(prepared, scratch: scratch) { return (rules[rank], rank) }
-        return nil
+        // Through the buffer, so each rule is borrowed, not copied (a copy retains its dozen fields).
+        return rules.withUnsafeBufferPointer { rules in
+            (0..<limit).first { rules[$0].matches(prepared, scratch: scratch) }
+        }
     }
 
     private func describe(_ entry: TimelineEntry, in entries: [TimelineEntry]) -> ClassifiedEntry {
