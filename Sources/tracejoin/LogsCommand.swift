@@ -30,7 +30,9 @@ struct LogsCommand: ParsableCommand {
         let logs = try store.uncorrelatedLogs(service: service, since: since?.nanos, until: until?.nanos, limit: limit)
         // The list stops at --limit: say so on standard error, so the output is not taken for all there is.
         if logs.count == limit {
-            Console.note("note: the first \(limit) logs are shown, the --limit; pass --limit N (or --since) for more")
+            Console.note(
+                "note: the first \(limit) logs are shown (--limit \(limit)); pass a larger --limit, or --since and "
+                    + "--until, for more")
         }
         switch format {
         case .json:

@@ -15,9 +15,9 @@ package enum RecordTimeText {
         known(nanos).map(UnixTime.rfc3339) ?? unknown
     }
 
-    /// `2026-11-23T10:00:00.123`, or `unknown`, padded to the same 23 columns.
+    /// `2026-11-23T10:00:00.123Z` (UTC, as every stored time), or `unknown`, padded to the same 24 columns.
     package static func milliseconds(_ nanos: Int64?) -> String {
-        known(nanos).map { String(UnixTime.rfc3339($0).prefix(23)) } ?? padded(23)
+        known(nanos).map { String(UnixTime.rfc3339($0).prefix(23)) + "Z" } ?? padded(24)
     }
 
     /// `10:00:00.123`, or `unknown`, padded to the same 12 columns.
