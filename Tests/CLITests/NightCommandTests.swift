@@ -33,6 +33,24 @@ import TraceJoinTesting
         #expect(result.standardOutput.contains("events/s"))
     }
 
+    @Test("the .db file alone, copied without its -wal, holds the whole night")
+    func databaseFileAloneIsWhole() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let original = folder.file("n.db")
+        let run = try CommandRunner.run(["batch", "--quiet", "--db", original, FixturePaths.fixture("night")])
+        #expect(run.status == 0, "\(run.standardError)")
+        // As a backup script or `scp` of just the database would take it.
+        try FileManager.default.createDirectory(atPath: folder.file("copy"), withIntermediateDirectories: true)
+        let copy = folder.file("copy/n.db")
+        try FileManager.default.copyItem(atPath: original, toPath: copy)
+        let fromCopy = try CommandRunner.run(["incidents", "--db", copy, "--format", "json"])
+        let fromOriginal = try CommandRunner.run(["incidents", "--db", original, "--format", "json"])
+        #expect(fromCopy.status == 0, "\(fromCopy.standardError)")
+        #expect(try JSONParser.parse(fromCopy.standardOutput).array?.count == 20)
+        #expect(fromCopy.standardOutput == fromOriginal.standardOutput)
+    }
+
     @Test("show --format json prints the contract's fields for the showcase failure")
     func showJSONContract() throws {
         let db = try Self.database.get()
