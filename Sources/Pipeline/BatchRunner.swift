@@ -205,8 +205,6 @@ package struct BatchRunner {
         summary.scrubHits = configuration.rules.scrubber.hitCountsByRule
         summary.elapsedSeconds = (clock.now - started).seconds
         try store.finishRun(runID, statsJSON: summary.json)
-        // The file alone then holds the night (a copy of just the .db is whole), unless a reader kept the log.
-        try store.checkpointWholeLog()
         return summary
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 extension IncidentStore {
     /// Copies every page the write-ahead log holds into the database file and empties the log, so that the file
     /// alone holds everything committed: a user who copies only `incidents.db` (a backup, `scp` to a laptop) gets
-    /// all of it. `batch` calls it when it ends; the log and its `-shm` may still be there, empty.
+    /// all of it. ``finishRun(_:statsJSON:)`` calls it; the log and its `-shm` may still be there, empty.
     ///
     /// Returns false when a reader in another process kept it from finishing (SQLite waits the busy timeout for
     /// it first): then the rest stays in the log, where SQLite reads it, as before.

@@ -76,12 +76,15 @@ extension IncidentStore {
         }
     }
 
-    /// Records the end of a run with its summary statistics (a JSON object the caller builds).
+    /// Records the end of a run with its summary statistics (a JSON object the caller builds), then empties the
+    /// write-ahead log into the file (``checkpointWholeLog()``): when `batch`, `tail` or `serve` ends, the file
+    /// alone holds what it stored.
     package func finishRun(_ runID: Int64, statsJSON: String) throws {
         try pool.write { db in
             try db.execute(
                 sql: "UPDATE runs SET finished_ns = ?, stats = ? WHERE run_id = ?",
                 arguments: [Self.now(), statsJSON, runID])
         }
+        try checkpointWholeLog()
     }
 }
