@@ -27,12 +27,16 @@ struct LogsCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(database.db)
-        let logs = try store.uncorrelatedLogs(service: service, since: since?.nanos, until: until?.nanos, limit: limit)
-        // The list stops at --limit: say so on standard error, so the output is not taken for all there is.
-        if logs.count == limit {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        // One more than asked, to know whether the list stops short of all there is.
+        var logs = try store.uncorrelatedLogs(
+            service: service, since: since?.nanos, until: until?.nanos, limit: min(limit, Int.max - 1) + 1)
+        // Cut at --limit: say so on standard error, so the output is not taken for all there is.
+        if logs.count > limit {
+            logs.removeLast(logs.count - limit)
             Console.note(
-                "note: the first \(limit) logs are shown (--limit \(limit)); pass a larger --limit, or --since and "
-                    + "--until, for more")
+                "note: only the first \(limit == 1 ? "log is" : "\(limit) logs are") shown (--limit \(limit)); pass a "
+                    + "larger --limit, or --since and --until, for the rest")
         }
         switch format {
         case .json:

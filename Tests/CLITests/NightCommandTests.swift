@@ -132,6 +132,13 @@ import TraceJoinTesting
         // At the limit, standard error says the list was cut there; the output stays valid JSON.
         let cut = try CommandRunner.run(["logs", "--db", db, "--format", "json", "--limit", "10"])
         #expect(try JSONParser.parse(cut.standardOutput).array?.count == 10)
-        #expect(cut.standardError.contains("the first 10 logs are shown"), "\(cut.standardError)")
+        #expect(cut.standardError.contains("only the first 10 logs are shown"), "\(cut.standardError)")
+        // A limit of exactly all there is cuts nothing, so there is nothing to say; one less, and there is.
+        let exact = try CommandRunner.run(["logs", "--db", db, "--format", "json", "--limit", "84"])
+        #expect(try JSONParser.parse(exact.standardOutput).array?.count == 84)
+        #expect(!exact.standardError.contains("--limit"), "\(exact.standardError)")
+        let one = try CommandRunner.run(["logs", "--db", db, "--limit", "1"])
+        #expect(one.standardError.contains("only the first log is shown (--limit 1)"), "\(one.standardError)")
+        #expect(try CommandRunner.run(["logs", "--db", db, "--limit", "0"]).status != 0)
     }
 }
