@@ -61,7 +61,7 @@ import TraceJoinTesting
             Self.line(containing: Self.untimedTrace, in: incidents.standardOutput)?.hasPrefix("unknown ") == true,
             "\(incidents.standardOutput)")
         #expect(
-            Self.line(containing: Self.mixedTrace, in: incidents.standardOutput)?.hasPrefix("2026-11-23T10:00:00.000 ")
+            Self.line(containing: Self.mixedTrace, in: incidents.standardOutput)?.hasPrefix("2026-11-23T10:00:00.000Z ")
                 == true, "\(incidents.standardOutput)")
 
         let problems = try CommandRunner.run(["incidents", "--group", "--db", db])
@@ -74,7 +74,7 @@ import TraceJoinTesting
         let problem = Self.line(containing: Self.mixedTrace, in: problems.standardOutput) ?? ""
         #expect(problem.hasPrefix("    2  "), "\(problems.standardOutput)")
         #expect(
-            problem.contains("2026-11-23T10:00:00.000   2026-11-23T10:00:00.000 "), "\(problems.standardOutput)")
+            problem.contains("2026-11-23T10:00:00.000Z  2026-11-23T10:00:00.000Z "), "\(problems.standardOutput)")
 
         // JSON says null where it does not know, as `logs` always did.
         let logsJSON = try CommandRunner.run(["logs", "--db", db, "--format", "json"])
