@@ -134,10 +134,22 @@ extension ScrubEngine {
                 set: { $0 = $1 })
             if drop { return .dropRecord }
             return changed ? .value(.array(elements)) : .keep
+        case .int(let number) where number.magnitude >= Self.smallestScannedInteger:
+            // A card number sent as a number (an OTLP `intValue`, a JSON integer): scanned as the digits it is
+            // written with. Shorter numbers (ports, codes, counts, sizes) hold no pattern's personal data.
+            switch scrubText(String(number), path: path, key: key, caches: caches, hits: &hits) {
+            case .keep: return .keep
+            case .replace(let new): return .value(.string(new))
+            case .dropField: return .dropField
+            case .dropRecord: return .dropRecord
+            }
         case .bool, .int, .double, .bytes, .null:
             return .keep
         }
     }
+
+    /// Integers of at least 13 digits (the shortest card number) are scanned by the pattern rules.
+    static let smallestScannedInteger: UInt64 = 1_000_000_000_000
 
     /// What the key rules say about `key`, remembered for the next record.
     private func decide(_ key: String, hash: Int, cache: SlotCache<KeyDecision>) -> KeyDecision {

@@ -93,6 +93,26 @@ import TraceJoinTesting
         #expect(result.attributes[key: "http.response.status_code"] == .int(200))
     }
 
+    @Test("a card number sent as an integer is masked, alone or in a list; times and IDs sent as integers stay")
+    func integerCardNumbers() throws {
+        var span = Samples.span(id: 1)
+        span.attributes = [
+            Attribute("payment.card", .int(4_111_111_111_111_111)),
+            Attribute("list", .array([.string("x"), .int(5_555_555_555_554_444)])),
+            Attribute("sent.millis", .int(1_795_428_000_123)),  // an epoch-millisecond time: 13 digits, no card
+            Attribute("sent.micros", .int(1_795_428_000_123_456)),  // 16 digits, not a card brand's prefix
+            Attribute("request.number", .int(7_744_123_456_789_012_345)),  // 19 digits, as Datadog's decimal IDs
+            Attribute("order.total", .int(4_111)),
+        ]
+        let result = try Self.scrubbed(span)
+        #expect(result.attributes[key: "payment.card"] == .string("************1111"))
+        #expect(result.attributes[key: "list"] == .array([.string("x"), .string("************4444")]))
+        #expect(result.attributes[key: "sent.millis"] == .int(1_795_428_000_123))
+        #expect(result.attributes[key: "sent.micros"] == .int(1_795_428_000_123_456))
+        #expect(result.attributes[key: "request.number"] == .int(7_744_123_456_789_012_345))
+        #expect(result.attributes[key: "order.total"] == .int(4_111))
+    }
+
     @Test("exception message and stack trace in a span event are scrubbed; the span's IDs are not")
     func spanEvent() throws {
         var span = Samples.span(id: 0x1234_5678_9012_3456, name: "charge 4111 1111 1111 1111")
