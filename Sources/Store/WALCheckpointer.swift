@@ -42,6 +42,7 @@ package final class WALCheckpointer: @unchecked Sendable {
     private let finishOnWriter: @Sendable () throws -> (logFrames: Int, copiedFrames: Int)
     private let lock = NSLock()
     private var progressSoFar = Progress()
+    private var stopRequested = false
     /// Rung by ``stop()``: ends the sleep between passes at once.
     private let stopping = ThreadWakeup()
     private let ended = DispatchSemaphore(value: 0)
@@ -87,8 +88,13 @@ package final class WALCheckpointer: @unchecked Sendable {
 
     package var progress: Progress { lock.withLock { progressSoFar } }
 
-    /// Ends the thread after the pass it may be in, and closes the connection. Call once.
+    /// Ends the thread after the pass it may be in, and closes the connection. Later calls return at once.
     func stop() {
+        let first = lock.withLock {
+            defer { stopRequested = true }
+            return !stopRequested
+        }
+        guard first else { return }
         stopping.ring()
         ended.wait()
     }
