@@ -85,6 +85,16 @@ extension ScrubEngine {
         case value(AttributeValue)
         case dropField
         case dropRecord
+
+        /// What scrubbing a value's text decided, for the value: a changed text becomes a string value.
+        init(_ outcome: Outcome) {
+            switch outcome {
+            case .keep: self = .keep
+            case .replace(let new): self = .value(.string(new))
+            case .dropField: self = .dropField
+            case .dropRecord: self = .dropRecord
+            }
+        }
     }
 
     /// One attribute value under `key`, at `path` (the dotted keys of the lists it is nested in).
@@ -101,12 +111,9 @@ extension ScrubEngine {
                 let rule = keyRules[index]
                 if rule.pattern != nil {
                     guard case .string(let text) = value else { continue }
-                    switch apply(rule, to: text, hits: &hits) {
-                    case .keep: continue
-                    case .replace(let new): return .value(.string(new))
-                    case .dropField: return .dropField
-                    case .dropRecord: return .dropRecord
-                    }
+                    let decided = ValueOutcome(apply(rule, to: text, hits: &hits))
+                    if case .keep = decided { continue }
+                    return decided
                 }
                 if case .null = value { return .keep }
                 hits[rule.id, default: 0] += 1
@@ -118,12 +125,7 @@ extension ScrubEngine {
         }
         switch value {
         case .string(let text):
-            switch scrubText(text, path: path, key: key, caches: caches, hits: &hits) {
-            case .keep: return .keep
-            case .replace(let new): return .value(.string(new))
-            case .dropField: return .dropField
-            case .dropRecord: return .dropRecord
-            }
+            return ValueOutcome(scrubText(text, path: path, key: key, caches: caches, hits: &hits))
         case .keyValueList(var members):
             let (changed, drop) = scrub(&members, path: path.isEmpty ? key : path + "." + key, caches: caches, hits: &hits)
             if drop { return .dropRecord }
@@ -137,12 +139,7 @@ extension ScrubEngine {
         case .int(let number) where number.magnitude >= Self.smallestScannedInteger:
             // A card number sent as a number (an OTLP `intValue`, a JSON integer): scanned as the digits it is
             // written with. Shorter numbers (ports, codes, counts, sizes) hold no pattern's personal data.
-            switch scrubText(String(number), path: path, key: key, caches: caches, hits: &hits) {
-            case .keep: return .keep
-            case .replace(let new): return .value(.string(new))
-            case .dropField: return .dropField
-            case .dropRecord: return .dropRecord
-            }
+            return ValueOutcome(scrubText(String(number), path: path, key: key, caches: caches, hits: &hits))
         case .bool, .int, .double, .bytes, .null:
             return .keep
         }

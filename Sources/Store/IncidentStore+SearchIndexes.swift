@@ -25,19 +25,14 @@ enum TraceSearchIndexes {
 
     /// Builds the indexes that are missing; a no-op (one read of the schema) when none is.
     static func ensure(_ db: Database) throws {
-        let present = try Set(
-            String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'traces'"))
-        for index in all where !present.contains(index.name) {
-            try db.execute(sql: index.sql)
-        }
+        for index in try missing(db) { try db.execute(sql: index.sql) }
     }
 
-    static func missing(_ db: Database) throws -> Bool {
-        let count = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN (?, ?)",
-            arguments: StatementArguments(all.map(\.name))) ?? 0
-        return count < all.count
+    /// Those of ``all`` the file does not have.
+    static func missing(_ db: Database) throws -> [(name: String, sql: String)] {
+        let present = try Set(
+            String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'traces'"))
+        return all.filter { !present.contains($0.name) }
     }
 }
 
@@ -65,7 +60,7 @@ extension IncidentStore {
     /// so opening never waits for another process's write lock for nothing; leaves them to a batch that is still
     /// writing (it dropped them, and builds them when it ends).
     static func ensureTraceSearchIndexes(_ pool: DatabasePool) throws {
-        guard try pool.read(TraceSearchIndexes.missing) else { return }
+        guard try !pool.read(TraceSearchIndexes.missing).isEmpty else { return }
         try pool.write { db in
             if try liveGroupedRunOwner(db) != nil { return }
             try TraceSearchIndexes.ensure(db)

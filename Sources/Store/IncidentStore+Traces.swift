@@ -137,7 +137,6 @@ extension IncidentStore {
     }
 }
 
-/// `source_id` → path, looked up once per source while reading.
 /// Every source's path, read at once (``IncidentStore/sourcePaths()``).
 package struct SourcePathTable: Sendable {
     let paths: [Int64: String]
@@ -149,6 +148,7 @@ package struct SourcePathTable: Sendable {
     static func unknown(_ sourceID: Int64) -> String { "source \(sourceID)" }
 }
 
+/// `source_id` → path, looked up once per source while reading.
 struct SourcePaths {
     private var paths: [Int64: String] = [:]
 

@@ -26,8 +26,8 @@ struct LogsCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let store = try openStore(database.db)
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        let store = try openStore(database.db)
         // One more than asked, to know whether the list stops short of all there is.
         var logs = try store.uncorrelatedLogs(
             service: service, since: since?.nanos, until: until?.nanos, limit: min(limit, Int.max - 1) + 1)
