@@ -76,7 +76,7 @@ package struct RecordIntake {
         }
         // A line with no time of its own happened about when it was written: use the time it was read.
         log.time = readTime()
-        log.attributes.append(Attribute("tracejoin.time_observed", .bool(true)))
+        log.appendAttribute(Attribute("tracejoin.time_observed", .bool(true)))
         records.append(SourcedRecord(sourceID: sourceID, record: .log(log)))
     }
 

@@ -149,7 +149,7 @@ extension ScrubEngine {
     static let smallestScannedInteger: UInt64 = 1_000_000_000_000
 
     /// What the key rules say about `key`, remembered for the next record.
-    private func decide(_ key: String, hash: Int, cache: SlotCache<KeyDecision>) -> KeyDecision {
+    func decide(_ key: String, hash: Int, cache: SlotCache<KeyDecision>) -> KeyDecision {
         let decision: KeyDecision
         if ProtectedKeys.contains(key) {
             decision = .protected

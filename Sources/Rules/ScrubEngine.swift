@@ -78,65 +78,90 @@ package final class ScrubEngine: Sendable {
     func scrubText(
         _ text: String, path: String, key: String, caches: ThreadCaches, hits: inout [String: Int]
     ) -> Outcome {
-        let length = text.utf8.count
+        let outcome = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            scrubText(utf8, text: text, path: path, key: key, caches: caches, hits: &hits)
+        }
+        if let outcome { return outcome }
+        var copy = text
+        copy.makeContiguousUTF8()
+        return scrubText(copy, path: path, key: key, caches: caches, hits: &hits)
+    }
+
+    /// `scrubText` of the UTF-8 bytes `utf8`; `text` is the same as a `String` when the caller has one (else one is
+    /// made to remember the outcome by).
+    func scrubText(
+        _ utf8: UnsafeBufferPointer<UInt8>, text: String?, path: String, key: String, caches: ThreadCaches,
+        hits: inout [String: Int]
+    ) -> Outcome {
+        let length = utf8.count
         if length < minimumTextLength { return .keep }
         // A timed value's result depends on the clock too, so it is never remembered.
         let cacheable = !hasFieldConditions && length <= Self.longestRememberedText && length < budget.minimumLength
-        guard cacheable else { return scan(text, path: path, key: key, scratch: caches.matchScratch, hits: &hits) }
-        let hash = SlotCache<ScrubbedText>.hash(of: text)
+        guard cacheable else { return scan(utf8, path: path, key: key, scratch: caches.matchScratch, hits: &hits) }
+        let hash = SlotCache<ScrubbedText>.hash(of: utf8)
         let scrubbedTexts = caches.scrubbedTexts
-        let replayed = scrubbedTexts.withValue(for: text, hash: hash) { remembered in
+        let replayed = scrubbedTexts.withValue(for: utf8, hash: hash) { remembered in
             for (rule, count) in remembered.hits { hits[rule, default: 0] += count }
             return remembered.outcome
         }
         if let replayed { return replayed }
+        // A text seen once as bytes is not made a `String` to be remembered (see `ThreadCaches.sightings`).
+        if text == nil, caches.isFirstSighting(ofHash: hash) {
+            return scan(utf8, path: path, key: key, scratch: caches.matchScratch, hits: &hits)
+        }
         // The hits of this text alone are what a later lookup replays.
         var own: [String: Int] = [:]
-        let outcome = scan(text, path: path, key: key, scratch: caches.matchScratch, hits: &own)
-        scrubbedTexts.remember(ScrubbedText(outcome: outcome, hits: own), for: text, hash: hash)
+        let outcome = scan(utf8, path: path, key: key, scratch: caches.matchScratch, hits: &own)
+        scrubbedTexts.remember(
+            ScrubbedText(outcome: outcome, hits: own), for: text ?? String(decoding: utf8, as: UTF8.self), hash: hash)
         for (rule, count) in own { hits[rule, default: 0] += count }
         return outcome
     }
 
     /// Every rule whose gate admits the text, in order; `scratch` is the calling thread's.
     private func scan(
-        _ text: String, path: String, key: String, scratch: MatchScratch, hits: inout [String: Int]
+        _ text: UnsafeBufferPointer<UInt8>, path: String, key: String, scratch: MatchScratch,
+        hits: inout [String: Int]
     ) -> Outcome {
-        var current = text
-        var changed = false
+        // The text as the rules changed it so far; nil while no rule has.
+        var current: String?
         var field: String?
-        let deadline = budget.deadline(forLength: text.utf8.count)
+        let deadline = budget.deadline(forLength: text.count)
         var next = 0
-        while next < gates.count {
-            // One pass over the rules on one summary; a rule that changes the text ends the pass,
-            // and the next starts, on the new text's summary, at the following rule.
-            var step = Outcome.keep
-            Self.withSummary(of: &current) { bytes, summary, pairMap in
-                while next < gates.count {
-                    let index = next
-                    next += 1
-                    guard gates[index].admits(summary, literals: literals, pairMap: &pairMap) else { continue }
-                    let rule = patternRules[index]
-                    if hasFieldConditions, !rule.appliesEverywhere {
-                        let name = field ?? (path.isEmpty ? key : path + "." + key)
-                        field = name
-                        if !rule.applies(to: name) { continue }
-                    }
-                    step = apply(rule, to: bytes, hits: &hits, scratch: scratch, deadline: deadline)
-                    if case .keep = step { continue }
-                    return
+        var step = Outcome.keep
+        // One pass over the rules on one summary; a rule that changes the text ends the pass,
+        // and the next starts, on the new text's summary, at the following rule.
+        func pass(_ bytes: UnsafeBufferPointer<UInt8>, _ summary: TextSummary, _ pairMap: inout PairMap) {
+            while next < gates.count {
+                let index = next
+                next += 1
+                guard gates[index].admits(summary, literals: literals, pairMap: &pairMap) else { continue }
+                let rule = patternRules[index]
+                if hasFieldConditions, !rule.appliesEverywhere {
+                    let name = field ?? (path.isEmpty ? key : path + "." + key)
+                    field = name
+                    if !rule.applies(to: name) { continue }
                 }
+                step = apply(rule, to: bytes, hits: &hits, scratch: scratch, deadline: deadline)
+                if case .keep = step { continue }
+                return
+            }
+        }
+        while next < gates.count {
+            step = .keep
+            if current == nil {
+                Self.withSummary(of: text, pass)
+            } else {
+                Self.withSummary(of: &current!, pass)
             }
             switch step {
             case .keep: continue
-            case .replace(let new):
-                current = new
-                changed = true
+            case .replace(let new): current = new
             case .dropField: return .dropField
             case .dropRecord: return .dropRecord
             }
         }
-        return changed ? .replace(current) : .keep
+        return current.map { .replace($0) } ?? .keep
     }
 
     /// Runs `body` with the summary and pair map of `text` (the map on the stack, filled if needed).
@@ -144,11 +169,16 @@ package final class ScrubEngine: Sendable {
     static func withSummary<T>(
         of text: inout String, _ body: (UnsafeBufferPointer<UInt8>, TextSummary, inout PairMap) -> T
     ) -> T {
-        text.withUTF8 { bytes in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PairMap.wordCount) { words in
-                var pairMap = PairMap(words: words.baseAddress!, text: bytes)
-                return body(bytes, TextSummary(bytes), &pairMap)
-            }
+        text.withUTF8 { bytes in withSummary(of: bytes, body) }
+    }
+
+    @inline(__always)
+    static func withSummary<T>(
+        of bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, TextSummary, inout PairMap) -> T
+    ) -> T {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PairMap.wordCount) { words in
+            var pairMap = PairMap(words: words.baseAddress!, text: bytes)
+            return body(bytes, TextSummary(bytes), &pairMap)
         }
     }
 
@@ -160,7 +190,12 @@ package final class ScrubEngine: Sendable {
     /// `apply(_:to:hits:)` for a compiled rule, checking its own gate first.
     func apply(_ rule: CompiledRule, to text: String, hits: inout [String: Int]) -> Outcome {
         var copy = text
-        return Self.withSummary(of: &copy) { bytes, summary, pairMap in
+        return copy.withUTF8 { apply(rule, toUTF8: $0, hits: &hits) }
+    }
+
+    /// `apply(_:to:hits:)` on UTF-8 bytes.
+    func apply(_ rule: CompiledRule, toUTF8 bytes: UnsafeBufferPointer<UInt8>, hits: inout [String: Int]) -> Outcome {
+        Self.withSummary(of: bytes) { bytes, summary, pairMap in
             guard rule.pattern != nil, rule.gate.admits(summary, literals: rule.literals, pairMap: &pairMap) else {
                 return .keep
             }

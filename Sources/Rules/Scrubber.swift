@@ -60,6 +60,16 @@ package struct Scrubber: RecordScrubber {
             return false
         }
         log.message = message
+        if let json = log.attributeJSON {
+            switch engine.scrubAttributeJSON(json, caches: caches, hits: &hits) {
+            case .keep: return true
+            case .replace(let scrubbed):
+                log.replaceAttributeJSON(with: scrubbed)
+                return true
+            case .dropRecord: return false
+            case .asList: break
+            }
+        }
         return !engine.scrubAttributes(&log.attributes, caches: caches, hits: &hits)
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A small direct-mapped cache keyed by text: a slot holds the last text hashed to it and its value.
 ///
 /// The scrubber keeps two per thread (`ThreadCaches`): key-rule decisions per attribute key and
@@ -36,6 +42,18 @@ final class SlotCache<Value> {
         return body(values[index])
     }
 
+    /// `withValue(for:hash:_:)` for a text given as its UTF-8 bytes; `hash` is `SlotCache.hash(of:)` of them.
+    func withValue<Result>(
+        for utf8: UnsafeBufferPointer<UInt8>, hash: Int, _ body: (borrowing Value) -> Result
+    ) -> Result? {
+        let index = hash & (Self.slotCount - 1)
+        let same = texts[index]?.utf8.withContiguousStorageIfAvailable { stored in
+            stored.count == utf8.count && (stored.count == 0 || memcmp(stored.baseAddress!, utf8.baseAddress!, stored.count) == 0)
+        }
+        guard same == true else { return nil }
+        return body(values[index])
+    }
+
     func remember(_ value: Value, for text: String, hash: Int) {
         let index = hash & (Self.slotCount - 1)
         if texts[index] == nil {
@@ -53,25 +71,28 @@ extension SlotCache {
     /// full comparison on lookup keeps answers right.
     static func hash(of text: String) -> Int {
         var copy = text
-        return copy.withUTF8 { bytes -> Int in
-            let count = bytes.count
-            var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
-            guard let base = UnsafeRawPointer(bytes.baseAddress) else { return Int(truncatingIfNeeded: h) }
-            func mix(_ word: UInt64) {
-                h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
-                h ^= h >> 29
-            }
-            if count >= 8 {
-                mix(base.loadUnaligned(as: UInt64.self))
-                mix(base.loadUnaligned(fromByteOffset: count / 2 - 4, as: UInt64.self))
-                mix(base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
-            } else {
-                var word: UInt64 = 0
-                for index in 0..<count { word |= UInt64(bytes[index]) << (8 * UInt64(index)) }
-                mix(word)
-            }
-            return Int(truncatingIfNeeded: h ^ (h >> 32))
+        return copy.withUTF8 { hash(of: $0) }
+    }
+
+    /// `hash(of:)` of a text given as its UTF-8 bytes: the same value as for the `String`.
+    static func hash(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let count = bytes.count
+        var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return Int(truncatingIfNeeded: h) }
+        func mix(_ word: UInt64) {
+            h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
         }
+        if count >= 8 {
+            mix(base.loadUnaligned(as: UInt64.self))
+            mix(base.loadUnaligned(fromByteOffset: count / 2 - 4, as: UInt64.self))
+            mix(base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        } else {
+            var word: UInt64 = 0
+            for index in 0..<count { word |= UInt64(bytes[index]) << (8 * UInt64(index)) }
+            mix(word)
+        }
+        return Int(truncatingIfNeeded: h ^ (h >> 32))
     }
 }
 

@@ -17,7 +17,26 @@ final class ThreadCaches {
     /// (`PCREPattern.matches` clears its deadline callout), so any rule of any engine may use them next.
     let matchScratch = MatchScratch()
 
-    private init(engineSerial: UInt64) { self.engineSerial = engineSerial }
+    /// The hash of the last text seen in each slot of `scrubbedTexts` without being remembered there. A text the
+    /// scrubber has only as bytes (stored JSON) would need a `String` made to be remembered; it is remembered
+    /// when it is seen a second time, so the one-off values (IDs, times) never make one.
+    private let sightings: UnsafeMutablePointer<Int>
+
+    private init(engineSerial: UInt64) {
+        self.engineSerial = engineSerial
+        sightings = .allocate(capacity: SlotCache<ScrubbedText>.slotCount)
+        sightings.initialize(repeating: 0, count: SlotCache<ScrubbedText>.slotCount)
+    }
+
+    deinit { sightings.deallocate() }
+
+    /// True the first time a text with this hash is seen since its slot last held another.
+    func isFirstSighting(ofHash hash: Int) -> Bool {
+        let index = hash & (SlotCache<ScrubbedText>.slotCount - 1)
+        if sightings[index] == hash { return false }
+        sightings[index] = hash
+        return true
+    }
 
     /// The calling thread's caches for the engine with this serial.
     static func current(forEngine serial: UInt64) -> ThreadCaches {

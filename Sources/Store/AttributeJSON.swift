@@ -77,35 +77,7 @@ enum AttributeJSON {
     /// Attributes read back from a column; NULL or unreadable text gives none.
     static func decode(_ text: String?) -> [Attribute] {
         guard let text, let json = try? JSONParser.parse(text), let object = json.object else { return [] }
-        return attributes(object)
-    }
-
-    static func attributes(_ object: JSONObject) -> [Attribute] {
-        object.members.map { Attribute($0.key, value($0.value)) }
-    }
-
-    static func value(_ json: JSONValue) -> AttributeValue {
-        switch json {
-        case .null: return .null
-        case .bool(let bool): return .bool(bool)
-        case .number(let literal):
-            if let int = Int64(literal) { return .int(int) }
-            if let double = Double(literal) { return .double(double) }
-            return .string(literal)
-        case .string(let string): return .string(string)
-        case .array(let values): return .array(values.map(value))
-        case .object(let object):
-            if object.members.count == 1 {
-                let member = object.members[0]
-                switch (member.key, member.value) {
-                case ("$bytes", .string(let text)): return .bytes(Base64.decode(text) ?? [])
-                case ("$double", .string(let text)): return .double(Double(text) ?? .nan)
-                case ("$kvlist", .object(let inner)): return .keyValueList(attributes(inner))
-                default: break
-                }
-            }
-            return .keyValueList(attributes(object))
-        }
+        return AttributeJSONText.attributes(object)
     }
 
     // MARK: - Links
@@ -143,7 +115,7 @@ enum AttributeJSON {
             guard let traceHex = element["traceId"]?.string, let traceID = TraceID(hex: traceHex),
                 let spanHex = element["spanId"]?.string, let spanID = SpanID(hex: spanHex)
             else { return nil }
-            let attributes = element["attributes"]?.object.map(attributes) ?? []
+            let attributes = element["attributes"]?.object.map(AttributeJSONText.attributes) ?? []
             return SpanLink(
                 traceID: traceID, spanID: spanID, kind: element["kind"]?.string ?? "link", attributes: attributes)
         }

@@ -55,9 +55,14 @@ package struct RowBatch: Sendable {
             entries.append(.record(sourced))
             return
         }
-        let attributes: TextRange? =
-            AttributeJSON.encode(log.attributes, into: &json)
-            ? json.bytes.withUnsafeBufferPointer { text.append($0) } : nil
+        let attributes: TextRange?
+        if let stored = log.attributeJSON {
+            attributes = stored.bytes.withUnsafeBufferPointer { text.append($0) }
+        } else {
+            attributes =
+                AttributeJSON.encode(log.attributes, into: &json)
+                ? json.bytes.withUnsafeBufferPointer { text.append($0) } : nil
+        }
         entries.append(
             .log(
                 LogRow(

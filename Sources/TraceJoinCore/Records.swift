@@ -185,13 +185,33 @@ package struct LogRecord: Sendable {
     package var spanID: SpanID?
     /// The producer's sampled flag when it logged one (`trace_flags`, `otelTraceSampled`).
     package var sampled: Bool?
-    package var attributes: [Attribute]
+    /// The attributes as a list; a record that carries them as stored JSON (``attributeJSON``) makes the list
+    /// when this is read, and drops the JSON when it is changed.
+    package var attributes: [Attribute] {
+        get { attributeJSON?.attributes ?? listedAttributes }
+        set {
+            listedAttributes = newValue
+            attributeJSON = nil
+        }
+        _modify {
+            if let attributeJSON {
+                listedAttributes = attributeJSON.attributes
+                self.attributeJSON = nil
+            }
+            yield &listedAttributes
+        }
+    }
+    /// The attributes as the JSON text they are stored as, when the decoder copied them so (then `attributes`
+    /// is made from it on demand); nil when they are a list.
+    package private(set) var attributeJSON: AttributeJSONText?
+    private var listedAttributes: [Attribute]
     package var origin: InputLocation
 
     package init(
         time: Int64?, severity: LogSeverity = .unspecified, severityText: String = "", message: String,
         service: String = "", serviceFromFileName: Bool = false, trace: TraceReference? = nil,
-        spanID: SpanID? = nil, sampled: Bool? = nil, attributes: [Attribute] = [], origin: InputLocation
+        spanID: SpanID? = nil, sampled: Bool? = nil, attributes: [Attribute] = [],
+        attributeJSON: AttributeJSONText? = nil, origin: InputLocation
     ) {
         self.time = time
         self.severity = severity
@@ -202,8 +222,27 @@ package struct LogRecord: Sendable {
         self.trace = trace
         self.spanID = spanID
         self.sampled = sampled
-        self.attributes = attributes
+        // Both given: the list is what the JSON holds, followed by these.
+        if let attributeJSON, !attributes.isEmpty {
+            self.listedAttributes = attributeJSON.attributes + attributes
+        } else {
+            self.listedAttributes = attributes
+            self.attributeJSON = attributeJSON
+        }
         self.origin = origin
+    }
+
+    /// Replaces the attributes with these, held as stored JSON (nil: none).
+    package mutating func replaceAttributeJSON(with json: AttributeJSONText?) {
+        listedAttributes = []
+        attributeJSON = json
+    }
+
+    /// Adds an attribute, to the stored JSON when the record carries that and the attribute can be written
+    /// into it as it is, else to the list.
+    package mutating func appendAttribute(_ attribute: Attribute) {
+        if attributeJSON?.append(attribute) == true { return }
+        attributes.append(attribute)
     }
 }
 

@@ -32,6 +32,9 @@ package import TraceJoinCore
 ///   the moment it is read (`tail`: lines are read as they are written, and a quiet day between two lines
 ///   would mislead the forward rule).
 /// - `maxRejectRawBytes` (int, default 4096): how much of a rejected line is kept.
+///
+/// `copiesAttributeJSON` (not a user setting; default true) lets a JSON line's attributes be copied as the JSON
+/// they are stored as (`AttributeJSONCopier`); tests turn it off to compare with the list path.
 package struct LogDecoderConfiguration: Sendable {
     package var traceContextPatterns: [TraceContextPattern]
     package var maxRecordBytes: Int
@@ -41,6 +44,7 @@ package struct LogDecoderConfiguration: Sendable {
     package var timesOfDayNotAfter: Int64?
     package var timesOfDayFromClock = false
     package var maxRejectRawBytes: Int
+    package var copiesAttributeJSON = true
 
     package init(
         traceContextPatterns: [TraceContextPattern] = TraceContextPattern.defaults, maxRecordBytes: Int = 256 * 1024,

@@ -71,7 +71,7 @@ package struct LogLineDecoder: Sendable {
                     unwrapped(bytes: buffer, from: 0, to: buffer.count, wrapper: wrapper, location: location, emit: emit)
                 }
             } else {
-                startRecord(line, members, wrapper: nil, location: location, emit: emit)
+                startRecord(line, members, json: true, wrapper: nil, location: location, emit: emit)
             }
             return
         }
@@ -175,7 +175,7 @@ package struct LogLineDecoder: Sendable {
             swap(&members, &innerMembers)
             defer { swap(&members, &innerMembers) }
             if RawJSONScanner.scanObject(bytes, first, end, into: &members) {
-                startRecord(bytes, members, wrapper: wrapper, location: location, emit: emit)
+                startRecord(bytes, members, json: true, wrapper: wrapper, location: location, emit: emit)
             } else {
                 reject(bytes, first, end, reason: Self.jsonFailure(bytes, first, end), slot: slot, location: location, emit: emit)
             }
@@ -183,7 +183,7 @@ package struct LogLineDecoder: Sendable {
         }
         let year = configuration.yearForYearlessTimes
         if let members = LogfmtParser.parse(bytes, from: first, to: end) {
-            startRecord(bytes, members, wrapper: wrapper, location: location, emit: emit)
+            startRecord(bytes, members, json: false, wrapper: wrapper, location: location, emit: emit)
             return
         }
         let head = PlainTextLogParser.parseHead(bytes, from: first, to: end, year: year)
@@ -208,11 +208,14 @@ package struct LogLineDecoder: Sendable {
         begin(&fields, wrapper: wrapper, location: location, emit: emit)
     }
 
+    /// A record from a JSON object's members (`json`) or a logfmt line's pairs.
     private mutating func startRecord(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ members: [RawMember], wrapper: ContainerLogWrapper?,
+        _ bytes: UnsafeBufferPointer<UInt8>, _ members: [RawMember], json: Bool, wrapper: ContainerLogWrapper?,
         location: InputLocation, emit: (consuming Record) -> Void
     ) {
-        var fields = StructuredLogFieldMapper.map(bytes, members, year: configuration.yearForYearlessTimes)
+        var fields = StructuredLogFieldMapper.map(
+            bytes, members, year: configuration.yearForYearlessTimes,
+            copiesJSON: json && configuration.copiesAttributeJSON)
         fields.applyTextPatterns(scanner, to: fields.message)
         begin(&fields, wrapper: wrapper, location: location, emit: emit)
     }
@@ -237,7 +240,7 @@ package struct LogLineDecoder: Sendable {
         if pendingSlots & (1 << slot) != 0 { emit(.log(pending[slot].takeRecord(configuration: configuration))) }
         var record = PendingLogRecord(fields: LogFields(), origin: location)
         swap(&record.fields, &fields)
-        if let extras = wrapper?.extraAttributes, !extras.isEmpty { record.fields.attributes += extras }
+        if let extras = wrapper?.extraAttributes, !extras.isEmpty { record.fields.append(extras) }
         record.time = resolveTime(record.fields.time, wrapperTime: wrapper?.time)
         record.stream = wrapper?.streamName
         if record.fields.service == nil, let serviceFromPath {

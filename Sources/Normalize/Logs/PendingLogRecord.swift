@@ -60,11 +60,14 @@ struct PendingLogRecord {
             message = String(decoding: utf8, as: UTF8.self)
             truncated = true
         }
-        if let stream { attributes.append(Attribute("log.iostream", .string(stream))) }
-        if truncated { attributes.append(Attribute("tracejoin.truncated", .bool(true))) }
-        return LogRecord(
+        var record = LogRecord(
             time: time, severity: fields.severity, severityText: fields.severityText, message: message,
             service: fields.service ?? "", serviceFromFileName: serviceFromFileName, trace: fields.trace,
-            spanID: fields.spanID, sampled: fields.sampled, attributes: attributes, origin: origin)
+            spanID: fields.spanID, sampled: fields.sampled, attributes: attributes, attributeJSON: fields.attributeJSON,
+            origin: origin)
+        fields.attributeJSON = nil
+        if let stream { record.appendAttribute(Attribute("log.iostream", .string(stream))) }
+        if truncated { record.appendAttribute(Attribute("tracejoin.truncated", .bool(true))) }
+        return record
     }
 }

@@ -14,6 +14,8 @@ struct StructuredFieldSelection {
 
     private let bytes: Buffer
     private let year: Int
+    /// Whether the attributes may be copied as stored JSON (a JSON line, not logfmt; see `AttributeJSONCopier`).
+    private let copiesJSON: Bool
     private var time: Choice<ParsedLogTime>?
     private var level: Choice<LogSeverity>?
     private var levelMember: RawMember?
@@ -25,9 +27,10 @@ struct StructuredFieldSelection {
     /// Trace-context members that said "no trace" (`otelTraceID: "0"`): removed, not kept.
     private var dropped = UsedMembers()
 
-    init(bytes: Buffer, year: Int) {
+    init(bytes: Buffer, year: Int, copiesJSON: Bool) {
         self.bytes = bytes
         self.year = year
+        self.copiesJSON = copiesJSON
     }
 
     @inline(__always)
@@ -207,6 +210,10 @@ struct StructuredFieldSelection {
             if let path = span?.path { used.insert(path) }
             if let path = sampled?.path { used.insert(path) }
         }
+        if copiesJSON, let json = attributeJSON(members, used: used) {
+            fields.attributeJSON = json
+            return fields
+        }
         fields.attributes.reserveCapacity(members.count)
         for index in members.indices {
             if used.containsWhole(index) { continue }
@@ -224,6 +231,12 @@ struct StructuredFieldSelection {
         return fields
     }
 
+    /// Whether members inside the nested object at `child` were used (so only the rest of it stays).
+    private static func hasUsedInside(_ child: MemberPath, _ member: RawMember, used: [MemberPath]) -> Bool {
+        child.third < 0 && member.kind == .object
+            && used.contains(where: { $0.first == child.first && $0.second == child.second && $0.third >= 0 })
+    }
+
     /// An object's members as attributes, without those used as record fields.
     private func remaining(_ object: RawMember, used: [MemberPath], path: MemberPath) -> [Attribute] {
         var members: [RawMember] = []
@@ -233,9 +246,7 @@ struct StructuredFieldSelection {
             let child = path.appending(index)
             if used.contains(child) { continue }
             let member = members[index]
-            if child.third < 0, member.kind == .object,
-                used.contains(where: { $0.first == child.first && $0.second == index && $0.third >= 0 })
-            {
+            if Self.hasUsedInside(child, member, used: used) {
                 let rest = remaining(member, used: used, path: child)
                 if !rest.isEmpty {
                     result.append(Attribute(AttributeConversion.key(bytes, member), .keyValueList(rest)))
@@ -245,5 +256,46 @@ struct StructuredFieldSelection {
             result.append(Attribute(AttributeConversion.key(bytes, member), AttributeConversion.value(bytes, member)))
         }
         return result
+    }
+
+    // MARK: - Attributes copied as stored JSON
+
+    /// The same attributes as the list `finish` makes, copied as stored JSON; nil when one is not in that form.
+    private func attributeJSON(_ members: [RawMember], used: UsedMembers) -> AttributeJSONText? {
+        guard let first = members.first, let last = members.last else { return nil }
+        var copier = AttributeJSONCopier(bytes: bytes, capacity: last.valueEnd - first.keyStart)
+        for index in members.indices {
+            if used.containsWhole(index) { continue }
+            let member = members[index]
+            if used.containsInside(index), member.kind == .object {
+                guard copyRemaining(member, used: used.nestedPaths, path: MemberPath(index), into: &copier) else {
+                    return nil
+                }
+                continue
+            }
+            guard copier.add(member) else { return nil }
+        }
+        return copier.finish()
+    }
+
+    /// `remaining` into the copier: the object member with the rest of its members, left out when none is left.
+    private func copyRemaining(
+        _ object: RawMember, used: [MemberPath], path: MemberPath, into copier: inout AttributeJSONCopier
+    ) -> Bool {
+        var members: [RawMember] = []
+        guard RawJSONScanner.scanObject(bytes, object.valueStart, object.valueEnd, into: &members) else { return true }
+        guard let mark = copier.open(object) else { return false }
+        for index in members.indices {
+            let child = path.appending(index)
+            if used.contains(child) { continue }
+            let member = members[index]
+            if Self.hasUsedInside(child, member, used: used) {
+                guard copyRemaining(member, used: used, path: child, into: &copier) else { return false }
+                continue
+            }
+            guard copier.add(member) else { return false }
+        }
+        copier.close(mark)
+        return true
     }
 }

@@ -121,9 +121,10 @@ enum StructuredLogFieldMapper {
         return table.role(bytes, member.keyStart, member.keyEnd)
     }
 
-    /// The record fields of an object's members (JSON) or a line's pairs (logfmt), read from `bytes`.
-    static func map(_ bytes: UnsafeBufferPointer<UInt8>, _ members: [RawMember], year: Int) -> LogFields {
-        var state = StructuredFieldSelection(bytes: bytes, year: year)
+    /// The record fields of an object's members (JSON) or a line's pairs (logfmt), read from `bytes`;
+    /// `copiesJSON` lets the attributes be copied as stored JSON (JSON lines only).
+    static func map(_ bytes: UnsafeBufferPointer<UInt8>, _ members: [RawMember], year: Int, copiesJSON: Bool) -> LogFields {
+        var state = StructuredFieldSelection(bytes: bytes, year: year, copiesJSON: copiesJSON)
         for index in members.indices {
             let member = members[index]
             let role = role(bytes, member, in: roles)

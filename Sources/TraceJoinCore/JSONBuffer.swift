@@ -1,23 +1,23 @@
-/// Compact JSON bytes for the writer's attribute columns, in a buffer reused from row to row.
+/// Compact JSON bytes for the store's attribute columns, in a buffer reused from row to row.
 ///
 /// The same JSON as `TraceJoinCore.JSONWriter`, but `bytes` can be cleared and refilled without a new
 /// allocation per record, and strings without characters to escape are copied in one go. It escapes only what
 /// JSON requires: what it writes is stored and parsed back, never printed, so the terminal escapes
 /// `JSONWriter` adds for output are not needed here.
-struct JSONBuffer {
-    var bytes: [UInt8] = []
+package struct JSONBuffer {
+    package var bytes: [UInt8] = []
 
-    init() {
+    package init() {
         bytes.reserveCapacity(256)
     }
 
     @inline(__always)
-    mutating func byte(_ byte: UInt8) { bytes.append(byte) }
+    package mutating func byte(_ byte: UInt8) { bytes.append(byte) }
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    package mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
     /// An integer in decimal, as `String(value)` spells it, without making the string.
-    mutating func integer(_ value: Int64) {
+    package mutating func integer(_ value: Int64) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max
@@ -33,7 +33,7 @@ struct JSONBuffer {
     }
 
     /// A JSON string literal with the required escapes.
-    mutating func string(_ text: String) {
+    package mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         // Native strings (nearly all) lend their bytes without a copy; others are made contiguous first.
         if text.utf8.withContiguousStorageIfAvailable({ utf8 in escaped(utf8) }) == nil {
