@@ -1057,7 +1057,8 @@ package enum EmbeddedRules {
               priority: 20
               match:
                 pattern: '(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)'
-                prefilter: '.'
+                # Every address has a digit followed by a dot; the validator takes ASCII digits only, so these are enough.
+                prefilter: ['0.', '1.', '2.', '3.', '4.', '5.', '6.', '7.', '8.', '9.']
                 validator: ipv4
               action: truncate-ip
               examples:
@@ -1072,7 +1073,8 @@ package enum EmbeddedRules {
               priority: 20
               match:
                 pattern: '(?<![\w:.-])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){6}\d{1,3}(?:\.\d{1,3}){3}|(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?(?::\d{1,3}(?:\.\d{1,3}){3})?)(?![\w:.-])'
-                prefilter: ':'
+                # Every address has a hex digit followed by a colon, or `::` (caseless: `A:` is `a:`).
+                prefilter: ['0:', '1:', '2:', '3:', '4:', '5:', '6:', '7:', '8:', '9:', 'a:', 'b:', 'c:', 'd:', 'e:', 'f:', '::']
                 validator: ipv6
               action: truncate-ip
               examples:
