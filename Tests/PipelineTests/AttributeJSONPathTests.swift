@@ -173,6 +173,37 @@ import TraceJoinCore
     }
 }
 
+extension AttributeJSONPathTests {
+    /// Found from outside: a chain of 511 objects ending in a string passes the line scanner (which counts no
+    /// depth for strings), but read back through `JSONParser` (512 levels at most) it gave no attributes, so a key
+    /// rule on a double, which makes the list, lost them all. Deep values now take the list path.
+    @Test func deepNestingTakesTheListPath() throws {
+        func nested(_ levels: Int) -> String {
+            String(repeating: #"{"a":"#, count: levels) + #""s""# + String(repeating: "}", count: levels)
+        }
+        let shallow = try #require(Self.decode(#"{"msg":"m","d":"# + nested(63) + "}", copies: true))
+        #expect(shallow.attributeJSON != nil)
+        #expect(shallow.attributes.count == 1)
+        let deep = try #require(Self.decode(#"{"msg":"m","d":"# + nested(64) + "}", copies: true))
+        #expect(deep.attributeJSON == nil)
+
+        let viaJSON = try Self.scrubber()
+        let viaList = try Self.scrubber()
+        for line in [
+            #"{"msg":"m","password":1.5,"e":"x","d":"# + nested(511) + "}",
+            #"{"msg":"m","e":"jane@example.com","d":"# + nested(300) + "}",
+        ] {
+            let fromList = try #require(Self.decode(line, copies: false))
+            let fromJSON = try #require(Self.decode(line, copies: true))
+            let row = try Self.row(fromJSON, viaJSON)
+            #expect(row == (try Self.row(fromList, viaList)))
+            #expect(row?.attributes?.hasPrefix(#"{"#) == true)
+        }
+        #expect(viaJSON.hitCounts == viaList.hitCounts)
+        #expect(!viaJSON.hitCounts.isEmpty)
+    }
+}
+
 extension AttributeJSONPathTests.Lines: RandomNumberGenerator {
     mutating func next() -> UInt64 { UInt64(next(Int.max)) &* 2_654_435_761 }
 }

@@ -13,6 +13,9 @@ struct AttributeJSONCopier {
     typealias Buffer = UnsafeBufferPointer<UInt8>
 
     let bytes: Buffer
+    /// How deep the copied text may nest (the attributes' object is 1). Deeper values take the list path, so that
+    /// the text always reads back (`JSONParser` stops at 512 levels; the line scanner does not count strings).
+    static let maxDepth = 64
     private(set) var out: [UInt8] = []
     private var count = 0
 
@@ -49,7 +52,7 @@ struct AttributeJSONCopier {
             return true
         }
         var index = member.valueStart
-        return value(&index, member.valueEnd)
+        return value(&index, member.valueEnd, depth: 1)
     }
 
     /// Whether `bytes[start..<end]` (one valid member, `"key":value`) is already stored form, as it is: no
@@ -58,6 +61,7 @@ struct AttributeJSONCopier {
     private func isStoredForm(_ start: Int, _ end: Int) -> Bool {
         var index = start
         var ascii = true
+        var depth = 1
         while index < end {
             let byte = bytes[index]
             switch byte {
@@ -82,8 +86,14 @@ struct AttributeJSONCopier {
                 guard Self.isStoredNumber(numberLiteral(&index, end)) else { return false }
             case UInt8(ascii: "t"), UInt8(ascii: "n"): index += 4
             case UInt8(ascii: "f"): index += 5
-            case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","),
-                UInt8(ascii: ":"):
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                guard depth <= Self.maxDepth else { return false }
+                index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                index += 1
+            case UInt8(ascii: ","), UInt8(ascii: ":"):
                 index += 1
             default:
                 return false  // whitespace
@@ -145,7 +155,7 @@ struct AttributeJSONCopier {
     }
 
     /// Copies the value at `index` (a nested one too) and moves past it.
-    private mutating func value(_ index: inout Int, _ end: Int) -> Bool {
+    private mutating func value(_ index: inout Int, _ end: Int, depth: Int) -> Bool {
         skipWhitespace(&index, end)
         guard index < end else { return false }
         switch bytes[index] {
@@ -158,6 +168,7 @@ struct AttributeJSONCopier {
             index = close + 1
             return true
         case UInt8(ascii: "{"):
+            guard depth < Self.maxDepth else { return false }
             out.append(UInt8(ascii: "{"))
             index += 1
             skipWhitespace(&index, end)
@@ -171,17 +182,20 @@ struct AttributeJSONCopier {
                 guard index < end, bytes[index] == UInt8(ascii: "\""), index + 1 < end,
                     bytes[index + 1] != UInt8(ascii: "$")
                 else { return false }
-                guard value(&index, end) else { return false }  // the key, a plain string
+                guard value(&index, end, depth: depth) else { return false }  // the key, a plain string
                 skipWhitespace(&index, end)
                 guard index < end, bytes[index] == UInt8(ascii: ":") else { return false }
                 out.append(UInt8(ascii: ":"))
                 index += 1
-                guard value(&index, end), let closed = separator(&index, end, closing: UInt8(ascii: "}")) else {
+                guard value(&index, end, depth: depth + 1),
+                    let closed = separator(&index, end, closing: UInt8(ascii: "}"))
+                else {
                     return false
                 }
                 if closed { return true }
             }
         case UInt8(ascii: "["):
+            guard depth < Self.maxDepth else { return false }
             out.append(UInt8(ascii: "["))
             index += 1
             skipWhitespace(&index, end)
@@ -191,7 +205,9 @@ struct AttributeJSONCopier {
                 return true
             }
             while true {
-                guard value(&index, end), let closed = separator(&index, end, closing: UInt8(ascii: "]")) else {
+                guard value(&index, end, depth: depth + 1),
+                    let closed = separator(&index, end, closing: UInt8(ascii: "]"))
+                else {
                     return false
                 }
                 if closed { return true }
