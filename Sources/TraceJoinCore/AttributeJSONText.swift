@@ -12,7 +12,8 @@ package struct AttributeJSONText: Sendable, Equatable {
         self.bytes = bytes
     }
 
-    /// The attributes the text stands for, as a list.
+    /// The attributes the text stands for, as a list. The decoder's copier keeps the text within 64 levels of
+    /// nesting, so it always reads back (`JSONParser` stops at 512); text it could not read would give none.
     package var attributes: [Attribute] {
         guard let json = try? JSONParser.parse(bytes), let object = json.object else { return [] }
         return Self.attributes(object)
