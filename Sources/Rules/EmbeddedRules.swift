@@ -1125,9 +1125,8 @@ package enum EmbeddedRules {
               description: US social security numbers (AAA-GG-SSSS)
               priority: 40
               match:
-                # ASCII digits only, as `min-digits` counts them; every number then has a digit followed by a dash.
-                pattern: '(?<![\w-])(?!000|666|9[0-9][0-9])[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![\w-])'
-                prefilter: ['0-', '1-', '2-', '3-', '4-', '5-', '6-', '7-', '8-', '9-']
+                pattern: '(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])'
+                prefilter: '-'
                 min-digits: 9
               action: {redact: '<ssn>'}
               examples:
