@@ -21,21 +21,6 @@ extension ScrubEngine {
         case asList
     }
 
-    /// What one value's walk decided.
-    private enum Step {
-        case keep, dropField, dropRecord, asList
-        case replace(String)
-
-        init(_ outcome: Outcome) {
-            switch outcome {
-            case .keep: self = .keep
-            case .replace(let text): self = .replace(text)
-            case .dropField: self = .dropField
-            case .dropRecord: self = .dropRecord
-            }
-        }
-    }
-
     /// The text being rewritten: what is unchanged is copied from the original only up to each change.
     private struct Rewrite {
         let original: UTF8Bytes
@@ -67,6 +52,18 @@ extension ScrubEngine {
                 copied += 1
             }
         }
+
+        /// What scrubbing one value (`value`) of a member or element (`whole`) decided, applied to the text;
+        /// false when it drops the record.
+        mutating func take(_ outcome: Outcome, value: Range<Int>, whole: Range<Int>) -> Bool {
+            switch outcome {
+            case .keep: return true
+            case .replace(let text): replace(value, with: text)
+            case .dropField: drop(whole)
+            case .dropRecord: return false
+            }
+            return true
+        }
     }
 
     /// Scrubs attributes held as stored JSON with this thread's caches, counting hits as the list path would.
@@ -78,8 +75,8 @@ extension ScrubEngine {
             var rewrite = Rewrite(original: bytes)
             var index = 0
             switch scrubObject(&index, path: "", rewrite: &rewrite, caches: caches, hits: &own) {
-            case .asList: return .asList
-            case .dropRecord: return .dropRecord
+            case nil: return .asList
+            case .dropRecord?: return .dropRecord
             default: break
             }
             guard rewrite.changed else { return .keep }
@@ -92,10 +89,10 @@ extension ScrubEngine {
         return outcome
     }
 
-    /// At `{`: each member in turn; moves past `}`. `.keep`, `.dropRecord` or `.asList`.
+    /// At `{`: each member in turn; moves past `}`. `.keep`, `.dropRecord`, or nil for a decision left to the list.
     private func scrubObject(
         _ index: inout Int, path: String, rewrite: inout Rewrite, caches: ThreadCaches, hits: inout [String: Int]
-    ) -> Step {
+    ) -> Outcome? {
         let bytes = rewrite.original
         index += 1
         if bytes[index] == UInt8(ascii: "}") {
@@ -107,12 +104,9 @@ extension ScrubEngine {
             let key = Self.string(bytes, &index)
             index += 1  // `:`
             let valueStart = index
-            switch scrubValue(&index, key: key, path: path, rewrite: &rewrite, caches: caches, hits: &hits) {
-            case .keep: break
-            case .replace(let text): rewrite.replace(valueStart..<index, with: text)
-            case .dropField: rewrite.drop(memberStart..<index)
-            case let step: return step
-            }
+            guard let outcome = scrubValue(&index, key: key, path: path, rewrite: &rewrite, caches: caches, hits: &hits)
+            else { return nil }
+            guard rewrite.take(outcome, value: valueStart..<index, whole: memberStart..<index) else { return .dropRecord }
             let separator = bytes[index]
             index += 1
             if separator == UInt8(ascii: "}") { return .keep }
@@ -120,11 +114,11 @@ extension ScrubEngine {
     }
 
     /// The value at `index`, under `key` at `path`, as `scrubValue` decides it; moves past it. A nested object or
-    /// array is rewritten in place and gives `.keep` (or `.dropRecord`, `.asList`).
+    /// array is rewritten in place and gives `.keep` (or `.dropRecord`); nil leaves the decision to the list.
     private func scrubValue(
         _ index: inout Int, key: UTF8Bytes, path: String, rewrite: inout Rewrite, caches: ThreadCaches,
         hits: inout [String: Int]
-    ) -> Step {
+    ) -> Outcome? {
         let bytes = rewrite.original
         let hash = SlotCache<KeyDecision>.hash(of: key)
         let keyDecisions = caches.keyDecisions
@@ -145,7 +139,7 @@ extension ScrubEngine {
                     let outcome = apply(rule, toUTF8: Self.string(bytes, &end), hits: &hits)
                     if case .keep = outcome { continue }
                     index = end
-                    return Step(outcome)
+                    return outcome
                 }
                 let valueStart = index
                 Self.skipValue(bytes, &index)
@@ -158,24 +152,20 @@ extension ScrubEngine {
                     let literal = UnsafeBufferPointer(rebasing: bytes[valueStart..<index])
                     // A double's text is JSONWriter's spelling, not necessarily the stored one: left to the list.
                     if literal.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) {
-                        return .asList
+                        return nil
                     }
                     text = String(decoding: literal, as: UTF8.self)
                 default:
-                    return .asList  // an array's or object's text
+                    return nil  // an array's or object's text
                 }
-                hits[rule.id, default: 0] += 1
-                guard let replacement = replacement(for: text, action: rule.action) else {
-                    return rule.action == .dropRecord ? .dropRecord : .dropField
-                }
-                return .replace(replacement)
+                return replacingWhole(text, by: rule, hits: &hits)
             }
         }
         switch bytes[index] {
         case UInt8(ascii: "\""):
             let text = Self.string(bytes, &index)
             let field = hasFieldConditions ? String(decoding: key, as: UTF8.self) : ""
-            return Step(scrubText(text, text: nil, path: path, key: field, caches: caches, hits: &hits))
+            return scrubText(text, text: nil, path: path, key: field, caches: caches, hits: &hits)
         case UInt8(ascii: "{"):
             let nested = hasFieldConditions ? Self.joined(path, key) : ""
             return scrubObject(&index, path: nested, rewrite: &rewrite, caches: caches, hits: &hits)
@@ -187,11 +177,10 @@ extension ScrubEngine {
             }
             while true {
                 let elementStart = index
-                switch scrubValue(&index, key: key, path: path, rewrite: &rewrite, caches: caches, hits: &hits) {
-                case .keep: break
-                case .replace(let text): rewrite.replace(elementStart..<index, with: text)
-                case .dropField: rewrite.drop(elementStart..<index)
-                case let step: return step
+                guard let outcome = scrubValue(&index, key: key, path: path, rewrite: &rewrite, caches: caches, hits: &hits)
+                else { return nil }
+                guard rewrite.take(outcome, value: elementStart..<index, whole: elementStart..<index) else {
+                    return .dropRecord
                 }
                 let separator = bytes[index]
                 index += 1

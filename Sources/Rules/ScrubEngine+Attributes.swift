@@ -116,11 +116,7 @@ extension ScrubEngine {
                     return decided
                 }
                 if case .null = value { return .keep }
-                hits[rule.id, default: 0] += 1
-                guard let replacement = replacement(for: value.text, action: rule.action) else {
-                    return rule.action == .dropRecord ? .dropRecord : .dropField
-                }
-                return .value(.string(replacement))
+                return ValueOutcome(replacingWhole(value.text, by: rule, hits: &hits))
             }
         }
         switch value {
@@ -143,6 +139,15 @@ extension ScrubEngine {
         case .bool, .int, .double, .bytes, .null:
             return .keep
         }
+    }
+
+    /// A key rule without a pattern on a value whose text is `text`: the whole value replaced, or dropped; counted.
+    func replacingWhole(_ text: String, by rule: CompiledRule, hits: inout [String: Int]) -> Outcome {
+        hits[rule.id, default: 0] += 1
+        guard let replacement = replacement(for: text, action: rule.action) else {
+            return rule.action == .dropRecord ? .dropRecord : .dropField
+        }
+        return .replace(replacement)
     }
 
     /// Integers of at least 13 digits (the shortest card number) are scanned by the pattern rules.

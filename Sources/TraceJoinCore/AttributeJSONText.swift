@@ -22,12 +22,12 @@ package struct AttributeJSONText: Sendable, Equatable {
     /// Adds an attribute at the end when its key and value need no escaping and its value is a string or a bool;
     /// false (and nothing added) otherwise.
     package mutating func append(_ attribute: Attribute) -> Bool {
-        guard Self.isPlain(attribute.key.utf8), !attribute.key.hasPrefix("$") else { return false }
+        guard JSONBuffer.needsNoEscapes(attribute.key.utf8), !attribute.key.hasPrefix("$") else { return false }
         var value: [UInt8]
         switch attribute.value {
         case .bool(let flag): value = Array((flag ? "true" : "false").utf8)
         case .string(let text):
-            guard Self.isPlain(text.utf8) else { return false }
+            guard JSONBuffer.needsNoEscapes(text.utf8) else { return false }
             value = [UInt8(ascii: "\"")] + Array(text.utf8) + [UInt8(ascii: "\"")]
         default: return false
         }
@@ -38,11 +38,6 @@ package struct AttributeJSONText: Sendable, Equatable {
         bytes.append(contentsOf: value)
         bytes.append(UInt8(ascii: "}"))
         return true
-    }
-
-    /// Text a JSON string holds as it is: no quote, backslash or control character.
-    private static func isPlain(_ utf8: String.UTF8View) -> Bool {
-        !utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
 
     // MARK: - The stored form read back

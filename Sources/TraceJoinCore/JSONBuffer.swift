@@ -43,9 +43,14 @@ package struct JSONBuffer {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Whether a string's bytes go between the quotes as they are: no quote, backslash or control character.
+    package static func needsNoEscapes(_ utf8: some Sequence<UInt8>) -> Bool {
+        !utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+    }
+
     /// The string's bytes, escaped, without the quotes.
     private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
-        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        if Self.needsNoEscapes(utf8) {
             bytes.append(contentsOf: utf8)
             return
         }

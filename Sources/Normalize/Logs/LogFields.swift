@@ -12,20 +12,12 @@ struct LogFields {
     var spanID: SpanID?
     var sampled: Bool?
     var attributes: [Attribute] = []
-    /// The attributes as stored JSON instead (`attributes` is then empty; see `AttributeJSONCopier`).
+    /// The line's attributes as stored JSON instead (see `AttributeJSONCopier`); `attributes` then holds only
+    /// what comes after them (a container wrapper's own members), and `LogRecord` makes one list of both.
     var attributeJSON: AttributeJSONText?
     /// True when the record opens a stack dump (`panic:`, `Traceback …`), so that unindented
     /// frame lines after it count as continuation (see `ContinuationRule`).
     var opensStackDump = false
-
-    /// Adds attributes after those of the line (a container wrapper's own members).
-    mutating func append(_ extras: [Attribute]) {
-        if let json = attributeJSON {
-            attributes = json.attributes
-            attributeJSON = nil
-        }
-        attributes += extras
-    }
 
     /// Fills trace context (and a missing service) from the text patterns, when the fields had none.
     mutating func applyTextPatterns(_ scanner: TraceContextScanner, to text: String) {

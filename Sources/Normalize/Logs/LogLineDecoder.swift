@@ -240,7 +240,7 @@ package struct LogLineDecoder: Sendable {
         if pendingSlots & (1 << slot) != 0 { emit(.log(pending[slot].takeRecord(configuration: configuration))) }
         var record = PendingLogRecord(fields: LogFields(), origin: location)
         swap(&record.fields, &fields)
-        if let extras = wrapper?.extraAttributes, !extras.isEmpty { record.fields.append(extras) }
+        if let extras = wrapper?.extraAttributes, !extras.isEmpty { record.fields.attributes += extras }
         record.time = resolveTime(record.fields.time, wrapperTime: wrapper?.time)
         record.stream = wrapper?.streamName
         if record.fields.service == nil, let serviceFromPath {
