@@ -5,12 +5,36 @@
 package enum IPTruncation {
     /// The truncated address, or nil if `text` is not an IP address.
     package static func truncate(_ text: String) -> String? {
-        if let octets = Validators.ipv4Octets(text[...]) {
-            return "\(octets[0]).\(octets[1]).\(octets[2]).0"
+        if let octets = Validators.ipv4Octets(text[...]) { return network(octets[0], octets[1], octets[2]) }
+        return Validators.ipv6Groups(text[...]).map(network)
+    }
+
+    /// `truncate(_:)` for a match's bytes, parsed once (the validator already parsed them as bytes too).
+    package static func truncate(bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard Validators.isAddressAlphabet(bytes) else { return truncate(String(decoding: bytes, as: UTF8.self)) }
+        if let octets = Validators.ipv4Value(bytes) { return network(octets.0, octets.1, octets.2) }
+        return Validators.ipv6Value(bytes).map(network)
+    }
+
+    private static func network(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> String {
+        "\(a).\(b).\(c).0"
+    }
+
+    /// The first three groups in lowercase hex without leading zeros, then `::`.
+    private static func network(_ groups: [UInt16]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(17)
+        for group in groups.prefix(3) {
+            var shift = 12
+            while shift > 0, (group >> UInt16(shift)) & 0xF == 0 { shift -= 4 }
+            while shift >= 0 {
+                let nibble = UInt8((group >> UInt16(shift)) & 0xF)
+                out.append(nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10)
+                shift -= 4
+            }
+            out.append(UInt8(ascii: ":"))
         }
-        if let groups = Validators.ipv6Groups(text[...]) {
-            return groups.prefix(3).map { String($0, radix: 16) }.joined(separator: ":") + "::"
-        }
-        return nil
+        out.append(UInt8(ascii: ":"))
+        return String(decoding: out, as: UTF8.self)
     }
 }

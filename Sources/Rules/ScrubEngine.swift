@@ -224,13 +224,13 @@ package final class ScrubEngine: Sendable {
         var last = 0
         var count = 0
         for match in matches {
-            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[match.value]), as: UTF8.self)
-            if let validator = rule.validator, !validator.accepts(value[...]) { continue }
+            let value = UnsafeBufferPointer(rebasing: bytes[match.value])
+            if let validator = rule.validator, !validator.accepts(bytes: value) { continue }
             guard let replacement = replacement(for: value, action: rule.action) else {
                 hits[rule.id, default: 0] += 1
                 return rule.action == .dropRecord ? .dropRecord : .dropField
             }
-            if replacement == value { continue }
+            if Self.isSame(replacement, value) { continue }
             count += 1
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<match.value.lowerBound]))
             output.append(contentsOf: replacement.utf8)
@@ -240,6 +240,24 @@ package final class ScrubEngine: Sendable {
         hits[rule.id, default: 0] += count
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...]))
         return .replace(String(decoding: output, as: UTF8.self))
+    }
+
+    /// `replacement(for:action:)` for a match's bytes: the actions that need no `String` of the value take none.
+    private func replacement(for value: UnsafeBufferPointer<UInt8>, action: RuleAction) -> String? {
+        switch action {
+        case .redact(let text): text
+        case .truncateIP: IPTruncation.truncate(bytes: value) ?? String(decoding: value, as: UTF8.self)
+        case .dropField, .dropRecord: nil
+        case .mask, .hash: replacement(for: String(decoding: value, as: UTF8.self), action: action)
+        }
+    }
+
+    /// Whether `replacement` equals the value it would replace, as `String`s compare (canonical equivalence,
+    /// which only non-ASCII text can have without equal bytes).
+    private static func isSame(_ replacement: String, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        if replacement.utf8.elementsEqual(value) { return true }
+        if replacement.utf8.allSatisfy({ $0 < 0x80 }) && value.allSatisfy({ $0 < 0x80 }) { return false }
+        return replacement == String(decoding: value, as: UTF8.self)
     }
 
     /// The text an action puts in place of `value`; nil for the drop actions.

@@ -20,75 +20,80 @@ package enum Validator: String, Sendable, CaseIterable {
     /// `+` (optional) and 8 to 15 digits once separators are removed, no leading zero in the country code.
     case e164
 
-    /// An IPv6 address with at least one decimal digit: `a::b` parses, but in logs it is C++ or Rust, not an address.
-    private static func plausibleIPv6(_ text: Substring) -> Bool {
-        Validators.ipv6Groups(text) != nil && text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
-    }
-
     /// Whether the matched text passes.
     package func accepts(_ text: Substring) -> Bool {
+        if let answer = text.utf8.withContiguousStorageIfAvailable({ accepts(bytes: $0) }) { return answer }
+        var copy = Array(text.utf8)
+        return copy.withUnsafeMutableBufferPointer { accepts(bytes: UnsafeBufferPointer($0)) }
+    }
+
+    /// `accepts(_:)` on the match's bytes, as the scrubber has them: the card, phone and IP validators read
+    /// bytes, so a match that fails (most 16-digit numbers are not cards) costs no `String`.
+    package func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch self {
-        case .luhn: Validators.luhn(digitsOf(text))
-        case .card: Validators.card(text)
-        case .iban: Validators.iban(text)
-        case .ipv4: Validators.ipv4Octets(text) != nil
-        case .ipv6: Self.plausibleIPv6(text)
-        case .ip: Validators.ipv4Octets(text) != nil || Self.plausibleIPv6(text)
-        case .jwt: Validators.jwt(text)
-        case .e164: Validators.e164(text)
+        case .luhn: Validators.luhn(bytes: bytes)
+        case .card: Validators.card(bytes: bytes)
+        case .iban: Validators.iban(String(decoding: bytes, as: UTF8.self)[...])
+        case .ipv4: Validators.isIPv4(bytes)
+        case .ipv6: Validators.isPlausibleIPv6(bytes)
+        case .ip: Validators.isIPv4(bytes) || Validators.isPlausibleIPv6(bytes)
+        case .jwt: Validators.jwt(String(decoding: bytes, as: UTF8.self)[...])
+        case .e164: Validators.e164(bytes: bytes)
         }
     }
 }
 
-private func digitsOf(_ text: Substring) -> [UInt8] {
-    text.utf8.compactMap { $0 >= 0x30 && $0 <= 0x39 ? $0 - 0x30 : nil }
-}
-
 /// The validator functions, callable on their own in tests.
 package enum Validators {
-    /// Luhn mod-10 over decimal digits (at least two).
-    package static func luhn(_ digits: [UInt8]) -> Bool {
-        guard digits.count >= 2 else { return false }
+    /// Luhn mod-10 over the ASCII digits among `bytes` (at least two; other bytes are skipped).
+    package static func luhn(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var count = 0
+        for byte in bytes where byte &- 0x30 < 10 { count += 1 }
+        guard count >= 2 else { return false }
         var sum = 0
-        for (index, digit) in digits.reversed().enumerated() {
-            var value = Int(digit)
-            if index % 2 == 1 {
+        var position = count  // digits from this one to the last, this one included
+        for byte in bytes where byte &- 0x30 < 10 {
+            var value = Int(byte &- 0x30)
+            // The last digit is position 1; every second one from it is doubled.
+            if position % 2 == 0 {
                 value *= 2
                 if value > 9 { value -= 9 }
             }
             sum += value
+            position -= 1
         }
         return sum % 10 == 0
     }
 
     /// A card number: only digits, spaces and dashes; a known brand's prefix and length; Luhn.
     package static func card(_ text: Substring) -> Bool {
-        var digits: [UInt8] = []
+        Validator.card.accepts(text)
+    }
+
+    /// `card(_:)` on bytes.
+    package static func card(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var count = 0
+        var prefix6 = 0
         var separated = false
-        for byte in text.utf8 {
+        for byte in bytes {
             switch byte {
-            case 0x30...0x39: digits.append(byte - 0x30)
+            case 0x30...0x39:
+                if count < 6 { prefix6 = prefix6 * 10 + Int(byte - 0x30) }
+                count += 1
             case UInt8(ascii: " "), UInt8(ascii: "-"): separated = true
             default: return false
             }
         }
-        if !separated && digits.count > 16 { return false }
-        guard brandAccepts(digits) else { return false }
-        return luhn(digits)
-    }
-
-    private static func prefix(_ digits: [UInt8], _ count: Int) -> Int {
-        var value = 0
-        for index in 0..<min(count, digits.count) { value = value * 10 + Int(digits[index]) }
-        return value
+        if !separated && count > 16 { return false }
+        guard brandAccepts(prefix6: prefix6, count: count) else { return false }
+        return luhn(bytes: bytes)
     }
 
     /// Issuer identification number ranges and lengths of the major brands.
-    private static func brandAccepts(_ digits: [UInt8]) -> Bool {
-        let n = digits.count
+    /// `prefix6`: the first six digits as a number; `n`: how many digits in all.
+    private static func brandAccepts(prefix6 p6: Int, count n: Int) -> Bool {
         guard n >= 13, n <= 19 else { return false }
         // n ≥ 13, so every prefix is whole: the shorter ones are the six-digit one cut down.
-        let p6 = prefix(digits, 6)
         let p4 = p6 / 100
         let p3 = p6 / 1000
         let p2 = p6 / 10000
@@ -208,10 +213,22 @@ package enum Validators {
 
     /// E.164: an optional `+`, then 8 to 15 digits (separators ignored), the first not 0 when `+` is written.
     package static func e164(_ text: Substring) -> Bool {
-        let digits = digitsOf(text)
-        guard digits.count >= 8, digits.count <= 15 else { return false }
-        if text.hasPrefix("+") { return digits.first != 0 }
-        return true
+        Validator.e164.accepts(text)
+    }
+
+    /// `e164(_:)` on bytes.
+    package static func e164(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var count = 0
+        var first: UInt8 = 0
+        for byte in bytes where byte &- 0x30 < 10 {
+            if count == 0 { first = byte }
+            count += 1
+        }
+        guard count >= 8, count <= 15 else { return false }
+        guard bytes.first == UInt8(ascii: "+") else { return true }
+        // Written with `+` means its first character is `+` alone: one followed by a combining mark is not.
+        if bytes.count > 1, bytes[1] >= 0x80, !String(decoding: bytes, as: UTF8.self).hasPrefix("+") { return true }
+        return first != UInt8(ascii: "0")
     }
 }
 

@@ -126,4 +126,21 @@ extension Validators {
             isAddressAlphabet(UnsafeBufferPointer(bytes)) ? .some(body(UnsafeBufferPointer(bytes))) : .none
         }
     }
+
+    /// `ipv4Octets(_:) != nil` for a match's bytes.
+    static func isIPv4(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard isAddressAlphabet(bytes) else {
+            return ipv4OctetsOfCharacters(String(decoding: bytes, as: UTF8.self)[...]) != nil
+        }
+        return ipv4Value(bytes) != nil
+    }
+
+    /// An IPv6 address with at least one decimal digit: `a::b` parses, but in logs it is C++ or Rust, not an address.
+    static func isPlausibleIPv6(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.contains(where: { $0 &- 0x30 < 10 }) else { return false }
+        guard isAddressAlphabet(bytes) else {
+            return ipv6GroupsOfCharacters(String(decoding: bytes, as: UTF8.self)[...]) != nil
+        }
+        return ipv6Value(bytes) != nil
+    }
 }

@@ -9,7 +9,7 @@ import TraceJoinTesting
             ("4111111111111111", true), ("4111111111111112", false), ("79927398713", true), ("79927398710", false),
         ])
     func luhn(_ number: String, _ valid: Bool) {
-        #expect(Validators.luhn(number.utf8.map { $0 - 48 }) == valid)
+        #expect(Array(number.utf8).withUnsafeBufferPointer { Validators.luhn(bytes: $0) } == valid)
     }
 
     @Test(
@@ -85,6 +85,8 @@ import TraceJoinTesting
         arguments: [
             ("+14155550132", true), ("+44 20 7946 0958", true), ("(415) 555-0132", true), ("+0123456789", false),
             ("+1234567", false), ("+1234567890123456", false),
+            // A `+` with a combining mark is not a written `+`: the leading-zero rule does not apply.
+            ("+\u{301}0123456789", true),
         ])
     func e164(_ text: String, _ valid: Bool) {
         #expect(Validators.e164(text[...]) == valid)
@@ -94,10 +96,27 @@ import TraceJoinTesting
         "truncate-ip keeps the /24 of IPv4 and the /48 of IPv6",
         arguments: [
             ("203.0.113.7", "203.0.113.0"), ("2001:db8:85a3:8d3:1319:8a2e:370:7348", "2001:db8:85a3::"),
+            ("::ffff:192.0.2.1", "0:0:0::"), ("2001:0DB8:000a::1", "2001:db8:a::"), ("fe80:0:10::", "fe80:0:10::"),
         ])
     func truncate(_ address: String, _ truncated: String) {
         #expect(IPTruncation.truncate(address) == truncated)
         #expect(IPTruncation.truncate(truncated) == truncated)
+        #expect(Array(address.utf8).withUnsafeBufferPointer { IPTruncation.truncate(bytes: $0) } == truncated)
+    }
+
+    @Test(
+        "the validators the scrubber calls on a match's bytes, other scripts' digits and marks included",
+        arguments: [
+            ("4111 1111 1111 1111", Validator.card, true), ("4111111111111112", .card, false),
+            ("4111-1111-1111-111\u{0661}", .card, false), ("+\u{301}0123456789", .e164, true),
+            ("+0123456789", .e164, false), ("0123456789", .e164, true), ("79927398713", .luhn, true),
+            ("7992 7398 710", .luhn, false), ("203.0.113.7", .ipv4, true), ("\u{FF12}\u{FF10}\u{FF13}.0.113.7", .ipv4, false),
+            ("::ffff:192.0.2.1", .ipv6, true), ("a::b", .ipv6, false), ("fe80::1%eth0", .ip, false), ("1.2.3.4", .ip, true),
+            ("GB82 WEST 1234 5698 7654 32", .iban, true),
+        ])
+    func onBytes(_ text: String, _ validator: Validator, _ valid: Bool) {
+        #expect(Array(text.utf8).withUnsafeBufferPointer { validator.accepts(bytes: $0) } == valid)
+        #expect(validator.accepts(text[...]) == valid)
     }
 }
 
