@@ -905,6 +905,8 @@ package enum EmbeddedRules {
                 pattern: '(?<![\w.+-])(?:\d{13,16}|\d{4}(?: \d{4}){3}(?: \d{3})??|\d{4}(?:-\d{4}){3}(?:-\d{3})??|\d{4} \d{6} \d{4,5}|\d{4}-\d{6}-\d{4,5})(?![\w-]|[.,]\d)'
                 validator: card
                 min-digits: 13
+                # Thirteen digits in a row, or two groups of four joined by a space or a dash, on ASCII text.
+                shapes: ['#############', '#### ####', '####-####']
               action: {mask: {keep: 4}}
               examples:
                 - {in: 'card 4111 1111 1111 1111 failed', out: 'card **** **** **** 1111 failed'}
@@ -1100,6 +1102,9 @@ package enum EmbeddedRules {
                 pattern: '(?<![\w+/.-])(?:\+[1-9]\d{7,14}|\+[1-9]\d{0,2}(?:[ .-]\(?\d{1,4}\)?){2,5}|\(\d{3}\) ?\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|0(?:\d-\d{4}|\d{2}-\d{3,4}|\d{3}-\d{3,4}|\d{4}-\d{2,4})-\d{4}|0\d{2,4} \d{3,4} \d{4})(?![\w-]|[.:]\d)'
                 validator: e164
                 min-digits: 8
+                # Every form above holds one on ASCII text: `+` and a digit, or a digit then a separator and four digits
+                # (the last group). Dates, times and bare numbers do not.
+                shapes: ['+#', '#-####', '# ####']
               action: {redact: '<phone>'}
               examples:
                 - {in: 'sms to +14155550132 queued', out: 'sms to <phone> queued'}
@@ -1128,6 +1133,8 @@ package enum EmbeddedRules {
                 pattern: '(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])'
                 prefilter: '-'
                 min-digits: 9
+                # On ASCII text \d is [0-9], so a match holds this shape; dates and times (2026-11-23 10:00) do not.
+                shapes: '###-##-####'
               action: {redact: '<ssn>'}
               examples:
                 - {in: 'ssn 123-45-6789 on file', out: 'ssn <ssn> on file'}

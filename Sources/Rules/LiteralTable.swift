@@ -1,4 +1,4 @@
-/// The prefilter literals of the compiled rules, as the gates check them on ASCII text: each
+/// The prefilter literals (and shapes) of the compiled rules, as the gates check them on ASCII text: each
 /// literal's bytes (letters folded to lowercase) and the adjacent pairs of bytes it contains.
 ///
 /// Single bytes alone let through most texts for letter literals (`AKIA` needs only `a`, `k`, `i`),
@@ -13,6 +13,14 @@ struct LiteralTable: Sendable {
 
     private(set) var literals: [Literal] = []
     private(set) var pairs: [Int] = []
+    /// The rules' `shapes`, which the gates check on ASCII text too.
+    private(set) var shapes: [DigitShape] = []
+
+    /// Adds a shape; returns its index.
+    mutating func add(_ shape: DigitShape) -> Int {
+        shapes.append(shape)
+        return shapes.count - 1
+    }
 
     /// Adds a literal; returns its index.
     mutating func add(_ literal: some Collection<UInt8>) -> Int {

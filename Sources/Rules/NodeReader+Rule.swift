@@ -55,6 +55,17 @@ extension NodeReader {
             if value < 1 { error(at: node, "`min-digits` must be at least 1") }
             match.minDigits = value
         }
+        if let node = fields["shapes"]?.value {
+            for text in strings(node, key: "shapes") ?? [] {
+                if let shape = DigitShape(text) {
+                    match.shapes.append(shape)
+                } else {
+                    error(
+                        at: node, "a shape is ASCII with at least one `#` (any digit) and no letters",
+                        hint: "for instance `###-##-####`; literal text goes in `prefilter`")
+                }
+            }
+        }
         if let node = fields["validator"]?.value, let name = string(node, key: "validator") {
             if let validator = Validator(rawValue: name) {
                 match.validator = validator
@@ -71,8 +82,9 @@ extension NodeReader {
         }
         if fields["pattern"] == nil,
             fields["validator"] != nil || fields["prefilter"] != nil || fields["min-digits"] != nil
+                || fields["shapes"] != nil
         {
-            error(at: node, "`validator`, `prefilter` and `min-digits` need a `pattern`")
+            error(at: node, "`validator`, `prefilter`, `min-digits` and `shapes` need a `pattern`")
         }
         return match
     }

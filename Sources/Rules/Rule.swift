@@ -35,6 +35,9 @@ package struct Rule: IdentifiedRule {
         if !match.prefilter.isEmpty { text += "prefilter=\(match.prefilter.joined(separator: "\u{1F}"))\n" }
         if let validator = match.validator { text += "validator=\(validator.rawValue)\n" }
         if let minDigits = match.minDigits { text += "min-digits=\(minDigits)\n" }
+        if !match.shapes.isEmpty {
+            text += "shapes=\(match.shapes.map { String(decoding: $0.bytes, as: UTF8.self) }.joined(separator: "\u{1F}"))\n"
+        }
         if let keys = match.keys { text += "keys=\(keys.source)\n" }
         if !match.fields.isEmpty { text += "fields=\(match.fields.joined(separator: "\u{1F}"))\n" }
         text += "action=\(action.canonicalText)\n"
@@ -81,6 +84,8 @@ package struct RuleMatch: Sendable {
     package var validator: Validator?
     /// The pattern runs only on text with a run of at least this many digits (see `DigitRun`).
     package var minDigits: Int?
+    /// On ASCII text, the pattern runs only where one of these occurs (`#`: any ASCII digit; see `DigitShape`).
+    package var shapes: [DigitShape] = []
     /// Searched in attribute keys, case-insensitively, after camelCase is split (`accessToken` → `access_token`).
     package var keys: PCREPattern?
     /// Where the rule applies: `message`, `name`, `status`, `raw`, or attribute keys; empty means everywhere.

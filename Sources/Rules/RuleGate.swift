@@ -1,5 +1,5 @@
 /// Necessary conditions for a pattern rule to match a text, checked against its `TextSummary`
-/// before any PCRE2 call. A failing gate means the rule's prefilter, `min-digits` or pattern could
+/// before any PCRE2 call. A failing gate means the rule's prefilter, `min-digits`, `shapes` or pattern could
 /// not have matched, so the result is the same as running them; a passing gate only means "maybe".
 ///
 /// Plain values (no references), kept in an array beside the compiled rules, so the loop over
@@ -16,6 +16,8 @@ struct RuleGate: Sendable {
     /// The prefilter literals, indices into the engine's `LiteralTable`: on ASCII text one of them
     /// must have all its bytes and byte pairs present.
     var literals: Range<Int> = 0..<0
+    /// The rule's `shapes`, indices into the `LiteralTable`'s: on ASCII text one of them must occur.
+    var shapes: Range<Int> = 0..<0
 
     init() {}
 
@@ -23,6 +25,10 @@ struct RuleGate: Sendable {
         guard let pattern = rule.match.pattern else { return }
         minimumLength = max(1, pattern.minimumLength)
         minimumDigitRun = rule.match.minDigits ?? 0
+        if !rule.match.shapes.isEmpty {
+            let indices = rule.match.shapes.map { table.add($0) }
+            shapes = indices.first!..<(indices.last! + 1)
+        }
         startBytes = pattern.startBytes ?? .all
         if let scanner = rule.match.prefilterScanner {
             prefilterStartBytes = Self.singleBytePrefilter(rule.match.prefilter) ?? scanner.startBytes ?? .all
@@ -52,12 +58,17 @@ struct RuleGate: Sendable {
 
     /// False only when the rule cannot match a text with this summary.
     @inline(__always)
-    func admits(_ text: TextSummary, literals table: LiteralTable, pairMap: inout PairMap) -> Bool {
+    func admits(
+        _ text: TextSummary, bytes: UnsafeBufferPointer<UInt8>, literals table: LiteralTable, pairMap: inout PairMap
+    ) -> Bool {
         guard text.length >= minimumLength, text.longestDigitRun >= minimumDigitRun,
             text.bytes.intersects(startBytes), text.bytes.intersects(prefilterStartBytes)
         else { return false }
-        // Caseless `k` and `s` also match the non-ASCII KELVIN SIGN and LONG S: literal checks need ASCII text.
-        if literals.isEmpty || text.bytes.hasNonASCII { return true }
+        // Caseless `k` and `s` also match the non-ASCII KELVIN SIGN and LONG S, and `\d` other scripts' digits:
+        // literal and shape checks need ASCII text.
+        if text.bytes.hasNonASCII { return true }
+        if !shapes.isEmpty, !shapes.contains(where: { table.shapes[$0].occurs(in: bytes) }) { return false }
+        if literals.isEmpty { return true }
         for index in literals where table.mayOccur(index, in: text, pairMap: &pairMap) { return true }
         return false
     }

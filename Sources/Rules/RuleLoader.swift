@@ -7,7 +7,7 @@ import Yams
 /// problem is left out. Messages name the key and the reason, never the value.
 package enum RuleLoader {
     static let ruleKeys = ["id", "description", "priority", "match", "action", "examples"]
-    static let matchKeys = ["pattern", "prefilter", "min-digits", "validator", "keys", "fields", "ignore-case"]
+    static let matchKeys = ["pattern", "prefilter", "min-digits", "shapes", "validator", "keys", "fields", "ignore-case"]
     static let exampleKeys = ["in", "out", "keep", "key"]
 
     /// The rules of one file, and what is wrong with it.

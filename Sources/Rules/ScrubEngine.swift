@@ -135,7 +135,7 @@ package final class ScrubEngine: Sendable {
             while next < gates.count {
                 let index = next
                 next += 1
-                guard gates[index].admits(summary, literals: literals, pairMap: &pairMap) else { continue }
+                guard gates[index].admits(summary, bytes: bytes, literals: literals, pairMap: &pairMap) else { continue }
                 let rule = patternRules[index]
                 if hasFieldConditions, !rule.appliesEverywhere {
                     let name = field ?? (path.isEmpty ? key : path + "." + key)
@@ -196,7 +196,7 @@ package final class ScrubEngine: Sendable {
     /// `apply(_:to:hits:)` on UTF-8 bytes.
     func apply(_ rule: CompiledRule, toUTF8 bytes: UnsafeBufferPointer<UInt8>, hits: inout [String: Int]) -> Outcome {
         Self.withSummary(of: bytes) { bytes, summary, pairMap in
-            guard rule.pattern != nil, rule.gate.admits(summary, literals: rule.literals, pairMap: &pairMap) else {
+            guard rule.pattern != nil, rule.gate.admits(summary, bytes: bytes, literals: rule.literals, pairMap: &pairMap) else {
                 return .keep
             }
             return apply(rule, to: bytes, hits: &hits, scratch: MatchScratch(), deadline: nil)

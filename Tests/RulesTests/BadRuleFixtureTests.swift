@@ -26,6 +26,9 @@ import TraceJoinTesting
             fault: "unknown-validator", position: "5:16", message: "unknown validator `luhnn`",
             hint: "did you mean `luhn`?"),
         Case(
+            fault: "letter-shape", position: "5:13",
+            message: "a shape is ASCII with at least one `#` (any digit) and no letters", hint: "`prefilter`"),
+        Case(
             fault: "unknown-action", position: "4:12", message: "unknown action `obliterate`",
             hint: "known actions: redact"),
         Case(

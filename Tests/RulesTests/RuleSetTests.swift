@@ -52,7 +52,7 @@ import TraceJoinTesting
     func check() {
         #expect(RuleCheck.diagnostics(forFolder: FixturePaths.repositoryRoot + "/Rules").isEmpty)
         let bad = RuleCheck.diagnostics(forFolder: FixturePaths.fixture("rules/bad"))
-        #expect(bad.count == 7)
+        #expect(bad.count == 8)
         #expect(bad.allSatisfy { $0.severity == .error })
     }
 
