@@ -11,17 +11,34 @@ extension TraceAssembler {
     package static func plainSummary(traceID: TraceID, logs: [LogOutline]) -> TraceSummary? {
         guard let first = logs.first, var start = first.time else { return nil }
         var end = start
-        // First appearance of each service in (time, input order).
-        var firstSeen: [String: (time: Int64, index: Int)] = [:]
+        // First appearance of each service in (time, input order). A trace names a few services, so they are
+        // looked up in a list (no hashing, no dictionary per trace) until there are more than `listed`.
+        let listed = 16
+        var firstSeen: [(service: String, time: Int64, index: Int)] = []
+        var positions: [String: Int] = [:]
         for (index, log) in logs.enumerated() {
             guard let time = log.time, log.severity < .error else { return nil }
             start = min(start, time)
             end = max(end, time)
             guard !log.service.isEmpty else { continue }
-            if let seen = firstSeen[log.service], (seen.time, seen.index) <= (time, index) { continue }
-            firstSeen[log.service] = (time, index)
+            let position =
+                firstSeen.count <= listed
+                ? firstSeen.firstIndex { $0.service == log.service } : positions[log.service]
+            if let position {
+                if (firstSeen[position].time, firstSeen[position].index) <= (time, index) { continue }
+                firstSeen[position] = (log.service, time, index)
+            } else {
+                firstSeen.append((log.service, time, index))
+                if firstSeen.count > listed {
+                    if positions.isEmpty {
+                        for (at, seen) in firstSeen.enumerated() { positions[seen.service] = at }
+                    } else {
+                        positions[log.service] = firstSeen.count - 1
+                    }
+                }
+            }
         }
-        let services = firstSeen.sorted { ($0.value.time, $0.value.index) < ($1.value.time, $1.value.index) }.map(\.key)
+        let services = firstSeen.sorted { ($0.time, $0.index) < ($1.time, $1.index) }.map(\.service)
         return TraceSummary(
             traceID: traceID, services: services, start: start, end: end, isError: false, sampled: false,
             spanCount: 0, logCount: logs.count, eventCount: 0)

@@ -31,11 +31,11 @@ package struct SourcedEntry: Sendable {
         self.sequence = sequence
     }
 
-    /// Timeline order: by time; at equal times spans, then events, then logs; then shallower first;
-    /// then input order. A total order, so the result does not depend on the sort's stability.
-    package static func precedes(_ lhs: SourcedEntry, _ rhs: SourcedEntry) -> Bool {
-        (lhs.entry.time, lhs.entry.kind.rank, lhs.entry.depth, lhs.sequence)
-            < (rhs.entry.time, rhs.entry.kind.rank, rhs.entry.depth, rhs.sequence)
+    /// Where the entry sits in timeline order, compared as a tuple: by time; at equal times spans, then
+    /// events, then logs; then shallower first; then input order. A total order, so the result does not
+    /// depend on the sort's stability.
+    package var orderKey: (Int64, Int, Int, Int) {
+        (entry.time, entry.kind.rank, entry.depth, sequence)
     }
 }
 

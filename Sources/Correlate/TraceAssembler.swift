@@ -70,8 +70,28 @@ package enum TraceAssembler {
                 }
             result.append(SourcedEntry(entry: entry, source: .log(index, span: spanIndex), sequence: result.count))
         }
-        result.sort(by: SourcedEntry.precedes)
+        sortInPlace(&result)
         return result
+    }
+
+    /// Sorts by `SourcedEntry.orderKey`: the keys are sorted, then each entry is swapped once into place,
+    /// instead of whole entries moved at every step of the sort.
+    private static func sortInPlace(_ entries: inout [SourcedEntry]) {
+        let keys = entries.map(\.orderKey)
+        // `order[i]`: the index of the entry that belongs at `i`.
+        let order = keys.indices.sorted { keys[$0] < keys[$1] }
+        var placed = [Bool](repeating: false, count: entries.count)
+        for start in entries.indices where !placed[start] {
+            // Follow the cycle through `start`, carrying its entry along until it reaches its own place.
+            var current = start
+            while order[current] != start {
+                let next = order[current]
+                entries.swapAt(current, next)
+                placed[current] = true
+                current = next
+            }
+            placed[current] = true
+        }
     }
 
     /// The per-trace facts: services, time range, status and counts. `rootCause` is left nil here (see

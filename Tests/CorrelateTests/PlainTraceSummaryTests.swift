@@ -15,8 +15,13 @@ import TraceJoinTesting
     @Test("the quick summary of a logs-only trace equals the full assembly's", arguments: 0..<200)
     func equalsFullAssembly(_ seed: Int) {
         var generator = SplitMix64(seed: UInt64(seed) &+ 0x9E37_79B9_7F4A_7C15)
-        let services = ["a", "b", "", "payment-service-with-a-long-name"]
-        let count = Int.random(in: 1...12, using: &generator)
+        // Every fourth trace names up to 40 services (more than the quick path keeps in a list), two of them
+        // the same name in two Unicode spellings.
+        let many = seed % 4 == 0
+        let services =
+            ["a", "b", "", "payment-service-with-a-long-name", "caf\u{E9}", "cafe\u{301}"]
+            + (many ? (0..<34).map { "service-\($0)" } : [])
+        let count = Int.random(in: 1...(many ? 150 : 12), using: &generator)
         let logs = (0..<count).map { index in
             Self.log(
                 Int64.random(in: 0...5, using: &generator) * 1000, services.randomElement(using: &generator)!,

@@ -1,6 +1,7 @@
 import Correlate
 import Testing
 import TraceJoinCore
+import TraceJoinTesting
 
 @Suite struct TimelineEntriesTests {
     typealias R = TestRecords
@@ -15,6 +16,27 @@ import TraceJoinCore
             logs: [R.log("late", at: 15, span: 1), R.log("early", at: 1, span: 1)])
         #expect(timeline.entries.map(\.label) == ["span:root", "log:early", "span:child", "event:retry", "log:late"])
         #expect(timeline.entries.map(\.time) == timeline.entries.map(\.time).sorted())
+    }
+
+    @Test("random traces come out in timeline order, every record once", arguments: 0..<40)
+    func randomOrder(_ seed: Int) {
+        var generator = SplitMix64(seed: UInt64(seed) &* 7919 &+ 1)
+        let spanCount = Int.random(in: 1...30, using: &generator)
+        let spans = (1...spanCount).map { id in
+            R.span(
+                id: UInt64(id), parent: id == 1 ? nil : UInt64.random(in: 1...UInt64(id), using: &generator),
+                at: Int64.random(in: 0...8, using: &generator),
+                events: Bool.random(using: &generator) ? [SpanEvent(time: R.t(Int64.random(in: 0...8, using: &generator)), name: "e")] : [])
+        }
+        let logs = (0..<Int.random(in: 0...60, using: &generator)).map { index in
+            R.log(
+                "l\(index)", at: Bool.random(using: &generator) ? Int64.random(in: 0...8, using: &generator) : nil,
+                span: UInt64.random(in: 1...UInt64(spanCount), using: &generator), line: index + 1)
+        }
+        let ordered = TraceAssembler.orderedEntries(tree: SpanTree(spans: spans), logs: logs)
+        #expect(zip(ordered, ordered.dropFirst()).allSatisfy { $0.orderKey < $1.orderKey })
+        #expect(ordered.map(\.sequence).sorted() == Array(0..<ordered.count))
+        #expect(ordered.count == spans.count + spans.reduce(0) { $0 + $1.events.count } + logs.count)
     }
 
     @Test("at equal times: spans, then events, then logs; then the shallower first; then input order")
