@@ -18,6 +18,7 @@ final class IngestStatements {
     let insertTrace: RawStatement
     let insertSummarisedTrace: RawStatement
     let findProvisional: RawStatement
+    let findStoredLow: RawStatement
     let touchTrace: RawStatement
     let bumpDirtyTrace: RawStatement
     let insertSpan: RawStatement
@@ -51,6 +52,8 @@ final class IngestStatements {
             VALUES (?1, ?2, 0, 0, 1, ?3, ?3, \((4..<4 + SummaryColumns.names.count).map { "?\($0)" }.joined(separator: ", ")))
             """)
         findProvisional = try prepare("SELECT 1 FROM traces WHERE trace_lo = ? AND lower64_only = 1 LIMIT 1")
+        findStoredLow = try prepare(
+            "SELECT trace_lo FROM traces WHERE trace_lo >= ?1 AND trace_lo <= ?2 ORDER BY trace_lo LIMIT 1")
         touchTrace = try prepare(
             "UPDATE traces SET dirty = 1, revision = revision + 1, updated_ns = ?1 WHERE trace_key = ?2")
         // Sets no indexed column (`dirty` and `updated_ns` are in partial indexes), so it rewrites the row only.

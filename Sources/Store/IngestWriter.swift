@@ -41,7 +41,14 @@ package final class IngestWriter {
     /// the 1 GB night took 5 of the writer's 24 s of CPU.
     let keepsIdleClock: Bool
     /// Set while a grouped `batch` writes its sorted rows: see ``GroupedRun``.
-    package var groupedRun: GroupedRun?
+    package var groupedRun: GroupedRun? {
+        didSet { storedLows = nil }
+    }
+    /// In a grouped run, whose traces come in rising (unsigned) lower bits: the lowest `trace_lo` stored at or
+    /// above `from` when last looked up (nil: none). A full trace whose lower bits fall between the two is not
+    /// stored, nor is a provisional trace with its bits, so it is created without a lookup. Only this writer adds
+    /// traces meanwhile, each at the bits it is then writing, so what was absent above them stays absent.
+    var storedLows: (from: UInt64, next: UInt64?)?
 
     init(store: IncidentStore, keepsIdleClock: Bool) {
         self.store = store
@@ -179,11 +186,12 @@ package final class IngestWriter {
             return key
         }
         let key: Int64
+        let mayBeStored = try groupedRun == nil || lowMayBeStored(id.low, statements)
         statements.findFull.bind(1, Int64(bitPattern: id.low))
         statements.findFull.bind(2, Int64(bitPattern: id.high))
-        if let found = try statements.findFull.firstInt64() {
+        if mayBeStored, let found = try statements.findFull.firstInt64() {
             key = found
-        } else if let summary = summaries[id], try !hasProvisionalTrace(low: id.low, statements) {
+        } else if let summary = summaries[id], try !mayBeStored || !hasProvisionalTrace(low: id.low, statements) {
             key = try createTrace(id, summary: summary, statements, now: now)
             stats.tracesCreated += 1
             stats.tracesSummarised += 1
@@ -195,6 +203,32 @@ package final class IngestWriter {
         lowerKeys.insert(key, for: id.low)
         lastTrace = (id, key)
         return key
+    }
+
+    /// Whether a trace with these lower bits may be stored (see ``storedLows``); looks the next stored bits up
+    /// only when `low` has passed them.
+    private func lowMayBeStored(_ low: UInt64, _ statements: IngestStatements) throws -> Bool {
+        if let known = storedLows, low >= known.from {
+            guard let next = known.next else { return false }
+            if low < next { return false }
+            if low == next { return true }
+        }
+        let next = try lowestStored(atOrAbove: low, statements)
+        storedLows = (low, next)
+        return next == low
+    }
+
+    /// The lowest `trace_lo` stored at or above `low`, compared unsigned. SQLite compares them signed, so
+    /// the search covers [low, 2^63), then [2^63, 2^64), which are stored negative.
+    private func lowestStored(atOrAbove low: UInt64, _ statements: IngestStatements) throws -> UInt64? {
+        let signed = Int64(bitPattern: low)
+        let ranges: [(from: Int64, to: Int64)] = signed >= 0 ? [(signed, Int64.max), (Int64.min, Int64(-1))] : [(signed, Int64(-1))]
+        for range in ranges {
+            statements.findStoredLow.bind(1, range.from)
+            statements.findStoredLow.bind(2, range.to)
+            if let found = try statements.findStoredLow.firstInt64() { return UInt64(bitPattern: found) }
+        }
+        return nil
     }
 
     /// A Datadog-style reference: the full trace with these lower bits if one is stored, else a

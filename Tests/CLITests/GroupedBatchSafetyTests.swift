@@ -76,6 +76,40 @@ import TraceJoinTesting
         #expect(try Self.count("SELECT count(*) FROM logs", in: db) == KillCorpus.logLines)
     }
 
+    @Test("a later night's logs join the stored traces and make the new ones once, lower bits on both sides of 2^63")
+    func laterNightJoinsStoredTraces() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var generator = SplitMix64(seed: 16)
+        func id() -> (high: UInt64, low: UInt64) { (UInt64.random(in: 1...UInt64.max, using: &generator), .random(in: 0...UInt64.max, using: &generator)) }
+        // Stored traces, two of them sharing their lower bits; new ones, one sharing the lower bits of a stored one.
+        var stored = (0..<60).map { _ in id() }
+        stored.append((stored[0].high &+ 1, stored[0].low))
+        var fresh = (0..<60).map { _ in id() }
+        fresh.append((stored[1].high &+ 1, stored[1].low))
+        func lines(_ ids: [(high: UInt64, low: UInt64)], second: Int) -> String {
+            ids.enumerated().map { index, id in
+                let trace = String(format: "%016llx%016llx", id.high, id.low)
+                return #"{"timestamp":"2026-11-23T10:00:\#(String(format: "%02d", second)).\#(String(format: "%03d", index))Z","level":"info","message":"step","service":"svc","trace_id":"\#(trace)","span_id":"00f067aa0ba902b7"}"#
+            }.joined(separator: "\n") + "\n"
+        }
+        let first = folder.file("n1"), second = folder.file("n2")
+        for path in [first, second] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        try Data(lines(stored, second: 1).utf8).write(to: URL(fileURLWithPath: first + "/a.log"))
+        try Data(lines(Array(stored.prefix(40)) + fresh, second: 2).utf8).write(to: URL(fileURLWithPath: second + "/b.log"))
+
+        let nightly = folder.file("nightly.db"), once = folder.file("once.db")
+        for run in [["--db", nightly, first], ["--db", nightly, second], ["--db", once, first, second]] {
+            let result = try CommandRunner.run(["batch", "--quiet"] + run)
+            #expect(result.status == 0, "\(result.standardError)")
+        }
+        let traces = "SELECT printf('%016x%016x', trace_hi, trace_lo), log_count, start_ns, end_ns FROM traces ORDER BY 1"
+        let got = try Self.rows(traces, in: nightly)
+        #expect(got.count == stored.count + fresh.count)
+        #expect(got == (try Self.rows(traces, in: once)))
+        #expect(try Self.count("SELECT count(*) FROM traces WHERE log_count = 2", in: nightly) == 40)
+    }
+
     @Test("Datadog-only logs of an earlier night join their full trace when its spans arrive in a later, longer night")
     func datadogLogsJoinLaterTrace() throws {
         let folder = try TemporaryFolder()
