@@ -195,6 +195,9 @@ import TraceJoinCore
             ("trace 6b03d16c000000005f96f4d1ed9e1701 at 0x7ffe12", "trace <hex> at <hex>"),
             ("id 3f2a9c1e-0b1d-4c7e-9a55-1d2e3f4a5b6c for bob@example.com", "id <uuid> for <email>"),
             ("can't  open\n file", "can't open file"),
+            // Not addresses: five parts, three, a part of four digits, a trailing dot is kept as punctuation.
+            ("at 1.2.3.4.5 and 1.2.3 or 1234.1.1.1", "at <n>.<n>.<n>.<n>.<n> and <n>.<n>.<n> or <n>.<n>.<n>.<n>"),
+            ("from 10.0.0.1. then 3f2a9c1e-0b1d-4c7e-9a55-1d2e3f4a5b6", "from <ip>. then <n>f<n>a<n>c<n>e-<n>b<n>d-<n>c<n>e-<n>a<n>-<n>d<n>e<n>f<n>a<n>b<n>"),
         ])
     func normalize(_ input: String, _ expected: String) {
         #expect(Fingerprint.normalize(input) == expected)

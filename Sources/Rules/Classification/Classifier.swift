@@ -16,9 +16,12 @@ package struct Classifier: Sendable {
 
     /// Sorted: highest priority first, ties by id.
     package let rules: [ClassificationRule]
+    /// The rank of the first generic rule (priority below `specificPriority`); `rules.count` when none.
+    private let firstGenericRank: Int
 
     package init(rules: [ClassificationRule]) {
         self.rules = rules.sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
+        firstGenericRank = self.rules.firstIndex { $0.priority < Self.specificPriority } ?? self.rules.count
     }
 
     /// The shipped pack (`Rules/classify`, built into the binary). Empty if the embedded copy fails to
@@ -65,13 +68,12 @@ package struct Classifier: Sendable {
             else { continue }
             best = (index, rank)
         }
-        if best.map({ rules[$0.rank].priority < Self.specificPriority }) ?? true {
+        if best.map({ $0.rank >= firstGenericRank }) ?? true {
             // Only specific rules count here, so stop at the first generic one.
-            let specific = rules.firstIndex { $0.priority < Self.specificPriority } ?? rules.count
             let others = entries.indices
                 .filter { entries[$0].isError && !group.contains($0) }
                 .sorted { (entries[$1].depth, $0) < (entries[$0].depth, $1) }
-            var limit = specific
+            var limit = firstGenericRank
             for index in others {
                 guard let rank = firstMatch(entries[index], below: limit, scratch: scratch) else { continue }
                 best = (index, rank)

@@ -99,7 +99,7 @@ package enum Fingerprint {
             if byte == 0x22 || byte == 0x27 || byte == 0x60, index == 0 || !isWord(bytes[index - 1]),
                 let close = closingQuote(bytes, from: index)
             {
-                out += Array("<str>".utf8)
+                out.append(contentsOf: "<str>".utf8)
                 index = close + 1
                 continue
             }
@@ -107,7 +107,7 @@ package enum Fingerprint {
                 var end = index
                 while end < bytes.count, isWord(bytes[end]) { end += 1 }
                 while end > index + 1, bytes[end - 1] == 0x2E || bytes[end - 1] == 0x2D { end -= 1 }
-                out += normalizeWord(bytes[index..<end])
+                appendWord(bytes[index..<end], to: &out)
                 index = end
                 continue
             }
@@ -131,43 +131,57 @@ package enum Fingerprint {
         return nil
     }
 
-    private static func normalizeWord(_ word: ArraySlice<UInt8>) -> [UInt8] {
+    /// Appends the normalised form of one word: a placeholder for an e-mail, address, UUID or hex ID, else the
+    /// word with each run of digits as `<n>`.
+    private static func appendWord(_ word: ArraySlice<UInt8>, to out: inout [UInt8]) {
         if let at = word.firstIndex(of: 0x40), word[at...].contains(0x2E), at > word.startIndex {
-            return Array("<email>".utf8)
-        }
-        if isIPv4(word) { return Array("<ip>".utf8) }
-        if isUUID(word) { return Array("<uuid>".utf8) }
-        if word.count > 2, word.first == 0x30, word[word.startIndex + 1] | 0x20 == 0x78,
+            out.append(contentsOf: "<email>".utf8)
+        } else if isIPv4(word) {
+            out.append(contentsOf: "<ip>".utf8)
+        } else if isUUID(word) {
+            out.append(contentsOf: "<uuid>".utf8)
+        } else if word.count > 2, word.first == 0x30, word[word.startIndex + 1] | 0x20 == 0x78,
             word.dropFirst(2).allSatisfy(isHex)
         {
-            return Array("<hex>".utf8)
-        }
-        if word.count >= 8, word.allSatisfy(isHex), word.contains(where: isDigit), !word.allSatisfy(isDigit) {
-            return Array("<hex>".utf8)
-        }
-        var out: [UInt8] = []
-        var index = word.startIndex
-        while index < word.endIndex {
-            if isDigit(word[index]) {
-                out += Array("<n>".utf8)
-                while index < word.endIndex, isDigit(word[index]) { index += 1 }
-            } else {
-                out.append(word[index])
-                index += 1
+            out.append(contentsOf: "<hex>".utf8)
+        } else if word.count >= 8, word.allSatisfy(isHex), word.contains(where: isDigit), !word.allSatisfy(isDigit) {
+            out.append(contentsOf: "<hex>".utf8)
+        } else {
+            var index = word.startIndex
+            while index < word.endIndex {
+                if isDigit(word[index]) {
+                    out.append(contentsOf: "<n>".utf8)
+                    while index < word.endIndex, isDigit(word[index]) { index += 1 }
+                } else {
+                    out.append(word[index])
+                    index += 1
+                }
             }
         }
-        return out
     }
 
+    /// Four dot-separated parts of one to three digits.
     private static func isIPv4(_ word: ArraySlice<UInt8>) -> Bool {
-        let parts = word.split(separator: 0x2E, omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { (1...3).contains($0.count) && $0.allSatisfy(isDigit) }
+        var dots = 0
+        var length = 0
+        for byte in word {
+            if byte == 0x2E {
+                guard length >= 1, length <= 3 else { return false }
+                dots += 1
+                length = 0
+            } else if isDigit(byte) {
+                length += 1
+            } else {
+                return false
+            }
+        }
+        return dots == 3 && length >= 1 && length <= 3
     }
 
     private static func isUUID(_ word: ArraySlice<UInt8>) -> Bool {
         guard word.count == 36 else { return false }
         for (offset, byte) in word.enumerated() {
-            if [8, 13, 18, 23].contains(offset) {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
                 if byte != 0x2D { return false }
             } else if !isHex(byte) {
                 return false
