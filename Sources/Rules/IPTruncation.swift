@@ -5,15 +5,13 @@
 package enum IPTruncation {
     /// The truncated address, or nil if `text` is not an IP address.
     package static func truncate(_ text: String) -> String? {
-        if let octets = Validators.ipv4Octets(text[...]) { return network(octets[0], octets[1], octets[2]) }
-        return Validators.ipv6Groups(text[...]).map(network)
+        Validators.withBytes(of: text[...], truncate(bytes:))
     }
 
-    /// `truncate(_:)` for a match's bytes, parsed once (the validator already parsed them as bytes too).
+    /// `truncate(_:)` for a match's bytes, as the scrubber has them.
     package static func truncate(bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard Validators.isAddressAlphabet(bytes) else { return truncate(String(decoding: bytes, as: UTF8.self)) }
-        if let octets = Validators.ipv4Value(bytes) { return network(octets.0, octets.1, octets.2) }
-        return Validators.ipv6Value(bytes).map(network)
+        if let octets = Validators.ipv4Address(bytes) { return network(octets.0, octets.1, octets.2) }
+        return Validators.ipv6Address(bytes).map(network)
     }
 
     private static func network(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> String {

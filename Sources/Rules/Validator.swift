@@ -22,9 +22,7 @@ package enum Validator: String, Sendable, CaseIterable {
 
     /// Whether the matched text passes.
     package func accepts(_ text: Substring) -> Bool {
-        if let answer = text.utf8.withContiguousStorageIfAvailable({ accepts(bytes: $0) }) { return answer }
-        var copy = Array(text.utf8)
-        return copy.withUnsafeMutableBufferPointer { accepts(bytes: UnsafeBufferPointer($0)) }
+        Validators.withBytes(of: text) { accepts(bytes: $0) }
     }
 
     /// `accepts(_:)` on the match's bytes, as the scrubber has them: the card, phone and IP validators read
@@ -34,9 +32,9 @@ package enum Validator: String, Sendable, CaseIterable {
         case .luhn: Validators.luhn(bytes: bytes)
         case .card: Validators.card(bytes: bytes)
         case .iban: Validators.iban(String(decoding: bytes, as: UTF8.self)[...])
-        case .ipv4: Validators.isIPv4(bytes)
+        case .ipv4: Validators.ipv4Address(bytes) != nil
         case .ipv6: Validators.isPlausibleIPv6(bytes)
-        case .ip: Validators.isIPv4(bytes) || Validators.isPlausibleIPv6(bytes)
+        case .ip: Validators.ipv4Address(bytes) != nil || Validators.isPlausibleIPv6(bytes)
         case .jwt: Validators.jwt(String(decoding: bytes, as: UTF8.self)[...])
         case .e164: Validators.e164(bytes: bytes)
         }
@@ -143,11 +141,7 @@ package enum Validators {
 
     /// The four octets of a dotted-quad IPv4 address (no leading zeros, each ≤ 255).
     package static func ipv4Octets(_ text: Substring) -> [UInt8]? {
-        if let fast = withAddressBytes(text, ipv4Value) {
-            guard let octets = fast else { return nil }
-            return [octets.0, octets.1, octets.2, octets.3]
-        }
-        return ipv4OctetsOfCharacters(text)
+        withBytes(of: text, ipv4Address).map { [$0.0, $0.1, $0.2, $0.3] }
     }
 
     /// `ipv4Octets` for any text, character by character (the byte parser covers the address alphabet).
@@ -166,8 +160,7 @@ package enum Validators {
 
     /// The eight 16-bit groups of an IPv6 address (`::` compression, an embedded IPv4 tail allowed).
     package static func ipv6Groups(_ text: Substring) -> [UInt16]? {
-        if let fast = withAddressBytes(text, ipv6Value) { return fast }
-        return ipv6GroupsOfCharacters(text)
+        withBytes(of: text, ipv6Address)
     }
 
     /// `ipv6Groups` for any text, character by character (the byte parser covers the address alphabet).

@@ -115,32 +115,30 @@ extension Validators {
         return head + [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
     }
 
-    /// Runs `body` on the bytes of `text` when they are all in the address alphabet; nil otherwise.
-    static func withAddressBytes<T>(_ text: Substring, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
-        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> T? in
-            isAddressAlphabet(bytes) ? .some(body(bytes)) : .none
-        }
-        if let result { return result }
+    /// Runs `body` on the UTF-8 bytes of `text`, in place when they are contiguous, else on a copy.
+    static func withBytes<T>(of text: Substring, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
         var copy = Array(text.utf8)
-        return copy.withUnsafeMutableBufferPointer { bytes in
-            isAddressAlphabet(UnsafeBufferPointer(bytes)) ? .some(body(UnsafeBufferPointer(bytes))) : .none
-        }
+        return copy.withUnsafeMutableBufferPointer { body(UnsafeBufferPointer($0)) }
     }
 
-    /// `ipv4Octets(_:) != nil` for a match's bytes.
-    static func isIPv4(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// The four octets of an IPv4 address in `bytes`: the byte parser for the address alphabet, the character
+    /// one for anything else, so both give one answer.
+    static func ipv4Address(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt8, UInt8, UInt8, UInt8)? {
         guard isAddressAlphabet(bytes) else {
-            return ipv4OctetsOfCharacters(String(decoding: bytes, as: UTF8.self)[...]) != nil
+            return ipv4OctetsOfCharacters(String(decoding: bytes, as: UTF8.self)[...]).map { ($0[0], $0[1], $0[2], $0[3]) }
         }
-        return ipv4Value(bytes) != nil
+        return ipv4Value(bytes)
+    }
+
+    /// The eight groups of an IPv6 address in `bytes`, parsed as `ipv4Address` is.
+    static func ipv6Address(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt16]? {
+        guard isAddressAlphabet(bytes) else { return ipv6GroupsOfCharacters(String(decoding: bytes, as: UTF8.self)[...]) }
+        return ipv6Value(bytes)
     }
 
     /// An IPv6 address with at least one decimal digit: `a::b` parses, but in logs it is C++ or Rust, not an address.
     static func isPlausibleIPv6(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.contains(where: { $0 &- 0x30 < 10 }) else { return false }
-        guard isAddressAlphabet(bytes) else {
-            return ipv6GroupsOfCharacters(String(decoding: bytes, as: UTF8.self)[...]) != nil
-        }
-        return ipv6Value(bytes) != nil
+        bytes.contains(where: { $0 &- 0x30 < 10 }) && ipv6Address(bytes) != nil
     }
 }
