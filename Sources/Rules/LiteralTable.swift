@@ -16,10 +16,10 @@ struct LiteralTable: Sendable {
     /// The rules' `shapes`, which the gates check on ASCII text too.
     private(set) var shapes: [DigitShape] = []
 
-    /// Adds a shape; returns its index.
-    mutating func add(_ shape: DigitShape) -> Int {
-        shapes.append(shape)
-        return shapes.count - 1
+    /// Adds a rule's shapes; returns their indices.
+    mutating func add(_ shapes: [DigitShape]) -> Range<Int> {
+        self.shapes += shapes
+        return (self.shapes.count - shapes.count)..<self.shapes.count
     }
 
     /// Adds a literal; returns its index.

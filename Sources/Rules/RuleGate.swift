@@ -25,10 +25,7 @@ struct RuleGate: Sendable {
         guard let pattern = rule.match.pattern else { return }
         minimumLength = max(1, pattern.minimumLength)
         minimumDigitRun = rule.match.minDigits ?? 0
-        if !rule.match.shapes.isEmpty {
-            let indices = rule.match.shapes.map { table.add($0) }
-            shapes = indices.first!..<(indices.last! + 1)
-        }
+        shapes = table.add(rule.match.shapes)
         startBytes = pattern.startBytes ?? .all
         if let scanner = rule.match.prefilterScanner {
             prefilterStartBytes = Self.singleBytePrefilter(rule.match.prefilter) ?? scanner.startBytes ?? .all
